@@ -1,0 +1,34 @@
+# Chorus: the two commands of the quick start are `make html` and `make test`.
+# Each creates .venv from pyproject.toml on first use (and again when it changes).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CHORUS := $(BIN)/chorus
+PORT ?= 8000
+
+.PHONY: html publish serve test check bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+html: $(VENV)/.installed
+	$(CHORUS) build --strict
+
+publish: $(VENV)/.installed
+	$(CHORUS) build --strict -s publishconf.py
+
+serve: $(VENV)/.installed
+	$(CHORUS) serve --port $(PORT)
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf output cache .pytest_cache

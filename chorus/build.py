@@ -1,0 +1,132 @@
+"""Run Pelican for a Chorus site: user errors without tracebacks, and no half-written output.
+
+The site is built into a fresh folder next to the output folder and swapped in only when
+the build succeeded, so a failed build leaves the previous output untouched (and a preview
+server keeps serving it).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pelican import Pelican
+from pelican.settings import read_settings
+
+from chorus.conf import chorus_settings
+from plugins.network import ChorusError, Problem
+from plugins.network.errors import ERROR, WARNING
+
+
+class BuildFailed(Exception):
+    """The build stopped; ``problems`` say why, in ``path:line: level: message`` form."""
+
+    def __init__(self, problems: list[Problem | str]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class BuildResult:
+    output: Path
+    warnings: list[str] = field(default_factory=list)
+    articles: int = 0
+
+
+class _Recorder(logging.Handler):
+    """Keeps every warning and error Pelican or a plugin logs: they decide the build's fate."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.warnings: list[str] = []
+        self.errors: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage().strip()
+        (self.errors if record.levelno >= logging.ERROR else self.warnings).append(message)
+
+
+def load_settings(root: Path, settings_file: Path | None, overrides: dict[str, Any]) -> dict:
+    """The site's pelicanconf.py when there is one, else Chorus defaults for ``root``."""
+    if settings_file is None and (root / "pelicanconf.py").is_file():
+        settings_file = root / "pelicanconf.py"
+    if settings_file is not None:
+        return read_settings(str(settings_file), override=overrides)
+    return read_settings(None, override={**chorus_settings(root), **overrides})
+
+
+def build_site(
+    root: str | Path = ".",
+    *,
+    settings_file: str | Path | None = None,
+    output: str | Path | None = None,
+    strict: bool = False,
+    overrides: dict[str, Any] | None = None,
+) -> BuildResult:
+    """Build the site at ``root``; raise BuildFailed (nothing written) on any problem."""
+    root = Path(root).resolve()
+    overrides = dict(overrides or {})
+    if output is not None:
+        overrides["OUTPUT_PATH"] = str(Path(output).resolve())
+    try:
+        settings = load_settings(root, Path(settings_file) if settings_file else None, overrides)
+    except ChorusError as exc:
+        raise BuildFailed(exc.problems) from None
+    final_output = Path(settings["OUTPUT_PATH"])
+    final_output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{final_output.name}-building-", dir=final_output.parent))
+    settings["OUTPUT_PATH"] = str(staging)
+
+    recorder = _Recorder()
+    pelican_logger = logging.getLogger("pelican")
+    pelican_logger.addHandler(recorder)
+    plugins_logger = logging.getLogger("plugins")
+    plugins_logger.addHandler(recorder)
+    try:
+        pelican = Pelican(settings)
+        _check_plugins_loaded(settings, pelican)
+        pelican.run()
+    except ChorusError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildFailed(exc.problems) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        pelican_logger.removeHandler(recorder)
+        plugins_logger.removeHandler(recorder)
+
+    failures: list[Problem | str] = [f"{ERROR}: {m}" for m in recorder.errors]
+    if strict:
+        failures += [f"{WARNING}: {m}" for m in recorder.warnings]
+    if failures:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildFailed(failures)
+    _swap_in(staging, final_output)
+    state = settings.get("chorus_state")
+    return BuildResult(final_output, recorder.warnings, len(state.published) if state else 0)
+
+
+def _check_plugins_loaded(settings: dict, pelican: Pelican) -> None:
+    # Pelican only logs a plugin that fails to import and builds on without it.
+    expected = len(settings.get("PLUGINS") or [])
+    if len(pelican.plugins) != expected:
+        loaded = {getattr(p, "__name__", str(p)) for p in pelican.plugins}
+        missing = [p for p in settings["PLUGINS"] if p not in loaded]
+        raise BuildFailed([f"pelicanconf.py: error: plugin failed to load: {', '.join(map(str, missing))}"])
+
+
+def _swap_in(staging: Path, final_output: Path) -> None:
+    staging.chmod(0o755)
+    if final_output.exists():
+        retired = Path(tempfile.mkdtemp(prefix=f".{final_output.name}-old-", dir=final_output.parent))
+        os.rename(final_output, retired / "site")
+        os.rename(staging, final_output)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        os.rename(staging, final_output)

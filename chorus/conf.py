@@ -1,0 +1,117 @@
+"""The Pelican settings that make a Chorus site: URL scheme, plugins, theme, feeds.
+
+``pelicanconf.py`` starts from ``chorus_settings(__file__)`` and adds the site's own values;
+tests and benchmarks build sites from the same function, so they exercise the real setup.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from plugins.network.rendering import DEFAULT_MARKDOWN
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+CHORUS_PLUGINS = [
+    "plugins.markdown_posts",
+    "plugins.author_folders",
+    "plugins.network_index",
+]
+
+
+def chorus_settings(root: str | Path) -> dict[str, Any]:
+    """Settings for the site whose root folder is ``root`` (or a file in it, like __file__)."""
+    root = Path(root).resolve()
+    if root.is_file():
+        root = root.parent
+    return {
+        "PATH": str(root / "content"),
+        "OUTPUT_PATH": str(root / "output"),
+        "CHORUS_ROOT": str(root),
+        "THEME": str(PROJECT_ROOT / "theme"),
+        "PLUGIN_PATHS": [str(PROJECT_ROOT)],
+        "PLUGINS": list(CHORUS_PLUGINS),
+        "TIMEZONE": "UTC",
+        "DEFAULT_LANG": "en",
+        "MARKDOWN": DEFAULT_MARKDOWN,
+        # Autoescape everywhere: metadata is data. Only sanitised HTML is marked |safe.
+        "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True},
+        # One folder per author: the folder is the author, never the category, and
+        # the department comes from the registry (see plugins.author_folders).
+        "USE_FOLDER_AS_CATEGORY": False,
+        "PATH_METADATA": r"(?P<author_id>[^/]+)/.*",
+        "SLUGIFY_SOURCE": "basename",
+        # Equal slugs in different author folders are different posts, not translations.
+        "ARTICLE_TRANSLATION_ID": None,
+        "PAGE_TRANSLATION_ID": None,
+        "ARTICLE_PATHS": [""],
+        "ARTICLE_EXCLUDES": ["pages"],
+        "PAGE_PATHS": ["pages"],
+        "STATIC_PATHS": [""],
+        "STATIC_EXCLUDES": ["pages"],
+        "IGNORE_FILES": [".*", "__pycache__"],
+        # The URL scheme keeps authors apart: two authors may both write hello-world.md.
+        "ARTICLE_URL": "posts/{author_id}/{slug}/",
+        "ARTICLE_SAVE_AS": "posts/{author_id}/{slug}/index.html",
+        "DRAFT_SAVE_AS": "",
+        "DRAFT_LANG_SAVE_AS": "",
+        "DRAFT_PAGE_SAVE_AS": "",
+        "DRAFT_PAGE_LANG_SAVE_AS": "",
+        "ARTICLE_LANG_SAVE_AS": "",
+        "PAGE_LANG_SAVE_AS": "",
+        "PAGE_URL": "{slug}/",
+        "PAGE_SAVE_AS": "{slug}/index.html",
+        "AUTHOR_URL": "authors/{slug}/",
+        "AUTHOR_SAVE_AS": "authors/{slug}/index.html",
+        "AUTHORS_URL": "authors/",
+        "AUTHORS_SAVE_AS": "authors/index.html",
+        "CATEGORY_URL": "departments/{slug}/",
+        "CATEGORY_SAVE_AS": "departments/{slug}/index.html",
+        "CATEGORIES_URL": "departments/",
+        "CATEGORIES_SAVE_AS": "departments/index.html",
+        "TAG_URL": "topics/{slug}/",
+        "TAG_SAVE_AS": "topics/{slug}/index.html",
+        "TAGS_URL": "topics/",
+        "TAGS_SAVE_AS": "topics/index.html",
+        "ARCHIVES_URL": "archives/",
+        "ARCHIVES_SAVE_AS": "archives/index.html",
+        "YEAR_ARCHIVE_URL": "archives/{date:%Y}/",
+        "YEAR_ARCHIVE_SAVE_AS": "archives/{date:%Y}/index.html",
+        "MONTH_ARCHIVE_SAVE_AS": "",
+        "DAY_ARCHIVE_SAVE_AS": "",
+        "STATIC_URL": "media/{path}",
+        "STATIC_SAVE_AS": "media/{path}",
+        "THEME_STATIC_DIR": "theme",
+        "DIRECT_TEMPLATES": ["index", "authors", "categories", "tags", "archives", "404"],
+        "PAGINATED_TEMPLATES": {"index": 12, "author": 12, "category": 12, "tag": 12},
+        "PAGINATION_PATTERNS": [
+            (1, "{url}", "{save_as}"),
+            (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+        ],
+        "DEFAULT_PAGINATION": 12,
+        "SUMMARY_MAX_LENGTH": 50,
+        # The publication rule lives in plugins.network.publication (with an injectable
+        # 'now'); Pelican's own future-date check would be a second, untestable rule.
+        "WITH_FUTURE_DATES": True,
+        "DEFAULT_DATE": None,
+        "NEWEST_FIRST_ARCHIVES": True,
+        # Pelican's own feeds are off: feeds are written by Chorus (with every co-author).
+        "FEED_ALL_ATOM": None,
+        "FEED_ALL_RSS": None,
+        "FEED_ATOM": None,
+        "FEED_RSS": None,
+        "CATEGORY_FEED_ATOM": None,
+        "CATEGORY_FEED_RSS": None,
+        "AUTHOR_FEED_ATOM": None,
+        "AUTHOR_FEED_RSS": None,
+        "TAG_FEED_ATOM": None,
+        "TAG_FEED_RSS": None,
+        "TRANSLATION_FEED_ATOM": None,
+        "TRANSLATION_FEED_RSS": None,
+        "RELATIVE_URLS": False,
+        "SITEURL": "",
+        "DELETE_OUTPUT_DIRECTORY": False,
+        "CACHE_CONTENT": False,
+        "LOAD_CONTENT_CACHE": False,
+    }

@@ -1,0 +1,20 @@
+"""Settings for the Halvard Instruments expert network (the demo site `make html` builds).
+
+The structural settings (URL scheme, plugins, theme, feeds) come from Chorus; this file
+holds what belongs to this site. Every Pelican setting can still be overridden here.
+"""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from chorus.conf import chorus_settings  # noqa: E402
+
+globals().update(chorus_settings(__file__))
+
+SITENAME = "Halvard Voices"
+SITESUBTITLE = "Field notes from the people who build, sell and service Halvard Instruments"
+CHORUS_COMPANY = "Halvard Instruments"
+SITEURL = ""
+TIMEZONE = "Europe/Berlin"

@@ -1,0 +1,1 @@
+"""Chorus: Pelican plugins for a company's expert blog network, and the network model they share."""

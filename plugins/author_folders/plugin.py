@@ -1,0 +1,215 @@
+"""Turn ``content/<author-id>/*.md`` into posts owned by registry authors.
+
+- The author comes from the folder, never from metadata; a contradicting ``Author:`` fails.
+- Co-authors and the department are checked against the registries.
+- Drafts and future-dated posts are moved out of every listing by one predicate.
+- Every output path is claimed once: two sources that would write the same file fail,
+  naming both, instead of one silently overwriting the other.
+
+All checks run in ``*_init``/``*_pretaxonomy``/``*_finalized`` handlers: Pelican skips an
+article silently when a ``*_context`` handler raises.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pelican import signals
+from pelican.urlwrappers import Author as PelicanAuthor
+from pelican.urlwrappers import Category
+
+from plugins.network import Problem, ProblemList, SourceError, get_state
+from plugins.network.images import check_image
+from plugins.network.load import suggest
+from plugins.network.publication import publication_state
+from plugins.network.state import install_log_filter
+
+
+def check_sources(pelican) -> None:
+    """Before reading: registries load, no symlinks, only allowed file types in content/."""
+    state = get_state(pelican.settings)
+    install_log_filter(state)
+    problems = ProblemList()
+    try:
+        state.network  # noqa: B018  (loads and validates both registries)
+    except SourceError as exc:
+        problems.extend(exc.problems)
+    allowed = {e.lower() for e in pelican.settings["CHORUS_STATIC_EXTENSIONS"]}
+    images = {"png", "jpg", "jpeg", "gif", "webp"}
+    for top in (state.content_path, state.authors_path):
+        if not top.is_dir():
+            continue
+        for folder, dirs, files in os.walk(top):
+            for name in sorted(dirs + files):
+                path = Path(folder) / name
+                if path.is_symlink():
+                    problems.add(state.shown(path), None, "symbolic links are not allowed in content/ or authors/; copy the file instead")
+            dirs[:] = [d for d in dirs if not (Path(folder) / d).is_symlink() and not d.startswith(".")]
+            if top != state.content_path:
+                continue
+            for name in sorted(files):
+                path = Path(folder) / name
+                extension = path.suffix.lower().lstrip(".")
+                if name.startswith(".") or path.is_symlink() or extension in ("md", "markdown"):
+                    continue
+                if extension not in allowed:
+                    problems.add(
+                        state.shown(path), None,
+                        f"file type '.{extension}' is not allowed in content/ (expected .md or one of: "
+                        + ", ".join("." + e for e in sorted(allowed)) + ")",
+                    )
+                elif extension in images:
+                    try:
+                        check_image(path, state.shown(path), pelican.settings["CHORUS_MAX_IMAGE_BYTES"], pelican.settings["CHORUS_MAX_IMAGE_PIXELS"])
+                    except SourceError as exc:
+                        problems.extend(exc.problems)
+    problems.raise_if_errors()
+
+
+def _reader_problems(state, prefix_filter) -> list[Problem]:
+    return [p for path, items in state.reader_problems.items() if prefix_filter(path) for p in items]
+
+
+def _is_page_source(settings, relative: str) -> bool:
+    return any(relative.startswith(p.rstrip("/") + "/") for p in settings["PAGE_PATHS"])
+
+
+def assign_authors(generator) -> None:
+    """Owner from the folder, co-authors and department from the registries, publication state."""
+    settings = generator.settings
+    state = get_state(settings)
+    network = state.network
+    problems = ProblemList()
+    problems.extend(_reader_problems(state, lambda p: not _is_page_source(settings, p)))
+    wrappers: dict[str, PelicanAuthor] = {}
+    categories: dict[str, Category] = {}
+
+    def author_wrapper(author_id: str) -> PelicanAuthor:
+        # One Pelican Author per author for the whole run: Pelican groups by these objects.
+        if author_id not in wrappers:
+            profile = network.authors[author_id]
+            wrapper = PelicanAuthor(profile.name, settings)
+            wrapper.slug = author_id
+            wrapper.profile = profile
+            wrappers[author_id] = wrapper
+        return wrappers[author_id]
+
+    def category(department_id: str) -> Category:
+        if department_id not in categories:
+            department = network.departments[department_id]
+            wrapper = Category(department.name, settings)
+            wrapper.slug = department_id
+            wrapper.department = department
+            categories[department_id] = wrapper
+        return categories[department_id]
+
+    everything = list(generator.articles) + list(generator.drafts) + list(generator.hidden_articles)
+    valid = []
+    for article in everything:
+        shown = state.shown(article.source_path)
+        lines = article.metadata.get("meta_lines", {})
+        relative = Path(article.source_path).resolve().relative_to(state.content_path)
+        if len(relative.parts) != 2:
+            problems.add(shown, None, "posts live directly in content/<author-id>/ (one folder per author, no sub-folders)")
+            continue
+        owner = relative.parts[0]
+        if owner not in network.authors:
+            problems.add(shown, None, f"no author registry entry for folder '{owner}': add authors/{owner}.yml" + suggest(owner, network.authors))
+            continue
+        before = len(problems.items)
+        claim = article.metadata.get("author_claim")
+        if claim and claim != owner:
+            problems.add(shown, lines.get("author"), f"Author: '{claim}' contradicts the folder: posts in content/{owner}/ are by '{owner}' (remove the Author: line)")
+        coauthors = []
+        for coauthor in article.metadata.get("coauthor_ids", ()):
+            if coauthor not in network.authors:
+                problems.add(shown, lines.get("co-authors"), f"unknown co-author '{coauthor}'" + suggest(coauthor, network.authors))
+            elif coauthor == owner or coauthor in coauthors:
+                problems.add(shown, lines.get("co-authors"), f"co-author '{coauthor}' is listed twice (the folder's author is always the first author)")
+            else:
+                coauthors.append(coauthor)
+        department_id = article.metadata.get("department_id") or network.authors[owner].department
+        if department_id not in network.departments:
+            problems.add(shown, lines.get("department"), f"unknown department '{department_id}'" + suggest(department_id, network.departments))
+        if len(problems.items) > before:
+            continue
+        article.authors = [author_wrapper(a) for a in (owner, *coauthors)]
+        article.author = article.authors[0]
+        article.category = category(department_id)
+        article.department = network.departments[department_id]
+        article.owner_id = owner
+        valid.append(article)
+
+    # Tags that slugify alike must be the same tag; otherwise one page would swallow the other.
+    tag_names: dict[str, tuple[str, str, int | None]] = {}
+    for article in valid:
+        for tag in getattr(article, "tags", []):
+            first = tag_names.setdefault(tag.slug, (tag.name, state.shown(article.source_path), article.metadata["meta_lines"].get("tags")))
+            if first[0].casefold() != tag.name.casefold():
+                problems.add(state.shown(article.source_path), article.metadata["meta_lines"].get("tags"),
+                             f"tag '{tag.name}' and tag '{first[0]}' ({first[1]}) would share the page topics/{tag.slug}/; use one spelling")
+    problems.raise_if_errors()
+
+    # Publication: one predicate, applied before any listing, feed or index is derived.
+    published, hidden, drafts = [], [], []
+    for article in valid:
+        article.status = publication_state(article.status, article.date, state.now)
+        {"published": published, "hidden": hidden, "draft": drafts}[article.status].append(article)
+    generator.articles[:] = sorted(published, key=lambda a: (a.date, a.source_path), reverse=True)
+    generator.hidden_articles[:] = hidden
+    generator.drafts[:] = drafts
+    state.published = list(generator.articles)
+    for article in published + hidden:
+        problem = state.outputs.claim(article.save_as, state.shown(article.source_path))
+        if problem:
+            problems.items.append(problem)
+    problems.raise_if_errors()
+
+
+def reserved_top_level(settings) -> set[str]:
+    """First path segments the site itself writes (authors/, topics/, feeds/, …)."""
+    names = set()
+    for key, value in settings.items():
+        if key.endswith("_SAVE_AS") and isinstance(value, str) and value and not key.startswith("PAGE"):
+            first = value.split("/")[0]
+            if "{" not in first:
+                names.add(first.split(".")[0])
+    names.update(settings.get("DIRECT_TEMPLATES", []))
+    names.add(settings.get("THEME_STATIC_DIR", "theme"))
+    return names
+
+
+def check_pages(generator) -> None:
+    settings = generator.settings
+    state = get_state(settings)
+    problems = ProblemList()
+    problems.extend(_reader_problems(state, lambda p: _is_page_source(settings, p)))
+    reserved = reserved_top_level(settings)
+    for page in list(generator.pages) + list(generator.hidden_pages) + list(generator.draft_pages):
+        shown = state.shown(page.source_path)
+        if page.slug in reserved:
+            problems.add(shown, page.metadata.get("meta_lines", {}).get("slug"), f"page slug '{page.slug}' is used by the site itself (reserved: {', '.join(sorted(reserved))})")
+            continue
+        if page.status != "draft":
+            problem = state.outputs.claim(page.save_as, shown)
+            if problem:
+                problems.items.append(problem)
+    problems.raise_if_errors()
+
+
+def claim_static(generator) -> None:
+    state = get_state(generator.settings)
+    problems = ProblemList()
+    for static in generator.staticfiles:
+        problem = state.outputs.claim(static.save_as, state.shown(static.source_path))
+        if problem:
+            problems.items.append(problem)
+    problems.raise_if_errors()
+
+
+def register() -> None:
+    signals.initialized.connect(check_sources)
+    signals.article_generator_pretaxonomy.connect(assign_authors)
+    signals.page_generator_finalized.connect(check_pages)
+    signals.static_generator_finalized.connect(claim_static)

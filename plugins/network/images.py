@@ -1,0 +1,50 @@
+"""Checking images before anything decodes them in full."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from .errors import Problem, SourceError
+
+RASTER_FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
+_LFS_POINTER = b"version https://git-lfs.github.com/spec/"
+
+
+def check_image(path: Path, shown_as: str, max_bytes: int, max_pixels: int) -> tuple[int, int]:
+    """Return (width, height) of a safe raster image; raise SourceError naming the file otherwise."""
+
+    def fail(message: str) -> SourceError:
+        return SourceError(Problem(shown_as, None, message))
+
+    if path.is_symlink():
+        raise fail("symbolic links are not allowed for images")
+    if not path.is_file():
+        raise fail("image file not found")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise fail(f"image is {size:,} bytes; the limit is {max_bytes:,} bytes")
+    with path.open("rb") as fh:
+        if fh.read(len(_LFS_POINTER)) == _LFS_POINTER:
+            raise fail("this is a Git LFS pointer, not an image: fetch LFS objects before building")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path, formats=RASTER_FORMATS) as image:
+                width, height = image.size
+                if width * height > max_pixels:
+                    raise fail(
+                        f"image is {width}x{height} pixels; the limit is {max_pixels:,} pixels"
+                    )
+                image.load()
+    except SourceError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise fail(f"image refused as a decompression bomb ({exc})") from None
+    except UnidentifiedImageError:
+        raise fail(f"not a decodable image (expected one of {', '.join(RASTER_FORMATS)})") from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise fail(f"image does not decode: {exc}") from None
+    return width, height

@@ -1,0 +1,287 @@
+"""authors/*.yml + departments.yml -> Network, reporting every problem with file and line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from pathlib import Path
+from typing import Callable
+
+from .errors import ProblemList, SourceError, display_path
+from .images import check_image
+from .model import AUTHOR_KINDS, GUEST, Author, Department, Link, Network
+from .rendering import MarkdownRenderer
+from .sourcefile import read_source_text
+from .yamlfile import MAX_REGISTRY_BYTES, Located, load_yaml
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[a-z]{2,}$", re.I)
+REGISTRY_SUFFIXES = (".yml", ".yaml")
+
+DEFAULT_LINK_KINDS = {
+    "website": "Website",
+    "linkedin": "LinkedIn",
+    "mastodon": "Mastodon",
+    "bluesky": "Bluesky",
+    "x": "X",
+    "github": "GitHub",
+}
+
+
+def suggest(word: str, choices) -> str:
+    """' (did you mean …?)' for the closest choice, else the list of choices."""
+    choices = sorted(choices)
+    close = difflib.get_close_matches(word, choices, n=1)
+    if close:
+        return f" (did you mean '{close[0]}'?)"
+    return f" (expected one of: {', '.join(choices)})" if choices else ""
+
+
+class _Fields:
+    """Checks one YAML mapping field by field, collecting problems instead of stopping."""
+
+    def __init__(self, mapping: dict[str, Located], path: str, line: int, problems: ProblemList):
+        self.mapping, self.path, self.line, self.problems = mapping, path, line, problems
+
+    def unknown(self, allowed: tuple[str, ...]) -> None:
+        for key, located in self.mapping.items():
+            if key not in allowed:
+                self.problems.add(
+                    self.path, located.line, f"unknown field '{key}'" + suggest(key, allowed)
+                )
+
+    def _get(self, key: str, required: bool) -> Located | None:
+        located = self.mapping.get(key)
+        if located is None or located.value is None:
+            if required:
+                self.problems.add(self.path, self.line, f"missing required field '{key}'")
+            return None
+        return located
+
+    def _bad(self, located: Located, key: str, expected: str) -> None:
+        self.problems.add(self.path, located.line, f"'{key}' must be {expected}, found {located.value!r}")
+
+    def text(self, key: str, required: bool = True, check: Callable[[str], str | None] | None = None) -> str | None:
+        located = self._get(key, required)
+        if located is None:
+            return None
+        if not isinstance(located.value, str) or not located.value.strip():
+            self._bad(located, key, "non-empty text (quote it if YAML reads it as something else)")
+            return None
+        value = located.value.strip()
+        if check and (message := check(value)):
+            self.problems.add(self.path, located.line, f"'{key}': {message}")
+            return None
+        return value
+
+    def text_list(self, key: str, required: bool = True) -> list[tuple[str, int]]:
+        located = self._get(key, required)
+        if located is None:
+            return []
+        items = located.value if isinstance(located.value, list) else None
+        if items is None or not all(isinstance(i.value, str) and i.value.strip() for i in items):
+            self._bad(located, key, "a list of text, like [a, b]")
+            return []
+        return [(i.value.strip(), i.line) for i in items]
+
+    def date(self, key: str) -> dt.date | None:
+        located = self._get(key, False)
+        if located is None:
+            return None
+        value = located.value
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if not isinstance(value, dt.date):
+            self._bad(located, key, "a date like 2025-06-30")
+            return None
+        return value
+
+    def mapping_of_text(self, key: str) -> list[tuple[str, str, int]]:
+        located = self._get(key, False)
+        if located is None:
+            return []
+        if not isinstance(located.value, dict):
+            self._bad(located, key, "a mapping of names to text")
+            return []
+        result = []
+        for name, item in located.value.items():
+            if not isinstance(item.value, str) or not item.value.strip():
+                self.problems.add(self.path, item.line, f"'{key}.{name}' must be non-empty text")
+                continue
+            result.append((name, item.value.strip(), item.line))
+        return result
+
+
+def _safe_url(url: str) -> str | None:
+    lowered = url.lower()
+    if lowered.startswith(("https://", "http://")) and not any(c in url for c in " <>\"'"):
+        return None
+    return "must be an http(s) URL"
+
+
+def load_departments(path: Path, root: Path, problems: ProblemList) -> dict[str, Department]:
+    shown = display_path(path, root)
+    if not path.is_file():
+        problems.add(shown, None, "department registry not found (expected a YAML mapping of department id to name and description)")
+        return {}
+    try:
+        data = load_yaml(read_source_text(path, shown, MAX_REGISTRY_BYTES), shown)
+    except SourceError as exc:
+        problems.extend(exc.problems)
+        return {}
+    if not isinstance(data, dict) or not data:
+        problems.add(shown, 1, "expected a mapping of department id to its fields, like 'service: {name: Service, …}'")
+        return {}
+    departments = {}
+    for dep_id, located in data.items():
+        if not ID_PATTERN.match(dep_id):
+            problems.add(shown, located.line, f"department id '{dep_id}' must be lower-case letters, digits and hyphens")
+            continue
+        if not isinstance(located.value, dict):
+            problems.add(shown, located.line, f"department '{dep_id}' must be a mapping with name and description")
+            continue
+        fields = _Fields(located.value, shown, located.line, problems)
+        fields.unknown(("name", "description", "lead", "colour"))
+        name = fields.text("name")
+        description = fields.text("description")
+        colour = fields.text(
+            "colour", required=False, check=lambda v: None if _COLOUR.match(v) else "must look like #0b7285"
+        )
+        lead = fields.text("lead", required=False)
+        if name and description:
+            departments[dep_id] = Department(dep_id, name, description, lead, colour, shown, located.line)
+    return departments
+
+
+AUTHOR_FIELDS = (
+    "id", "name", "kind", "title", "department", "departments", "expertise", "avatar",
+    "email", "links", "bio", "affiliation", "until",
+)  # fmt: skip
+
+
+def load_author(
+    path: Path,
+    root: Path,
+    departments: dict[str, Department],
+    problems: ProblemList,
+    renderer: MarkdownRenderer,
+    link_kinds: dict[str, str],
+    image_limits: tuple[int, int],
+) -> Author | None:
+    shown = display_path(path, root)
+    author_id = path.stem
+    if not ID_PATTERN.match(author_id):
+        problems.add(shown, None, f"author id '{author_id}' (the file name) must be lower-case letters, digits and hyphens, like 'li-wei'")
+        return None
+    try:
+        data = load_yaml(read_source_text(path, shown, MAX_REGISTRY_BYTES), shown)
+    except SourceError as exc:
+        problems.extend(exc.problems)
+        return None
+    if not isinstance(data, dict):
+        problems.add(shown, 1, "expected a mapping of fields (name, kind, title, department, expertise, bio, …)")
+        return None
+    before = len(problems.errors)
+    fields = _Fields(data, shown, 1, problems)
+    fields.unknown(AUTHOR_FIELDS)
+    fields.text("id", required=False, check=lambda v: None if v == author_id else f"must equal the file name '{author_id}'")
+    name = fields.text("name")
+    kind = fields.text("kind", check=lambda v: None if v in AUTHOR_KINDS else f"'{v}' is not a kind (expected one of: {', '.join(AUTHOR_KINDS)})")
+    title = fields.text("title")
+    known_departments = lambda v: None if v in departments else f"unknown department '{v}'" + suggest(v, departments)  # noqa: E731
+    department = fields.text("department", check=known_departments)
+    extra_departments = []
+    for dep, line in fields.text_list("departments", required=False):
+        if dep not in departments:
+            problems.add(shown, line, f"unknown department '{dep}'" + suggest(dep, departments))
+        elif dep != department and dep not in extra_departments:
+            extra_departments.append(dep)
+    expertise = [topic for topic, _ in fields.text_list("expertise")]
+    bio = fields.text("bio")
+    email = fields.text("email", required=False, check=lambda v: None if _EMAIL.match(v) else "must be an e-mail address like name@example.com")
+    links = []
+    for link_kind, url, line in fields.mapping_of_text("links"):
+        if link_kind not in link_kinds:
+            problems.add(shown, line, f"unknown link '{link_kind}'" + suggest(link_kind, link_kinds))
+        elif message := _safe_url(url):
+            problems.add(shown, line, f"link '{link_kind}' {message}, found {url!r}")
+        else:
+            links.append(Link(link_kind, link_kinds[link_kind], url))
+    affiliation = fields.text("affiliation", required=kind == GUEST)
+    until = fields.date("until")
+    avatar = None
+    avatar_name = fields.text("avatar", required=False)
+    if avatar_name is not None:
+        if "/" in avatar_name or "\\" in avatar_name or avatar_name.startswith("."):
+            problems.add(shown, data["avatar"].line, f"'avatar' must be a file name next to {shown}, found {avatar_name!r}")
+        else:
+            avatar = path.parent / avatar_name
+            try:
+                check_image(avatar, display_path(avatar, root), *image_limits)
+            except SourceError as exc:
+                problems.extend(exc.problems)
+    if len(problems.errors) > before:
+        return None
+    assert name and kind and title and department and bio
+    return Author(
+        id=author_id,
+        name=name,
+        kind=kind,
+        title=title,
+        department=department,
+        departments=(department, *extra_departments),
+        expertise=tuple(expertise),
+        bio=bio,
+        bio_html=renderer.render(bio),
+        avatar=avatar,
+        email=email,
+        links=tuple(links),
+        affiliation=affiliation,
+        until=until,
+        source=shown,
+    )
+
+
+def load_network(
+    root: Path,
+    authors_dir: Path,
+    departments_file: Path,
+    *,
+    link_kinds: dict[str, str] | None = None,
+    image_limits: tuple[int, int] = (2 * 1024 * 1024, 16_000_000),
+    renderer: MarkdownRenderer | None = None,
+) -> Network:
+    """Read both registries; raise SourceError listing every problem found."""
+    problems = ProblemList()
+    renderer = renderer or MarkdownRenderer()
+    link_kinds = link_kinds or DEFAULT_LINK_KINDS
+    departments = load_departments(departments_file, root, problems)
+    authors: dict[str, Author] = {}
+    if not authors_dir.is_dir():
+        problems.add(display_path(authors_dir, root), None, "author registry folder not found")
+    else:
+        seen_casefolded: dict[str, str] = {}
+        for path in sorted(authors_dir.iterdir()):
+            if path.suffix not in REGISTRY_SUFFIXES or path.name.startswith("."):
+                continue
+            folded = path.stem.casefold()
+            if folded in seen_casefolded:
+                problems.add(display_path(path, root), None, f"author id collides with {seen_casefolded[folded]}")
+                continue
+            seen_casefolded[folded] = display_path(path, root)
+            author = load_author(path, root, departments, problems, renderer, link_kinds, image_limits)
+            if author:
+                authors[author.id] = author
+    for dep in departments.values():
+        if dep.lead and dep.lead not in authors:
+            problems.add(dep.source, dep.line, f"department '{dep.id}': unknown lead '{dep.lead}'" + suggest(dep.lead, authors))
+    problems.raise_if_errors()
+    return Network(authors=authors, departments=departments)
+

@@ -1,0 +1,174 @@
+"""The post header: ``Key: value`` lines at the top of a Markdown file, ended by a blank line.
+
+This is Pelican's own header convention, parsed strictly here so that every field keeps
+its line number, duplicate keys fail instead of silently winning, and unknown keys are
+reported with the closest known one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from .errors import Problem, ProblemList
+from .load import ID_PATTERN, suggest
+
+_HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s*:\s?(.*)$")
+SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+_FILE_STEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")
+_DATE = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2})?)(Z|[+-]\d{2}:?\d{2})?)?$"
+)
+STATUSES = ("published", "draft", "hidden")
+_TRUE = ("yes", "true")
+_FALSE = ("no", "false")
+
+POST_FIELDS = (
+    "title", "date", "modified", "tags", "summary", "department", "author", "co-authors",
+    "status", "canonical", "series", "featured", "slug", "related", "feed-id", "policy-allow",
+)  # fmt: skip
+PAGE_FIELDS = ("title", "summary", "slug", "status", "date", "modified")
+
+
+@dataclass
+class Header:
+    fields: dict[str, tuple[str, int]] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+
+
+def parse_header(text: str, path: str, problems: ProblemList) -> Header:
+    """Split the header from the body. Problems are collected, not raised."""
+    lines = text.split("\n")
+    header = Header()
+    if not lines or not _HEADER_LINE.match(lines[0]):
+        problems.add(path, 1, "expected a metadata header starting on line 1, like 'Title: My first post'")
+        return header
+    current: str | None = None
+    index = 0
+    for index, line in enumerate(lines):
+        number = index + 1
+        if not line.strip():
+            break
+        if line[0] in " \t" and current:
+            value, first = header.fields[current]
+            header.fields[current] = ((value + " " + line.strip()).strip(), first)
+            continue
+        match = _HEADER_LINE.match(line)
+        if not match:
+            problems.add(path, number, f"expected 'Key: value' in the header, found {line.strip()!r} (end the header with a blank line)")
+            current = None
+            continue
+        key = match.group(1).lower().replace("_", "-")
+        if key in header.fields:
+            problems.add(path, number, f"'{match.group(1)}' is given twice (first on line {header.fields[key][1]})")
+            current = None
+            continue
+        header.fields[key] = (match.group(2).strip(), number)
+        current = key
+    else:
+        index = len(lines)
+    header.body = "\n".join(lines[index + 1 :])
+    header.body_line = index + 2
+    return header
+
+
+def parse_date(value: str) -> dt.datetime | None:
+    match = _DATE.match(value.strip())
+    if not match:
+        return None
+    day, time, zone = match.groups()
+    try:
+        stamp = dt.datetime.fromisoformat(f"{day}T{time or '00:00'}")
+        if zone:
+            zone = "+00:00" if zone == "Z" else zone
+            if ":" not in zone:
+                zone = zone[:3] + ":" + zone[3:]
+            stamp = dt.datetime.fromisoformat(f"{day}T{time or '00:00'}{zone}")
+    except ValueError:
+        return None
+    return stamp
+
+
+def split_list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+@dataclass
+class PostFields:
+    """Typed header values, each with the line it was written on (in ``lines``)."""
+
+    values: dict[str, object] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+def convert_fields(header: Header, path: str, is_page: bool, problems: ProblemList) -> PostFields:
+    """Check every header field against the schema; collect problems, return what is valid."""
+    allowed = PAGE_FIELDS if is_page else POST_FIELDS
+    result = PostFields()
+    for key, (raw, line) in header.fields.items():
+        result.lines[key] = line
+        if key not in allowed:
+            problems.add(path, line, f"unknown metadata '{key}'" + suggest(key, allowed))
+            continue
+
+        def bad(expected: str, found: str = raw, line: int = line, key: str = key) -> None:
+            problems.add(path, line, f"'{key}' must be {expected}, found {found!r}")
+
+        if key in ("date", "modified"):
+            stamp = parse_date(raw)
+            if stamp is None:
+                bad("a date like 2025-03-14 or 2025-03-14 09:30")
+            else:
+                result.values[key] = stamp
+        elif key in ("tags", "co-authors", "related"):
+            result.values[key] = split_list(raw)
+        elif key == "status":
+            if raw.lower() not in STATUSES:
+                bad("one of " + ", ".join(STATUSES))
+            else:
+                result.values[key] = raw.lower()
+        elif key == "featured":
+            if raw.lower() not in _TRUE + _FALSE:
+                bad("yes or no")
+            else:
+                result.values[key] = raw.lower() in _TRUE
+        elif key == "slug":
+            if not SLUG_PATTERN.match(raw):
+                bad("lower-case letters, digits and hyphens, like 'field-repairs'")
+            else:
+                result.values[key] = raw
+        elif key in ("department", "author"):
+            if not ID_PATTERN.match(raw):
+                bad("an id like 'service' or 'li-wei'")
+            else:
+                result.values[key] = raw
+        elif key == "canonical":
+            if not re.match(r"^https?://[^\s<>\"']+$", raw):
+                bad("an http(s) URL")
+            else:
+                result.values[key] = raw
+        elif not raw:
+            bad("non-empty text")
+        else:
+            result.values[key] = raw
+    title_line = 1
+    for required in ("title",) if is_page else ("title", "date"):
+        if required not in header.fields:
+            problems.add(path, title_line, f"missing required metadata '{required.capitalize()}:'")
+    if "date" in result.values and "modified" in result.values:
+        modified, date = result.values["modified"], result.values["date"]
+        if modified.replace(tzinfo=None) < date.replace(tzinfo=None):  # type: ignore[union-attr]
+            problems.add(path, result.lines["modified"], "'modified' is earlier than 'date'")
+    return result
+
+
+def slug_from_filename(stem: str, path: str, problems: ProblemList) -> str | None:
+    if not _FILE_STEM.match(stem):
+        problems.add(path, None, "file name must be letters, digits, '-' or '_' before '.md', like 'field-repairs.md'")
+        return None
+    return stem.lower().replace("_", "-")
+
+
+__all__ = ["Header", "PostFields", "Problem", "parse_header", "convert_fields", "slug_from_filename"]

@@ -1,0 +1,193 @@
+"""Per-build state shared by every Chorus plugin: settings, the network, what was written.
+
+Pelican hands the same ``settings`` dict to every generator and reader of a run, so the
+state lives there under one private key; ``get_state`` creates it on first use, which makes
+plugin order irrelevant. ``chorus build`` starts each run with a fresh Pelican, so a
+live preview never sees the previous run's network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError, Problem, SourceError
+from .load import DEFAULT_LINK_KINDS, load_network
+from .model import Network
+from .rendering import MarkdownRenderer
+from .settings import (
+    Setting,
+    SettingsSpec,
+    is_optional_text,
+    is_positive_int,
+    is_text,
+    is_text_mapping,
+)
+
+STATE_KEY = "chorus_state"
+
+
+def _is_iso_datetime(value: Any) -> str | None:
+    if value is None:
+        return None
+    try:
+        dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return "expected None or an ISO date-time like '2026-01-31T12:00:00+00:00'"
+    return None
+
+
+def _is_extension_list(value: Any) -> str | None:
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        return "expected a list of file extensions like ['png', 'jpg']"
+    return None
+
+
+CORE_SETTINGS = SettingsSpec(
+    "CHORUS_",
+    Setting("CHORUS_ROOT", None, "Site root; relative registry paths start here (default: the folder above PATH).", is_optional_text),
+    Setting("CHORUS_AUTHORS_PATH", "authors", "Folder of author registry files, one <author-id>.yml each.", is_text),
+    Setting("CHORUS_DEPARTMENTS_FILE", "departments.yml", "The department registry.", is_text),
+    Setting("CHORUS_COMPANY", "Our company", "Company name shown in the header, cards and JSON-LD.", is_text),
+    Setting("CHORUS_NOW", None, "Build as of this moment (ISO date-time); posts dated later stay unpublished. None: now.", _is_iso_datetime),
+    Setting("CHORUS_LINK_KINDS", dict(DEFAULT_LINK_KINDS), "Profile link kinds authors may use, and their labels.", is_text_mapping),
+    Setting("CHORUS_MAX_POST_BYTES", 1024 * 1024, "Largest Markdown file accepted.", is_positive_int),
+    Setting("CHORUS_MAX_IMAGE_BYTES", 5 * 1024 * 1024, "Largest image file accepted.", is_positive_int),
+    Setting("CHORUS_MAX_IMAGE_PIXELS", 24_000_000, "Largest image accepted, in pixels (width x height).", is_positive_int),
+    Setting("CHORUS_WORDS_PER_MINUTE", 230, "Reading speed used for reading times.", is_positive_int),
+    Setting("CHORUS_STATIC_EXTENSIONS", ["png", "jpg", "jpeg", "gif", "webp", "pdf"], "Files other than posts that may live in content/.", _is_extension_list),
+)
+
+
+class OutputRegistry:
+    """Every file the build writes, keyed the way file systems confuse them (case, Unicode form)."""
+
+    def __init__(self) -> None:
+        self._owners: dict[str, tuple[str, str]] = {}
+
+    @staticmethod
+    def _key(path: str) -> str:
+        return unicodedata.normalize("NFC", path.strip("/")).casefold()
+
+    def claim(self, output: str, source: str) -> Problem | None:
+        """Record that ``source`` writes ``output``; return a Problem if someone already does."""
+        key = self._key(output)
+        if key in self._owners:
+            first_output, first_source = self._owners[key]
+            if first_source == source and first_output == output:
+                return None
+            return Problem(
+                source,
+                None,
+                f"would be written to '{output}', which {first_source} already writes"
+                " (rename one, or give it another Slug:)",
+            )
+        self._owners[key] = (output, source)
+        return None
+
+    def claim_or_raise(self, output: str, source: str) -> None:
+        problem = self.claim(output, source)
+        if problem:
+            raise SourceError(problem)
+
+    def __contains__(self, output: str) -> bool:
+        return self._key(output) in self._owners
+
+
+class BuildState:
+    def __init__(self, settings: dict):
+        CORE_SETTINGS.apply(settings)
+        self.settings = settings
+        content = Path(settings["PATH"]).resolve()
+        self.content_path = content
+        self.root = Path(settings["CHORUS_ROOT"] or content.parent).resolve()
+        self.authors_path = (self.root / settings["CHORUS_AUTHORS_PATH"]).resolve()
+        self.departments_file = (self.root / settings["CHORUS_DEPARTMENTS_FILE"]).resolve()
+        self.now = _now(settings)
+        self.renderer = MarkdownRenderer(settings.get("MARKDOWN"))
+        self.outputs = OutputRegistry()
+        # Reader failures, by source path relative to content/: reported together later.
+        self.reader_problems: dict[str, list[Problem]] = {}
+        self._network: Network | None = None
+        # Published articles, newest first, once author_folders has applied the publication rule.
+        self.published: list = []
+
+    @property
+    def network(self) -> Network:
+        if self._network is None:
+            self._network = load_network(
+                self.root,
+                self.authors_path,
+                self.departments_file,
+                link_kinds=self.settings["CHORUS_LINK_KINDS"],
+                image_limits=(self.settings["CHORUS_MAX_IMAGE_BYTES"], self.settings["CHORUS_MAX_IMAGE_PIXELS"]),
+                renderer=self.renderer,
+            )
+        return self._network
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.date()
+
+    def shown(self, path: str | Path) -> str:
+        """A path as the user sees it: relative to the site root."""
+        path = Path(path)
+        if not path.is_absolute():
+            path = self.content_path / path
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def _now(settings: dict) -> dt.datetime:
+    if settings.get("CHORUS_NOW"):
+        now = dt.datetime.fromisoformat(str(settings["CHORUS_NOW"]))
+    else:
+        now = dt.datetime.now(dt.timezone.utc)
+    if now.tzinfo is None:
+        from zoneinfo import ZoneInfo
+
+        now = now.replace(tzinfo=ZoneInfo(settings.get("TIMEZONE") or "UTC"))
+    return now
+
+
+def get_state(settings: dict) -> BuildState:
+    """The run's state, created on first use (idempotent, so plugin order does not matter)."""
+    state = settings.get(STATE_KEY)
+    if state is None:
+        state = BuildState(settings)
+        settings[STATE_KEY] = state
+    return state
+
+
+def get_network(settings: dict) -> Network:
+    return get_state(settings).network
+
+
+class SuppressReportedFailures(logging.Filter):
+    """Pelican logs 'Could not process <file>' when a reader raises; Chorus reports those
+    files itself with file, line and message, so the duplicate log line is dropped. Any
+    other failure (a bug) still reaches the log and fails ``chorus build``."""
+
+    def __init__(self, state: BuildState):
+        super().__init__()
+        self.state = state
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg == "Could not process %s" and record.args:
+            return str(record.args[0]) not in self.state.reader_problems
+        return True
+
+
+def install_log_filter(state: BuildState) -> None:
+    logger = logging.getLogger("pelican.generators")
+    for old in [f for f in logger.filters if isinstance(f, SuppressReportedFailures)]:
+        logger.removeFilter(old)
+    logger.addFilter(SuppressReportedFailures(state))
+
+
+__all__ = ["BuildState", "ConfigError", "get_state", "get_network", "install_log_filter", "OutputRegistry"]
