@@ -17,6 +17,7 @@ CHORUS_PLUGINS = [
     "plugins.markdown_posts",
     "plugins.author_folders",
     "plugins.network_index",
+    "plugins.author_profiles",
 ]
 
 

@@ -143,7 +143,7 @@ def assign_authors(generator) -> None:
 
     # Tags that slugify alike must be the same tag; otherwise one page would swallow the other.
     tag_names: dict[str, tuple[str, str, int | None]] = {}
-    for article in valid:
+    for article in sorted(valid, key=lambda a: a.source_path):
         for tag in getattr(article, "tags", []):
             first = tag_names.setdefault(tag.slug, (tag.name, state.shown(article.source_path), article.metadata["meta_lines"].get("tags")))
             if first[0].casefold() != tag.name.casefold():
@@ -160,7 +160,7 @@ def assign_authors(generator) -> None:
     generator.hidden_articles[:] = hidden
     generator.drafts[:] = drafts
     state.published = list(generator.articles)
-    for article in published + hidden:
+    for article in sorted(published + hidden, key=lambda a: a.source_path):
         problem = state.outputs.claim(article.save_as, state.shown(article.source_path))
         if problem:
             problems.items.append(problem)

@@ -126,19 +126,21 @@ def _safe_url(url: str) -> str | None:
     return "must be an http(s) URL"
 
 
-def load_departments(path: Path, root: Path, problems: ProblemList) -> dict[str, Department]:
+def load_departments(path: Path, root: Path, problems: ProblemList) -> tuple[dict[str, Department], set[str]]:
+    """The valid departments, and every id declared (so one bad entry does not make every
+    author of that department fail too)."""
     shown = display_path(path, root)
     if not path.is_file():
         problems.add(shown, None, "department registry not found (expected a YAML mapping of department id to name and description)")
-        return {}
+        return {}, set()
     try:
         data = load_yaml(read_source_text(path, shown, MAX_REGISTRY_BYTES), shown)
     except SourceError as exc:
         problems.extend(exc.problems)
-        return {}
+        return {}, set()
     if not isinstance(data, dict) or not data:
         problems.add(shown, 1, "expected a mapping of department id to its fields, like 'service: {name: Service, …}'")
-        return {}
+        return {}, set()
     departments = {}
     for dep_id, located in data.items():
         if not ID_PATTERN.match(dep_id):
@@ -157,7 +159,7 @@ def load_departments(path: Path, root: Path, problems: ProblemList) -> dict[str,
         lead = fields.text("lead", required=False)
         if name and description:
             departments[dep_id] = Department(dep_id, name, description, lead, colour, shown, located.line)
-    return departments
+    return departments, set(data)
 
 
 AUTHOR_FIELDS = (
@@ -169,7 +171,7 @@ AUTHOR_FIELDS = (
 def load_author(
     path: Path,
     root: Path,
-    departments: dict[str, Department],
+    departments: set[str],
     problems: ProblemList,
     renderer: MarkdownRenderer,
     link_kinds: dict[str, str],
@@ -262,7 +264,7 @@ def load_network(
     problems = ProblemList()
     renderer = renderer or MarkdownRenderer()
     link_kinds = link_kinds or DEFAULT_LINK_KINDS
-    departments = load_departments(departments_file, root, problems)
+    departments, declared_departments = load_departments(departments_file, root, problems)
     authors: dict[str, Author] = {}
     if not authors_dir.is_dir():
         problems.add(display_path(authors_dir, root), None, "author registry folder not found")
@@ -276,7 +278,7 @@ def load_network(
                 problems.add(display_path(path, root), None, f"author id collides with {seen_casefolded[folded]}")
                 continue
             seen_casefolded[folded] = display_path(path, root)
-            author = load_author(path, root, departments, problems, renderer, link_kinds, image_limits)
+            author = load_author(path, root, declared_departments, problems, renderer, link_kinds, image_limits)
             if author:
                 authors[author.id] = author
     for dep in departments.values():

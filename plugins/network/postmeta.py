@@ -153,10 +153,10 @@ def convert_fields(header: Header, path: str, is_page: bool, problems: ProblemLi
             bad("non-empty text")
         else:
             result.values[key] = raw
-    title_line = 1
-    for required in ("title",) if is_page else ("title", "date"):
-        if required not in header.fields:
-            problems.add(path, title_line, f"missing required metadata '{required.capitalize()}:'")
+    required = ("title",) if is_page else ("title", "date")
+    for key in required if header.fields else ():  # no header at all is reported once, above
+        if key not in header.fields:
+            problems.add(path, 1, f"missing required metadata '{key.capitalize()}:'")
     if "date" in result.values and "modified" in result.values:
         modified, date = result.values["modified"], result.values["date"]
         if modified.replace(tzinfo=None) < date.replace(tzinfo=None):  # type: ignore[union-attr]

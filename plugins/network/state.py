@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -134,11 +135,9 @@ class BuildState:
 
     def shown(self, path: str | Path) -> str:
         """A path as the user sees it: relative to the site root."""
-        path = Path(path)
-        if not path.is_absolute():
-            path = self.content_path / path
+        path = Path(os.path.abspath(self.content_path / path))  # not resolve(): keep symlinks' names
         try:
-            return path.resolve().relative_to(self.root).as_posix()
+            return path.relative_to(self.root).as_posix()
         except ValueError:
             return path.as_posix()
 

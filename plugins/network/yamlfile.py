@@ -44,6 +44,9 @@ class _StrictLoader(yaml.SafeLoader):
 
 def _located(node: yaml.Node, loader: _StrictLoader, path: str) -> Any:
     """Turn a composed node into plain values, with mappings as dicts of Located."""
+    expected_tag = {yaml.MappingNode: "map", yaml.SequenceNode: "seq"}.get(type(node))
+    if expected_tag and node.tag != f"tag:yaml.org,2002:{expected_tag}":
+        raise yaml.MarkedYAMLError(problem=f"tag {node.tag!r} is not allowed", problem_mark=node.start_mark)
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Located] = {}
         for key_node, value_node in node.value:
