@@ -1,0 +1,35 @@
+"""Drafts and future posts never reach a page, a listing or network.json."""
+
+from __future__ import annotations
+
+from conftest import post
+
+
+def _all_output_text(output):
+    return "\n".join(p.read_text(errors="replace") for p in output.rglob("*") if p.suffix in (".html", ".json", ".xml"))
+
+
+def test_drafts_and_future_posts_leak_nowhere(site):
+    site.write("content/bob/draft.md", post("Secret draft", Status="draft", body="DRAFT-CANARY"))
+    site.write("content/bob/future.md", post("Next year", date="2026-12-01", body="FUTURE-CANARY"))
+    site.write("content/bob/hidden.md", post("Hidden one", Status="hidden", body="HIDDEN-BODY"))
+    site.write("content/bob/live.md", post("Live one", Tags="tenders"))
+    output = site.build()
+    everything = _all_output_text(output)
+    for canary in ("DRAFT-CANARY", "Secret draft", "FUTURE-CANARY", "Next year"):
+        assert canary not in everything, canary
+    assert not (output / "posts/bob/draft").exists() and not (output / "drafts").exists()
+    assert not (output / "posts/bob/future").exists()
+    # hidden: reachable by its URL, listed nowhere
+    assert (output / "posts/bob/hidden/index.html").exists()
+    listed = "".join((output / p).read_text() for p in ["index.html", "authors/bob/index.html", "departments/sales/index.html", "archives/index.html", "network.json"])
+    assert "Hidden one" not in listed and "Live one" in listed
+    assert [p["title"] for p in site.index()["posts"]] == ["Live one", "Hello from service"] or \
+        sorted(p["title"] for p in site.index()["posts"]) == ["Hello from service", "Live one"]
+
+
+def test_future_post_appears_once_its_date_has_come(site):
+    site.write("content/bob/future.md", post("Next year", date="2026-12-01"))
+    site.build(CHORUS_NOW="2026-12-02T00:00:00+00:00")
+    assert (site.output / "posts/bob/future/index.html").exists()
+    assert "Next year" in (site.output / "network.json").read_text()
