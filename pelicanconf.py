@@ -18,3 +18,16 @@ SITESUBTITLE = "Field notes from the people who build, sell and service Halvard 
 CHORUS_COMPANY = "Halvard Instruments"
 SITEURL = ""
 TIMEZONE = "Europe/Berlin"
+
+# Code owners (`chorus codeowners` writes .github/CODEOWNERS): editors review everything
+# outside an author's own folder; department editors co-own their department's folders.
+CHORUS_EDITORS = ["@halvard/web-editors"]
+CHORUS_DEPARTMENT_EDITORS = {
+    "service": ["@halvard/service-editors"],
+    "product-management": ["@halvard/pm-editors"],
+    "sales": ["@halvard/sales-editors"],
+    "logistics": ["@halvard/logistics-editors"],
+    "hr": ["@halvard/hr-editors"],
+    "marketing": ["@halvard/marketing-editors"],
+    "rnd": ["@halvard/rnd-editors"],
+}

@@ -87,6 +87,77 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _state_for(args: argparse.Namespace):
+    from chorus.build import load_settings
+    from plugins.network.state import BuildState
+
+    root = Path(args.root).resolve()
+    return BuildState(load_settings(root, Path(args.settings) if args.settings else None, {}))
+
+
+def _print_problems(problems, with_rule: bool = False) -> None:
+    for problem in problems:
+        print(problem.format(with_rule) if hasattr(problem, "format") else problem, file=sys.stderr)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from chorus.check import UsageError, format_github, run_check
+
+    try:
+        report = run_check(
+            Path(args.root),
+            settings_file=Path(args.settings) if args.settings else None,
+            paths=args.paths,
+            changed_since=args.changed_since,
+            overrides=_overrides(args),
+        )
+    except UsageError as exc:
+        print(f"chorus check: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for problem in report.problems:
+        print(format_github(problem) if args.format == "github" else problem.format(with_rule=True))
+    errors = len(report.errors)
+    summary = f"checked {report.files_checked} files: {errors} error(s), {sum(p.level == 'warning' for p in report.problems)} warning(s)"
+    print(summary, file=sys.stderr)
+    return EXIT_FAILED if errors else EXIT_OK
+
+
+def cmd_codeowners(args: argparse.Namespace) -> int:
+    from plugins.network import ChorusError
+    from plugins.network.codeowners import write_codeowners
+
+    try:
+        path = write_codeowners(_state_for(args))
+    except ChorusError as exc:
+        _print_problems(exc.problems)
+        return EXIT_FAILED
+    print(f"wrote {path}")
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from chorus.scaffold import new_author, new_post
+    from plugins.network import ChorusError
+
+    try:
+        state = _state_for(args)
+        if args.what == "author":
+            created = new_author(
+                state, args.id, name=args.name, department=args.department, title=args.title,
+                guest=args.guest, affiliation=args.affiliation,
+                expertise=[t.strip() for t in args.expertise.split(",") if t.strip()] if args.expertise else None,
+                email=args.email,
+            )
+        else:
+            created = [new_post(state, args.title, author=args.author)]
+    except ChorusError as exc:
+        _print_problems(exc.problems)
+        return EXIT_FAILED
+    for path in created:
+        print(f"created {state.shown(path) if path.is_relative_to(state.root) else path}")
+    return EXIT_OK
+
+
 def _site_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--root", default=".", help="site folder holding content/, authors/ and departments.yml (default: .)")
     parser.add_argument("-s", "--settings", help="Pelican settings file (default: ROOT/pelicanconf.py when present)")
@@ -108,6 +179,39 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--bind", default="127.0.0.1")
     serve.add_argument("--interval", type=float, default=1.0, help="seconds between change checks")
     serve.set_defaults(func=cmd_serve)
+
+    check = commands.add_parser("check", help="validate the network without building it (for pull requests)")
+    check.add_argument("paths", nargs="*", help="report only these files or folders")
+    check.add_argument("--root", default=".", help="site folder (default: .)")
+    check.add_argument("-s", "--settings", help="Pelican settings file (default: ROOT/pelicanconf.py when present)")
+    check.add_argument("--format", choices=("text", "github"), default="text", help="github: GitHub Actions annotations")
+    check.add_argument("--changed-since", metavar="REV", help="only files changed since this git revision, and the files that depend on them")
+    check.add_argument("--now", help="check as of this ISO date-time")
+    check.set_defaults(func=cmd_check)
+
+    codeowners = commands.add_parser("codeowners", help="write .github/CODEOWNERS from the author registry")
+    codeowners.add_argument("--root", default=".")
+    codeowners.add_argument("-s", "--settings")
+    codeowners.set_defaults(func=cmd_codeowners)
+
+    new = commands.add_parser("new", help="scaffold a new author or post")
+    new_kinds = new.add_subparsers(dest="what", required=True)
+    author = new_kinds.add_parser("author", help="registry entry + content folder (+ CODEOWNERS)")
+    author.add_argument("id")
+    author.add_argument("--name", required=True)
+    author.add_argument("--department", required=True)
+    author.add_argument("--title", required=True, help="role or job title")
+    author.add_argument("--expertise", help="comma-separated topics")
+    author.add_argument("--email")
+    author.add_argument("--guest", action="store_true")
+    author.add_argument("--affiliation")
+    new_post = new_kinds.add_parser("post", help="a dated draft in the author's folder")
+    new_post.add_argument("title")
+    new_post.add_argument("--author", help="author id (default: inferred from git user)")
+    for sub in (author, new_post):
+        sub.add_argument("--root", default=".")
+        sub.add_argument("-s", "--settings")
+    new.set_defaults(func=cmd_new)
     return parser
 
 

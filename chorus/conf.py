@@ -18,6 +18,11 @@ CHORUS_PLUGINS = [
     "plugins.author_folders",
     "plugins.network_index",
     "plugins.author_profiles",
+    "plugins.editorial_policy",
+    "plugins.hub_pages",
+    "plugins.department_feeds",
+    "plugins.social_cards",
+    "plugins.seo",
 ]
 
 

@@ -12,16 +12,17 @@ article silently when a ``*_context`` handler raises.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from pelican import signals
 from pelican.urlwrappers import Author as PelicanAuthor
 from pelican.urlwrappers import Category
 
 from plugins.network import Problem, ProblemList, SourceError, get_state
-from plugins.network.images import check_image
-from plugins.network.load import suggest
+from plugins.network.posts import is_page_source
+from plugins.network.tree import scan_source_tree
+from plugins.network.urls import reserved_top_level
+from plugins.network.ownership import resolve_ownership
 from plugins.network.publication import publication_state
 from plugins.network.state import install_log_filter
 
@@ -35,44 +36,12 @@ def check_sources(pelican) -> None:
         state.network  # noqa: B018  (loads and validates both registries)
     except SourceError as exc:
         problems.extend(exc.problems)
-    allowed = {e.lower() for e in pelican.settings["CHORUS_STATIC_EXTENSIONS"]}
-    images = {"png", "jpg", "jpeg", "gif", "webp"}
-    for top in (state.content_path, state.authors_path):
-        if not top.is_dir():
-            continue
-        for folder, dirs, files in os.walk(top):
-            for name in sorted(dirs + files):
-                path = Path(folder) / name
-                if path.is_symlink():
-                    problems.add(state.shown(path), None, "symbolic links are not allowed in content/ or authors/; copy the file instead")
-            dirs[:] = [d for d in dirs if not (Path(folder) / d).is_symlink() and not d.startswith(".")]
-            if top != state.content_path:
-                continue
-            for name in sorted(files):
-                path = Path(folder) / name
-                extension = path.suffix.lower().lstrip(".")
-                if name.startswith(".") or path.is_symlink() or extension in ("md", "markdown"):
-                    continue
-                if extension not in allowed:
-                    problems.add(
-                        state.shown(path), None,
-                        f"file type '.{extension}' is not allowed in content/ (expected .md or one of: "
-                        + ", ".join("." + e for e in sorted(allowed)) + ")",
-                    )
-                elif extension in images:
-                    try:
-                        check_image(path, state.shown(path), pelican.settings["CHORUS_MAX_IMAGE_BYTES"], pelican.settings["CHORUS_MAX_IMAGE_PIXELS"])
-                    except SourceError as exc:
-                        problems.extend(exc.problems)
+    problems.extend(scan_source_tree(state))
     problems.raise_if_errors()
 
 
 def _reader_problems(state, prefix_filter) -> list[Problem]:
     return [p for path, items in state.reader_problems.items() if prefix_filter(path) for p in items]
-
-
-def _is_page_source(settings, relative: str) -> bool:
-    return any(relative.startswith(p.rstrip("/") + "/") for p in settings["PAGE_PATHS"])
 
 
 def assign_authors(generator) -> None:
@@ -81,7 +50,7 @@ def assign_authors(generator) -> None:
     state = get_state(settings)
     network = state.network
     problems = ProblemList()
-    problems.extend(_reader_problems(state, lambda p: not _is_page_source(settings, p)))
+    problems.extend(_reader_problems(state, lambda p: not is_page_source(p, settings["PAGE_PATHS"])))
     wrappers: dict[str, PelicanAuthor] = {}
     categories: dict[str, Category] = {}
 
@@ -109,32 +78,21 @@ def assign_authors(generator) -> None:
     for article in everything:
         shown = state.shown(article.source_path)
         lines = article.metadata.get("meta_lines", {})
-        relative = Path(article.source_path).resolve().relative_to(state.content_path)
-        if len(relative.parts) != 2:
-            problems.add(shown, None, "posts live directly in content/<author-id>/ (one folder per author, no sub-folders)")
+        relative = PurePosixPath(Path(article.source_path).resolve().relative_to(state.content_path).as_posix())
+        ownership = resolve_ownership(
+            relative,
+            claim=article.metadata.get("author_claim"),
+            coauthor_ids=article.metadata.get("coauthor_ids", ()),
+            department_id=article.metadata.get("department_id"),
+            lines=lines,
+            network=network,
+            shown=shown,
+            problems=problems,
+        )
+        if ownership is None:
             continue
-        owner = relative.parts[0]
-        if owner not in network.authors:
-            problems.add(shown, None, f"no author registry entry for folder '{owner}': add authors/{owner}.yml" + suggest(owner, network.authors))
-            continue
-        before = len(problems.items)
-        claim = article.metadata.get("author_claim")
-        if claim and claim != owner:
-            problems.add(shown, lines.get("author"), f"Author: '{claim}' contradicts the folder: posts in content/{owner}/ are by '{owner}' (remove the Author: line)")
-        coauthors = []
-        for coauthor in article.metadata.get("coauthor_ids", ()):
-            if coauthor not in network.authors:
-                problems.add(shown, lines.get("co-authors"), f"unknown co-author '{coauthor}'" + suggest(coauthor, network.authors))
-            elif coauthor == owner or coauthor in coauthors:
-                problems.add(shown, lines.get("co-authors"), f"co-author '{coauthor}' is listed twice (the folder's author is always the first author)")
-            else:
-                coauthors.append(coauthor)
-        department_id = article.metadata.get("department_id") or network.authors[owner].department
-        if department_id not in network.departments:
-            problems.add(shown, lines.get("department"), f"unknown department '{department_id}'" + suggest(department_id, network.departments))
-        if len(problems.items) > before:
-            continue
-        article.authors = [author_wrapper(a) for a in (owner, *coauthors)]
+        owner, department_id = ownership.owner, ownership.department
+        article.authors = [author_wrapper(a) for a in ownership.authors]
         article.author = article.authors[0]
         article.category = category(department_id)
         article.department = network.departments[department_id]
@@ -148,7 +106,7 @@ def assign_authors(generator) -> None:
             first = tag_names.setdefault(tag.slug, (tag.name, state.shown(article.source_path), article.metadata["meta_lines"].get("tags")))
             if first[0].casefold() != tag.name.casefold():
                 problems.add(state.shown(article.source_path), article.metadata["meta_lines"].get("tags"),
-                             f"tag '{tag.name}' and tag '{first[0]}' ({first[1]}) would share the page topics/{tag.slug}/; use one spelling")
+                             f"tag '{tag.name}' and tag '{first[0]}' ({first[1]}) would share the page topics/{tag.slug}/; use one spelling", rule="tags")
     problems.raise_if_errors()
 
     # Publication: one predicate, applied before any listing, feed or index is derived.
@@ -167,29 +125,16 @@ def assign_authors(generator) -> None:
     problems.raise_if_errors()
 
 
-def reserved_top_level(settings) -> set[str]:
-    """First path segments the site itself writes (authors/, topics/, feeds/, …)."""
-    names = set()
-    for key, value in settings.items():
-        if key.endswith("_SAVE_AS") and isinstance(value, str) and value and not key.startswith("PAGE"):
-            first = value.split("/")[0]
-            if "{" not in first:
-                names.add(first.split(".")[0])
-    names.update(settings.get("DIRECT_TEMPLATES", []))
-    names.add(settings.get("THEME_STATIC_DIR", "theme"))
-    return names
-
-
 def check_pages(generator) -> None:
     settings = generator.settings
     state = get_state(settings)
     problems = ProblemList()
-    problems.extend(_reader_problems(state, lambda p: _is_page_source(settings, p)))
+    problems.extend(_reader_problems(state, lambda p: is_page_source(p, settings["PAGE_PATHS"])))
     reserved = reserved_top_level(settings)
     for page in list(generator.pages) + list(generator.hidden_pages) + list(generator.draft_pages):
         shown = state.shown(page.source_path)
         if page.slug in reserved:
-            problems.add(shown, page.metadata.get("meta_lines", {}).get("slug"), f"page slug '{page.slug}' is used by the site itself (reserved: {', '.join(sorted(reserved))})")
+            problems.add(shown, page.metadata.get("meta_lines", {}).get("slug"), f"page slug '{page.slug}' is used by the site itself (reserved: {', '.join(sorted(reserved))})", rule="url-collision")
             continue
         if page.status != "draft":
             problem = state.outputs.claim(page.save_as, shown)

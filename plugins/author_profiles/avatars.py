@@ -1,23 +1,58 @@
-"""Square, centre-cropped avatars in WebP and JPEG, with no metadata left in them.
+"""Square, centre-cropped avatars in modern formats with a fallback, and no metadata left in them.
 
 The source is turned upright from its EXIF orientation, then re-encoded from pixels only,
 so EXIF (GPS positions of someone's home), XMP and ICC text never reach the site, and a
-polyglot file loses its payload. Results are cached by a hash of the source bytes and the
-sizes, so an unchanged avatar is never processed twice.
+polyglot file loses its payload. Results are cached by a hash of the source bytes, the
+sizes and the formats, so an unchanged avatar is never processed twice.
+
+The source was already checked by the registry loader (``plugins.network.images``: size
+limits, decompression bombs, truncated and non-image files); opening it here still uses
+the same format allowlist, so nothing else is ever decoded.
 """
 
 from __future__ import annotations
 
+import colorsys
 import hashlib
 import shutil
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont, ImageOps
+from PIL import Image, ImageDraw, ImageFont, ImageOps, features
 
+from plugins.network.errors import Problem, SourceError
+from plugins.network.images import RASTER_FORMATS
 from plugins.network.model import Author
 
-FORMATS = {"webp": ("WEBP", {"quality": 82, "method": 4}), "jpg": ("JPEG", {"quality": 85, "optimize": True})}
+# Bumped whenever the processing changes, so cached results of older code are not reused.
+_PIPELINE_VERSION = b"v2"
+
+
+@dataclass(frozen=True)
+class Format:
+    """One output format: file extension, Pillow encoder, MIME type, encoder options."""
+
+    extension: str
+    pillow: str
+    mime: str
+    options: tuple[tuple[str, object], ...]
+    alpha: bool
+
+
+FORMATS = {
+    "webp": Format("webp", "WEBP", "image/webp", (("quality", 82), ("method", 4)), True),
+    "avif": Format("avif", "AVIF", "image/avif", (("quality", 60),), True),
+    "jpeg": Format("jpg", "JPEG", "image/jpeg", (("quality", 85), ("optimize", True)), False),
+    "png": Format("png", "PNG", "image/png", (("optimize", True),), True),
+}
+# Every browser shows these; one of them is always the <img> fallback.
+FALLBACK_FORMATS = ("jpeg", "png")
+
+
+def unsupported_formats(names) -> list[str]:
+    """Formats this Pillow build cannot encode (AVIF needs libavif)."""
+    return [n for n in names if n == "avif" and not features.check("avif")]
 
 
 @dataclass(frozen=True)
@@ -28,10 +63,26 @@ class AvatarImage:
 
 
 @dataclass(frozen=True)
+class AvatarSource:
+    """One <source> of a <picture>: a modern format in every size."""
+
+    mime: str
+    images: tuple[AvatarImage, ...]
+
+
+@dataclass(frozen=True)
 class AvatarSet:
-    webp: tuple[AvatarImage, ...]
+    sources: tuple[AvatarSource, ...]
     fallback: tuple[AvatarImage, ...]
     generated: bool
+
+    @property
+    def webp(self) -> tuple[AvatarImage, ...]:
+        return next((s.images for s in self.sources if s.mime == "image/webp"), ())
+
+    @property
+    def images(self) -> tuple[AvatarImage, ...]:
+        return tuple(i for s in self.sources for i in s.images) + self.fallback
 
     def fallback_for(self, size: int) -> AvatarImage:
         """The smallest fallback image at least ``size`` wide (for the plain <img src>)."""
@@ -50,8 +101,6 @@ def initials(name: str) -> str:
 def colour_for(author_id: str) -> tuple[int, int, int]:
     """A colour derived from the id alone, dark enough for white initials (contrast >= 4.5)."""
     digest = hashlib.sha256(author_id.encode()).digest()
-    import colorsys
-
     r, g, b = colorsys.hls_to_rgb(digest[0] / 255, 0.33, 0.55)
     return int(r * 255), int(g * 255), int(b * 255)
 
@@ -80,40 +129,85 @@ def _pixels_only(image: Image.Image) -> Image.Image:
     return clean
 
 
-def make_avatars(author: Author, sizes: list[int], cache_dir: Path, output_dir: Path, url_prefix: str) -> AvatarSet:
-    """Write the author's avatars into output_dir (from the cache when the source is unchanged)."""
+def _encode(image: Image.Image, fmt: Format, target: Path) -> None:
+    if image.mode == "RGBA" and not fmt.alpha:
+        # JPEG has no transparency: put transparent corners on white, not on black.
+        flat = Image.new("RGB", image.size, (255, 255, 255))
+        flat.paste(image, mask=image.getchannel("A"))
+        image = flat
+    image.save(target, fmt.pillow, **dict(fmt.options))
+
+
+def _open_source(path: Path, shown_as: str) -> Image.Image:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path, formats=RASTER_FORMATS) as source:
+                return _square(source)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise SourceError(Problem(shown_as, None, f"avatar could not be processed: {exc}")) from None
+
+
+def _file_name(size: int, fmt: Format) -> str:
+    return f"{size}.{fmt.extension}"
+
+
+def _render_into(folder: Path, author: Author, shown_as: str, sizes: list[int], formats: list[Format]) -> None:
+    square = draw_initials(author) if author.avatar is None else _open_source(author.avatar, shown_as)
+    for size in sizes:
+        resized = _pixels_only(square.resize((size, size), Image.Resampling.LANCZOS))
+        for fmt in formats:
+            _encode(resized, fmt, folder / _file_name(size, fmt))
+
+
+def cache_key(author: Author, sizes: list[int], format_names: list[str]) -> str:
+    """Identifies the result: the source's bytes (or the initials' inputs), sizes, formats."""
     if author.avatar is not None:
-        source_bytes = author.avatar.read_bytes()
-        generated = False
+        source = author.avatar.read_bytes()
     else:
-        source_bytes = f"initials:{author.id}:{author.name}".encode()
-        generated = True
-    key = hashlib.sha256(source_bytes + repr(sorted(sizes)).encode() + b"v1").hexdigest()[:16]
-    cached = cache_dir / author.id / key
-    if not cached.is_dir():
-        staging = cache_dir / author.id / f".{key}.tmp"
+        source = f"initials:{author.id}:{author.name}".encode()
+    recipe = repr((sorted(sizes), list(format_names))).encode()
+    return hashlib.sha256(source + b"\0" + recipe + _PIPELINE_VERSION).hexdigest()[:16]
+
+
+def make_avatars(
+    author: Author,
+    sizes: list[int],
+    cache_dir: Path,
+    output_dir: Path,
+    url_prefix: str,
+    format_names: list[str] = ("webp", "jpeg"),  # type: ignore[assignment]
+    shown_as: str = "",
+) -> AvatarSet:
+    """Write the author's avatars into output_dir (from the cache when the source is unchanged)."""
+    format_names = list(format_names)
+    formats = [FORMATS[name] for name in format_names]
+    sizes = sorted(sizes)
+    key = cache_key(author, sizes, format_names)
+    author_cache = cache_dir / author.id
+    cached = author_cache / key
+    expected = [_file_name(size, fmt) for size in sizes for fmt in formats]
+    if not all((cached / name).is_file() for name in expected):
+        staging = author_cache / f".{key}.tmp"
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
-        if generated:
-            square = draw_initials(author)
-        else:
-            with Image.open(author.avatar) as source:
-                square = _square(source)
-        for size in sizes:
-            resized = _pixels_only(square.resize((size, size), Image.Resampling.LANCZOS))
-            for extension, (fmt, options) in FORMATS.items():
-                frame = resized.convert("RGB") if fmt == "JPEG" else resized
-                frame.save(staging / f"{size}.{extension}", fmt, **options)
-        for old in (cache_dir / author.id).glob("*"):
+        _render_into(staging, author, shown_as or author.source, sizes, formats)
+        for old in author_cache.iterdir():
             if old.is_dir() and old != staging:
                 shutil.rmtree(old, ignore_errors=True)
         staging.rename(cached)
     target = output_dir / author.id
     target.mkdir(parents=True, exist_ok=True)
-    webp, fallback = [], []
-    for size in sorted(sizes):
-        for extension, bucket in (("webp", webp), ("jpg", fallback)):
-            name = f"{author.id}-{size}.{extension}"
-            shutil.copyfile(cached / f"{size}.{extension}", target / name)
-            bucket.append(AvatarImage(size, f"{url_prefix}/{author.id}/{name}", extension))
-    return AvatarSet(tuple(webp), tuple(fallback), generated)
+    by_format: dict[str, list[AvatarImage]] = {name: [] for name in format_names}
+    for size in sizes:
+        for name, fmt in zip(format_names, formats):
+            file_name = f"{author.id}-{size}.{fmt.extension}"
+            shutil.copyfile(cached / _file_name(size, fmt), target / file_name)
+            by_format[name].append(AvatarImage(size, f"{url_prefix}/{author.id}/{file_name}", fmt.extension))
+    fallback_name = next(n for n in format_names if n in FALLBACK_FORMATS)
+    sources = tuple(
+        AvatarSource(FORMATS[name].mime, tuple(images))
+        for name, images in by_format.items()
+        if name != fallback_name
+    )
+    return AvatarSet(sources, tuple(by_format[fallback_name]), author.avatar is None)

@@ -1,53 +1,260 @@
-"""Attach processed avatars to every author; written once per build, cached across builds."""
+"""Profiles for every registry author, the expert directory and the expertise index.
+
+- Avatars for every author are written once per build (cached across builds) and attached
+  to the Pelican Author wrappers as ``avatar_images``.
+- Pelican writes ``author.html`` only for authors with posts, paginating every post that
+  names them. Here every registry author gets a profile, and the paginated list is the
+  author's *own* posts; co-written posts and most-written topics come as
+  ``author.profile_page`` (a :class:`~.views.ProfilePage`). For that, ``generator.authors``
+  (what Pelican's author pages iterate) is replaced by one entry per registry author; the
+  ``authors`` template variable keeps Pelican's meaning.
+- The directory (``AUTHORS_SAVE_AS``, written by Pelican from ``authors.html``), one
+  directory per author kind and the expertise index are described by ``author_directory``
+  in the template context; the last two are written here.
+
+Every file written is claimed in the run's output registry first, so an author whose id
+would put their profile where the directory writes fails with both named.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from pelican import signals
+from pelican.paginator import Paginator
+from pelican.urlwrappers import Author as PelicanAuthor
+from pelican.urlwrappers import Tag
 
-from plugins.network import get_state
-from plugins.network.settings import Setting, SettingsSpec, path_template
+from plugins.network import ProblemList, get_state
+from plugins.network.errors import display_path
+from plugins.network.model import AUTHOR_KINDS, EXPERT, GUEST
+from plugins.network.state import OutputRegistry
 
 from .avatars import make_avatars
+from .contributions import contributions, department_groups, expertise_index, topics_by_author
+from .settings import SETTINGS
+from .views import Directory, DirectoryKind, profile_page
 
-
-def _sizes(value) -> str | None:
-    if not isinstance(value, (list, tuple)) or not value or not all(isinstance(v, int) and 16 <= v <= 1024 for v in value):
-        return "expected a list of pixel sizes between 16 and 1024, like [64, 128, 256]"
-    return None
-
-
-SETTINGS = SettingsSpec(
-    "AUTHOR_PROFILES_",
-    Setting("AUTHOR_PROFILES_AVATAR_SIZES", [64, 128, 256], "Square avatar sizes produced, in pixels.", _sizes),
-    Setting("AUTHOR_PROFILES_AVATAR_PATH", "avatars", "Output folder of the avatars.", path_template()),
-)
+KIND_LABELS = {EXPERT: "In-house experts", GUEST: "Guest contributors"}
+DIRECTORY_TEMPLATE = "authors"
+EXPERTISE_TEMPLATE = "expertise"
 
 
 def apply_settings(pelican) -> None:
     SETTINGS.apply(pelican.settings)
 
 
-def write_avatars(generator) -> None:
-    """Runs after the articles are read (so the network is loaded), before any page is written."""
+def _wrappers(generator, network) -> dict:
+    """One Pelican Author per registry author: the ones on posts, new ones for the rest."""
     settings = generator.settings
-    state = get_state(settings)
+    wrappers = {}
+    for article in list(generator.articles) + list(generator.hidden_articles) + list(generator.drafts):
+        for wrapper in getattr(article, "authors", []):
+            wrappers.setdefault(wrapper.slug, wrapper)
+    for author in network.authors.values():
+        if author.id not in wrappers:
+            wrapper = PelicanAuthor(author.name, settings)
+            wrapper.slug = author.id
+            wrapper.profile = author
+            wrappers[author.id] = wrapper
+    return wrappers
+
+
+def write_avatars(generator, state, wrappers: dict) -> dict:
+    settings = generator.settings
     folder = settings["AUTHOR_PROFILES_AVATAR_PATH"]
     cache_root = Path(settings.get("CACHE_PATH") or "cache")
     cache_dir = (cache_root if cache_root.is_absolute() else state.root / cache_root) / "avatars"
     output_dir = Path(generator.output_path) / folder
-    state.avatars = {}
+    avatars = {}
     for author in state.network.authors.values():
-        avatar_set = make_avatars(author, list(settings["AUTHOR_PROFILES_AVATAR_SIZES"]), cache_dir, output_dir, folder)
-        for image in avatar_set.webp + avatar_set.fallback:
+        shown = display_path(author.avatar, state.root) if author.avatar else author.source
+        avatar_set = make_avatars(
+            author,
+            list(settings["AUTHOR_PROFILES_AVATAR_SIZES"]),
+            cache_dir,
+            output_dir,
+            folder,
+            list(settings["AUTHOR_PROFILES_AVATAR_FORMATS"]),
+            shown,
+        )
+        for image in avatar_set.images:
             state.outputs.claim_or_raise(image.url, author.source)
-        state.avatars[author.id] = avatar_set
+        avatars[author.id] = avatar_set
+    state.avatars = avatars
+    # Pelican may hold more than one wrapper per author (equal by slug): attach to each.
     for article in list(generator.articles) + list(generator.hidden_articles):
-        for author in article.authors:
-            author.avatar_images = state.avatars.get(author.slug)
+        for wrapper in article.authors:
+            wrapper.avatar_images = avatars.get(wrapper.slug)
+    for author_id, wrapper in wrappers.items():
+        wrapper.avatar_images = avatars.get(author_id)
+    return avatars
+
+
+def _topic_slug(settings: dict):
+    """The slug a tag with this text would get, so listed expertise meets written topics."""
+
+    def slug(text: str) -> str:
+        return Tag(text, settings).slug if text.strip() else ""
+
+    return slug
+
+
+def _profile_outputs(wrapper, own_posts, settings) -> list[str]:
+    """Every file Pelican writes for this author's profile, pagination included."""
+    if not wrapper.save_as:
+        return []
+    if "author" not in settings["PAGINATED_TEMPLATES"]:
+        return [wrapper.save_as]
+    per_page = settings["PAGINATED_TEMPLATES"]["author"] or settings["DEFAULT_PAGINATION"]
+    paginator = Paginator(wrapper.save_as, wrapper.url, list(own_posts), settings, per_page)
+    return [paginator.page(n).save_as for n in paginator.page_range]
+
+
+def _site_pages(settings) -> list[tuple[str, str, str]]:
+    """(save_as, setting, what) of the pages this plugin adds to the author folder."""
+    pages = [(settings["AUTHOR_PROFILES_EXPERTISE_SAVE_AS"], "AUTHOR_PROFILES_EXPERTISE_SAVE_AS", "the expertise index")]
+    for kind in AUTHOR_KINDS:
+        pages.append((settings["AUTHOR_PROFILES_KIND_SAVE_AS"].format(kind=kind), "AUTHOR_PROFILES_KIND_SAVE_AS", f"the directory of {kind}s"))
+    if settings.get("AUTHORS_SAVE_AS"):
+        pages.append((settings["AUTHORS_SAVE_AS"], "AUTHORS_SAVE_AS", "the expert directory"))
+    return pages
+
+
+def _claim_outputs(state, settings, wrappers, own_by_author) -> None:
+    """Claim every profile and directory file; an author id that lands on a directory page
+    gets a message naming the setting to change, not only the clash."""
+    problems = ProblemList()
+    site_pages = []
+    for save_as, setting, what in _site_pages(settings):
+        alone = OutputRegistry()  # compares paths as the run's registry does (case, Unicode)
+        alone.claim(save_as, setting)
+        site_pages.append((alone, setting, what))
+    for author_id, wrapper in sorted(wrappers.items()):
+        source = state.network.authors[author_id].source
+        for output in _profile_outputs(wrapper, own_by_author[author_id], settings):
+            taken = next(((setting, what) for alone, setting, what in site_pages if output in alone), None)
+            if taken:
+                problems.add(source, None, f"the profile of '{author_id}' would be written to '{output}', where {taken[1]} is written (rename the author, or change {taken[0]})")
+            elif problem := state.outputs.claim(output, source):
+                problems.items.append(problem)
+    if not problems.errors:
+        for save_as, setting, _ in _site_pages(settings):
+            if problem := state.outputs.claim(save_as, setting):
+                problems.items.append(problem)
+    problems.raise_if_errors()
+
+
+def _check_expertise(network, slug_of) -> None:
+    problems = ProblemList()
+    for author in network.authors.values():
+        for topic in author.expertise:
+            if not slug_of(topic):
+                problems.add(author.source, None, f"expertise topic {topic!r} has no letters or digits to link it with; write it out, like 'flow meters'")
+    problems.raise_if_errors()
+
+
+def prepare_profiles(generator) -> None:
+    """After the articles are read and published: avatars, profiles, directory, claims."""
+    settings = generator.settings
+    state = get_state(settings)
+    network = state.network
+    slug_of = _topic_slug(settings)
+    _check_expertise(network, slug_of)
+    wrappers = _wrappers(generator, network)
+    avatars = write_avatars(generator, state, wrappers)
+    contributed = {author_id: contributions(author_id, state.published) for author_id in network.authors}
+    current = [a for a in network.authors.values() if not a.is_former(state.today)]
+    topics = expertise_index(current, lambda i: contributed[i].topics, slug_of, settings["AUTHOR_PROFILES_TOPIC_WRITERS"])
+    indexed = {topic.slug for topic in topics}
+    for author_id, wrapper in wrappers.items():
+        author = network.authors[author_id]
+        wrapper.profile = author
+        wrapper.profile_page = profile_page(
+            author,
+            contributed[author_id],
+            avatars.get(author_id),
+            settings,
+            # Only topics the index has a section for get a link (a former contributor's
+            # expertise may be nobody's current one).
+            topic_slug=lambda text: slug if (slug := slug_of(text)) in indexed else "",
+            former=author.is_former(state.today),
+        )
+    own_by_author = {author_id: list(c.own) for author_id, c in contributed.items()}
+    _claim_outputs(state, settings, wrappers, own_by_author)
+    # Pelican writes author pages from generator.authors: every registry author, own posts only.
+    generator.authors = sorted(
+        ((wrappers[i], own_by_author[i]) for i in network.authors), key=lambda pair: pair[0].name.casefold()
+    )
+    generator.context["author_directory"] = _directory(settings, state, current, topics, wrappers)
+    generator.context["author_profiles_department_url"] = _department_url(generator, state)
+
+
+def _directory(settings, state, current, topics, wrappers) -> Directory:
+    network = state.network
+    former = [a for a in network.authors.values() if a.is_former(state.today)]
+    kinds = (DirectoryKind("", "Everyone", settings.get("AUTHORS_URL") or ""),) + tuple(
+        DirectoryKind(kind, KIND_LABELS[kind], settings["AUTHOR_PROFILES_KIND_URL"].format(kind=kind))
+        for kind in AUTHOR_KINDS
+    )
+    return Directory(
+        groups=department_groups(network, current),
+        former=tuple(sorted(former, key=lambda a: a.name.casefold())) if settings["AUTHOR_PROFILES_DIRECTORY_FORMER"] else (),
+        topics=topics,
+        topics_of=topics_by_author(topics),
+        people=wrappers,
+        kinds=kinds,
+        expertise_url=settings["AUTHOR_PROFILES_EXPERTISE_URL"],
+        current_count=len(current),
+    )
+
+
+def _department_url(generator, state):
+    """URL of a department's page, or None while it has none (Pelican writes one only for
+    departments with posts; another feature may write the rest and claim them)."""
+    settings = generator.settings
+
+    def url(department_id: str) -> str | None:
+        written = {category.slug for category, _ in generator.categories}
+        save_as = settings["CATEGORY_SAVE_AS"].format(slug=department_id)
+        if department_id in written or (save_as and save_as in state.outputs):
+            return settings["CATEGORY_URL"].format(slug=department_id)
+        return None
+
+    return url
+
+
+def write_directory_pages(generator, writer) -> None:
+    """The directory of each author kind and the expertise index (the full directory is
+    Pelican's AUTHORS_SAVE_AS direct template)."""
+    settings = generator.settings
+    directory = generator.context.get("author_directory")
+    if directory is None:
+        return
+    relative = settings["RELATIVE_URLS"]
+    for kind in directory.kinds[1:]:
+        save_as = settings["AUTHOR_PROFILES_KIND_SAVE_AS"].format(kind=kind.kind)
+        writer.write_file(
+            save_as,
+            generator.get_template(DIRECTORY_TEMPLATE),
+            generator.context,
+            relative,
+            url=kind.url,
+            directory_kind=kind,
+            page_name=save_as.rsplit(".", 1)[0],
+        )
+    save_as = settings["AUTHOR_PROFILES_EXPERTISE_SAVE_AS"]
+    writer.write_file(
+        save_as,
+        generator.get_template(EXPERTISE_TEMPLATE),
+        generator.context,
+        relative,
+        url=directory.expertise_url,
+        page_name=save_as.rsplit(".", 1)[0],
+    )
 
 
 def register() -> None:
     signals.initialized.connect(apply_settings)
-    signals.article_generator_finalized.connect(write_avatars)
+    signals.article_generator_finalized.connect(prepare_profiles)
+    signals.article_writer_finalized.connect(write_directory_pages)

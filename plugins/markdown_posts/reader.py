@@ -16,11 +16,10 @@ from pathlib import Path
 from pelican import signals
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Tag
-from pelican.utils import SafeDatetime, slugify
+from pelican.utils import SafeDatetime
 
 from plugins.network import ProblemList, SourceError, get_state
-from plugins.network.postmeta import convert_fields, parse_header, slug_from_filename
-from plugins.network.sourcefile import read_source_text
+from plugins.network.posts import parse_post_file
 
 _WORD = re.compile(r"\w+")
 
@@ -31,23 +30,19 @@ class ChorusMarkdownReader(BaseReader):
 
     def read(self, source_path: str):
         state = get_state(self.settings)
-        content_relative = Path(source_path).resolve().relative_to(state.content_path).as_posix()
-        shown = state.shown(source_path)
-        is_page = any(
-            content_relative.startswith(p.rstrip("/") + "/") for p in self.settings["PAGE_PATHS"]
+        parsed = parse_post_file(
+            Path(source_path),
+            state.content_path,
+            state.shown(source_path),
+            self.settings["PAGE_PATHS"],
+            self.settings["CHORUS_MAX_POST_BYTES"],
         )
-        problems = ProblemList()
-        try:
-            text = read_source_text(Path(source_path), shown, self.settings["CHORUS_MAX_POST_BYTES"])
-        except SourceError as exc:
-            state.reader_problems[content_relative] = exc.problems
-            raise
-        header = parse_header(text, shown, problems)
-        fields = convert_fields(header, shown, is_page, problems)
-        slug = fields.values.get("slug") or slug_from_filename(Path(source_path).stem, shown, problems)
-        if problems.errors:
-            state.reader_problems[content_relative] = problems.errors
-            raise SourceError(problems.errors)
+        content_relative, shown, is_page = str(parsed.relative), parsed.shown, parsed.is_page
+        if parsed.problems:
+            state.reader_problems[content_relative] = parsed.problems
+            raise SourceError(parsed.problems)
+        header, fields, slug = parsed.header, parsed.fields, parsed.slug
+        problems = ProblemList(rule="metadata")
 
         renderer = state.renderer
         values = fields.values
@@ -69,7 +64,7 @@ class ChorusMarkdownReader(BaseReader):
             seen = set()
             for name in values.get("tags", []):  # type: ignore[union-attr]
                 tag = Tag(name, self.settings)
-                if not slugify(name):
+                if not tag.slug:
                     problems.add(shown, fields.lines["tags"], f"tag {name!r} has no letters or digits")
                 elif tag.slug not in seen:
                     seen.add(tag.slug)

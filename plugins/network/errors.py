@@ -24,14 +24,18 @@ class Problem:
     rule: str = ""
     col: int | None = None
 
-    def __str__(self) -> str:
+    def format(self, with_rule: bool = False) -> str:
+        """``path:line:col: level: [rule: ]message`` (``chorus check`` shows the rule id)."""
         location = self.path
         if self.line:
             location += f":{self.line}"
             if self.col:
                 location += f":{self.col}"
-        rule = f"{self.rule}: " if self.rule else ""
+        rule = f"{self.rule}: " if with_rule and self.rule else ""
         return f"{location}: {self.level}: {rule}{self.message}"
+
+    def __str__(self) -> str:
+        return self.format()
 
 
 class ChorusError(Exception):
@@ -59,10 +63,12 @@ def _reading_order(problem: Problem) -> tuple:
 class ProblemList:
     """Collects problems so that one run reports all of them, then fails once."""
 
-    def __init__(self) -> None:
+    def __init__(self, rule: str = "") -> None:
         self.items: list[Problem] = []
+        self.rule = rule  # the rule id of problems added without one
 
     def add(self, path: str, line: int | None, message: str, **kwargs) -> None:
+        kwargs.setdefault("rule", self.rule)
         self.items.append(Problem(path, line, message, **kwargs))
 
     def extend(self, problems: list[Problem]) -> None:

@@ -17,7 +17,7 @@ def check_image(path: Path, shown_as: str, max_bytes: int, max_pixels: int) -> t
     """Return (width, height) of a safe raster image; raise SourceError naming the file otherwise."""
 
     def fail(message: str) -> SourceError:
-        return SourceError(Problem(shown_as, None, message))
+        return SourceError(Problem(shown_as, None, message, rule="image"))
 
     if path.is_symlink():
         raise fail("symbolic links are not allowed for images")

@@ -261,7 +261,7 @@ def load_network(
     renderer: MarkdownRenderer | None = None,
 ) -> Network:
     """Read both registries; raise SourceError listing every problem found."""
-    problems = ProblemList()
+    problems = ProblemList(rule="registry")
     renderer = renderer or MarkdownRenderer()
     link_kinds = link_kinds or DEFAULT_LINK_KINDS
     departments, declared_departments = load_departments(departments_file, root, problems)

@@ -47,11 +47,26 @@ def _is_extension_list(value: Any) -> str | None:
     return None
 
 
+def _is_handle_list(value: Any) -> str | None:
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and (v.startswith("@") or "@" in v) for v in value):
+        return "expected a list of GitHub handles or e-mail addresses, like ['@halvard/editors']"
+    return None
+
+
+def _is_department_editors(value: Any) -> str | None:
+    if not isinstance(value, dict) or any(_is_handle_list(v) for v in value.values()):
+        return "expected a dict of department id to a list of GitHub handles"
+    return None
+
+
 CORE_SETTINGS = SettingsSpec(
     "CHORUS_",
     Setting("CHORUS_ROOT", None, "Site root; relative registry paths start here (default: the folder above PATH).", is_optional_text),
     Setting("CHORUS_AUTHORS_PATH", "authors", "Folder of author registry files, one <author-id>.yml each.", is_text),
     Setting("CHORUS_DEPARTMENTS_FILE", "departments.yml", "The department registry.", is_text),
+    Setting("CHORUS_POLICY_FILE", "policy.yml", "The company's 'what not to say' rules (a missing file means no rules).", is_text),
+    Setting("CHORUS_EDITORS", [], "Code owners of everything but authors' own folders, e.g. ['@halvard/editors'].", _is_handle_list),
+    Setting("CHORUS_DEPARTMENT_EDITORS", {}, "Extra code owners per department id, e.g. {'service': ['@halvard/service-editors']}.", _is_department_editors),
     Setting("CHORUS_COMPANY", "Our company", "Company name shown in the header, cards and JSON-LD.", is_text),
     Setting("CHORUS_NOW", None, "Build as of this moment (ISO date-time); posts dated later stay unpublished. None: now.", _is_iso_datetime),
     Setting("CHORUS_LINK_KINDS", dict(DEFAULT_LINK_KINDS), "Profile link kinds authors may use, and their labels.", is_text_mapping),
@@ -85,6 +100,7 @@ class OutputRegistry:
                 None,
                 f"would be written to '{output}', which {first_source} already writes"
                 " (rename one, or give it another Slug:)",
+                rule="url-collision",
             )
         self._owners[key] = (output, source)
         return None
@@ -113,6 +129,8 @@ class BuildState:
         # Reader failures, by source path relative to content/: reported together later.
         self.reader_problems: dict[str, list[Problem]] = {}
         self._network: Network | None = None
+        # The "what not to say" rules, loaded by plugins.editorial_policy at start-up.
+        self.policy = None
         # Published articles, newest first, once author_folders has applied the publication rule.
         self.published: list = []
 

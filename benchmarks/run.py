@@ -1,0 +1,515 @@
+"""Build the same synthetic network with plain Pelican and with Chorus; compare time and memory.
+
+    python benchmarks/run.py [--posts 1000 10000] [--repeat 1] [--markdown FILE] [--profile chorus]
+
+For each size N the corpus is generated once into benchmarks/.work/site-N/ (and reused while
+N, the seed and generate.py are unchanged). Every build then runs in a child process of
+its own, so its peak resident memory is that child's ``ru_maxrss`` as reported by
+``os.wait4`` and nothing of an earlier build (or of this script) is counted.
+
+A case is one function that builds (or computes) something for a site root inside the
+child process; register another with ``@case(...)`` and select it with ``--cases``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import cProfile
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import platform
+import pstats
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Callable
+
+BENCH_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = BENCH_DIR.parent
+WORK_DIR = BENCH_DIR / ".work"
+BASELINE = "pelican"
+
+sys.path.insert(0, str(BENCH_DIR))
+from generate import DEFAULT_SEED, MARKER, generator_fingerprint, read_marker  # noqa: E402
+
+# What generate() writes into a site root; anything else there was left by a build.
+CORPUS_ENTRIES = {"departments.yml", "authors", "content", MARKER}
+
+
+class CaseFailed(Exception):
+    """The case ran but its tool rejected the input; ``problems`` say why."""
+
+    def __init__(self, problems: list):
+        self.problems = [str(p) for p in problems]
+        super().__init__(f"{len(self.problems)} problem(s)")
+
+
+# -- cases: each runs inside its own child process ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    description: str
+    run: Callable[[Path, Path], dict]  # (site root, empty output folder) -> details
+
+
+CASES: dict[str, Case] = {}
+
+
+def case(name: str, description: str):
+    def register(function: Callable[[Path, Path], dict]) -> Callable[[Path, Path], dict]:
+        CASES[name] = Case(name, description, function)
+        return function
+
+    return register
+
+
+class _Recorder(logging.Handler):
+    """Keeps Pelican's warnings and errors: a plain Pelican build does not fail on them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(f"{record.levelname}: {record.getMessage()}")
+
+
+@case("pelican", "plain Pelican: default theme, Pelican's own feeds, no plugins, Chorus's Markdown extensions")
+def build_with_pelican(site: Path, output: Path) -> dict:
+    import copy
+
+    from pelican import Pelican, signals
+    from pelican.settings import read_settings
+
+    from plugins.network.rendering import DEFAULT_MARKDOWN
+
+    settings = read_settings(
+        None,
+        override={
+            "PATH": str(site / "content"),
+            "OUTPUT_PATH": str(output),
+            "PLUGINS": [],  # None would load every installed namespace plugin
+            "TIMEZONE": "UTC",
+            # Pelican's MarkdownReader appends to the extension list: keep Chorus's intact.
+            "MARKDOWN": copy.deepcopy(DEFAULT_MARKDOWN),
+            # The folder is the author, as in Chorus; the URL carries it so that two
+            # authors' posts with the same title do not overwrite each other.
+            "PATH_METADATA": r"(?P<author>[^/]+)/.*",
+            "USE_FOLDER_AS_CATEGORY": False,
+            "ARTICLE_URL": "{author}/{slug}/",
+            "ARTICLE_SAVE_AS": "{author}/{slug}/index.html",
+            "ARTICLE_TRANSLATION_ID": None,
+            "FEED_ALL_ATOM": "feeds/all.atom.xml",
+            "CATEGORY_FEED_ATOM": "feeds/category/{slug}.atom.xml",
+            "AUTHOR_FEED_ATOM": "feeds/author/{slug}.atom.xml",
+            "AUTHOR_FEED_RSS": "feeds/author/{slug}.rss.xml",
+            "TAG_FEED_ATOM": "feeds/tag/{slug}.atom.xml",
+        },
+    )
+    counts: dict[str, int] = {}
+
+    def count_articles(generator) -> None:
+        counts["articles"] = len(generator.articles)
+
+    signals.article_generator_finalized.connect(count_articles, weak=False)
+    log = _Recorder()
+    logging.getLogger("pelican").addHandler(log)
+    Pelican(settings).run()
+    return {"articles": counts.get("articles", 0), "warnings": len(log.messages), "first_warnings": log.messages[:5]}
+
+
+@case("chorus", "Chorus: build_site() with its plugins, theme and checks")
+def build_with_chorus(site: Path, output: Path) -> dict:
+    from chorus.build import BuildFailed, build_site
+    from chorus.conf import CHORUS_PLUGINS
+
+    try:
+        result = build_site(site, output=output)
+    except BuildFailed as exc:
+        raise CaseFailed(exc.problems) from None
+    return {
+        "articles": result.articles,
+        "warnings": len(result.warnings),
+        "first_warnings": result.warnings[:5],
+        "plugins": list(CHORUS_PLUGINS),
+    }
+
+
+def child_main(name: str, site: Path, output: Path, result_file: Path, profile_file: Path | None) -> int:
+    """Entry point of the child process: run one case, write its result as JSON."""
+    profiler = cProfile.Profile() if profile_file else None
+    start = time.perf_counter()
+    try:
+        if profiler:
+            details = profiler.runcall(CASES[name].run, site, output)
+        else:
+            details = CASES[name].run(site, output)
+    except CaseFailed as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{name}: build failed with {len(exc.problems)} problem(s)", file=sys.stderr)
+        return 3
+    seconds = time.perf_counter() - start
+    if profiler:
+        profiler.dump_stats(profile_file)
+    result_file.write_text(json.dumps({"build_seconds": seconds, "details": details}))
+    return 0
+
+
+# -- the parent: corpus, child processes, table ---------------------------------------------
+
+
+@dataclass
+class Measurement:
+    posts: int
+    case: str
+    wall_seconds: float  # the whole child process: start-up, imports and the build
+    build_seconds: float  # the case function alone, timed inside the child
+    max_rss_mib: float
+    html_files: int
+    output_mib: float
+    details: dict
+    sources: str = ""  # source_fingerprint() when the child started
+
+
+class BenchmarkError(Exception):
+    pass
+
+
+def ensure_corpus(posts: int, seed: int) -> Path:
+    """benchmarks/.work/site-N, generated unless an identical one is already there."""
+    site = WORK_DIR / f"site-{posts}"
+    marker = read_marker(site)
+    wanted = {"posts": posts, "seed": seed, "generator": generator_fingerprint()}
+    if marker and all(marker.get(k) == v for k, v in wanted.items()):
+        print(f"reusing {site.relative_to(PROJECT_ROOT)} ({marker['authors']} authors)")
+        return site
+    # .work is ours: a stale or half-written corpus is simply replaced. Generation runs
+    # in a child too, so this process stays small (see measure()).
+    shutil.rmtree(site, ignore_errors=True)
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, str(BENCH_DIR / "generate.py"), str(site), "--posts", str(posts), "--seed", str(seed)],
+        check=True,
+    )
+    print(f"  ({time.perf_counter() - started:.1f} s)")
+    return site
+
+
+def reset_site(site: Path) -> None:
+    """Remove whatever an earlier build left in the site root (caches): every build starts
+    from the state of a fresh checkout, as it would in CI."""
+    for entry in site.iterdir():
+        if entry.name not in CORPUS_ENTRIES:
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+
+
+def child_environment() -> dict:
+    env = dict(os.environ)
+    # No __pycache__ written into plugins/ or chorus/ (not ours to touch), and the same
+    # string hashing in every run so set and dict orders cannot make runs differ.
+    env.update(PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0")
+    return env
+
+
+def measure(case_name: str, site: Path, posts: int, profile_file: Path | None = None) -> Measurement:
+    """Run one case in a fresh child process and take its wall time and peak RSS.
+
+    The child is reaped with os.wait4, whose rusage is the child's own. (Linux counts the
+    parent's peak into a vfork()ed child's ru_maxrss too, one more reason this process
+    stays small: generation and builds all happen in children.)
+    """
+    reset_site(site)
+    sources = source_fingerprint()
+    scratch = Path(tempfile.mkdtemp(prefix=f"build-{posts}-{case_name}-", dir=WORK_DIR))
+    output, result_file, log_file = scratch / "output", scratch / "result.json", scratch / "build.log"
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", case_name,
+               "--site", str(site), "--output", str(output), "--result", str(result_file)]
+    if profile_file:
+        command += ["--profile-file", str(profile_file)]
+    try:
+        with open(log_file, "wb") as log:
+            started = time.perf_counter()
+            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT, env=child_environment())
+            _, status, usage = os.wait4(process.pid, 0)
+            wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)  # already reaped
+        if process.returncode != 0:
+            raise BenchmarkError(
+                f"{case_name} failed on {site.name} (exit code {process.returncode}):\n"
+                + log_file.read_text(encoding="utf-8", errors="replace")[-20_000:]
+            )
+        result = json.loads(result_file.read_text())
+        files = [path for path in output.rglob("*") if path.is_file()]
+        html_files = sum(1 for path in files if path.suffix == ".html")
+        output_mib = sum(path.stat().st_size for path in files) / 2**20
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+        reset_site(site)
+    max_rss_mib = usage.ru_maxrss / 1024
+    own_peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if max_rss_mib <= own_peak_mib:
+        print(f"warning: the child's peak ({max_rss_mib:.0f} MiB) may be this process's ({own_peak_mib:.0f} MiB)", file=sys.stderr)
+    return Measurement(posts, case_name, wall, result["build_seconds"], max_rss_mib, html_files, output_mib, result["details"], sources)
+
+
+def summarise(runs: list[Measurement]) -> Measurement:
+    """Median over repeats (an outlier from a busy moment does not move it)."""
+    first = runs[0]
+    counts = {r.html_files for r in runs}
+    if len(counts) > 1:
+        raise BenchmarkError(f"{first.case} wrote a different number of HTML files on each run: {sorted(counts)}")
+    return Measurement(
+        first.posts, first.case,
+        statistics.median(r.wall_seconds for r in runs),
+        statistics.median(r.build_seconds for r in runs),
+        statistics.median(r.max_rss_mib for r in runs),
+        first.html_files, statistics.median(r.output_mib for r in runs), first.details, first.sources,
+    )  # fmt: skip
+
+
+# -- reporting ------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+    text_columns: tuple[int, ...] = ()  # left-aligned; numbers are right-aligned
+
+    def text(self) -> str:
+        widths = [max(len(row[i]) for row in [self.columns, *self.rows]) for i in range(len(self.columns))]
+
+        def line(cells: list[str]) -> str:
+            return "  ".join(c.ljust(w) if i in self.text_columns else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+        return "\n".join([self.title, "", line(self.columns), line(["-" * w for w in widths]), *map(line, self.rows)])
+
+    def markdown(self) -> str:
+        align = [":---" if i in self.text_columns else "---:" for i in range(len(self.columns))]
+        lines = ["| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |" for cells in [self.columns, align, *self.rows]]
+        return "\n".join([self.title, "", *lines])
+
+
+def results_table(results: list[Measurement]) -> Table:
+    baseline = {r.posts: r for r in results if r.case == BASELINE}
+    rows = []
+    for r in results:
+        base = baseline.get(r.posts)
+        ratios = ["–", "–"]
+        if base and r.case != BASELINE:
+            ratios = [f"{r.wall_seconds / base.wall_seconds:.2f}", f"{r.max_rss_mib / base.max_rss_mib:.2f}"]
+        rows.append([f"{r.posts:,}", r.case, f"{r.wall_seconds:.1f}", f"{r.max_rss_mib:.0f}", *ratios,
+                     f"{r.html_files:,}", f"{r.output_mib:.0f}"])
+    columns = ["posts", "tool", "wall s", "peak RSS MiB", "time ×Pelican", "memory ×Pelican", "HTML files", "output MiB"]
+    return Table("Build time (whole child process) and peak resident memory:", columns, rows, text_columns=(1,))
+
+
+def source_fingerprint() -> str:
+    """Short hash of the Chorus code the numbers belong to (plugins/, chorus/, theme/)."""
+    digest = hashlib.sha256()
+    for top in ("plugins", "chorus", "theme"):
+        for path in sorted((PROJECT_ROOT / top).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def environment() -> dict[str, str]:
+    meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
+    mem_kib = next((int(line.split()[1]) for line in meminfo.splitlines() if line.startswith("MemTotal:")), 0)
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")), platform.processor())
+    return {
+        "date": dt.date.today().isoformat(),
+        "cpus (nproc)": str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()),
+        "cpu": cpu or "unknown",
+        "memory": f"{mem_kib / 1024 / 1024:.1f} GiB",
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "pelican": metadata.version("pelican"),
+        "markdown": metadata.version("markdown"),
+        "chorus sources (sha256 of plugins/, chorus/, theme/)": source_fingerprint(),
+    }
+
+
+# -- profiles -------------------------------------------------------------------------------
+
+_CLASS_SPANS: dict[str, list[tuple[int, int, str]]] = {}
+
+
+def function_label(key: tuple[str, int, str]) -> str:
+    """'Class.method (file:line)' for a pstats key, with the path shortened."""
+    file, line, name = key
+    if file == "~":  # built-in
+        return name
+    if file not in _CLASS_SPANS:
+        # pstats keeps no class names, and generate_context exists in three generators.
+        try:
+            tree = ast.parse(Path(file).read_text(encoding="utf-8"))
+            _CLASS_SPANS[file] = [(n.lineno, n.end_lineno or n.lineno, n.name) for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
+        except (OSError, SyntaxError, ValueError):
+            _CLASS_SPANS[file] = []
+    enclosing = [span for span in _CLASS_SPANS[file] if span[0] < line <= span[1]]
+    if enclosing:
+        name = f"{max(enclosing)[2]}.{name}"
+    path = Path(file)
+    if path.is_relative_to(PROJECT_ROOT) and "site-packages" not in path.parts:
+        short = path.relative_to(PROJECT_ROOT).as_posix()  # plugins/…, chorus/…
+    else:
+        short = "/".join(path.parts[-2:])  # pelican/generators.py, markdown/core.py, …
+    return f"{name} ({short}:{line})"
+
+
+Stats = dict  # pstats: {(file, line, name): (primitive calls, calls, own s, cumulative s, callers)}
+
+
+def load_profile(path: Path) -> Stats:
+    return pstats.Stats(str(path)).stats
+
+
+def project_hot_spots(name: str, posts: int, stats: Stats, limit: int = 10) -> Table:
+    ours = (str(PROJECT_ROOT / "plugins") + os.sep, str(PROJECT_ROOT / "chorus") + os.sep)
+    project = [(k, v) for k, v in stats.items() if k[0].startswith(ours)]
+    rows = [[f"{v[3]:.2f}", f"{v[2]:.2f}", f"{v[1]:,}", function_label(k)]
+            for k, v in sorted(project, key=lambda kv: kv[1][3], reverse=True)[:limit]]
+    return Table(f"cProfile of `{name}` at {posts:,} posts: top {len(rows)} by cumulative time in plugins/ and chorus/:",
+                 ["cumulative s", "own s", "calls", "function"], rows, text_columns=(3,))
+
+
+def own_time_hot_spots(name: str, posts: int, stats: Stats, limit: int = 10) -> Table:
+    rows = [[f"{v[2]:.2f}", f"{v[3]:.2f}", f"{v[1]:,}", function_label(k)]
+            for k, v in sorted(stats.items(), key=lambda kv: kv[1][2], reverse=True)[:limit]]
+    return Table(f"cProfile of `{name}` at {posts:,} posts: top {len(rows)} by own time, all code:",
+                 ["own s", "cumulative s", "calls", "function"], rows, text_columns=(3,))
+
+
+def run_breakdown(profiles: dict[str, Stats], posts: int, limit: int = 12) -> Table | None:
+    """Time of each step of Pelican.run (read, write, signals …), side by side per case.
+
+    Both tools run the same Pelican.run, so the difference per row says where the extra
+    time goes; 'outside Pelican.run' is settings, plugin loading and Chorus's output swap.
+    """
+    steps: dict[str, dict[str, float]] = {}
+    totals: dict[str, tuple[float, float]] = {}
+    for case_name, stats in profiles.items():
+        run_key = next((k for k in stats if k[2] == "run" and k[0].replace(os.sep, "/").endswith("pelican/__init__.py")), None)
+        if run_key is None:
+            continue
+        for key, (_, _, _, _, callers) in stats.items():
+            if run_key in callers:
+                steps.setdefault(function_label(key), {})[case_name] = callers[run_key][3]
+        everything = max(v[3] for v in stats.values())  # the profiled case function
+        totals[case_name] = (stats[run_key][3], everything - stats[run_key][3])
+    if not totals:
+        return None
+    names = list(totals)
+    ranked = [kv for kv in sorted(steps.items(), key=lambda kv: max(kv[1].values()), reverse=True) if max(kv[1].values()) >= 0.01]
+    ranked = ranked[:limit]
+    rows = [[label, *(f"{by_case.get(n, 0.0):.2f}" for n in names)] for label, by_case in ranked]
+    rows.append(["Pelican.run, total", *(f"{totals[n][0]:.2f}" for n in names)])
+    rows.append(["outside Pelican.run", *(f"{totals[n][1]:.2f}" for n in names)])
+    return Table(f"cProfile at {posts:,} posts: seconds spent in each call made by Pelican.run (cumulative):",
+                 ["step", *(f"{n} s" for n in names)], rows, text_columns=(0,))
+
+
+# -- main -----------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--posts", type=int, nargs="+", default=[1000, 10000], help="corpus sizes (default: 1000 10000)")
+    parser.add_argument("--repeat", type=int, default=1, help="builds per tool and size; the median is reported (default: 1)")
+    parser.add_argument("--cases", nargs="+", default=["pelican", "chorus"], choices=sorted(CASES), help="what to run (default: pelican chorus)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"corpus seed (default: {DEFAULT_SEED})")
+    parser.add_argument("--markdown", type=Path, help="also write the results as Markdown to this file")
+    parser.add_argument("--profile", nargs="+", default=[], choices=sorted(CASES), metavar="CASE",
+                        help="also run each CASE once under cProfile at the smallest size and list where its time goes")
+    # The child side of measure(); not for direct use.
+    parser.add_argument("--child", choices=sorted(CASES), help=argparse.SUPPRESS)
+    parser.add_argument("--site", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--output", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--profile-file", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        return child_main(args.child, args.site, args.output, args.result, args.profile_file)
+    if args.repeat < 1 or min(args.posts) < 1:
+        parser.error("--repeat and --posts must be at least 1")
+
+    WORK_DIR.mkdir(parents=True, exist_ok=True)
+    command = "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    results: list[Measurement] = []
+    profiles: dict[str, Stats] = {}
+    profile_posts = min(args.posts)
+    try:
+        for posts in args.posts:
+            site = ensure_corpus(posts, args.seed)
+            runs: dict[str, list[Measurement]] = {name: [] for name in args.cases}
+            # Tools alternate within each repeat, so a slow moment of the machine hits both.
+            for repeat in range(args.repeat):
+                for name in args.cases:
+                    m = measure(name, site, posts)
+                    runs[name].append(m)
+                    print(f"  {posts:>7,} posts  {name:<8} run {repeat + 1}/{args.repeat}: "
+                          f"{m.wall_seconds:6.1f} s  {m.max_rss_mib:6.0f} MiB  {m.html_files:,} HTML files ({m.output_mib:.0f} MiB)  "
+                          f"({m.details.get('articles')} articles, {m.details.get('warnings')} warnings)")
+                    for warning in m.details.get("first_warnings", []):
+                        print(f"      {warning}")
+            results += [summarise(runs[name]) for name in args.cases]
+        for name in args.profile:
+            profile_file = WORK_DIR / f"profile-{profile_posts}-{name}.prof"
+            print(f"profiling {name} at {profile_posts:,} posts (under cProfile, so all times are inflated) ...")
+            measure(name, ensure_corpus(profile_posts, args.seed), profile_posts, profile_file)
+            profiles[name] = load_profile(profile_file)
+    except BenchmarkError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+    tables = [results_table(results)] if results else []
+    for name, stats in profiles.items():
+        tables.append(own_time_hot_spots(name, profile_posts, stats))
+        if any(k[0].startswith(str(PROJECT_ROOT / "plugins")) for k in stats) and name != BASELINE:
+            tables.append(project_hot_spots(name, profile_posts, stats))
+    if breakdown := run_breakdown(profiles, profile_posts):
+        tables.append(breakdown)
+    print("\n" + "\n\n".join(t.text() for t in tables))
+
+    env = environment()
+    plugins = next((m.details["plugins"] for m in results if "plugins" in m.details), None)
+    if plugins:
+        env["chorus plugins"] = ", ".join(plugins)
+    # Another person may be editing Chorus while this runs; say so rather than mix silently.
+    seen = sorted({m.sources for m in results} | {env["chorus sources (sha256 of plugins/, chorus/, theme/)"]})
+    if len(seen) > 1:
+        env["warning"] = f"Chorus sources changed during the run ({', '.join(seen)}): rows may belong to different code"
+        print(f"\nwarning: {env['warning']}", file=sys.stderr)
+    (WORK_DIR / "results.json").write_text(json.dumps(
+        {"command": command, "environment": env, "results": [m.__dict__ for m in results]}, indent=1) + "\n")
+    if args.markdown:
+        parts = [f"Generated by `{command}` on {env['date']}.", "", "Cases:", "",
+                 *(f"- `{name}`: {CASES[name].description}" for name in dict.fromkeys(args.cases + args.profile)),
+                 "", "Machine and software:", "",
+                 *(f"- {key}: {value}" for key, value in env.items() if key != "date")]
+        parts += [part for table in tables for part in ("", table.markdown())]
+        args.markdown.write_text("\n".join(parts) + "\n", encoding="utf-8")
+        print(f"\nwrote {args.markdown}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,151 @@
+"""What the profile, directory and expertise templates show, built once per run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from plugins.network.model import Author
+
+from .avatars import AvatarSet
+from .contributions import TOPIC_ANCHOR_PREFIX, Contributions, TopicCount
+
+SCHEMA_CONTEXT = "https://schema.org"
+
+
+def site_url(settings: dict, path: str) -> str:
+    """Absolute when SITEURL is set, else relative to the site root."""
+    return f"{(settings.get('SITEURL') or '').rstrip('/')}/{path.lstrip('/')}"
+
+
+@dataclass(frozen=True)
+class ExpertiseLink:
+    name: str
+    anchor: str | None  # None when the topic has no letters or digits to link with
+
+    @property
+    def fragment(self) -> str:
+        return f"#{self.anchor}" if self.anchor else ""
+
+
+@dataclass(frozen=True)
+class ProfilePage:
+    """Everything about one author that their profile adds to Pelican's author context."""
+
+    author: Author
+    own_count: int
+    cowritten: tuple
+    topics: tuple[TopicCount, ...]  # the most written, limited by AUTHOR_PROFILES_TOP_TOPICS
+    expertise: tuple[ExpertiseLink, ...]
+    former: bool
+    json_ld: dict[str, Any]
+
+
+def person_json_ld(
+    author: Author, *, company: str, profile_url: str, image_url: str | None, former: bool
+) -> dict[str, Any]:
+    """schema.org Person: name, role, employer (or the guest's organisation), image, sameAs."""
+    data: dict[str, Any] = {
+        "@context": SCHEMA_CONTEXT,
+        "@type": "Person",
+        "name": author.name,
+        "jobTitle": author.title,
+        "url": profile_url,
+    }
+    if author.is_guest:
+        if author.affiliation:
+            data["affiliation"] = {"@type": "Organization", "name": author.affiliation}
+    elif former:
+        data["alumniOf"] = {"@type": "Organization", "name": company}
+    else:
+        data["worksFor"] = {"@type": "Organization", "name": company}
+    if image_url:
+        data["image"] = image_url
+    if author.links:
+        data["sameAs"] = [link.url for link in author.links]
+    if author.expertise:
+        data["knowsAbout"] = list(author.expertise)
+    if author.email:
+        data["email"] = f"mailto:{author.email}"
+    return data
+
+
+def profile_page(
+    author: Author,
+    contributed: Contributions,
+    avatars: AvatarSet | None,
+    settings: dict,
+    *,
+    topic_slug,
+    former: bool,
+) -> ProfilePage:
+    profile_url = site_url(settings, settings["AUTHOR_URL"].format(slug=author.id))
+    image = site_url(settings, avatars.fallback[-1].url) if avatars else None
+    expertise = []
+    for name in author.expertise:
+        slug = topic_slug(name)
+        expertise.append(ExpertiseLink(name, TOPIC_ANCHOR_PREFIX + slug if slug else None))
+    return ProfilePage(
+        author=author,
+        own_count=len(contributed.own),
+        cowritten=contributed.cowritten,
+        topics=contributed.topics[: settings["AUTHOR_PROFILES_TOP_TOPICS"]],
+        expertise=tuple(expertise),
+        former=former,
+        json_ld=person_json_ld(
+            author,
+            company=settings["CHORUS_COMPANY"],
+            profile_url=profile_url,
+            image_url=image,
+            former=former,
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class DirectoryKind:
+    """One kind filter of the directory: '' for everyone, else an author kind."""
+
+    kind: str
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Directory:
+    """The expert directory and the expertise index, as the templates see them."""
+
+    groups: tuple  # DepartmentGroup, current authors
+    former: tuple  # Author, former contributors
+    topics: tuple  # ExpertiseTopic
+    topics_of: dict[str, list[str]]  # author id -> topic slugs (the in-place topic filter)
+    people: dict[str, Any]  # author id -> Pelican Author wrapper (avatar, url, profile)
+    kinds: tuple[DirectoryKind, ...]
+    expertise_url: str
+    current_count: int
+
+    def of_kind(self, kind: str) -> "Directory":
+        """The same directory limited to one kind of author ('' keeps everyone)."""
+        if not kind:
+            return self
+        keep = lambda author: author.kind == kind  # noqa: E731
+        groups = tuple(
+            type(g)(g.department, tuple(a for a in g.members if keep(a))) for g in self.groups
+        )
+        groups = tuple(g for g in groups if g.members)
+        current = {a.id for g in groups for a in g.members}
+        return Directory(
+            groups=groups,
+            former=tuple(a for a in self.former if keep(a)),
+            topics=self.topics,
+            topics_of=self.topics_of,
+            people=self.people,
+            kinds=self.kinds,
+            expertise_url=self.expertise_url,
+            current_count=len(current),
+        )
+
+    def topic_choices(self) -> list:
+        """Topics that somebody in this view appears under, for the topic filter."""
+        present = {slug for g in self.groups for a in g.members for slug in self.topics_of.get(a.id, ())}
+        return [t for t in self.topics if t.slug in present]

@@ -1,0 +1,117 @@
+"""Write every feed of the network with feedgen, and the pages that help people subscribe.
+
+- ``initialized``: settings validated (scopes, formats, limits, id domain, paths).
+- ``article_generator_finalized``: ``Feed-Id:`` values checked and entry ids proved unique;
+  the feed catalog built from the published posts only; every output path claimed, so a
+  feed that would land on another file fails the build instead of overwriting it.
+- ``article_writer_finalized``: feeds, OPML lists and the Subscribe page written.
+
+Pelican's own feeds stay off (chorus/conf.py): its writer keeps only a post's first author.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pelican import signals
+
+from plugins.network import Problem, ProblemList, SourceError, get_state
+
+from .catalog import FeedCatalog, build_catalog
+from .config import FeedConfig, apply_settings
+from .entries import Entry, make_entry, updated_of
+from .formats import FeedHeader, owner_of, render
+from .ids import id_problems
+from .opml import opml_bytes
+
+CONTEXT_KEY = "feed_catalog"  # what the theme's partials and subscribe.html read
+SUBSCRIBE_TEMPLATE = "subscribe"
+
+
+def check_settings(pelican) -> None:
+    apply_settings(pelican.settings)
+
+
+def _outputs(catalog: FeedCatalog, config: FeedConfig) -> list[tuple[str, str]]:
+    """(output path, the setting that puts it there) for every file this plugin writes."""
+    outputs = [(feed.path, scope.source) for scope in catalog.scopes for feed in scope.feeds]
+    outputs += [(opml.path, opml.source) for opml in catalog.opml_files]
+    outputs.append((config.subscribe_save_as, "DEPARTMENT_FEEDS_SUBSCRIBE_SAVE_AS"))
+    return outputs
+
+
+def prepare_feeds(generator) -> None:
+    """Check ids, decide which feeds exist, claim their paths; the theme reads the catalog."""
+    settings = generator.settings
+    state = get_state(settings)
+    config = FeedConfig.from_settings(settings)
+    problems = ProblemList()
+    written = list(generator.articles) + list(generator.hidden_articles)
+    problems.extend(id_problems(written, config.id_domain, state.shown, unique=True))
+    problems.extend(id_problems(generator.drafts, config.id_domain, state.shown, unique=False))
+    catalog = build_catalog(state.published, state.network, settings, config)
+    for output, source in _outputs(catalog, config):
+        if problem := state.outputs.claim(output, source):
+            problems.items.append(problem)
+    problems.raise_if_errors()
+    generator.context[CONTEXT_KEY] = catalog
+
+
+def _write_new_file(output_root: Path, relative: str, data: bytes, source: str) -> None:
+    # The build writes into a fresh folder: a file already there was written by another
+    # part of the site that did not claim it (Pelican's own listing pages, for one).
+    target = output_root / relative
+    if target.exists():
+        raise SourceError(Problem(source, None, f"would overwrite '{relative}', which another part of the site writes"))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+
+
+class _EntryCache:
+    """Each post becomes an entry once, however many feeds it appears in."""
+
+    def __init__(self, config: FeedConfig):
+        self.config = config
+        self._entries: dict[str, Entry] = {}
+
+    def __call__(self, article) -> Entry:
+        key = article.source_path
+        if key not in self._entries:
+            self._entries[key] = make_entry(article, self.config)
+        return self._entries[key]
+
+
+def write_feeds(generator, writer) -> None:
+    settings = generator.settings
+    catalog: FeedCatalog | None = generator.context.get(CONTEXT_KEY)
+    if catalog is None:
+        return
+    state = get_state(settings)
+    config = FeedConfig.from_settings(settings)
+    output_root = Path(generator.output_path)
+    entry_for = _EntryCache(config)
+    language = settings.get("DEFAULT_LANG") or "en"
+    newest_update = max((updated_of(a) for a in state.published), default=state.now)
+    for scope in catalog.scopes:
+        entries = [entry_for(article) for article in scope.articles]
+        updated = max((e.updated for e in entries), default=newest_update)
+        owner = owner_of(scope, entries)
+        for feed in scope.feeds:
+            data = render(FeedHeader(scope, feed, language, updated, owner), entries)
+            _write_new_file(output_root, feed.path, data, scope.source)
+    company = settings.get("CHORUS_COMPANY") or settings.get("SITENAME") or ""
+    for opml in catalog.opml_files:
+        _write_new_file(output_root, opml.path, opml_bytes(opml, company, newest_update), opml.source)
+    writer.write_file(
+        config.subscribe_save_as,
+        generator.get_template(SUBSCRIBE_TEMPLATE),
+        generator.context,
+        relative_urls=settings.get("RELATIVE_URLS", False),
+        url=config.subscribe_url,
+    )
+
+
+def register() -> None:
+    signals.initialized.connect(check_settings)
+    signals.article_generator_finalized.connect(prepare_feeds)
+    signals.article_writer_finalized.connect(write_feeds)

@@ -1,0 +1,32 @@
+"""Where things are written, computed from the URL settings (shared by build and check)."""
+
+from __future__ import annotations
+
+
+def reserved_top_level(settings: dict) -> set[str]:
+    """First path segments the site itself writes (authors/, topics/, feeds/, …): no page may take them."""
+    names = set()
+    for key, value in settings.items():
+        if key.endswith("_SAVE_AS") and isinstance(value, str) and value and not key.startswith("PAGE"):
+            first = value.split("/")[0]
+            if "{" not in first:
+                names.add(first.split(".")[0])
+    names.update(settings.get("DIRECT_TEMPLATES", []))
+    names.add(settings.get("THEME_STATIC_DIR", "theme"))
+    return names
+
+
+def post_save_as(settings: dict, owner: str, slug: str) -> str:
+    return settings["ARTICLE_SAVE_AS"].format(author_id=owner, slug=slug, author=owner)
+
+
+def page_save_as(settings: dict, slug: str) -> str:
+    return settings["PAGE_SAVE_AS"].format(slug=slug)
+
+
+def slug_of(text: str, settings: dict, kind: str = "SLUG") -> str:
+    """The slug Pelican gives ``text`` (kind: SLUG, TAG, CATEGORY or AUTHOR substitutions)."""
+    from pelican.utils import slugify
+
+    substitutions = settings.get(f"{kind}_REGEX_SUBSTITUTIONS", settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
+    return slugify(text, regex_subs=substitutions, preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False))

@@ -1,0 +1,65 @@
+"""schema.org ``Article`` data for a post: every author, the publisher, dates, the card.
+
+Returns a plain dict; the template writes it with ``|tojson``, which escapes ``<``, ``>``,
+``&`` and ``'`` so no title or name can close the ``<script>`` element.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from plugins.network.model import Author
+
+from .links import join, site_base
+
+
+def site_link(settings: dict, url: str) -> str:
+    return join(site_base(settings), url)
+
+
+def organization(name: str, url: str | None = None) -> dict:
+    data = {"@type": "Organization", "name": name}
+    if url:
+        data["url"] = url
+    return data
+
+
+def person(author: Author, profile_url: str, company: str) -> dict:
+    data = {"@type": "Person", "name": author.name, "url": profile_url, "jobTitle": author.title}
+    if author.is_guest:
+        if author.affiliation:
+            data["affiliation"] = organization(author.affiliation)
+    else:
+        data["worksFor"] = organization(company)
+    return data
+
+
+def article_json_ld(article, settings: dict) -> dict:
+    company = settings["CHORUS_COMPANY"]
+    url = site_link(settings, article.url)
+    data: dict = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": article.title,
+        "url": url,
+        # A republished post's main page is the original (the same URL as rel=canonical).
+        "mainEntityOfPage": {"@type": "WebPage", "@id": getattr(article, "canonical", None) or url},
+        "datePublished": article.date.isoformat(),
+        "dateModified": (getattr(article, "modified", None) or article.date).isoformat(),
+        "author": [
+            person(wrapper.profile, site_link(settings, wrapper.url), company) for wrapper in article.authors
+        ],
+        "publisher": organization(company, site_link(settings, "") if site_base(settings) else None),
+        "articleSection": article.department.name,
+        "inLanguage": settings.get("DEFAULT_LANG", "en"),
+    }
+    summary = Markup(getattr(article, "summary", "") or "").striptags()
+    if summary:
+        data["description"] = summary
+    tags = [tag.name for tag in getattr(article, "tags", [])]
+    if tags:
+        data["keywords"] = tags
+    card = getattr(article, "social_card", None)
+    if card and site_base(settings):
+        data["image"] = site_link(settings, card)
+    return data

@@ -1,0 +1,115 @@
+"""Search engines and link previews: Article JSON-LD, sitemap.xml and robots.txt.
+
+The tags in ``<head>`` (canonical URL, Open Graph, Twitter card) are written by
+``theme/templates/partials/head_seo.html`` from what this plugin and ``social_cards``
+attach. The sitemap lists only published pages: its candidates come from the published
+posts and the registries, and a candidate is listed only if the build wrote its file, so
+drafts, future and hidden posts can never appear, and neither can a page nobody wrote.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pelican import signals
+from pelican.generators import ArticlesGenerator, PagesGenerator
+
+from plugins.network import get_state
+from plugins.network.settings import Setting, SettingsSpec, path_template
+
+from .jsonld import article_json_ld
+from .links import join, site_base
+from .sitemap import Entry, robots_txt, sitemap_files
+
+SETTINGS = SettingsSpec(
+    "SEO_",
+    Setting("SEO_SITEMAP_SAVE_AS", "sitemap.xml", "Where the sitemap is written (needs an absolute SITEURL).", path_template()),
+    Setting("SEO_ROBOTS_SAVE_AS", "robots.txt", "Where robots.txt is written; crawlers only look at the site root.", path_template()),
+)
+
+# Listings of published content that have a page of their own (besides the home page).
+DIRECTORY_PAGES = ("AUTHORS", "CATEGORIES", "TAGS", "ARCHIVES")
+
+
+def apply_settings(pelican) -> None:
+    SETTINGS.apply(pelican.settings)
+
+
+def _changed(content):
+    return getattr(content, "modified", None) or getattr(content, "date", None)
+
+
+def _newest(contents):
+    stamps = [s for s in (_changed(c) for c in contents) if s is not None]
+    return max(stamps) if stamps else None
+
+
+def sitemap_candidates(articles: ArticlesGenerator, pages: PagesGenerator | None, state) -> list[Entry]:
+    """Every page a search engine should know, from published content only, newest change as lastmod."""
+    settings = articles.settings
+    published = list(state.published)
+    entries = [Entry("", settings["INDEX_SAVE_AS"], _newest(published))]
+    for name in DIRECTORY_PAGES:
+        entries.append(Entry(settings[f"{name}_URL"], settings[f"{name}_SAVE_AS"], _newest(published)))
+    entries += [Entry(a.url, a.save_as, _changed(a)) for a in published]
+    if pages is not None:
+        entries += [Entry(p.url, p.save_as, _changed(p)) for p in pages.pages]
+    for author_id in state.network.authors:
+        theirs = [a for a in published if any(w.slug == author_id for w in a.authors)]
+        entries.append(Entry(settings["AUTHOR_URL"].format(slug=author_id), settings["AUTHOR_SAVE_AS"].format(slug=author_id), _newest(theirs)))
+    for department_id in state.network.departments:
+        theirs = [a for a in published if a.category.slug == department_id]
+        entries.append(Entry(settings["CATEGORY_URL"].format(slug=department_id), settings["CATEGORY_SAVE_AS"].format(slug=department_id), _newest(theirs)))
+    for tag, tagged in sorted(articles.tags.items(), key=lambda item: item[0].slug):
+        entries.append(Entry(tag.url, tag.save_as, _newest(tagged)))
+    return entries
+
+
+def collect_sitemap(generators) -> None:
+    """Before anything is written: claim the files and remember the candidates."""
+    articles = next(g for g in generators if isinstance(g, ArticlesGenerator))
+    pages = next((g for g in generators if isinstance(g, PagesGenerator)), None)
+    settings = articles.settings
+    state = get_state(settings)
+    state.outputs.claim_or_raise(settings["SEO_ROBOTS_SAVE_AS"], "SEO_ROBOTS_SAVE_AS")
+    state.sitemap_candidates = sitemap_candidates(articles, pages, state)
+    if site_base(settings):
+        state.outputs.claim_or_raise(settings["SEO_SITEMAP_SAVE_AS"], "SEO_SITEMAP_SAVE_AS")
+
+
+def attach_json_ld(generator, content) -> None:
+    """Just before a post is written, when its card URL is known."""
+    content.json_ld = article_json_ld(content, generator.settings)
+
+
+def write_sitemap_and_robots(pelican) -> None:
+    settings = pelican.settings
+    state = get_state(settings)
+    output = Path(pelican.output_path)
+    base = site_base(settings)
+    sitemap_url = None
+    if base:
+        written = []
+        seen = set()
+        for entry in state.sitemap_candidates:
+            if entry.save_as and entry.url not in seen and (output / entry.save_as).is_file():
+                seen.add(entry.url)
+                written.append(entry)
+        files = sitemap_files(written, base, settings["SEO_SITEMAP_SAVE_AS"])
+        for name, data in files.items():
+            if name != settings["SEO_SITEMAP_SAVE_AS"]:
+                state.outputs.claim_or_raise(name, "SEO_SITEMAP_SAVE_AS")
+            target = output / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        sitemap_url = join(base, settings["SEO_SITEMAP_SAVE_AS"])
+    robots = output / settings["SEO_ROBOTS_SAVE_AS"]
+    robots.parent.mkdir(parents=True, exist_ok=True)
+    robots.write_text(robots_txt(sitemap_url), encoding="utf-8")
+
+
+def register() -> None:
+    signals.initialized.connect(apply_settings)
+    signals.all_generators_finalized.connect(collect_sitemap)
+    signals.article_generator_write_article.connect(attach_json_ld)
+    signals.finalized.connect(write_sitemap_and_robots)

@@ -1,0 +1,218 @@
+"""Drawing one social card (1200×630 PNG) from a description of what is on it.
+
+``CardContent`` is everything that appears on a card; ``card_key`` hashes exactly that (plus
+the fonts' bytes and the drawing code's version), so a cached card is reused only when it
+would be drawn the same. ``draw_card`` turns the content into pixels.
+
+  ┌──────────────────────────────────────────────────────────────┐
+  │▌ DEPARTMENT                                    Company name  │
+  │▌ Title, wrapped and sized to fit                             │
+  │▌ Subtitle (profiles and departments), in the space left      │
+  │▌ ─────────────────────────────────────────────────────────── │
+  │▌ (avatar)  Name                                              │
+  │▌           Role                                              │
+  │▌           with co-authors                                   │
+  └──────────────────────────────────────────────────────────────┘
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import warnings
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import PIL
+from PIL import Image, ImageDraw
+
+from plugins.network.images import RASTER_FORMATS
+from plugins.network.portraits import square_crop
+
+from .layout import Box, Fonts, TextBlock, fit_line, fit_names, fit_title, line_height
+
+# Bumped whenever the drawing changes, so cards drawn by older code are not reused.
+DRAWING_VERSION = "1"
+
+WIDTH, HEIGHT = 1200, 630
+BAND = 24  # the department-coloured band on the left edge
+LEFT, RIGHT, TOP = BAND + 64, 72, 56
+TITLE_BOX = Box(LEFT, 132, WIDTH - LEFT - RIGHT, 300)
+TITLE_SIZES = tuple(range(72, 30, -2))
+SUBTITLE_SIZES = (30, 28, 26, 24)
+SUBTITLE_GAP = 16
+RULE_Y = 452
+AVATAR = 112
+FOOTER_Y = 478
+KICKER_SIZE, COMPANY_SIZE = 28, 28
+FOOTER_SIZES = (34, 26, 24)  # name (bold), role, co-authors
+
+BACKGROUND = (255, 255, 255)
+INK = (26, 27, 30)
+MUTED = (73, 80, 87)
+RULE = (222, 226, 230)
+WHITE = (255, 255, 255)
+
+
+@dataclass(frozen=True)
+class Portrait:
+    """A photo (path to an already checked source image) or initials on a colour."""
+
+    initials: str
+    colour: str
+    photo: Path | None = None
+    shown_as: str = ""  # the registry file, for messages about a photo that fails to decode
+
+
+@dataclass(frozen=True)
+class CardContent:
+    kicker: str
+    title: str
+    company: str
+    colour: str
+    subtitle: str = ""  # a bio or a description, under the title in the space it leaves
+    lines: tuple[str, ...] = ()  # footer: first line bold (a name), then role, then co-authors
+    coauthors: tuple[str, ...] = ()
+    portrait: Portrait | None = None
+
+
+def parse_colour(value: str) -> tuple[int, int, int]:
+    value = value.lstrip("#")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def readable_on(background: tuple[int, int, int], colour: tuple[int, int, int]) -> tuple[int, int, int]:
+    """``colour``, darkened just enough for text on ``background`` (WCAG AA, 4.5:1)."""
+    while contrast(colour, background) < 4.5:
+        colour = tuple(int(c * 0.9) for c in colour)  # type: ignore[assignment]
+    return colour
+
+
+def font_digest(fonts: Fonts) -> str:
+    digest = hashlib.sha256()
+    for path in fonts.paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def card_key(content: CardContent, fonts_digest: str) -> str:
+    """A hash of everything that decides the card's pixels."""
+    described = asdict(content)
+    portrait = content.portrait
+    if portrait is not None and portrait.photo is not None:
+        described["portrait"]["photo"] = hashlib.sha256(portrait.photo.read_bytes()).hexdigest()
+    if portrait is not None:
+        described["portrait"].pop("shown_as")
+    recipe = {
+        "content": described,
+        "fonts": fonts_digest,
+        "size": [WIDTH, HEIGHT],
+        "drawing": DRAWING_VERSION,
+        "pillow": PIL.__version__,
+    }
+    return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()
+
+
+class PortraitError(Exception):
+    """The photo could not be decoded (it passed the registry's checks, so this is rare)."""
+
+
+def _photo(path: Path, size: int) -> Image.Image:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path, formats=RASTER_FORMATS) as source:
+                square = square_crop(source).convert("RGB")
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise PortraitError(str(exc)) from None
+    return square.resize((size, size), Image.Resampling.LANCZOS)
+
+
+def _portrait_image(portrait: Portrait, fonts: Fonts, size: int) -> Image.Image:
+    if portrait.photo is not None:
+        return _photo(portrait.photo, size)
+    image = Image.new("RGB", (size, size), parse_colour(portrait.colour))
+    draw = ImageDraw.Draw(image)
+    draw.text((size / 2, size / 2), portrait.initials, fill=WHITE, font=fonts.bold(int(size * 0.4)), anchor="mm")
+    return image
+
+
+def _round_mask(size: int) -> Image.Image:
+    # Drawn at 4x and scaled down, so the circle's edge is smooth.
+    big = Image.new("L", (size * 4, size * 4), 0)
+    ImageDraw.Draw(big).ellipse((0, 0, size * 4 - 1, size * 4 - 1), fill=255)
+    return big.resize((size, size), Image.Resampling.LANCZOS)
+
+
+def layout_text(content: CardContent, fonts: Fonts) -> tuple[TextBlock, TextBlock | None]:
+    """Where the title and the subtitle go: the title first, as large as fits."""
+    title = fit_title(content.title, fonts.bold, TITLE_BOX, TITLE_SIZES)
+    if not content.subtitle or not title.lines:
+        return title, None
+    top = title.lines[-1].y + title.lines[-1].height + SUBTITLE_GAP
+    space = Box(TITLE_BOX.x, top, TITLE_BOX.width, TITLE_BOX.bottom - top)
+    if space.height < line_height(SUBTITLE_SIZES[-1]):
+        return title, None
+    return title, fit_title(content.subtitle, fonts.regular, space, SUBTITLE_SIZES)
+
+
+def draw_card(content: CardContent, fonts: Fonts) -> Image.Image:
+    """The card as an RGB image of WIDTH×HEIGHT pixels."""
+    colour = parse_colour(content.colour)
+    image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, BAND - 1, HEIGHT - 1), fill=colour)
+
+    # Header: kicker on the left, company on the right; the company never takes more than 40%.
+    inner = WIDTH - LEFT - RIGHT
+    company_font = fonts.regular(COMPANY_SIZE)
+    company = fit_line(content.company, company_font, int(inner * 0.4))
+    company_width = company_font.getlength(company)
+    draw.text((WIDTH - RIGHT, TOP), company, fill=MUTED, font=company_font, anchor="ra")
+    kicker_font = fonts.bold(KICKER_SIZE)
+    kicker = fit_line(content.kicker.upper(), kicker_font, int(inner - company_width - 32))
+    draw.text((LEFT, TOP), kicker, fill=readable_on(BACKGROUND, colour), font=kicker_font, anchor="la")
+
+    title, subtitle = layout_text(content, fonts)
+    for block, font_for, fill in ((title, fonts.bold, INK), (subtitle, fonts.regular, MUTED)):
+        for line in block.lines if block else ():
+            draw.text((line.x, line.y), line.text, fill=fill, font=font_for(block.size), anchor="la")
+
+    draw.rectangle((LEFT, RULE_Y, WIDTH - RIGHT, RULE_Y + 1), fill=RULE)
+    text_x = LEFT
+    if content.portrait is not None:
+        portrait = _portrait_image(content.portrait, fonts, AVATAR)
+        image.paste(portrait, (LEFT, FOOTER_Y), _round_mask(AVATAR))
+        text_x = LEFT + AVATAR + 28
+    _draw_footer(draw, content, fonts, text_x, WIDTH - RIGHT - text_x)
+    return image
+
+
+def _draw_footer(draw: ImageDraw.ImageDraw, content: CardContent, fonts: Fonts, x: int, width: int) -> None:
+    rows = []
+    for index, text in enumerate(content.lines[:2]):
+        font = fonts.bold(FOOTER_SIZES[0]) if index == 0 else fonts.regular(FOOTER_SIZES[1])
+        rows.append((fit_line(text, font, width), font, INK if index == 0 else MUTED))
+    if content.coauthors:
+        font = fonts.regular(FOOTER_SIZES[2])
+        rows.append((fit_names(content.coauthors, font, width), font, MUTED))
+    heights = [round(font.size * 1.25) for _, font, _ in rows]
+    y = FOOTER_Y + (AVATAR - sum(heights)) / 2  # centred on the avatar
+    for (text, font, fill), height in zip(rows, heights):
+        draw.text((x, y), text, fill=fill, font=font, anchor="la")
+        y += height

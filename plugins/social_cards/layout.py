@@ -1,0 +1,169 @@
+"""Fitting text into boxes: whole words only, never wider or taller than the box.
+
+Pure measuring, no drawing: ``fit_title`` tries font sizes from large to small and keeps
+the first one at which the words wrap into the box; ``fit_line`` shortens one line at a
+word boundary. Both return what they decided, so tests check the geometry directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Sequence
+
+from PIL import ImageFont
+
+ELLIPSIS = "…"
+
+
+class Fonts:
+    """A regular and a bold TrueType face, loaded once per size."""
+
+    def __init__(self, regular: Path, bold: Path):
+        self.paths = (Path(regular), Path(bold))
+        self._load = lru_cache(maxsize=None)(self._truetype)
+
+    @staticmethod
+    def _truetype(path: Path, size: int) -> ImageFont.FreeTypeFont:
+        return ImageFont.truetype(str(path), size)
+
+    def regular(self, size: int) -> ImageFont.FreeTypeFont:
+        return self._load(self.paths[0], size)
+
+    def bold(self, size: int) -> ImageFont.FreeTypeFont:
+        return self._load(self.paths[1], size)
+
+
+@dataclass(frozen=True)
+class Box:
+    x: int
+    y: int
+    width: int
+    height: int
+
+    @property
+    def bottom(self) -> int:
+        return self.y + self.height
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of text as drawn: its words, and its box (top-left corner, size)."""
+
+    words: tuple[str, ...]
+    x: int
+    y: int
+    width: float
+    height: int
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    size: int
+    lines: tuple[Line, ...]
+    truncated: bool  # True only when even the smallest size could not hold every word
+
+
+def line_height(size: int) -> int:
+    # DejaVu's ascender plus descender is about 1.17 em: 1.2 em keeps lines from touching.
+    return round(size * 1.2)
+
+
+def _wrap(words: Sequence[str], font: ImageFont.FreeTypeFont, width: int) -> list[list[str]] | None:
+    """Greedy word wrap; None when a single word is wider than the box."""
+    lines: list[list[str]] = []
+    for word in words:
+        if font.getlength(word) > width:
+            return None
+        if lines and font.getlength(" ".join([*lines[-1], word])) <= width:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return lines
+
+
+def _place(lines: list[list[str]], font: ImageFont.FreeTypeFont, size: int, box: Box) -> tuple[Line, ...]:
+    step = line_height(size)
+    return tuple(
+        Line(tuple(words), box.x, box.y + index * step, font.getlength(" ".join(words)), step)
+        for index, words in enumerate(lines)
+    )
+
+
+def _truncated_lines(words: Sequence[str], font: ImageFont.FreeTypeFont, width: int, max_lines: int) -> list[list[str]]:
+    """As many whole words as fit in max_lines, the last line ending in an ellipsis."""
+    lines: list[list[str]] = [[]]
+    for word in words:
+        candidate = [*lines[-1], word]
+        if font.getlength(" ".join(candidate)) <= width:
+            lines[-1] = candidate
+        elif len(lines) < max_lines and lines[-1] and font.getlength(word) <= width:
+            lines.append([word])
+        else:
+            break
+    last = lines[-1]
+    while last and font.getlength(" ".join(last) + ELLIPSIS) > width:
+        last.pop()
+    last.append(ELLIPSIS)
+    if len(last) > 1:
+        # The ellipsis belongs to the last word ("before…"), not a word of its own.
+        last[-2:] = [last[-2] + ELLIPSIS]
+    return [line for line in lines if line]
+
+
+def fit_title(
+    text: str,
+    font_for: Callable[[int], ImageFont.FreeTypeFont],
+    box: Box,
+    sizes: Sequence[int],
+) -> TextBlock:
+    """The largest size at which ``text`` wraps into ``box`` by whole words.
+
+    ``sizes`` go from largest to smallest. When not even the smallest fits (a title of
+    hundreds of characters, or one enormous word), the text is cut after the last whole
+    word that fits and ends with an ellipsis: still nothing overflows or splits a word.
+    """
+    words = text.split()
+    for size in sizes:
+        font = font_for(size)
+        max_lines = box.height // line_height(size)
+        lines = _wrap(words, font, box.width)
+        if lines is not None and len(lines) <= max_lines:
+            return TextBlock(size, _place(lines, font, size, box), truncated=False)
+    size = sizes[-1]
+    font = font_for(size)
+    lines = _truncated_lines(words, font, box.width, max(1, box.height // line_height(size)))
+    return TextBlock(size, _place(lines, font, size, box), truncated=True)
+
+
+def fit_line(text: str, font: ImageFont.FreeTypeFont, width: int) -> str:
+    """``text`` if it fits on one line of ``width``; else its longest word prefix plus '…'."""
+    if font.getlength(text) <= width:
+        return text
+    words = text.split()
+    while words and font.getlength(" ".join(words) + ELLIPSIS) > width:
+        words.pop()
+    return (" ".join(words) + ELLIPSIS) if words else ELLIPSIS
+
+
+def fit_names(names: Sequence[str], font: ImageFont.FreeTypeFont, width: int, prefix: str = "with ") -> str:
+    """'with A, B and C' when it fits; else as many names as fit and 'and N more'."""
+    if not names:
+        return ""
+    for shown in range(len(names), 0, -1):
+        rest = len(names) - shown
+        listed = list(names[:shown])
+        if rest:
+            text = prefix + ", ".join(listed) + f" and {rest} more"
+        elif len(listed) > 1:
+            text = prefix + ", ".join(listed[:-1]) + " and " + listed[-1]
+        else:
+            text = prefix + listed[0]
+        if font.getlength(text) <= width:
+            return text
+    return fit_line(f"{prefix}{len(names)} co-authors", font, width)

@@ -1,0 +1,228 @@
+"""A social card (1200×630 PNG) for every post, profile and department page.
+
+Cards are drawn once all content is read and before any page is written, so templates can
+point ``og:image`` at them: ``article.social_card``, the author wrapper's ``social_card`` and
+the category's ``social_card`` hold the card's URL relative to SITEURL. Each card is cached
+under CACHE_PATH by a hash of everything drawn on it, so a rebuild draws only what changed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import Markup
+from pelican import signals
+from pelican.generators import ArticlesGenerator
+from PIL import ImageFont
+
+from plugins.network import ConfigError, Problem, SourceError, get_state
+from plugins.network.model import Author, Department
+from plugins.network.portraits import colour_for, initials
+from plugins.network.settings import SETTINGS_FILE, Setting, SettingsSpec, is_text, path_template
+
+from .draw import CardContent, Portrait, PortraitError, card_key, draw_card, font_digest
+from .layout import Fonts
+
+logger = logging.getLogger(__name__)
+
+FONTS_DIR = Path(__file__).resolve().parents[2] / "theme" / "fonts"
+
+
+def _is_colour(value) -> str | None:
+    if not isinstance(value, str) or not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+        return "expected a colour like '#364fc7'"
+    return None
+
+
+SETTINGS = SettingsSpec(
+    "SOCIAL_CARDS_",
+    Setting("SOCIAL_CARDS_PATH", "cards", "Output folder of the cards; a page at <url>/ gets <path>/<url>.png.", path_template()),
+    Setting("SOCIAL_CARDS_FONT", str(FONTS_DIR / "DejaVuSans.ttf"), "TrueType font for the card's plain text (relative paths start at the site root).", is_text),
+    Setting("SOCIAL_CARDS_FONT_BOLD", str(FONTS_DIR / "DejaVuSans-Bold.ttf"), "TrueType font for titles and names.", is_text),
+    Setting("SOCIAL_CARDS_COLOUR", "#364fc7", "Accent colour for departments without a colour in departments.yml.", _is_colour),
+)
+
+
+def apply_settings(pelican) -> None:
+    SETTINGS.apply(pelican.settings)
+    state = get_state(pelican.settings)
+    problems = []
+    paths = []
+    for name in ("SOCIAL_CARDS_FONT", "SOCIAL_CARDS_FONT_BOLD"):
+        path = Path(pelican.settings[name])
+        path = path if path.is_absolute() else state.root / path
+        try:
+            ImageFont.truetype(str(path), 12)
+        except OSError as exc:
+            problems.append(Problem(SETTINGS_FILE, None, f"{name}: cannot load font '{path}' ({exc})"))
+        paths.append(path)
+    if problems:
+        raise ConfigError(problems)
+    state.social_card_fonts = Fonts(*paths)
+
+
+@dataclass
+class CardWriter:
+    """Writes cards into the output, drawing only those not in the cache."""
+
+    fonts: Fonts
+    cache_dir: Path
+    output_dir: Path
+    folder: str
+    outputs: object  # the run's OutputRegistry
+    drawn: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.fonts_digest = font_digest(self.fonts)
+
+    def write(self, content: CardContent, page_url: str, source: str) -> str:
+        """Write the card of the page at ``page_url``; return its URL (relative to SITEURL).
+
+        The URL carries the card's hash as a query, so sites that cache previews by URL
+        fetch the new card when it changes.
+        """
+        name = page_url.strip("/") or "index"
+        output = f"{self.folder}/{name}.png"
+        self.outputs.claim_or_raise(output, source)
+        key = card_key(content, self.fonts_digest)
+        cached = self._cached(content, key, name, source)
+        target = self.output_dir / output
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cached, target)
+        return f"{output}?v={key[:12]}"
+
+    def _cached(self, content: CardContent, key: str, name: str, source: str) -> Path:
+        folder = self.cache_dir / name
+        cached = folder / f"{key}.png"
+        if cached.is_file():
+            self.reused.append(name)
+            return cached
+        try:
+            image = draw_card(content, self.fonts)
+        except PortraitError as exc:
+            portrait = content.portrait.shown_as if content.portrait else source
+            raise SourceError(Problem(portrait or source, None, f"avatar could not be drawn on a card: {exc}")) from None
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / f".{key}.{os.getpid()}.tmp"
+        image.save(partial, "PNG", optimize=True)
+        for old in folder.glob("*.png"):
+            old.unlink()  # an older card of the same page: never needed again
+        os.replace(partial, cached)
+        self.drawn.append(name)
+        return cached
+
+
+def portrait_of(author: Author) -> Portrait:
+    return Portrait(initials(author.name), "#%02x%02x%02x" % colour_for(author.id), author.avatar, author.source)
+
+
+def role_of(author: Author) -> str:
+    """'Field Service Engineer', or for a guest 'Researcher, Nordlicht University'."""
+    return ", ".join(part for part in (author.title, author.affiliation if author.is_guest else None) if part)
+
+
+def colour_of(department: Department | None, settings: dict) -> str:
+    return (department.colour if department and department.colour else None) or settings["SOCIAL_CARDS_COLOUR"]
+
+
+def post_card(article, settings: dict) -> CardContent:
+    owner = article.authors[0].profile
+    department = article.department
+    kicker = department.name + (" · Guest post" if owner.is_guest else "")
+    return CardContent(
+        kicker=kicker,
+        title=article.title,
+        company=settings["CHORUS_COMPANY"],
+        colour=colour_of(department, settings),
+        lines=(owner.name, role_of(owner)),
+        coauthors=tuple(author.profile.name for author in article.authors[1:]),
+        portrait=portrait_of(owner),
+    )
+
+
+def profile_card(author: Author, department: Department | None, settings: dict) -> CardContent:
+    kicker = (department.name if department else "") + (" · Guest author" if author.is_guest else "")
+    return CardContent(
+        kicker=kicker.strip(" ·"),
+        title=author.name,
+        subtitle=Markup(author.bio_html).striptags(),
+        company=settings["CHORUS_COMPANY"],
+        colour=colour_of(department, settings),
+        lines=(role_of(author), " · ".join(author.expertise)),
+        portrait=portrait_of(author),
+    )
+
+
+def department_card(department: Department, lead: Author | None, members: list[Author], settings: dict) -> CardContent:
+    others = tuple(m.name for m in members if lead is None or m.id != lead.id)
+    if lead is not None:
+        lines, portrait = (f"Led by {lead.name}", lead.title), portrait_of(lead)
+    else:
+        lines, portrait = (f"{len(members)} experts and guests",), None
+    return CardContent(
+        kicker="Department",
+        title=department.name,
+        subtitle=department.description,
+        company=settings["CHORUS_COMPANY"],
+        colour=colour_of(department, settings),
+        lines=lines,
+        coauthors=others,
+        portrait=portrait,
+    )
+
+
+def _cache_dir(settings: dict, root: Path) -> Path:
+    cache_root = Path(settings.get("CACHE_PATH") or "cache")
+    return (cache_root if cache_root.is_absolute() else root / cache_root) / "social-cards"
+
+
+def write_cards(generators) -> None:
+    """Draw (or reuse) every card and attach its URL to the objects templates see."""
+    articles = next(g for g in generators if isinstance(g, ArticlesGenerator))
+    settings = articles.settings
+    state = get_state(settings)
+    network = state.network
+    writer = CardWriter(
+        state.social_card_fonts, _cache_dir(settings, state.root), Path(articles.output_path),
+        settings["SOCIAL_CARDS_PATH"], state.outputs,
+    )
+    # Hidden posts are written (only never listed), so a shared link to one gets a card too.
+    for article in sorted([*articles.articles, *articles.hidden_articles], key=lambda a: a.source_path):
+        article.social_card = writer.write(post_card(article, settings), article.url, state.shown(article.source_path))
+
+    author_cards = {}
+    for author in network.authors.values():
+        card = profile_card(author, network.departments.get(author.department), settings)
+        author_cards[author.id] = writer.write(card, settings["AUTHOR_URL"].format(slug=author.id), author.source)
+    department_cards = {}
+    current = [a for a in network.authors.values() if not a.is_former(state.today)]
+    for department in network.departments.values():
+        lead = network.authors.get(department.lead) if department.lead else None
+        members = [a for a in current if department.id in a.departments]
+        card = department_card(department, lead, members, settings)
+        url = settings["CATEGORY_URL"].format(slug=department.id)
+        department_cards[department.id] = writer.write(card, url, department.source)
+
+    # Pelican hands templates its own Author/Category wrappers: attach to every one in sight.
+    for article in [*articles.articles, *articles.hidden_articles]:
+        for wrapper in article.authors:
+            wrapper.social_card = author_cards.get(wrapper.slug)
+        article.category.social_card = department_cards.get(article.category.slug)
+    for wrapper, _ in articles.authors:
+        wrapper.social_card = author_cards.get(wrapper.slug)
+    for wrapper, _ in articles.categories:
+        wrapper.social_card = department_cards.get(wrapper.slug)
+    # For pages other features write about authors or departments with wrappers of their own.
+    state.social_cards = {"authors": author_cards, "departments": department_cards}
+    logger.info("Social cards: %d drawn, %d unchanged", len(writer.drawn), len(writer.reused))
+
+
+def register() -> None:
+    signals.initialized.connect(apply_settings)
+    signals.all_generators_finalized.connect(write_cards)

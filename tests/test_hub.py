@@ -1,0 +1,47 @@
+"""Hub pages: the home page's sections and every department's page."""
+
+from __future__ import annotations
+
+from conftest import GINA, post
+
+
+def test_home_has_featured_topics_and_a_section_per_department(site):
+    site.write("content/bob/deal.md", post("Big deal", date="2026-02-01", Tags="tenders, pricing", Featured="yes"))
+    site.write("content/bob/other.md", post("Other", date="2026-02-02", Tags="tenders"))
+    site.build()
+    home = site.page("index.html")
+    assert [a.text_content() for a in home.cssselect("#featured-heading + .cards h3 a")] == ["Big deal"]
+    topics = [li.text_content().split() for li in home.cssselect("#topics-heading + .tag-cloud li")]
+    assert topics[0] == ["tenders", "2"]
+    sections = {s.cssselect("h3 a")[0].text_content(): s for s in home.cssselect(".department-summary")}
+    assert set(sections) == {"Service", "Sales"}
+    assert [a.text_content() for a in sections["Sales"].cssselect(".compact a")] == ["Other", "Big deal"]
+    assert "Bob Quote" in sections["Sales"].cssselect(".experts")[0].text_content()
+
+
+def test_department_page_shows_lead_experts_topics_and_posts(site):
+    site.write("departments.yml", (site.root / "departments.yml").read_text().replace("  colour:", "  lead: alice\n  colour:", 1))
+    site.write("content/alice/repairs.md", post("Repairs", Tags="field repairs"))
+    site.build()
+    page = site.page("departments/service/index.html")
+    assert "Led by Alice Field" in page.cssselect(".section-head")[0].text_content()
+    experts = [li.text_content() for li in page.cssselect("#people-heading + .people li")]
+    assert any(e.startswith("Alice Field") and "(lead)" in e for e in experts)
+    assert any(e.startswith("Gina Guest") and "Guest" in e for e in experts)
+    assert "field repairs" in page.cssselect("#dep-topics-heading + .tag-cloud")[0].text_content()
+    assert [a.text_content() for a in page.cssselect(".cards h3 a")] == ["Repairs", "Hello from service"]
+
+
+def test_department_without_posts_still_has_its_page(site):
+    site.build()
+    page = site.page("departments/sales/index.html")
+    assert page.cssselect("h1")[0].text_content() == "Sales"
+    assert "No posts yet." in page.text_content()
+    assert "Bob Quote" in page.cssselect(".people")[0].text_content()
+
+
+def test_former_contributors_leave_the_experts_lists(site):
+    site.write("authors/gina.yml", GINA + "until: 2025-01-01\n")
+    site.build()
+    page = site.page("departments/service/index.html")
+    assert "Gina Guest" not in page.cssselect(".people")[0].text_content()

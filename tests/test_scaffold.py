@@ -1,0 +1,73 @@
+"""`chorus new author` and `chorus new post`: right files, right place, never an overwrite."""
+
+from __future__ import annotations
+
+import subprocess
+
+from chorus.cli import main
+from conftest import NOW
+
+
+def new(site, capsys, *args):
+    capsys.readouterr()
+    code = main(["new", *args, "--root", str(site.root)])
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def test_new_author_creates_registry_entry_folder_and_codeowners(site, capsys):
+    code, out = new(site, capsys, "author", "dora-lee", "--name", "Dora Lee", "--department", "sales",
+                    "--title", "Sales Engineer", "--email", "dora@example.com")
+    assert code == 0, out
+    assert (site.root / "content/dora-lee").is_dir()
+    assert "/content/dora-lee/ dora@example.com" in (site.root / ".github/CODEOWNERS").read_text()
+    # the new entry is valid: the site builds and lists Dora, and check is clean
+    site.build()
+    assert "dora-lee" in [a["id"] for a in site.index()["authors"]]
+    assert main(["check", "--root", str(site.root), "--now", NOW]) == 0
+
+
+def test_new_guest_needs_affiliation(site, capsys):
+    code, out = new(site, capsys, "author", "ext", "--name", "Ext", "--department", "sales", "--title", "T", "--guest")
+    assert code == 1 and "chorus new: error: a guest needs --affiliation (the organisation they write from)" in out
+    code, out = new(site, capsys, "author", "ext", "--name", "Ext", "--department", "sales", "--title", "T", "--guest", "--affiliation", "Uni")
+    assert code == 0
+    assert "kind: guest" in (site.root / "authors/ext.yml").read_text()
+
+
+def test_new_author_refusals(site, capsys):
+    code, out = new(site, capsys, "author", "bob", "--name", "B", "--department", "slaes", "--title", "T")
+    assert code == 1
+    assert "chorus new: error: unknown department 'slaes' (did you mean 'sales'?)" in out
+    assert "authors/bob.yml: error: already exists; chorus new never overwrites" in out
+    code, out = new(site, capsys, "author", "Bad_Id", "--name", "B", "--department", "sales", "--title", "T")
+    assert code == 1 and "author id 'Bad_Id' must be lower-case letters, digits and hyphens" in out
+
+
+def test_new_post_is_a_dated_draft_in_the_authors_folder(site, capsys):
+    code, out = new(site, capsys, "post", "Why we test on site!", "--author", "bob")
+    assert code == 0, out
+    path = site.root / "content/bob/why-we-test-on-site.md"
+    text = path.read_text()
+    assert text.startswith("Title: Why we test on site!\nDate: ") and "Status: draft" in text
+    site.build()
+    assert not (site.output / "posts/bob/why-we-test-on-site").exists()
+    code, out = new(site, capsys, "post", "Why we test on site!", "--author", "bob")
+    assert code == 1 and "content/bob/why-we-test-on-site.md: error: already exists" in out
+    assert path.read_text() == text
+
+
+def test_new_post_infers_the_author_from_git(site, capsys):
+    subprocess.run(["git", "init", "-q"], cwd=site.root, check=True)
+    subprocess.run(["git", "config", "user.name", "Bob Quote"], cwd=site.root, check=True)
+    subprocess.run(["git", "config", "user.email", "nobody@example.com"], cwd=site.root, check=True)
+    code, out = new(site, capsys, "post", "Hello there")
+    assert code == 0 and (site.root / "content/bob/hello-there.md").exists()
+    subprocess.run(["git", "config", "user.name", "Someone Else"], cwd=site.root, check=True)
+    code, out = new(site, capsys, "post", "Another")
+    assert code == 1 and "pass --author ID" in out
+
+
+def test_new_post_unknown_author(site, capsys):
+    code, out = new(site, capsys, "post", "X", "--author", "bobb")
+    assert code == 1 and "unknown author 'bobb' (did you mean 'bob'?)" in out

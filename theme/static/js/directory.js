@@ -1,0 +1,124 @@
+/* Expert directory: filter people in place by department, topic and kind.
+ *
+ * Progressive enhancement only: without this script the directory is grouped sections,
+ * kind pages and the expertise index, all reachable by links. With it, the hidden form
+ * is shown; native <select>s keep it keyboard-accessible, and the number of people shown
+ * is announced through the form's role="status" region. The choice is kept in the
+ * address (?department=…&topic=…&kind=…) so a filtered view can be shared.
+ * Data is read from data-* attributes and written with textContent only.
+ */
+(function () {
+  "use strict";
+
+  var FIELDS = ["department", "topic", "kind"];
+
+  function words(value) {
+    return (value || "").split(" ").filter(Boolean);
+  }
+
+  function readChoice(form) {
+    var choice = {};
+    FIELDS.forEach(function (name) {
+      var field = form.elements[name];
+      choice[name] = field ? field.value : "";
+    });
+    return choice;
+  }
+
+  function matches(person, choice) {
+    if (choice.kind && person.getAttribute("data-kind") !== choice.kind) {
+      return false;
+    }
+    if (choice.topic && words(person.getAttribute("data-topics")).indexOf(choice.topic) === -1) {
+      return false;
+    }
+    return true;
+  }
+
+  function apply(form, groups) {
+    var choice = readChoice(form);
+    var shown = {};
+    groups.forEach(function (group) {
+      var inDepartment = !choice.department || group.getAttribute("data-department") === choice.department;
+      var visible = 0;
+      group.querySelectorAll(".person").forEach(function (person) {
+        var show = inDepartment && matches(person, choice);
+        person.hidden = !show;
+        if (show) {
+          visible += 1;
+          shown[person.getAttribute("data-author")] = true;
+        }
+      });
+      group.hidden = visible === 0;
+    });
+    announce(form, Object.keys(shown).length, choice);
+    remember(choice);
+  }
+
+  function announce(form, count, choice) {
+    var status = form.querySelector("[role=status]");
+    var total = status.getAttribute("data-total");
+    var filtered = FIELDS.some(function (name) { return choice[name]; });
+    var noun = count === 1 ? "person" : "people";
+    status.textContent = filtered
+      ? "Showing " + count + " of " + total + " people."
+      : "Showing all " + count + " " + noun + ".";
+  }
+
+  function remember(choice) {
+    if (!window.history || !window.history.replaceState) {
+      return;
+    }
+    var params = new URLSearchParams(window.location.search);
+    FIELDS.forEach(function (name) {
+      if (choice[name]) {
+        params.set(name, choice[name]);
+      } else {
+        params.delete(name);
+      }
+    });
+    var query = params.toString();
+    var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
+    window.history.replaceState(null, "", url);
+  }
+
+  function restore(form) {
+    var params = new URLSearchParams(window.location.search);
+    FIELDS.forEach(function (name) {
+      var field = form.elements[name];
+      var value = params.get(name);
+      if (!field || !value) {
+        return;
+      }
+      // Only values the page offers: a stale or hand-edited link falls back to "all".
+      var known = Array.prototype.some.call(field.options, function (option) {
+        return option.value === value;
+      });
+      field.value = known ? value : "";
+    });
+  }
+
+  function init() {
+    var form = document.querySelector("[data-directory-filter]");
+    var container = document.querySelector("[data-directory]");
+    if (!form || !container) {
+      return;
+    }
+    var groups = Array.prototype.slice.call(container.querySelectorAll(".directory-group"));
+    form.hidden = false;
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.addEventListener("change", function () { apply(form, groups); });
+    form.addEventListener("reset", function () {
+      // The reset event fires before the fields are cleared.
+      window.setTimeout(function () { apply(form, groups); }, 0);
+    });
+    restore(form);
+    apply(form, groups);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
