@@ -1,6 +1,7 @@
 """Build the same synthetic network with plain Pelican and with Chorus; compare time and memory.
 
-    python benchmarks/run.py [--posts 1000 10000] [--repeat 1] [--markdown FILE] [--profile chorus]
+    python benchmarks/run.py [--posts 1000 10000] [--repeat 1] [--cases pelican chorus chorus-warm]
+                             [--markdown FILE] [--profile pelican chorus]
 
 For each size N the corpus is generated once into benchmarks/.work/site-N/ (and reused while
 N, the seed and generate.py are unchanged). Every build then runs in a child process of
@@ -9,6 +10,7 @@ its own, so its peak resident memory is that child's ``ru_maxrss`` as reported b
 
 A case is one function that builds (or computes) something for a site root inside the
 child process; register another with ``@case(...)`` and select it with ``--cases``.
+Raw results of the last run are kept in benchmarks/.work/results.json.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from importlib import metadata
@@ -63,14 +66,17 @@ class Case:
     name: str
     description: str
     run: Callable[[Path, Path], dict]  # (site root, empty output folder) -> details
+    # False: start from a fresh checkout (caches a build left in the site root removed).
+    # True: keep those caches, as on a developer's machine rebuilding after a small edit.
+    warm: bool = False
 
 
 CASES: dict[str, Case] = {}
 
 
-def case(name: str, description: str):
+def case(name: str, description: str, warm: bool = False):
     def register(function: Callable[[Path, Path], dict]) -> Callable[[Path, Path], dict]:
-        CASES[name] = Case(name, description, function)
+        CASES[name] = Case(name, description, function, warm)
         return function
 
     return register
@@ -131,7 +137,8 @@ def build_with_pelican(site: Path, output: Path) -> dict:
     return {"articles": counts.get("articles", 0), "warnings": len(log.messages), "first_warnings": log.messages[:5]}
 
 
-@case("chorus", "Chorus: build_site() with its plugins, theme and checks")
+@case("chorus-warm", "the same Chorus build again, reusing the caches (avatars, social cards) the previous build left", warm=True)
+@case("chorus", "Chorus: build_site() with its plugins, theme and checks, from a fresh checkout (no caches)")
 def build_with_chorus(site: Path, output: Path) -> dict:
     from chorus.build import BuildFailed, build_site
     from chorus.conf import CHORUS_PLUGINS
@@ -165,7 +172,10 @@ def child_main(name: str, site: Path, output: Path, result_file: Path, profile_f
     seconds = time.perf_counter() - start
     if profiler:
         profiler.dump_stats(profile_file)
-    result_file.write_text(json.dumps({"build_seconds": seconds, "details": details}))
+    # wait4 in the parent reports the larger of this process's peak and that of any process
+    # it started (Chorus runs Pagefind); this is the Python process's own.
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result_file.write_text(json.dumps({"build_seconds": seconds, "python_rss_mib": own, "details": details}))
     return 0
 
 
@@ -178,7 +188,10 @@ class Measurement:
     case: str
     wall_seconds: float  # the whole child process: start-up, imports and the build
     build_seconds: float  # the case function alone, timed inside the child
-    max_rss_mib: float
+    cpu_seconds: float  # user + system time of the child and its subprocesses: what other load on the machine disturbs least
+    max_rss_mib: float  # the child's ru_maxrss: its own peak or its largest subprocess's
+    python_rss_mib: float  # the build's Python process alone
+    tree_rss_mib: float  # sampled: the child and all its subprocesses together (0: not measured)
     html_files: int
     output_mib: float
     details: dict
@@ -187,6 +200,57 @@ class Measurement:
 
 class BenchmarkError(Exception):
     pass
+
+
+# 1-minute load average when each child started: other work on the machine shows up here.
+LOAD_AVERAGES: list[float] = []
+
+
+class TreeSampler(threading.Thread):
+    """Peak of the summed RSS of a process and all its descendants, sampled from /proc.
+
+    ru_maxrss cannot give this: it is per process, and a subprocess started with vfork()
+    (as subprocess does) even inherits its parent's peak. Shared pages count once per
+    process, so this leans high.
+    """
+
+    INTERVAL = 0.2
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peak = pid, 0
+        self._done = threading.Event()
+        self._page = os.sysconf("SC_PAGE_SIZE")
+
+    def run(self) -> None:
+        if not Path("/proc/self/statm").exists():
+            return
+        while not self._done.wait(self.INTERVAL):
+            self.peak = max(self.peak, self._tree_rss())
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+    def _tree_rss(self) -> int:
+        children: dict[int, list[int]] = {}
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit():
+                try:
+                    stat = Path(f"/proc/{entry.name}/stat").read_text()
+                except OSError:
+                    continue  # gone meanwhile
+                parent = int(stat.rsplit(")", 1)[1].split()[1])  # the name in (…) may hold spaces
+                children.setdefault(parent, []).append(int(entry.name))
+        total, pending = 0, [self.pid]
+        while pending:
+            pid = pending.pop()
+            try:
+                total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * self._page
+            except (OSError, IndexError, ValueError):
+                pass
+            pending += children.get(pid, [])
+        return total
 
 
 def ensure_corpus(posts: int, seed: int) -> Path:
@@ -209,12 +273,15 @@ def ensure_corpus(posts: int, seed: int) -> Path:
     return site
 
 
+def build_leftovers(site: Path) -> list[Path]:
+    """What builds left in the site root (Chorus keeps its caches there)."""
+    return [entry for entry in site.iterdir() if entry.name not in CORPUS_ENTRIES]
+
+
 def reset_site(site: Path) -> None:
-    """Remove whatever an earlier build left in the site root (caches): every build starts
-    from the state of a fresh checkout, as it would in CI."""
-    for entry in site.iterdir():
-        if entry.name not in CORPUS_ENTRIES:
-            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    """Back to the state of a fresh checkout, as CI sees it."""
+    for entry in build_leftovers(site):
+        shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
 
 
 def child_environment() -> dict:
@@ -226,14 +293,25 @@ def child_environment() -> dict:
 
 
 def measure(case_name: str, site: Path, posts: int, profile_file: Path | None = None) -> Measurement:
-    """Run one case in a fresh child process and take its wall time and peak RSS.
+    """Run one case in a fresh child process, with the site root in the state the case wants."""
+    if not CASES[case_name].warm:
+        reset_site(site)
+    elif not build_leftovers(site):
+        print(f"  (warming the caches for {case_name} with one build that is not counted)")
+        _spawn(case_name, site, posts, None)
+    return _spawn(case_name, site, posts, profile_file)
 
-    The child is reaped with os.wait4, whose rusage is the child's own. (Linux counts the
-    parent's peak into a vfork()ed child's ru_maxrss too, one more reason this process
-    stays small: generation and builds all happen in children.)
+
+def _spawn(case_name: str, site: Path, posts: int, profile_file: Path | None) -> Measurement:
+    """Run the child; take its wall time, CPU time and peak memory.
+
+    os.wait4 gives the child's rusage: CPU time summed over it and the subprocesses it
+    waited for, ru_maxrss the largest of their peaks. Linux also counts the parent's peak
+    into a vfork()ed child's ru_maxrss, so this process must stay small: corpus generation
+    and builds all happen in children.
     """
-    reset_site(site)
     sources = source_fingerprint()
+    LOAD_AVERAGES.append(os.getloadavg()[0])
     scratch = Path(tempfile.mkdtemp(prefix=f"build-{posts}-{case_name}-", dir=WORK_DIR))
     output, result_file, log_file = scratch / "output", scratch / "result.json", scratch / "build.log"
     command = [sys.executable, str(Path(__file__).resolve()), "--child", case_name,
@@ -244,8 +322,11 @@ def measure(case_name: str, site: Path, posts: int, profile_file: Path | None = 
         with open(log_file, "wb") as log:
             started = time.perf_counter()
             process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT, env=child_environment())
+            sampler = TreeSampler(process.pid)
+            sampler.start()
             _, status, usage = os.wait4(process.pid, 0)
             wall = time.perf_counter() - started
+            sampler.stop()
         process.returncode = os.waitstatus_to_exitcode(status)  # already reaped
         if process.returncode != 0:
             raise BenchmarkError(
@@ -258,12 +339,13 @@ def measure(case_name: str, site: Path, posts: int, profile_file: Path | None = 
         output_mib = sum(path.stat().st_size for path in files) / 2**20
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-        reset_site(site)
     max_rss_mib = usage.ru_maxrss / 1024
     own_peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if max_rss_mib <= own_peak_mib:
         print(f"warning: the child's peak ({max_rss_mib:.0f} MiB) may be this process's ({own_peak_mib:.0f} MiB)", file=sys.stderr)
-    return Measurement(posts, case_name, wall, result["build_seconds"], max_rss_mib, html_files, output_mib, result["details"], sources)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measurement(posts, case_name, wall, result["build_seconds"], cpu, max_rss_mib, result["python_rss_mib"],
+                       sampler.peak / 2**20, html_files, output_mib, result["details"], sources)
 
 
 def summarise(runs: list[Measurement]) -> Measurement:
@@ -276,7 +358,10 @@ def summarise(runs: list[Measurement]) -> Measurement:
         first.posts, first.case,
         statistics.median(r.wall_seconds for r in runs),
         statistics.median(r.build_seconds for r in runs),
+        statistics.median(r.cpu_seconds for r in runs),
         statistics.median(r.max_rss_mib for r in runs),
+        statistics.median(r.python_rss_mib for r in runs),
+        statistics.median(r.tree_rss_mib for r in runs),
         first.html_files, statistics.median(r.output_mib for r in runs), first.details, first.sources,
     )  # fmt: skip
 
@@ -310,13 +395,23 @@ def results_table(results: list[Measurement]) -> Table:
     rows = []
     for r in results:
         base = baseline.get(r.posts)
-        ratios = ["–", "–"]
+        ratios = ["–", "–", "–"]
         if base and r.case != BASELINE:
-            ratios = [f"{r.wall_seconds / base.wall_seconds:.2f}", f"{r.max_rss_mib / base.max_rss_mib:.2f}"]
-        rows.append([f"{r.posts:,}", r.case, f"{r.wall_seconds:.1f}", f"{r.max_rss_mib:.0f}", *ratios,
+            ratios = [f"{r.wall_seconds / base.wall_seconds:.2f}", f"{r.cpu_seconds / base.cpu_seconds:.2f}",
+                      f"{r.max_rss_mib / base.max_rss_mib:.2f}"]
+        rows.append([f"{r.posts:,}", r.case, f"{r.wall_seconds:.1f}", f"{r.cpu_seconds:.1f}", f"{r.max_rss_mib:.0f}", *ratios,
                      f"{r.html_files:,}", f"{r.output_mib:.0f}"])
-    columns = ["posts", "tool", "wall s", "peak RSS MiB", "time ×Pelican", "memory ×Pelican", "HTML files", "output MiB"]
-    return Table("Build time (whole child process) and peak resident memory:", columns, rows, text_columns=(1,))
+    columns = ["posts", "tool", "wall s", "CPU s", "peak RSS MiB", "time ×Pelican", "CPU ×Pelican", "memory ×Pelican",
+               "HTML files", "output MiB"]
+    return Table("Build time and peak memory (ru_maxrss) of the child process that ran the build:", columns, rows, text_columns=(1,))
+
+
+def memory_table(results: list[Measurement]) -> Table:
+    rows = [[f"{r.posts:,}", r.case, f"{r.max_rss_mib:.0f}", f"{r.python_rss_mib:.0f}", f"{r.tree_rss_mib:.0f}" if r.tree_rss_mib else "–"]
+            for r in results]
+    return Table("Peak memory, three ways: ru_maxrss from wait4 (the largest single process of the build), the build's "
+                 f"Python process alone, and the sum over the process tree sampled every {TreeSampler.INTERVAL} s:",
+                 ["posts", "tool", "ru_maxrss MiB", "Python process MiB", "process tree MiB"], rows, text_columns=(1,))
 
 
 def source_fingerprint() -> str:
@@ -427,6 +522,25 @@ def run_breakdown(profiles: dict[str, Stats], posts: int, limit: int = 12) -> Ta
                  ["step", *(f"{n} s" for n in names)], rows, text_columns=(0,))
 
 
+START, END = "<!-- benchmark results: start -->", "<!-- benchmark results: end -->"
+
+
+def write_markdown(path: Path, generated: str) -> None:
+    """Write ``generated`` to ``path``; in a file that has the two markers, only between them.
+
+    So docs/performance.md keeps its prose while its numbers are only ever written here.
+    """
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if START in text and END in text and text.index(START) < text.index(END):
+        before, rest = text.split(START, 1)
+        after = rest.split(END, 1)[1]
+        path.write_text(f"{before}{START}\n{generated}{END}{after}", encoding="utf-8")
+        print(f"\nupdated the results in {path}")
+    else:
+        path.write_text(generated, encoding="utf-8")
+        print(f"\nwrote {path}")
+
+
 # -- main -----------------------------------------------------------------------------------
 
 
@@ -434,7 +548,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, nargs="+", default=[1000, 10000], help="corpus sizes (default: 1000 10000)")
     parser.add_argument("--repeat", type=int, default=1, help="builds per tool and size; the median is reported (default: 1)")
-    parser.add_argument("--cases", nargs="+", default=["pelican", "chorus"], choices=sorted(CASES), help="what to run (default: pelican chorus)")
+    parser.add_argument("--cases", nargs="+", default=["pelican", "chorus", "chorus-warm"], choices=sorted(CASES),
+                        help="what to run, in this order (default: pelican chorus chorus-warm)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"corpus seed (default: {DEFAULT_SEED})")
     parser.add_argument("--markdown", type=Path, help="also write the results as Markdown to this file")
     parser.add_argument("--profile", nargs="+", default=[], choices=sorted(CASES), metavar="CASE",
@@ -465,12 +580,13 @@ def main(argv: list[str] | None = None) -> int:
                 for name in args.cases:
                     m = measure(name, site, posts)
                     runs[name].append(m)
-                    print(f"  {posts:>7,} posts  {name:<8} run {repeat + 1}/{args.repeat}: "
-                          f"{m.wall_seconds:6.1f} s  {m.max_rss_mib:6.0f} MiB  {m.html_files:,} HTML files ({m.output_mib:.0f} MiB)  "
+                    print(f"  {posts:>7,} posts  {name:<11} run {repeat + 1}/{args.repeat}: "
+                          f"{m.wall_seconds:6.1f} s ({m.cpu_seconds:.1f} s CPU)  {m.max_rss_mib:6.0f} MiB  {m.html_files:,} HTML files ({m.output_mib:.0f} MiB)  "
                           f"({m.details.get('articles')} articles, {m.details.get('warnings')} warnings)")
                     for warning in m.details.get("first_warnings", []):
                         print(f"      {warning}")
             results += [summarise(runs[name]) for name in args.cases]
+            reset_site(site)
         for name in args.profile:
             profile_file = WORK_DIR / f"profile-{profile_posts}-{name}.prof"
             print(f"profiling {name} at {profile_posts:,} posts (under cProfile, so all times are inflated) ...")
@@ -481,6 +597,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
     tables = [results_table(results)] if results else []
+    if results:
+        tables.append(memory_table(results))
     for name, stats in profiles.items():
         tables.append(own_time_hot_spots(name, profile_posts, stats))
         if any(k[0].startswith(str(PROJECT_ROOT / "plugins")) for k in stats) and name != BASELINE:
@@ -490,6 +608,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\n" + "\n\n".join(t.text() for t in tables))
 
     env = environment()
+    if LOAD_AVERAGES:
+        env["load average (1 min) as each build started"] = f"{min(LOAD_AVERAGES):.2f} to {max(LOAD_AVERAGES):.2f}"
     plugins = next((m.details["plugins"] for m in results if "plugins" in m.details), None)
     if plugins:
         env["chorus plugins"] = ", ".join(plugins)
@@ -506,8 +626,7 @@ def main(argv: list[str] | None = None) -> int:
                  "", "Machine and software:", "",
                  *(f"- {key}: {value}" for key, value in env.items() if key != "date")]
         parts += [part for table in tables for part in ("", table.markdown())]
-        args.markdown.write_text("\n".join(parts) + "\n", encoding="utf-8")
-        print(f"\nwrote {args.markdown}")
+        write_markdown(args.markdown, "\n".join(parts) + "\n")
     return 0
 
 

@@ -16,10 +16,12 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CHORUS_PLUGINS = [
     "plugins.markdown_posts",
     "plugins.author_folders",
+    "plugins.crosslinks",  # early: rewrites short links before any plugin reads .content
     "plugins.network_index",
     "plugins.author_profiles",
     "plugins.editorial_policy",
     "plugins.hub_pages",
+    "plugins.site_search",
     "plugins.department_feeds",
     "plugins.social_cards",
     "plugins.seo",
@@ -89,7 +91,9 @@ def chorus_settings(root: str | Path) -> dict[str, Any]:
         "STATIC_URL": "media/{path}",
         "STATIC_SAVE_AS": "media/{path}",
         "THEME_STATIC_DIR": "theme",
-        "DIRECT_TEMPLATES": ["index", "authors", "categories", "tags", "archives", "404"],
+        "DIRECT_TEMPLATES": ["index", "authors", "categories", "tags", "archives", "search", "404"],
+        "SEARCH_URL": "search/",
+        "SEARCH_SAVE_AS": "search/index.html",
         "PAGINATED_TEMPLATES": {"index": 12, "author": 12, "category": 12, "tag": 12},
         "PAGINATION_PATTERNS": [
             (1, "{url}", "{save_as}"),

@@ -6,15 +6,19 @@ import json
 from types import SimpleNamespace
 
 from conftest import ALICE, BOB, GINA, post
+
 from plugins.author_profiles.contributions import contributions, expertise_index, topic_counts
 from plugins.network.model import Author
 
-ALICE_WITH_LINKS = ALICE + """\
+ALICE_WITH_LINKS = (
+    ALICE
+    + """\
 email: alice@example.com
 links:
   website: https://alice.example
   mastodon: https://social.example/@alice
 """
+)
 
 
 def _texts(page, selector: str) -> list[str]:
@@ -44,14 +48,25 @@ def test_every_registry_author_has_a_profile_page_even_without_posts(site):
 
 
 def test_profile_splits_own_posts_from_cowritten_and_counts_topics(site):
-    site.write("content/alice/hello.md", post("Hello from service", date="2026-01-10", Tags="flow meters, field repairs"))
+    site.write(
+        "content/alice/hello.md",
+        post("Hello from service", date="2026-01-10", Tags="flow meters, field repairs"),
+    )
     site.write("content/alice/later.md", post("Later from service", date="2026-03-01", Tags="flow meters"))
-    site.write("content/bob/deal.md", post("How we scope", date="2026-02-01", Co_Authors="alice", Tags="tenders, Flow Meters"))
+    site.write(
+        "content/bob/deal.md",
+        post("How we scope", date="2026-02-01", Co_Authors="alice", Tags="tenders, Flow Meters"),
+    )
     site.build()
     alice = site.page("authors/alice/index.html")
-    assert _card_titles(alice, ".profile-posts") == ["Later from service", "Hello from service"], "newest first"
+    assert _card_titles(alice, ".profile-posts") == ["Later from service", "Hello from service"], (
+        "newest first"
+    )
     assert _card_titles(alice, ".profile-cowritten") == ["How we scope"]
-    topics = [(a.text_content(), c.text_content()) for a, c in zip(alice.cssselect(".topic-counts a"), alice.cssselect(".topic-counts .count"))]
+    topics = [
+        (a.text_content(), c.text_content())
+        for a, c in zip(alice.cssselect(".topic-counts a"), alice.cssselect(".topic-counts .count"))
+    ]
     assert topics == [("flow meters", "3 posts"), ("field repairs", "1 post"), ("tenders", "1 post")]
     assert alice.cssselect(".topic-counts a")[0].get("href") == "/topics/flow-meters/"
     bob = site.page("authors/bob/index.html")
@@ -106,7 +121,11 @@ def test_profile_avatar_is_described_and_bylines_are_not(site):
     site.build()
     page = site.page("authors/alice/index.html")
     header_img = page.cssselect(".profile img.avatar")[0]
-    assert header_img.get("alt") == "Alice Field" and header_img.get("width") == "128" and header_img.get("height") == "128"
+    assert (
+        header_img.get("alt") == "Alice Field"
+        and header_img.get("width") == "128"
+        and header_img.get("height") == "128"
+    )
     assert header_img.get("loading") is None, "the header image is not lazy-loaded"
     assert all(img.get("alt") == "" for img in page.cssselect(".byline img"))
 
@@ -134,7 +153,9 @@ def test_person_json_ld_for_a_guest_names_their_organisation(site):
 
 
 def test_json_ld_cannot_be_closed_by_a_name(site):
-    site.write("authors/bob.yml", BOB.replace("name: Bob Quote", "name: \"Bob </script><script>alert(1)</script>\""))
+    site.write(
+        "authors/bob.yml", BOB.replace("name: Bob Quote", 'name: "Bob </script><script>alert(1)</script>"')
+    )
     site.build()
     html = (site.output / "authors/bob/index.html").read_text()
     assert "<script>alert(1)" not in html
@@ -144,7 +165,9 @@ def test_json_ld_cannot_be_closed_by_a_name(site):
 def test_guest_disclosure_on_profile_and_post(site):
     site.write("content/gina/drift.md", post("Drift"))
     site.build()
-    assert _texts(site.page("authors/gina/index.html"), ".guest-notice") == ["Guest contributor — views are their own"]
+    assert _texts(site.page("authors/gina/index.html"), ".guest-notice") == [
+        "Guest contributor — views are their own"
+    ]
     profile = site.page("authors/gina/index.html")
     assert _texts(profile, ".profile .role") == ["Researcher · Guest author · Nordlicht University"]
     assert _texts(site.page("posts/gina/drift/index.html"), ".guest-notice") == [
@@ -156,8 +179,12 @@ def test_guest_disclosure_on_profile_and_post(site):
 def test_guest_disclosure_is_configurable(site):
     site.write("content/gina/drift.md", post("Drift"))
     site.build(AUTHOR_PROFILES_GUEST_DISCLOSURE="Invited author; opinions are personal")
-    assert _texts(site.page("authors/gina/index.html"), ".guest-notice") == ["Invited author; opinions are personal"]
-    assert _texts(site.page("posts/gina/drift/index.html"), ".guest-notice")[0].endswith(": Invited author; opinions are personal")
+    assert _texts(site.page("authors/gina/index.html"), ".guest-notice") == [
+        "Invited author; opinions are personal"
+    ]
+    assert _texts(site.page("posts/gina/drift/index.html"), ".guest-notice")[0].endswith(
+        ": Invited author; opinions are personal"
+    )
 
 
 def test_former_contributor_keeps_page_and_posts_but_leaves_current_listings(site):
@@ -175,20 +202,26 @@ def test_former_contributor_keeps_page_and_posts_but_leaves_current_listings(sit
     expertise = site.page("authors/expertise/index.html")
     assert "bob" not in [li.get("data-author") for li in expertise.cssselect(".person")]
     assert not expertise.cssselect("#topic-tenders"), "nobody current knows about tenders"
-    assert not profile.cssselect(".profile-facts .expertise-list a"), "no link to a section that does not exist"
+    assert not profile.cssselect(".profile-facts .expertise-list a"), (
+        "no link to a section that does not exist"
+    )
 
 
 def test_pages_are_claimed_so_an_author_cannot_take_the_expertise_index(site):
     site.write("authors/expertise.yml", BOB)
     assert site.problems() == [
-        "authors/expertise.yml: error: the profile of 'expertise' would be written to 'authors/expertise/index.html',"
-        " where the expertise index is written (rename the author, or change AUTHOR_PROFILES_EXPERTISE_SAVE_AS)"
+        (
+            "authors/expertise.yml: error: the profile of 'expertise' would be written to 'authors/expertise/index.html',"
+            " where the expertise index is written (rename the author, or change AUTHOR_PROFILES_EXPERTISE_SAVE_AS)"
+        )
     ]
 
 
 def test_expertise_topic_without_letters_is_refused(site):
     site.write("authors/bob.yml", BOB.replace("expertise: [tenders]", "expertise: [tenders, '!!!']"))
-    assert site.problems() == ["authors/bob.yml: error: expertise topic '!!!' has no letters or digits to link it with; write it out, like 'flow meters'"]
+    assert site.problems() == [
+        "authors/bob.yml: error: expertise topic '!!!' has no letters or digits to link it with; write it out, like 'flow meters'"
+    ]
 
 
 # --- bylines -----------------------------------------------------------------------------------
@@ -200,8 +233,14 @@ def test_byline_shows_every_author_with_avatar_role_and_guest_label(site):
     for page in (site.page("posts/gina/joint/index.html"), site.page("index.html")):
         [byline] = [b for b in page.cssselect(".byline") if "Gina Guest" in b.text_content()][:1]
         authors = byline.cssselect(".byline-author")
-        assert [a.cssselect("a[rel=author]")[0].text_content() for a in authors] == ["Gina Guest", "Alice Field"]
-        assert [a.cssselect("a[rel=author]")[0].get("href") for a in authors] == ["/authors/gina/", "/authors/alice/"]
+        assert [a.cssselect("a[rel=author]")[0].text_content() for a in authors] == [
+            "Gina Guest",
+            "Alice Field",
+        ]
+        assert [a.cssselect("a[rel=author]")[0].get("href") for a in authors] == [
+            "/authors/gina/",
+            "/authors/alice/",
+        ]
         assert [" ".join(a.cssselect(".role")[0].text_content().split()) for a in authors] == [
             "Researcher · Guest author · Nordlicht University",
             "Field Service Engineer",
@@ -221,14 +260,19 @@ def _people(section) -> list[str]:
 
 
 def test_directory_groups_current_authors_by_department(site):
-    site.write("authors/gina.yml", GINA.replace("department: service", "department: service\ndepartments: [sales]"))
+    site.write(
+        "authors/gina.yml", GINA.replace("department: service", "department: service\ndepartments: [sales]")
+    )
     site.build()
     page = site.page("authors/index.html")
     groups = page.cssselect(".directory-group")
     assert [g.get("id") for g in groups] == ["dept-service", "dept-sales"]
     assert _people(groups[0]) == ["alice", "gina"]
     assert _people(groups[1]) == ["bob", "gina"], "people appear under every department they belong to"
-    assert [a.get("href") for a in page.cssselect(".directory-filters a[href^='#']")] == ["#dept-service", "#dept-sales"]
+    assert [a.get("href") for a in page.cssselect(".directory-filters a[href^='#']")] == [
+        "#dept-service",
+        "#dept-sales",
+    ]
     gina = groups[0].cssselect(".person[data-author=gina]")[0]
     assert gina.cssselect(".badge.guest") and "Nordlicht University" in gina.text_content()
     assert gina.get("data-kind") == "guest" and gina.get("data-departments") == "service sales"
@@ -239,8 +283,16 @@ def test_directory_groups_current_authors_by_department(site):
 def test_directory_filters_work_without_javascript(site):
     site.build()
     page = site.page("authors/index.html")
-    kinds = {a.text_content(): a.get("href") for a in page.cssselect(".directory-filters .filter-row a[href^='/authors/']")}
-    assert kinds == {"Everyone": "/authors/", "In-house experts": "/authors/kind/expert/", "Guest contributors": "/authors/kind/guest/"}
+    kinds = {
+        a.text_content(): a.get("href")
+        for a in page.cssselect(".directory-filters a[href^='/authors/']")
+        if "#" not in a.get("href")
+    }
+    assert kinds == {
+        "Everyone": "/authors/",
+        "In-house experts": "/authors/kind/expert/",
+        "Guest contributors": "/authors/kind/guest/",
+    }
     assert _people(site.page("authors/kind/guest/index.html")) == ["gina"]
     assert sorted(_people(site.page("authors/kind/expert/index.html"))) == ["alice", "bob"]
     topic_links = [a.get("href") for a in page.cssselect(".filter-topics a")]
@@ -257,17 +309,46 @@ def test_directory_filters_work_without_javascript(site):
 
 def test_expertise_index_lists_who_names_a_topic_and_who_writes_about_it(site):
     site.write("content/bob/meters.md", post("Meters for sales", Tags="Flow Meters"))
-    site.write("content/bob/more.md", post("More meters", Tags="flow meters"))
+    site.write("content/bob/more.md", post("More meters", Tags="Flow Meters"))
     site.build()
     page = site.page("authors/expertise/index.html")
     section = page.cssselect("#topic-flow-meters")[0]
-    assert section.cssselect("h2")[0].text_content() == "Flow Meters"
+    assert section.cssselect("h2")[0].text_content() == "Flow Meters", (
+        "the tag's spelling, as on its topic page"
+    )
     assert _people(section) == ["alice", "bob"], "the one who lists it first, then the writers"
     notes = _texts(section, ".person-note")
     assert notes == ["Lists it as expertise", "2 posts on this topic"]
     assert section.cssselect(".topic-posts a")[0].get("href") == "/topics/flow-meters/"
     assert _people(page.cssselect("#topic-sensor-drift")[0]) == ["gina"]
-    assert [a.get("href") for a in page.cssselect(".expertise-nav a")][:2] == ["#topic-field-repairs", "#topic-flow-meters"]
+    assert [a.get("href") for a in page.cssselect(".expertise-nav a")][:2] == [
+        "#topic-field-repairs",
+        "#topic-flow-meters",
+    ]
+
+
+def test_sample_network_every_author_has_a_profile_and_a_place_in_the_directory(tmp_path):
+    from lxml import html as lxml_html
+
+    from chorus.build import build_site
+    from chorus.conf import PROJECT_ROOT
+
+    output = tmp_path / "output"
+    build_site(PROJECT_ROOT, output=output, strict=True, overrides={"CHORUS_NOW": "2026-11-22T12:00:00+00:00"})
+    index = json.loads((output / "network.json").read_text())
+    directory = lxml_html.fromstring((output / "authors/index.html").read_bytes())
+    current = set(_people(directory.cssselect(".directory-groups")[0]))
+    former = set(_people(directory.cssselect(".directory-former")[0]))
+    for author in index["authors"]:
+        profile = lxml_html.fromstring((output / "authors" / author["id"] / "index.html").read_bytes())
+        assert _texts(profile, "h1") == [author["name"]]
+        assert _json_ld(profile)["name"] == author["name"]
+        assert author["id"] in (former if author["former"] else current)
+    assert former and not former & current
+    guests = lxml_html.fromstring((output / "authors/kind/guest/index.html").read_bytes())
+    assert {a["id"] for a in index["authors"] if a["kind"] == "guest" and not a["former"]} == set(
+        _people(guests.cssselect(".directory-groups")[0])
+    )
 
 
 # --- settings --------------------------------------------------------------------------------------
@@ -339,7 +420,16 @@ def test_contributions_split_own_and_cowritten():
 
 def test_expertise_index_keeps_only_the_top_writers_besides_those_who_list_it():
     authors = [_author("a", "Ann", ["x"]), _author("b", "Ben"), _author("c", "Cy"), _author("d", "Di")]
-    written = {"a": (), "b": topic_counts([_article("b", tags=["x"])] * 3), "c": topic_counts([_article("c", tags=["x"])]), "d": topic_counts([_article("d", tags=["x"])] * 2)}
+    written = {
+        "a": (),
+        "b": topic_counts([_article("b", tags=["x"])] * 3),
+        "c": topic_counts([_article("c", tags=["x"])]),
+        "d": topic_counts([_article("d", tags=["x"])] * 2),
+    }
     [topic] = expertise_index(authors, written.__getitem__, lambda t: t.lower(), writers_per_topic=2)
-    assert [(e.author_id, e.listed, e.posts) for e in topic.experts] == [("a", True, 0), ("b", False, 3), ("d", False, 2)]
+    assert [(e.author_id, e.listed, e.posts) for e in topic.experts] == [
+        ("a", True, 0),
+        ("b", False, 3),
+        ("d", False, 2),
+    ]
     assert topic.anchor == "topic-x" and topic.tag_url == "topics/x/"

@@ -2,8 +2,10 @@
 
 The source is turned upright from its EXIF orientation, then re-encoded from pixels only,
 so EXIF (GPS positions of someone's home), XMP and ICC text never reach the site, and a
-polyglot file loses its payload. Results are cached by a hash of the source bytes, the
-sizes and the formats, so an unchanged avatar is never processed twice.
+polyglot file loses its payload. Initials, their colour and the square crop come from
+``plugins.network.portraits``, so avatars and social cards picture an author alike.
+Results are cached by a hash of the source bytes, the sizes and the formats, so an
+unchanged avatar is never processed twice.
 
 The source was already checked by the registry loader (``plugins.network.images``: size
 limits, decompression bombs, truncated and non-image files); opening it here still uses
@@ -12,18 +14,18 @@ the same format allowlist, so nothing else is ever decoded.
 
 from __future__ import annotations
 
-import colorsys
 import hashlib
 import shutil
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont, ImageOps, features
+from PIL import Image, ImageDraw, ImageFont, features
 
 from plugins.network.errors import Problem, SourceError
 from plugins.network.images import RASTER_FORMATS
 from plugins.network.model import Author
+from plugins.network.portraits import colour_for, initials, square_crop
 
 # Bumped whenever the processing changes, so cached results of older code are not reused.
 _PIPELINE_VERSION = b"v2"
@@ -92,34 +94,12 @@ class AvatarSet:
         return self.fallback[-1]
 
 
-def initials(name: str) -> str:
-    parts = [p for p in name.replace("-", " ").split() if p[:1].isalpha()]
-    letters = (parts[0][0] + (parts[-1][0] if len(parts) > 1 else "")) if parts else "?"
-    return letters.upper()
-
-
-def colour_for(author_id: str) -> tuple[int, int, int]:
-    """A colour derived from the id alone, dark enough for white initials (contrast >= 4.5)."""
-    digest = hashlib.sha256(author_id.encode()).digest()
-    r, g, b = colorsys.hls_to_rgb(digest[0] / 255, 0.33, 0.55)
-    return int(r * 255), int(g * 255), int(b * 255)
-
-
 def draw_initials(author: Author, size: int = 512) -> Image.Image:
     image = Image.new("RGB", (size, size), colour_for(author.id))
     draw = ImageDraw.Draw(image)
     font = ImageFont.load_default(size=int(size * 0.42))
     draw.text((size / 2, size / 2), initials(author.name), fill=(255, 255, 255), font=font, anchor="mm")
     return image
-
-
-def _square(image: Image.Image) -> Image.Image:
-    image = ImageOps.exif_transpose(image)
-    if image.mode not in ("RGB", "RGBA"):
-        image = image.convert("RGBA" if "transparency" in image.info or image.mode in ("LA", "P") else "RGB")
-    side = min(image.size)
-    left, top = (image.width - side) // 2, (image.height - side) // 2
-    return image.crop((left, top, left + side, top + side))
 
 
 def _pixels_only(image: Image.Image) -> Image.Image:
@@ -143,8 +123,14 @@ def _open_source(path: Path, shown_as: str) -> Image.Image:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path, formats=RASTER_FORMATS) as source:
-                return _square(source)
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+                return square_crop(source)
+    except (
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:
         raise SourceError(Problem(shown_as, None, f"avatar could not be processed: {exc}")) from None
 
 
@@ -152,7 +138,9 @@ def _file_name(size: int, fmt: Format) -> str:
     return f"{size}.{fmt.extension}"
 
 
-def _render_into(folder: Path, author: Author, shown_as: str, sizes: list[int], formats: list[Format]) -> None:
+def _render_into(
+    folder: Path, author: Author, shown_as: str, sizes: list[int], formats: list[Format]
+) -> None:
     square = draw_initials(author) if author.avatar is None else _open_source(author.avatar, shown_as)
     for size in sizes:
         resized = _pixels_only(square.resize((size, size), Image.Resampling.LANCZOS))

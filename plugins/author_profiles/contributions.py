@@ -8,8 +8,8 @@ posts may come in. Nothing here touches Pelican, so it is tested without a build
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
 
 from plugins.network.model import Author, Department, Network
 

@@ -113,9 +113,21 @@ def _profile_outputs(wrapper, own_posts, settings) -> list[str]:
 
 def _site_pages(settings) -> list[tuple[str, str, str]]:
     """(save_as, setting, what) of the pages this plugin adds to the author folder."""
-    pages = [(settings["AUTHOR_PROFILES_EXPERTISE_SAVE_AS"], "AUTHOR_PROFILES_EXPERTISE_SAVE_AS", "the expertise index")]
+    pages = [
+        (
+            settings["AUTHOR_PROFILES_EXPERTISE_SAVE_AS"],
+            "AUTHOR_PROFILES_EXPERTISE_SAVE_AS",
+            "the expertise index",
+        )
+    ]
     for kind in AUTHOR_KINDS:
-        pages.append((settings["AUTHOR_PROFILES_KIND_SAVE_AS"].format(kind=kind), "AUTHOR_PROFILES_KIND_SAVE_AS", f"the directory of {kind}s"))
+        pages.append(
+            (
+                settings["AUTHOR_PROFILES_KIND_SAVE_AS"].format(kind=kind),
+                "AUTHOR_PROFILES_KIND_SAVE_AS",
+                f"the directory of {kind}s",
+            )
+        )
     if settings.get("AUTHORS_SAVE_AS"):
         pages.append((settings["AUTHORS_SAVE_AS"], "AUTHORS_SAVE_AS", "the expert directory"))
     return pages
@@ -135,7 +147,11 @@ def _claim_outputs(state, settings, wrappers, own_by_author) -> None:
         for output in _profile_outputs(wrapper, own_by_author[author_id], settings):
             taken = next(((setting, what) for alone, setting, what in site_pages if output in alone), None)
             if taken:
-                problems.add(source, None, f"the profile of '{author_id}' would be written to '{output}', where {taken[1]} is written (rename the author, or change {taken[0]})")
+                problems.add(
+                    source,
+                    None,
+                    f"the profile of '{author_id}' would be written to '{output}', where {taken[1]} is written (rename the author, or change {taken[0]})",
+                )
             elif problem := state.outputs.claim(output, source):
                 problems.items.append(problem)
     if not problems.errors:
@@ -150,7 +166,11 @@ def _check_expertise(network, slug_of) -> None:
     for author in network.authors.values():
         for topic in author.expertise:
             if not slug_of(topic):
-                problems.add(author.source, None, f"expertise topic {topic!r} has no letters or digits to link it with; write it out, like 'flow meters'")
+                problems.add(
+                    author.source,
+                    None,
+                    f"expertise topic {topic!r} has no letters or digits to link it with; write it out, like 'flow meters'",
+                )
     problems.raise_if_errors()
 
 
@@ -165,7 +185,9 @@ def prepare_profiles(generator) -> None:
     avatars = write_avatars(generator, state, wrappers)
     contributed = {author_id: contributions(author_id, state.published) for author_id in network.authors}
     current = [a for a in network.authors.values() if not a.is_former(state.today)]
-    topics = expertise_index(current, lambda i: contributed[i].topics, slug_of, settings["AUTHOR_PROFILES_TOPIC_WRITERS"])
+    topics = expertise_index(
+        current, lambda i: contributed[i].topics, slug_of, settings["AUTHOR_PROFILES_TOPIC_WRITERS"]
+    )
     indexed = {topic.slug for topic in topics}
     for author_id, wrapper in wrappers.items():
         author = network.authors[author_id]
@@ -199,7 +221,9 @@ def _directory(settings, state, current, topics, wrappers) -> Directory:
     )
     return Directory(
         groups=department_groups(network, current),
-        former=tuple(sorted(former, key=lambda a: a.name.casefold())) if settings["AUTHOR_PROFILES_DIRECTORY_FORMER"] else (),
+        former=tuple(sorted(former, key=lambda a: a.name.casefold()))
+        if settings["AUTHOR_PROFILES_DIRECTORY_FORMER"]
+        else (),
         topics=topics,
         topics_of=topics_by_author(topics),
         people=wrappers,

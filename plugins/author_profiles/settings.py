@@ -65,7 +65,9 @@ def _url(*required: str):
 
 SETTINGS = SettingsSpec(
     "AUTHOR_PROFILES_",
-    Setting("AUTHOR_PROFILES_AVATAR_SIZES", [64, 128, 256], "Square avatar sizes produced, in pixels.", _sizes),
+    Setting(
+        "AUTHOR_PROFILES_AVATAR_SIZES", [64, 128, 256], "Square avatar sizes produced, in pixels.", _sizes
+    ),
     Setting(
         "AUTHOR_PROFILES_AVATAR_FORMATS",
         ["webp", "jpeg"],
@@ -79,17 +81,37 @@ SETTINGS = SettingsSpec(
         "Shown on guests' profiles and posts.",
         _disclosure,
     ),
-    Setting("AUTHOR_PROFILES_TOP_TOPICS", 8, "How many of an author's most-written topics their profile shows.", is_positive_int),
+    Setting(
+        "AUTHOR_PROFILES_TOP_TOPICS",
+        8,
+        "How many of an author's most-written topics their profile shows.",
+        is_positive_int,
+    ),
     Setting(
         "AUTHOR_PROFILES_TOPIC_WRITERS",
         3,
         "Expertise index: how many of the authors who write most about a topic are listed besides those who name it as expertise.",
         is_positive_int,
     ),
-    Setting("AUTHOR_PROFILES_DIRECTORY_FORMER", True, "List former contributors in their own section of the directory.", is_bool),
+    Setting(
+        "AUTHOR_PROFILES_DIRECTORY_FORMER",
+        True,
+        "List former contributors in their own section of the directory.",
+        is_bool,
+    ),
     Setting("AUTHOR_PROFILES_EXPERTISE_URL", "authors/expertise/", "URL of the expertise index.", _url()),
-    Setting("AUTHOR_PROFILES_EXPERTISE_SAVE_AS", "authors/expertise/index.html", "File of the expertise index.", path_template()),
-    Setting("AUTHOR_PROFILES_KIND_URL", "authors/kind/{kind}/", "URL of the directory of one kind (expert, guest).", _url("kind")),
+    Setting(
+        "AUTHOR_PROFILES_EXPERTISE_SAVE_AS",
+        "authors/expertise/index.html",
+        "File of the expertise index.",
+        path_template(),
+    ),
+    Setting(
+        "AUTHOR_PROFILES_KIND_URL",
+        "authors/kind/{kind}/",
+        "URL of the directory of one kind (expert, guest).",
+        _url("kind"),
+    ),
     Setting(
         "AUTHOR_PROFILES_KIND_SAVE_AS",
         "authors/kind/{kind}/index.html",

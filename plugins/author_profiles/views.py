@@ -124,19 +124,18 @@ class Directory:
     expertise_url: str
     current_count: int
 
-    def of_kind(self, kind: str) -> "Directory":
+    def of_kind(self, kind: str) -> Directory:
         """The same directory limited to one kind of author ('' keeps everyone)."""
         if not kind:
             return self
-        keep = lambda author: author.kind == kind  # noqa: E731
         groups = tuple(
-            type(g)(g.department, tuple(a for a in g.members if keep(a))) for g in self.groups
+            type(g)(g.department, tuple(a for a in g.members if a.kind == kind)) for g in self.groups
         )
         groups = tuple(g for g in groups if g.members)
         current = {a.id for g in groups for a in g.members}
         return Directory(
             groups=groups,
-            former=tuple(a for a in self.former if keep(a)),
+            former=tuple(a for a in self.former if a.kind == kind),
             topics=self.topics,
             topics_of=self.topics_of,
             people=self.people,

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from markupsafe import Markup, escape
+
 from .config import ATOM, AUTHORS, DEPARTMENTS, FOLDER_SETTINGS, JSON, NETWORK, RSS, TOPICS, FeedConfig
+
+
+def breakable_url(url: str) -> Markup:
+    """The URL, escaped, with line-break opportunities after each '/' (<wbr> copies as nothing)."""
+    return Markup("/<wbr>").join(escape(url).split("/"))
+
 
 # Label and media type of each format, as feed readers and autodiscovery expect them.
 FORMAT_INFO = {
@@ -29,6 +37,10 @@ class Feed:
     @property
     def label(self) -> str:
         return FORMAT_INFO[self.format][0]
+
+    @property
+    def url_html(self) -> Markup:
+        return breakable_url(self.url)
 
     @property
     def media_type(self) -> str:
@@ -52,7 +64,7 @@ class Scope:
     @property
     def source(self) -> str:
         """The setting that places this scope's files, as named in collision errors."""
-        what = f" ({self.kind} '{self.slug}')" if self.slug else ""
+        what = f" ({self.kind.rstrip('s')} '{self.slug}')" if self.slug else ""
         return FOLDER_SETTINGS[self.kind] + what
 
 
@@ -64,6 +76,10 @@ class OpmlFile:
     groups: tuple[tuple[str, tuple[Scope, ...]], ...]  # ("Departments", scopes), ("People", scopes)
     source: str
     department: str | None = None  # None: the whole network's list
+
+    @property
+    def url_html(self) -> Markup:
+        return breakable_url(self.url)
 
 
 class FeedCatalog:
@@ -133,7 +149,9 @@ class _ScopeMaker:
         self.company = settings.get("CHORUS_COMPANY") or self.site
         self.subtitle = settings.get("SITESUBTITLE") or f"Posts from every department of {self.company}"
 
-    def make(self, kind: str, slug: str, name: str, description: str, page_path: str, articles, guest=False) -> Scope:
+    def make(
+        self, kind: str, slug: str, name: str, description: str, page_path: str, articles, guest=False
+    ) -> Scope:
         return Scope(
             kind=kind,
             slug=slug,
@@ -160,7 +178,9 @@ class _ScopeMaker:
             if dep_id in by_department:
                 articles = by_department[dep_id]
                 url = articles[0].category.url
-                scopes.append(self.make(DEPARTMENTS, dep_id, department.name, department.description, url, articles))
+                scopes.append(
+                    self.make(DEPARTMENTS, dep_id, department.name, department.description, url, articles)
+                )
         return scopes
 
     def author_scopes(self, published) -> list[Scope]:
@@ -198,12 +218,26 @@ class _ScopeMaker:
         ]  # fmt: skip
 
 
-def _opml_files(config: FeedConfig, network, site: str, departments: list[Scope], authors: list[Scope]) -> list[OpmlFile]:
+def _opml_files(
+    config: FeedConfig, network, site: str, departments: list[Scope], authors: list[Scope]
+) -> list[OpmlFile]:
     files = []
     if departments or authors:
-        groups = tuple((label, tuple(scopes)) for label, scopes in (("Departments", departments), ("People", authors)) if scopes)
+        groups = tuple(
+            (label, tuple(scopes))
+            for label, scopes in (("Departments", departments), ("People", authors))
+            if scopes
+        )
         path = config.opml_save_as
-        files.append(OpmlFile(path, config.absolute(path), f"{site}: departments and people", groups, "DEPARTMENT_FEEDS_OPML_SAVE_AS"))
+        files.append(
+            OpmlFile(
+                path,
+                config.absolute(path),
+                f"{site}: departments and people",
+                groups,
+                "DEPARTMENT_FEEDS_OPML_SAVE_AS",
+            )
+        )
     by_author = {scope.slug: scope for scope in authors}
     for department in departments:
         people = tuple(by_author[a.id] for a in network.members(department.slug) if a.id in by_author)

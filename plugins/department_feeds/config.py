@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from plugins.network import ConfigError, Problem
@@ -30,7 +31,7 @@ FOLDER_SETTINGS = {
 _FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _DOMAIN_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _DOMAIN = re.compile(rf"^(?=.{{1,253}}$){_DOMAIN_LABEL}(?:\.{_DOMAIN_LABEL})*$")
-_ABSOLUTE_URL = re.compile(r"^https?://[^\s/?#<>\"'\\]+(/[^\s?#<>\"'\\]*)?$", re.I)
+_ABSOLUTE_URL = re.compile(r"^https?://[^\s/?#<>\"'\\]+(/[^\s?#<>\"'\\]*)?$", re.IGNORECASE)
 
 
 def _subset_of(choices: tuple[str, ...]) -> Any:
@@ -134,7 +135,11 @@ def apply_settings(settings: dict) -> None:
     siteurl = settings.get("SITEURL") or ""
     if siteurl and not _ABSOLUTE_URL.match(siteurl):
         problems.append(
-            Problem(SETTINGS_FILE, None, f"SITEURL: feeds need an absolute http(s) URL, or '' for local builds (got {siteurl!r})")
+            Problem(
+                SETTINGS_FILE,
+                None,
+                f"SITEURL: feeds need an absolute http(s) URL, or '' for local builds (got {siteurl!r})",
+            )
         )
     if problems:
         raise ConfigError(problems)

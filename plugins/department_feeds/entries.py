@@ -54,7 +54,9 @@ def _person(author, config: FeedConfig) -> Person:
 def _categories(article, config: FeedConfig) -> tuple[Category, ...]:
     department = article.category
     categories = [Category(department.slug, department.name, config.absolute(department.url))]
-    categories += [Category(tag.slug, tag.name, config.absolute(tag.url)) for tag in getattr(article, "tags", [])]
+    categories += [
+        Category(tag.slug, tag.name, config.absolute(tag.url)) for tag in getattr(article, "tags", [])
+    ]
     return tuple(categories)
 
 

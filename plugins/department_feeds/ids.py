@@ -15,7 +15,7 @@ from pathlib import Path
 from plugins.network import Problem
 
 _PINNED_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~/-]{0,199}$")
-_PINNED_URI = re.compile(r"^(?:tag|urn|https?):[^\s<>\"'{}|\\^`]{1,300}$", re.I)
+_PINNED_URI = re.compile(r"^(?:tag|urn|https?):[^\s<>\"'{}|\\^`]{1,300}$", re.IGNORECASE)
 _HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
@@ -64,7 +64,11 @@ def id_problems(articles, domain: str, shown, unique: bool) -> list[Problem]:
             other_path, other_line = first_use[uri]
             where = f"{other_path}:{other_line}" if other_line else other_path
             problems.append(
-                Problem(path, line, f"feed id '{uri}' is already the id of {where}; give one of them its own Feed-Id:")
+                Problem(
+                    path,
+                    line,
+                    f"feed id '{uri}' is already the id of {where}; give one of them its own Feed-Id:",
+                )
             )
         else:
             first_use[uri] = (path, line)

@@ -72,7 +72,9 @@ def notices(article) -> str:
         profile = getattr(author, "profile", None)
         if profile is not None and profile.is_guest:
             origin = f" from {profile.affiliation}" if profile.affiliation else ""
-            paragraphs.append(E.P(E.EM(f"{author.name} is a guest contributor{origin} — views are their own.")))
+            paragraphs.append(
+                E.P(E.EM(f"{author.name} is a guest contributor{origin} — views are their own."))
+            )
     canonical = getattr(article, "canonical", None)
     if canonical:
         paragraphs.append(E.P(E.EM("First published at ", E.A(canonical, href=canonical), ".")))

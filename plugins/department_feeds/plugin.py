@@ -62,7 +62,9 @@ def _write_new_file(output_root: Path, relative: str, data: bytes, source: str) 
     # part of the site that did not claim it (Pelican's own listing pages, for one).
     target = output_root / relative
     if target.exists():
-        raise SourceError(Problem(source, None, f"would overwrite '{relative}', which another part of the site writes"))
+        raise SourceError(
+            Problem(source, None, f"would overwrite '{relative}', which another part of the site writes")
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
 

@@ -11,9 +11,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import xml.etree.ElementTree as etree
+from urllib.parse import quote
+
 import markdown
 import nh3
+from markdown.extensions import Extension
 from markdown.extensions.toc import slugify as _toc_slugify
+from markdown.inlinepatterns import InlineProcessor
+from markdown.util import AtomicString
+
+from .links import SHORT_LINK_PATTERN, split_short
 
 HEADING_ID_PREFIX = "h-"
 
@@ -77,6 +85,34 @@ def sanitize_html(html: str) -> str:
     return _CLEANER.clean(html)
 
 
+# Short links (``[[li-wei/field-repairs]]``, ``[[@li-wei]]``) become anchors whose href is
+# this placeholder plus the target; plugins.crosslinks resolves every one after all posts
+# are read, or fails the build naming file and line. A relative href passes the sanitiser.
+SHORT_LINK_PLACEHOLDER = "{chorus}"
+SHORT_LINK_CLASS = "crosslink"
+# Marks an anchor without ``|text``: its text (the target) becomes the target's title.
+SHORT_LINK_AUTO_TEXT_CLASS = "crosslink-auto"
+SHORT_LINK_EXTENSION = "plugins.network.rendering:ShortLinkExtension"
+
+
+class _ShortLinkProcessor(InlineProcessor):
+    def handleMatch(self, m, data):  # type: ignore[override]
+        target, text = split_short(m.group(1))
+        anchor = etree.Element("a")
+        anchor.set("href", SHORT_LINK_PLACEHOLDER + quote(target, safe="/@#-_.~"))
+        anchor.set("class", SHORT_LINK_CLASS if text else f"{SHORT_LINK_CLASS} {SHORT_LINK_AUTO_TEXT_CLASS}")
+        anchor.text = AtomicString(text or target)
+        return anchor, m.start(0), m.end(0)
+
+
+class ShortLinkExtension(Extension):
+    """``[[target]]`` and ``[[target|text]]`` as links; never inside code, ``\\[[`` stays text."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # After code spans (190) and backslash escapes (180), before links (160).
+        md.inlinePatterns.register(_ShortLinkProcessor(SHORT_LINK_PATTERN, md), "chorus_short_link", 175)
+
+
 DEFAULT_MARKDOWN: dict[str, Any] = {
     "extensions": [
         "markdown.extensions.abbr",
@@ -88,6 +124,7 @@ DEFAULT_MARKDOWN: dict[str, Any] = {
         "markdown.extensions.codehilite",
         "markdown.extensions.toc",
         "markdown.extensions.sane_lists",
+        SHORT_LINK_EXTENSION,
     ],
     "extension_configs": {
         "markdown.extensions.codehilite": {"css_class": "highlight", "guess_lang": False},

@@ -23,8 +23,18 @@ from .sitemap import Entry, robots_txt, sitemap_files
 
 SETTINGS = SettingsSpec(
     "SEO_",
-    Setting("SEO_SITEMAP_SAVE_AS", "sitemap.xml", "Where the sitemap is written (needs an absolute SITEURL).", path_template()),
-    Setting("SEO_ROBOTS_SAVE_AS", "robots.txt", "Where robots.txt is written; crawlers only look at the site root.", path_template()),
+    Setting(
+        "SEO_SITEMAP_SAVE_AS",
+        "sitemap.xml",
+        "Where the sitemap is written (needs an absolute SITEURL).",
+        path_template(),
+    ),
+    Setting(
+        "SEO_ROBOTS_SAVE_AS",
+        "robots.txt",
+        "Where robots.txt is written; crawlers only look at the site root.",
+        path_template(),
+    ),
 )
 
 # Listings of published content that have a page of their own (besides the home page).
@@ -56,10 +66,22 @@ def sitemap_candidates(articles: ArticlesGenerator, pages: PagesGenerator | None
         entries += [Entry(p.url, p.save_as, _changed(p)) for p in pages.pages]
     for author_id in state.network.authors:
         theirs = [a for a in published if any(w.slug == author_id for w in a.authors)]
-        entries.append(Entry(settings["AUTHOR_URL"].format(slug=author_id), settings["AUTHOR_SAVE_AS"].format(slug=author_id), _newest(theirs)))
+        entries.append(
+            Entry(
+                settings["AUTHOR_URL"].format(slug=author_id),
+                settings["AUTHOR_SAVE_AS"].format(slug=author_id),
+                _newest(theirs),
+            )
+        )
     for department_id in state.network.departments:
         theirs = [a for a in published if a.category.slug == department_id]
-        entries.append(Entry(settings["CATEGORY_URL"].format(slug=department_id), settings["CATEGORY_SAVE_AS"].format(slug=department_id), _newest(theirs)))
+        entries.append(
+            Entry(
+                settings["CATEGORY_URL"].format(slug=department_id),
+                settings["CATEGORY_SAVE_AS"].format(slug=department_id),
+                _newest(theirs),
+            )
+        )
     for tag, tagged in sorted(articles.tags.items(), key=lambda item: item[0].slug):
         entries.append(Entry(tag.url, tag.save_as, _newest(tagged)))
     return entries
@@ -73,6 +95,8 @@ def collect_sitemap(generators) -> None:
     state = get_state(settings)
     state.outputs.claim_or_raise(settings["SEO_ROBOTS_SAVE_AS"], "SEO_ROBOTS_SAVE_AS")
     state.sitemap_candidates = sitemap_candidates(articles, pages, state)
+    # The "not found" page is served at any missing URL: head_seo.html gives it no canonical.
+    articles.context["SEO_NOT_FOUND_SAVE_AS"] = settings.get("404_SAVE_AS", "404.html")
     if site_base(settings):
         state.outputs.claim_or_raise(settings["SEO_SITEMAP_SAVE_AS"], "SEO_SITEMAP_SAVE_AS")
 

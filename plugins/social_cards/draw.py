@@ -21,6 +21,7 @@ import hashlib
 import json
 import warnings
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import PIL
@@ -45,7 +46,8 @@ RULE_Y = 452
 AVATAR = 112
 FOOTER_Y = 478
 KICKER_SIZE, COMPANY_SIZE = 28, 28
-FOOTER_SIZES = (34, 26, 24)  # name (bold), role, co-authors
+FOOTER_SIZES = (34, 26, 24)  # first line (bold), other lines, co-authors
+FOOTER_ROWS = 3
 
 BACKGROUND = (255, 255, 255)
 INK = (26, 27, 30)
@@ -71,7 +73,7 @@ class CardContent:
     company: str
     colour: str
     subtitle: str = ""  # a bio or a description, under the title in the space it leaves
-    lines: tuple[str, ...] = ()  # footer: first line bold (a name), then role, then co-authors
+    lines: tuple[str, ...] = ()  # footer, beside the portrait: the first line bold, at most three
     coauthors: tuple[str, ...] = ()
     portrait: Portrait | None = None
 
@@ -110,14 +112,22 @@ def font_digest(fonts: Fonts) -> str:
     return digest.hexdigest()
 
 
-def card_key(content: CardContent, fonts_digest: str) -> str:
-    """A hash of everything that decides the card's pixels."""
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def card_key(content: CardContent, fonts_digest: str, photo_digest: str | None = None) -> str:
+    """A hash of everything that decides the card's pixels.
+
+    ``photo_digest`` is the portrait photo's ``file_digest`` (callers that draw many cards
+    of one author hash the photo once); it is computed here when not given.
+    """
     described = asdict(content)
     portrait = content.portrait
-    if portrait is not None and portrait.photo is not None:
-        described["portrait"]["photo"] = hashlib.sha256(portrait.photo.read_bytes()).hexdigest()
     if portrait is not None:
         described["portrait"].pop("shown_as")
+        if portrait.photo is not None:
+            described["portrait"]["photo"] = photo_digest or file_digest(portrait.photo)
     recipe = {
         "content": described,
         "fonts": fonts_digest,
@@ -137,10 +147,17 @@ def _photo(path: Path, size: int) -> Image.Image:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path, formats=RASTER_FORMATS) as source:
+                source.draft("RGB", (size * 2, size * 2))  # JPEG: decode at a fraction of the size
                 square = square_crop(source).convert("RGB")
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+    except (
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:
         raise PortraitError(str(exc)) from None
-    return square.resize((size, size), Image.Resampling.LANCZOS)
+    return square.resize((size, size), Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
 def _portrait_image(portrait: Portrait, fonts: Fonts, size: int) -> Image.Image:
@@ -148,10 +165,13 @@ def _portrait_image(portrait: Portrait, fonts: Fonts, size: int) -> Image.Image:
         return _photo(portrait.photo, size)
     image = Image.new("RGB", (size, size), parse_colour(portrait.colour))
     draw = ImageDraw.Draw(image)
-    draw.text((size / 2, size / 2), portrait.initials, fill=WHITE, font=fonts.bold(int(size * 0.4)), anchor="mm")
+    draw.text(
+        (size / 2, size / 2), portrait.initials, fill=WHITE, font=fonts.bold(int(size * 0.4)), anchor="mm"
+    )
     return image
 
 
+@lru_cache(maxsize=4)
 def _round_mask(size: int) -> Image.Image:
     # Drawn at 4x and scaled down, so the circle's edge is smooth.
     big = Image.new("L", (size * 4, size * 4), 0)
@@ -205,10 +225,10 @@ def draw_card(content: CardContent, fonts: Fonts) -> Image.Image:
 
 def _draw_footer(draw: ImageDraw.ImageDraw, content: CardContent, fonts: Fonts, x: int, width: int) -> None:
     rows = []
-    for index, text in enumerate(content.lines[:2]):
+    for index, text in enumerate(content.lines[:FOOTER_ROWS]):
         font = fonts.bold(FOOTER_SIZES[0]) if index == 0 else fonts.regular(FOOTER_SIZES[1])
         rows.append((fit_line(text, font, width), font, INK if index == 0 else MUTED))
-    if content.coauthors:
+    if content.coauthors and len(rows) < FOOTER_ROWS:
         font = fonts.regular(FOOTER_SIZES[2])
         rows.append((fit_names(content.coauthors, font, width), font, MUTED))
     heights = [round(font.size * 1.25) for _, font, _ in rows]

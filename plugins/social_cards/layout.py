@@ -7,10 +7,10 @@ word boundary. Both return what they decided, so tests check the geometry direct
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Sequence
 
 from PIL import ImageFont
 
@@ -95,7 +95,9 @@ def _place(lines: list[list[str]], font: ImageFont.FreeTypeFont, size: int, box:
     )
 
 
-def _truncated_lines(words: Sequence[str], font: ImageFont.FreeTypeFont, width: int, max_lines: int) -> list[list[str]]:
+def _truncated_lines(
+    words: Sequence[str], font: ImageFont.FreeTypeFont, width: int, max_lines: int
+) -> list[list[str]]:
     """As many whole words as fit in max_lines, the last line ending in an ellipsis."""
     lines: list[list[str]] = [[]]
     for word in words:

@@ -50,6 +50,10 @@
         }
       });
       group.hidden = visible === 0;
+      var count = group.querySelector("h2 .count");
+      if (count) {
+        count.textContent = String(visible);
+      }
     });
     announce(form, Object.keys(shown).length, choice);
     remember(choice);

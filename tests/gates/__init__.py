@@ -1,0 +1,1 @@
+"""Quality gates: HTML validity, accessibility and browser tests of the built sample network."""

@@ -1,0 +1,194 @@
+"""Gate: the sample network in a real browser (Debian's Chromium, driven by Playwright).
+
+Search finds a post by a phrase of its text, at the root and from a sub-path; the directory
+filter narrows the list; feeds are discoverable; no page asks another host for anything or
+logs an error; a post stays within its performance budget. Screenshots of the main pages at
+375 px and 1280 px go to test-artifacts/screenshots/, and the README's two to docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote_plus, urlsplit
+
+import pytest
+
+from .support import ARTIFACTS, MAIN_PAGES, README_SCREENSHOTS, ServedSite, open_page
+
+WIDTHS = {375: 812, 1280: 900}  # screenshot width -> viewport height (a phone, a laptop)
+README_PAGES = {"home": "home.png", "post": "post.png"}
+FEED_TYPES = {"application/atom+xml", "application/rss+xml", "application/feed+json"}
+BUDGET_BYTES = 100 * 1024  # everything a post page transfers, images excepted
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def indexed_words(site: ServedSite, path) -> list[str]:
+    """The words Pagefind indexes on a page: the text of its data-pagefind-body element."""
+    bodies = site.page(str(path)).cssselect("[data-pagefind-body]")
+    return re.findall(r"[a-z]+", " ".join(b.text_content() for b in bodies).lower())
+
+
+def distinctive_phrase(site: ServedSite, post_path: str) -> str:
+    """Three words of the post's text, starting at a long word no other indexed page has."""
+    others: set[str] = set()
+    for page in site.output.rglob("*.html"):
+        if page.parent != site.output / post_path.strip("/"):
+            others.update(indexed_words(site, page.relative_to(site.output)))
+    words = indexed_words(site, post_path)
+    start = next(i for i, word in enumerate(words) if len(word) >= 7 and word not in others)
+    return " ".join(words[start : start + 3])
+
+
+def search_results(page) -> list[str]:
+    """Submit nothing: wait for Pagefind's UI to list results, then return their URLs."""
+    page.wait_for_selector(".pagefind-ui__result-link", timeout=15_000)
+    return page.eval_on_selector_all(".pagefind-ui__result-link", "links => links.map(a => a.href)")
+
+
+def search_from_header(context, site: ServedSite, phrase: str):
+    """Type the phrase into the header's search box on the home page and submit it."""
+    page, log = open_page(context, site.url("/"))
+    page.fill("header [role=search] input[name=q]", phrase)
+    with page.expect_navigation():
+        page.press("header [role=search] input[name=q]", "Enter")
+    return page, log
+
+
+def hosts(urls: list[str]) -> set[str]:
+    return {urlsplit(url).hostname for url in urls if urlsplit(url).scheme in ("http", "https")}
+
+
+# -- search --------------------------------------------------------------------------------
+
+
+def test_search_finds_a_post_by_a_phrase_of_its_text(sample_site, main_pages, context):
+    post = main_pages["post"]
+    phrase = distinctive_phrase(sample_site, post)
+    page, log = search_from_header(context, sample_site, phrase)
+    assert urlsplit(page.url).path == "/search/" and f"q={quote_plus(phrase)}" in page.url
+    assert sample_site.url(post) in search_results(page), f"searched {phrase!r}"
+    assert not log.errors
+
+
+def test_search_works_when_the_site_is_served_from_a_sub_path(subpath_site, main_pages, context):
+    post = main_pages["post"]
+    phrase = distinctive_phrase(subpath_site, post)
+    page, log = search_from_header(context, subpath_site, phrase)
+    results = search_results(page)
+    assert subpath_site.url(post) in results, f"searched {phrase!r}; results: {results}"
+    outside = [url for url in log.requests if not url.startswith(subpath_site.base)]
+    assert not outside, f"requests outside {subpath_site.base}: {outside}"
+    with page.expect_navigation():
+        page.click(f'.pagefind-ui__result-link[href="{urlsplit(subpath_site.url(post)).path}"]')
+    assert page.url == subpath_site.url(post)
+    assert not log.errors
+
+
+# -- the directory ---------------------------------------------------------------------------
+
+
+def test_directory_filter_narrows_the_list(sample_site, context):
+    page, log = open_page(context, sample_site.url("/authors/"))
+    people = page.locator("[data-directory] .person:visible")
+    total = people.count()
+    department = page.locator("[data-directory-filter] select[name=department]")
+    assert department.is_visible(), "the in-place filter should be shown when JavaScript runs"
+    choice = department.locator("option").nth(1).get_attribute("value")
+    department.select_option(choice)
+    shown = people.count()
+    assert 0 < shown < total, (choice, shown, total)
+    groups = page.eval_on_selector_all(
+        "[data-directory] .directory-group:not([hidden])", "groups => groups.map(g => g.dataset.department)"
+    )
+    assert groups == [choice]
+    assert f"{shown} of {total}" in page.locator("[data-directory-filter] [role=status]").inner_text()
+    assert f"department={choice}" in page.url, "the filtered view should be shareable"
+    page.click("[data-directory-filter] button[type=reset]")
+    page.wait_for_function(f"document.querySelectorAll('[data-directory] .person:not([hidden])').length === {total}")
+    assert not log.errors
+
+
+# -- feeds -----------------------------------------------------------------------------------
+
+
+FETCH_ALL = """hrefs => Promise.all(hrefs.map(href => fetch(href).then(async response =>
+    [href, response.status, (await response.text()).slice(0, 400)])))"""
+
+
+@pytest.mark.parametrize("name", ["home", "post", "profile", "department", "tag"])
+def test_pages_announce_their_feeds(name, sample_site, main_pages, context):
+    page, _ = open_page(context, sample_site.url(main_pages[name]))
+    links = page.eval_on_selector_all(
+        "head link[rel=alternate][type]", "links => links.map(l => [l.type, l.href])"
+    )
+    assert FEED_TYPES <= {kind for kind, _ in links}, f"autodiscovery links: {links}"
+    fetched = page.evaluate(FETCH_ALL, [href for kind, href in links if kind in FEED_TYPES])
+    assert all(status == 200 for _, status, _ in fetched), [(href, status) for href, status, _ in fetched]
+
+
+def test_subscribe_page_offers_the_network_opml(sample_site, context):
+    page, _ = open_page(context, sample_site.url("/subscribe/"))
+    opml_links = page.eval_on_selector_all('a[href$=".opml"]', "links => links.map(a => a.href)")
+    assert sample_site.url("/feeds/network.opml") in opml_links, opml_links
+    (_, status, text), = page.evaluate(FETCH_ALL, [sample_site.url("/feeds/network.opml")])
+    assert status == 200 and "<opml" in text
+
+
+# -- every main page: own host only, no errors, screenshots ----------------------------------
+
+
+@pytest.mark.parametrize("name", MAIN_PAGES)
+def test_page_stays_local_and_error_free(name, sample_site, main_pages, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": WIDTHS[1280]}, color_scheme="light")
+    try:
+        page, log = open_page(context, sample_site.url(main_pages[name]))
+        screenshot(page, name)
+        assert hosts(log.requests) == {"127.0.0.1"}, f"requests to other hosts: {log.requests}"
+        assert not log.errors, log.errors
+    finally:
+        context.close()
+
+
+def screenshot(page, name: str) -> None:
+    """Full-page PNGs at each width; at 1280 px the README's copy of the home and a post."""
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    for width, height in sorted(WIDTHS.items(), reverse=True):
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_load_state("networkidle")  # a narrower layout may pick other images
+        page.screenshot(path=folder / f"{name}-{width}.png", full_page=True, animations="disabled")
+        if width == 1280 and name in README_PAGES:
+            README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=README_SCREENSHOTS / README_PAGES[name], animations="disabled")
+
+
+# -- performance budget ----------------------------------------------------------------------
+
+
+RENDER_BLOCKING = """() => ({
+  stylesheets: [...document.head.querySelectorAll('link[rel~=stylesheet]')]
+    .filter(l => !l.media || matchMedia(l.media).matches).map(l => l.href),
+  scripts: [...document.head.querySelectorAll('script[src]:not([async]):not([defer]):not([type=module])')]
+    .map(s => s.src),
+})"""
+
+
+def largest_post(site: ServedSite) -> str:
+    pages = [site.output / post["url"].strip("/") / "index.html" for post in site.network()["posts"]]
+    return "/" + str(max(pages, key=lambda p: p.stat().st_size).parent.relative_to(site.output)) + "/"
+
+
+def test_post_page_meets_its_performance_budget(sample_site, context):
+    post = largest_post(sample_site)
+    page = context.new_page()
+    responses = []
+    page.on("requestfinished", lambda request: responses.append(request))
+    page.goto(sample_site.url(post), wait_until="networkidle")
+    blocking = page.evaluate(RENDER_BLOCKING)
+    assert len(blocking["stylesheets"]) <= 1 and not blocking["scripts"], f"{post}: render-blocking {blocking}"
+    sizes = {r.url: r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"]
+             for r in responses if r.resource_type != "image"}
+    total = sum(sizes.values())
+    assert total < BUDGET_BYTES, f"{post}: {total} bytes without images (budget {BUDGET_BYTES}): {sizes}"

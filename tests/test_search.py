@@ -1,0 +1,57 @@
+"""The search index holds published posts, profiles and departments — nothing unpublished."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+from conftest import post
+
+
+def indexed_pages(output) -> dict[str, dict]:
+    """Pagefind's fragments, read back: one JSON record per indexed page."""
+    pages = {}
+    for fragment in (output / "pagefind/fragment").iterdir():
+        data = gzip.decompress(fragment.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        record = json.loads(data[len(b"pagefind_dcd"):])
+        pages[record["url"]] = record
+    return pages
+
+
+def test_index_has_published_posts_with_filters_and_nothing_else(site):
+    site.write("content/gina/guest.md", post("Guest view", Co_Authors="alice", body="PUBLISHED-PHRASE"))
+    site.write("content/bob/draft.md", post("Draft", Status="draft", body="DRAFT-PHRASE"))
+    site.write("content/bob/future.md", post("Future", date="2027-01-01", body="FUTURE-PHRASE"))
+    site.write("content/bob/hidden.md", post("Hidden", Status="hidden", body="HIDDEN-PHRASE"))
+    output = site.build()
+    pages = indexed_pages(output)
+    everything = json.dumps(pages)
+    for phrase in ("DRAFT-PHRASE", "FUTURE-PHRASE", "HIDDEN-PHRASE"):
+        assert phrase not in everything
+    record = pages["/posts/gina/guest/"]
+    assert "PUBLISHED-PHRASE" in record["content"]
+    assert record["filters"]["department"] == ["Service"]
+    assert sorted(record["filters"]["author"]) == ["Alice Field", "Gina Guest"]
+    assert sorted(record["filters"]["kind"]) == ["expert", "guest"]
+    assert record["meta"]["author"] == "Gina Guest, Alice Field"
+    # listings are not indexed; department pages are
+    assert "/" not in pages and "/archives/" not in pages and "/topics/" not in pages
+    assert "/departments/service/" in pages
+
+
+def test_search_page_and_header_form(site):
+    site.build()
+    page = site.page("search/index.html")
+    container = page.cssselect("#search")[0]
+    assert container.get("data-bundle") == "/pagefind/" and container.get("data-base-url") == "/"
+    assert page.cssselect('script[src="/pagefind/pagefind-ui.js"]')
+    form = site.page("index.html").cssselect("form[role=search]")[0]
+    assert form.get("action") == "/search/" and form.cssselect("input[name=q]")
+
+
+def test_search_from_a_sub_path(site):
+    site.build(SITEURL="https://hub.example/voices")
+    container = site.page("search/index.html").cssselect("#search")[0]
+    assert container.get("data-bundle") == "https://hub.example/voices/pagefind/"
+    assert container.get("data-base-url") == "/voices/"

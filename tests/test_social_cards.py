@@ -1,0 +1,232 @@
+"""Social cards: one 1200×630 PNG per post, profile and department; text that fits; cached."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import post
+from PIL import Image
+
+from chorus.conf import PROJECT_ROOT
+from plugins.network.portraits import colour_for
+from plugins.social_cards import plugin as cards_plugin
+from plugins.social_cards.draw import (
+    AVATAR,
+    FOOTER_Y,
+    HEIGHT,
+    LEFT,
+    RIGHT,
+    TITLE_BOX,
+    TITLE_SIZES,
+    WIDTH,
+    CardContent,
+    layout_text,
+    parse_colour,
+)
+from plugins.social_cards.layout import ELLIPSIS, Fonts, fit_names
+
+FONTS = Fonts(PROJECT_ROOT / "theme/fonts/DejaVuSans.ttf", PROJECT_ROOT / "theme/fonts/DejaVuSans-Bold.ttf")
+
+# 140 characters of ordinary words, some of them long.
+TITLE_140 = (
+    "Commissioning electromagnetic flow meters in brewery wastewater plants: "
+    "seventeen lessons our field engineers learned the hard way, in 2025."
+)
+
+
+def _content(title: str, **fields) -> CardContent:
+    return CardContent(
+        kicker="Service", title=title, company="Halvard Instruments", colour="#0b7285", **fields
+    )
+
+
+def _words_of(lines) -> list[str]:
+    return [word for line in lines for word in line.words]
+
+
+def _assert_inside_title_box(block) -> None:
+    for line in block.lines:
+        assert line.x >= TITLE_BOX.x and line.width <= TITLE_BOX.width, line
+        assert line.y >= TITLE_BOX.y and line.y + line.height <= TITLE_BOX.bottom, line
+
+
+def _card(site, relative: str) -> Image.Image:
+    image = Image.open(site.output / "cards" / relative)
+    image.load()
+    return image
+
+
+def test_a_140_character_title_fits_by_whole_words():
+    assert len(TITLE_140) == 140
+    title, _ = layout_text(_content(TITLE_140), FONTS)
+    assert not title.truncated
+    assert _words_of(title.lines) == TITLE_140.split(), "every word drawn whole, none split or dropped"
+    _assert_inside_title_box(title)
+    assert len(title.lines) >= 2 and title.size >= TITLE_SIZES[-1]
+
+
+def test_a_short_title_is_drawn_large():
+    short, _ = layout_text(_content("Hello"), FONTS)
+    long, _ = layout_text(_content(TITLE_140), FONTS)
+    assert short.size == TITLE_SIZES[0] > long.size
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        " ".join(["calibration"] * 80),  # far more than fits at the smallest size
+        "x" * 300,  # one word wider than the card at any size
+        "Short start " + "y" * 120 + " end",
+    ],
+)
+def test_a_title_too_long_for_the_card_ends_in_an_ellipsis_at_a_word(title):
+    block, _ = layout_text(_content(title), FONTS)
+    assert block.truncated
+    _assert_inside_title_box(block)
+    words = _words_of(block.lines)
+    assert words[-1].endswith(ELLIPSIS)
+    shown = words[:-1] + ([words[-1][: -len(ELLIPSIS)]] if words[-1] != ELLIPSIS else [])
+    assert shown == title.split()[: len(shown)], "a prefix of whole words, nothing cut inside a word"
+
+
+def test_subtitle_uses_only_the_space_the_title_leaves():
+    title, subtitle = layout_text(
+        _content("Service", subtitle="Field engineers who keep meters running. " * 20), FONTS
+    )
+    assert subtitle is not None and subtitle.truncated
+    assert subtitle.lines[0].y >= title.lines[-1].y + title.lines[-1].height
+    _assert_inside_title_box(subtitle)
+
+
+def test_coauthor_names_fit_or_are_counted():
+    font = FONTS.regular(24)
+    assert fit_names(["Alice Field", "Bob Quote"], font, 900) == "with Alice Field and Bob Quote"
+    many = [f"Person Number {n}" for n in range(30)]
+    text = fit_names(many, font, 600)
+    assert font.getlength(text) <= 600 and text.endswith("more") and "Person Number 0" in text
+
+
+def test_every_post_profile_and_department_gets_a_card(site):
+    site.write("content/gina/drift.md", post("Sensor drift", Co_Authors="alice, bob"))
+    site.build(SITEURL="https://voices.example")
+    for relative in (
+        "posts/alice/hello.png",
+        "posts/gina/drift.png",
+        "authors/alice.png",
+        "authors/bob.png",
+        "authors/gina.png",
+        "departments/service.png",
+        "departments/sales.png",
+    ):
+        with _card(site, relative) as image:
+            assert image.format == "PNG" and image.size == (WIDTH, HEIGHT) == (1200, 630), relative
+
+
+def test_card_shows_department_colour_and_the_avatar_or_initials(site):
+    site.build()
+    with _card(site, "posts/alice/hello.png") as image:
+        assert image.getpixel((5, HEIGHT // 2)) == parse_colour("#0b7285"), "service's colour"
+        centre = image.getpixel((LEFT + AVATAR // 2, FOOTER_Y + AVATAR // 2))
+        assert max(abs(a - b) for a, b in zip(centre, (200, 40, 40))) < 12, "alice's avatar (a red square)"
+    with _card(site, "authors/bob.png") as image:
+        # sales has no colour: the fallback; bob has no avatar: initials on his colour
+        assert image.getpixel((5, HEIGHT // 2)) == parse_colour("#364fc7")
+        assert image.getpixel((LEFT + 14, FOOTER_Y + AVATAR // 2)) == colour_for("bob")
+
+
+def test_a_140_character_title_stays_inside_the_drawn_card(site):
+    site.write("content/alice/long.md", post(TITLE_140))
+    site.build()
+    with _card(site, "posts/alice/long.png") as image:
+        rgb = image.convert("RGB")
+        margin = [
+            rgb.getpixel((x, y))
+            for x in range(WIDTH - RIGHT + 2, WIDTH)
+            for y in range(TITLE_BOX.y, TITLE_BOX.bottom, 3)
+        ]
+        assert set(margin) == {(255, 255, 255)}, "no title pixels in the right margin"
+
+
+def test_unpublished_posts_get_no_card_and_hidden_ones_do(site):
+    site.write("content/alice/draft.md", post("Draft", Status="draft"))
+    site.write("content/alice/later.md", post("Later", date="2027-01-01"))
+    site.write("content/alice/unlisted.md", post("Unlisted", Status="hidden"))
+    site.build()
+    cards = {p.relative_to(site.output / "cards").as_posix() for p in (site.output / "cards").rglob("*.png")}
+    assert "posts/alice/unlisted.png" in cards
+    assert not {"posts/alice/draft.png", "posts/alice/later.png"} & cards
+
+
+@pytest.fixture
+def drawn(monkeypatch) -> list[str]:
+    """Titles of the cards drawn (not taken from the cache) during the test."""
+    titles: list[str] = []
+    original = cards_plugin.draw_card
+
+    def counting(content, fonts):
+        titles.append(content.title)
+        return original(content, fonts)
+
+    monkeypatch.setattr(cards_plugin, "draw_card", counting)
+    return titles
+
+
+def test_a_rebuild_draws_only_the_cards_that_changed(site, drawn):
+    site.write("content/bob/deal.md", post("How we scope"))
+    site.build()
+    assert sorted(drawn) == sorted(
+        ["Hello from service", "How we scope", "Alice Field", "Bob Quote", "Gina Guest", "Service", "Sales"]
+    )
+    drawn.clear()
+    site.build()
+    assert drawn == [], "nothing changed, nothing drawn"
+    with _card(site, "posts/bob/deal.png") as image:
+        assert image.size == (WIDTH, HEIGHT), "cached cards are still written to the output"
+    site.write("content/bob/deal.md", post("How we scope a project"))
+    site.build()
+    assert drawn == ["How we scope a project"]
+
+
+def test_a_new_avatar_redraws_that_authors_cards(site, drawn):
+    from conftest import png_bytes
+
+    site.build()
+    drawn.clear()
+    site.write("authors/alice.png", png_bytes(colour=(0, 200, 0)))
+    site.build()
+    assert sorted(drawn) == ["Alice Field", "Hello from service"]
+
+
+def test_card_url_reaches_the_page_head(site):
+    site.build(SITEURL="https://voices.example")
+    for page, card in (
+        ("posts/alice/hello/index.html", "cards/posts/alice/hello.png"),
+        ("authors/alice/index.html", "cards/authors/alice.png"),
+        ("departments/service/index.html", "cards/departments/service.png"),
+    ):
+        image = site.page(page).cssselect('meta[property="og:image"]')[0].get("content")
+        assert image.startswith(f"https://voices.example/{card}?v="), (page, image)
+
+
+def test_font_settings_are_checked_before_reading(site):
+    problems = site.problems(SOCIAL_CARDS_COLOR="#ffffff", SOCIAL_CARDS_COLOUR="blue")
+    assert any(
+        p.startswith(
+            "pelicanconf.py: error: SOCIAL_CARDS_COLOR: unknown setting (did you mean SOCIAL_CARDS_COLOUR?)"
+        )
+        for p in problems
+    )
+    assert any("SOCIAL_CARDS_COLOUR: expected a colour like '#364fc7'" in p for p in problems)
+    site.write("fonts/not-a-font.ttf", b"not a font")
+    problems = site.problems(SOCIAL_CARDS_FONT_BOLD="fonts/not-a-font.ttf")
+    assert len(problems) == 1 and problems[0].startswith(
+        "pelicanconf.py: error: SOCIAL_CARDS_FONT_BOLD: cannot load font"
+    )
+
+
+def test_fonts_ship_with_their_licence():
+    fonts = PROJECT_ROOT / "theme/fonts"
+    assert (fonts / "DejaVuSans.ttf").is_file() and (fonts / "DejaVuSans-Bold.ttf").is_file()
+    assert "Bitstream Vera" in (fonts / "LICENSE").read_text()
+    assert Path(cards_plugin.SETTINGS.settings["SOCIAL_CARDS_FONT"].default).is_relative_to(fonts)
