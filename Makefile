@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 CHORUS := $(BIN)/chorus
 PORT ?= 8000
 
-.PHONY: html publish serve test check bench clean
+.PHONY: html publish serve test gates-setup check bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,11 +24,16 @@ publish: $(VENV)/.installed
 serve: $(VENV)/.installed
 	$(CHORUS) serve --port $(PORT)
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed gates-setup
 	$(BIN)/python -m pytest
+
+# The quality gates' tools (tests/gates/): npm packages from the lock file, Debian's chromium
+# and Java when root. Quick once installed; see docs/quality.md.
+gates-setup:
+	bash tests/gates/setup.sh
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf output cache .pytest_cache
+	rm -rf output cache .pytest_cache test-artifacts

@@ -31,3 +31,7 @@ CHORUS_DEPARTMENT_EDITORS = {
     "marketing": ["@halvard/marketing-editors"],
     "rnd": ["@halvard/rnd-editors"],
 }
+
+# Feed entry ids are tag: URIs from this domain, so moving the site to another host or
+# URL scheme never makes subscribers see a post twice.
+DEPARTMENT_FEEDS_ID_DOMAIN = "voices.halvard.example"

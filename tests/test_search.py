@@ -38,6 +38,8 @@ def test_index_has_published_posts_with_filters_and_nothing_else(site):
     # listings are not indexed; department pages are
     assert "/" not in pages and "/archives/" not in pages and "/topics/" not in pages
     assert "/departments/service/" in pages
+    profile = pages["/authors/gina/"]
+    assert profile["filters"]["kind"] == ["guest"] and "Gina studies sensor drift." in profile["content"]
 
 
 def test_search_page_and_header_form(site):

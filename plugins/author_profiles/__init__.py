@@ -1,4 +1,5 @@
-"""Author profiles: avatars in every size a page needs (more profile pages build on this)."""
+"""Author profiles: avatars, a profile page for every registry author, the expert directory
+and the expertise index (see docs/profiles.md)."""
 
 from .plugin import register
 

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, features
 
 from plugins.network.errors import Problem, SourceError
-from plugins.network.images import RASTER_FORMATS
+from plugins.network.images import ImageDecodeError, open_raster
 from plugins.network.model import Author
 from plugins.network.portraits import colour_for, initials, square_crop
 
@@ -120,18 +119,10 @@ def _encode(image: Image.Image, fmt: Format, target: Path) -> None:
 
 def _open_source(path: Path, shown_as: str) -> Image.Image:
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path, formats=RASTER_FORMATS) as source:
-                return square_crop(source)
-    except (
-        OSError,
-        SyntaxError,
-        ValueError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ) as exc:
-        raise SourceError(Problem(shown_as, None, f"avatar could not be processed: {exc}")) from None
+        with open_raster(path) as source:
+            return square_crop(source)
+    except ImageDecodeError as exc:
+        raise SourceError(Problem(shown_as, None, f"avatar could not be processed: {exc}", rule="image")) from None
 
 
 def _file_name(size: int, fmt: Format) -> str:

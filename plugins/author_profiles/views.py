@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from plugins.network.model import Author
 
 from .avatars import AvatarSet
-from .contributions import TOPIC_ANCHOR_PREFIX, Contributions, TopicCount
+from .contributions import TOPIC_ANCHOR_PREFIX, Contributions, DepartmentGroup, ExpertiseTopic, TopicCount
 
 SCHEMA_CONTEXT = "https://schema.org"
 
@@ -115,9 +115,9 @@ class DirectoryKind:
 class Directory:
     """The expert directory and the expertise index, as the templates see them."""
 
-    groups: tuple  # DepartmentGroup, current authors
-    former: tuple  # Author, former contributors
-    topics: tuple  # ExpertiseTopic
+    groups: tuple[DepartmentGroup, ...]  # current authors
+    former: tuple[Author, ...]  # former contributors
+    topics: tuple[ExpertiseTopic, ...]
     topics_of: dict[str, list[str]]  # author id -> topic slugs (the in-place topic filter)
     people: dict[str, Any]  # author id -> Pelican Author wrapper (avatar, url, profile)
     kinds: tuple[DirectoryKind, ...]
@@ -129,22 +129,19 @@ class Directory:
         if not kind:
             return self
         groups = tuple(
-            type(g)(g.department, tuple(a for a in g.members if a.kind == kind)) for g in self.groups
+            DepartmentGroup(g.department, members)
+            for g in self.groups
+            if (members := tuple(a for a in g.members if a.kind == kind))
         )
-        groups = tuple(g for g in groups if g.members)
         current = {a.id for g in groups for a in g.members}
-        return Directory(
+        return replace(
+            self,
             groups=groups,
             former=tuple(a for a in self.former if a.kind == kind),
-            topics=self.topics,
-            topics_of=self.topics_of,
-            people=self.people,
-            kinds=self.kinds,
-            expertise_url=self.expertise_url,
             current_count=len(current),
         )
 
-    def topic_choices(self) -> list:
+    def topic_choices(self) -> list[ExpertiseTopic]:
         """Topics that somebody in this view appears under, for the topic filter."""
         present = {slug for g in self.groups for a in g.members for slug in self.topics_of.get(a.id, ())}
         return [t for t in self.topics if t.slug in present]

@@ -6,8 +6,8 @@ hidden post never appears in another post's lists.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 
 @dataclass(frozen=True)
@@ -53,23 +53,24 @@ def profile_backlinks(published: list, links_of: dict[str, list]) -> dict[str, l
     """Author id -> colleagues' published posts that link to the author's published posts
     or profile, newest first. A post never counts for its own authors."""
     by_source = {a.relative_source_path: a for a in published}
-    targets: dict[str, dict[object, list]] = {}  # author -> linking post -> linked posts
-    profiles: set[tuple[str, object]] = set()  # (author, linking post) for profile links
+    linked: dict[str, dict[str, list]] = {}  # author -> linking post's source -> posts it links to
+    profile: set[tuple[str, str]] = set()  # (author, linking post's source): links the profile
     for article in published:  # newest first
+        source = article.relative_source_path
         own_authors = {a.slug for a in article.authors}
-        for resolved in links_of.get(article.relative_source_path, ()):
+        for resolved in links_of.get(source, ()):
             if resolved.author and resolved.author not in own_authors:
-                targets.setdefault(resolved.author, {}).setdefault(article, [])
-                profiles.add((resolved.author, article))
+                linked.setdefault(resolved.author, {}).setdefault(source, [])
+                profile.add((resolved.author, source))
             elif resolved.post and resolved.post.source in by_source:
                 target = by_source[resolved.post.source]
                 for author in (a.slug for a in target.authors if a.slug not in own_authors):
-                    linked = targets.setdefault(author, {}).setdefault(article, [])
-                    if target not in linked:
-                        linked.append(target)
+                    posts = linked.setdefault(author, {}).setdefault(source, [])
+                    if target not in posts:
+                        posts.append(target)
     return {
-        author: [ProfileBacklink(post, tuple(linked), (author, post) in profiles) for post, linked in posts.items()]
-        for author, posts in targets.items()
+        author: [ProfileBacklink(by_source[source], tuple(posts), (author, source) in profile) for source, posts in sources.items()]
+        for author, sources in linked.items()
     }
 
 

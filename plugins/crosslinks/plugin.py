@@ -22,11 +22,16 @@ from pelican import signals
 
 from plugins.network import ProblemList, get_state
 from plugins.network.links import DRAFT, FUTURE, HIDDEN, PUBLISHED, WRITTEN, LinkError, LinkIndex, PostRef
-from plugins.network.rendering import DEFAULT_MARKDOWN, SHORT_LINK_EXTENSION, SHORT_LINK_PLACEHOLDER, MarkdownRenderer
+from plugins.network.rendering import (
+    DEFAULT_MARKDOWN,
+    SHORT_LINK_EXTENSION,
+    SHORT_LINK_PLACEHOLDER,
+    MarkdownRenderer,
+)
 from plugins.network.similarity import Document, html_to_text, related_posts
 
 from .navigation import neighbours, post_backlinks, profile_backlinks, series_boxes, series_key
-from .resolve import check_links, locate, point_links
+from .resolve import check_links, forget_rendered, locate, point_links
 from .settings import SETTINGS, related_settings
 
 RULE = "links"
@@ -78,7 +83,7 @@ def _content_files(state, posts: set[str]) -> list[str]:
 def _check(contents: list, index: LinkIndex, state, problems: ProblemList) -> dict[str, list]:
     """Resolve the links of posts or pages; point the short ones at their targets.
     Returns content-relative source -> resolved links."""
-    resolved = {}
+    resolved, rewritten = {}, []
     for content in contents:
         source = content.relative_source_path
         checked = check_links(content, source, _status(content), index)
@@ -88,9 +93,10 @@ def _check(contents: list, index: LinkIndex, state, problems: ProblemList) -> di
             lines = locate(checked.failures, Path(content.source_path), shown, body_line, state.settings["CHORUS_MAX_POST_BYTES"])
             for failure, line in zip(checked.failures, lines):
                 problems.add(shown, line, failure.message)
-        else:
-            point_links(content, source, index)
+        elif point_links(content, source, index):
+            rewritten.append(content)
         resolved[source] = checked.resolved
+    forget_rendered(rewritten)
     return resolved
 
 
@@ -103,7 +109,8 @@ def _related_picks(article, index: LinkIndex, settings: dict, state, problems: P
     line = article.metadata.get("meta_lines", {}).get("related")
     limit = settings["CROSSLINKS_RELATED_COUNT"]
     if len(written) > limit:
-        problems.add(shown, line, f"'Related' names {len(written)} posts; at most {limit} are shown (CROSSLINKS_RELATED_COUNT)")
+        names = f"{len(written)} post" + ("s" if len(written) != 1 else "")
+        problems.add(shown, line, f"'Related' names {names}; at most {limit} are shown (CROSSLINKS_RELATED_COUNT)")
     picks = []
     for text in written:
         target = text[2:-2].strip() if text.startswith("[[") and text.endswith("]]") else text

@@ -88,9 +88,9 @@ def check_links(content: Content, source: str, status: str, index: LinkIndex) ->
     return checked
 
 
-def point_links(content: Content, source: str, index: LinkIndex) -> None:
+def point_links(content: Content, source: str, index: LinkIndex) -> bool:
     """Rewrite resolved short links in place: Pelican forms for the href, titles for the text.
-    Call only once every link of ``content`` has resolved."""
+    Call only once every link of ``content`` has resolved. True if anything changed."""
     pattern = content._get_intrasite_link_regex()
 
     def resolve(raw: str) -> Resolved:
@@ -116,6 +116,7 @@ def point_links(content: Content, source: str, index: LinkIndex) -> None:
             url += "#" + quote(target.fragment, safe="-_.~:")
         return match.group("markup") + match.group("quote") + url + match.group("quote")
 
+    changed = False
     for part, markup in _parts(content).items():
         if SHORT_LINK_PLACEHOLDER not in markup:
             continue
@@ -124,13 +125,16 @@ def point_links(content: Content, source: str, index: LinkIndex) -> None:
             content._content = markup
         else:
             content.metadata["summary"] = content._summary = markup
-    _forget_rendered(content)
+        changed = True
+    return changed
 
 
-def _forget_rendered(content: Content) -> None:
-    """Pelican memoises get_content/get_summary per object; drop what predates the rewrite."""
+def forget_rendered(contents: list[Content]) -> None:
+    """Pelican memoises get_content/get_summary in one dict per method for the whole process;
+    drop whatever was computed for ``contents`` before their links were rewritten."""
+    changed = {id(content) for content in contents}
     for method in (Content.get_content, Content.get_summary):
-        for key in [k for k in method.cache if k and k[0] is content]:
+        for key in [k for k in method.cache if k and id(k[0]) in changed]:
             del method.cache[key]
 
 

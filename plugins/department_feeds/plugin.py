@@ -83,34 +83,45 @@ class _EntryCache:
         return self._entries[key]
 
 
-def write_feeds(generator, writer) -> None:
-    settings = generator.settings
-    catalog: FeedCatalog | None = generator.context.get(CONTEXT_KEY)
-    if catalog is None:
-        return
-    state = get_state(settings)
-    config = FeedConfig.from_settings(settings)
-    output_root = Path(generator.output_path)
+def _write_scope_feeds(
+    catalog: FeedCatalog, config: FeedConfig, output_root: Path, language: str, fallback_update
+) -> None:
     entry_for = _EntryCache(config)
-    language = settings.get("DEFAULT_LANG") or "en"
-    newest_update = max((updated_of(a) for a in state.published), default=state.now)
     for scope in catalog.scopes:
         entries = [entry_for(article) for article in scope.articles]
-        updated = max((e.updated for e in entries), default=newest_update)
+        updated = max((e.updated for e in entries), default=fallback_update)
         owner = owner_of(scope, entries)
         for feed in scope.feeds:
             data = render(FeedHeader(scope, feed, language, updated, owner), entries)
             _write_new_file(output_root, feed.path, data, scope.source)
-    company = settings.get("CHORUS_COMPANY") or settings.get("SITENAME") or ""
-    for opml in catalog.opml_files:
-        _write_new_file(output_root, opml.path, opml_bytes(opml, company, newest_update), opml.source)
+
+
+def _write_subscribe_page(generator, writer, config: FeedConfig) -> None:
     writer.write_file(
         config.subscribe_save_as,
         generator.get_template(SUBSCRIBE_TEMPLATE),
         generator.context,
-        relative_urls=settings.get("RELATIVE_URLS", False),
+        relative_urls=generator.settings.get("RELATIVE_URLS", False),
         url=config.subscribe_url,
     )
+
+
+def write_feeds(generator, writer) -> None:
+    """Every feed, the OPML lists and the Subscribe page, once all posts' pages are known."""
+    catalog: FeedCatalog | None = generator.context.get(CONTEXT_KEY)
+    if catalog is None:
+        return
+    settings = generator.settings
+    state = get_state(settings)
+    config = FeedConfig.from_settings(settings)
+    output_root = Path(generator.output_path)
+    # Dates come from the posts, never the clock, so an unchanged site writes unchanged files.
+    newest_update = max((updated_of(a) for a in state.published), default=state.now)
+    _write_scope_feeds(catalog, config, output_root, settings.get("DEFAULT_LANG") or "en", newest_update)
+    company = settings.get("CHORUS_COMPANY") or settings.get("SITENAME") or ""
+    for opml in catalog.opml_files:
+        _write_new_file(output_root, opml.path, opml_bytes(opml, company, newest_update), opml.source)
+    _write_subscribe_page(generator, writer, config)
 
 
 def register() -> None:

@@ -18,8 +18,8 @@ from __future__ import annotations
 import difflib
 import posixpath
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 from urllib.parse import unquote, urlsplit
 
 PUBLISHED, HIDDEN, DRAFT, FUTURE = "published", "hidden", "draft", "future"
@@ -106,7 +106,7 @@ def scan_markdown(text: str, first_line: int = 1) -> list[SourceLink]:
     found = []
     fence = None
     for number, line in enumerate(text.split("\n"), start=first_line):
-        opening = _FENCE.match(line)
+        opening = _FENCE.match(line) if line.lstrip(" ")[:3] in ("```", "~~~") else None
         if fence:
             if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
                 fence = None
@@ -114,6 +114,8 @@ def scan_markdown(text: str, first_line: int = 1) -> list[SourceLink]:
         if opening:
             fence = opening.group(1)
             continue
+        if "[[" not in line and "filename" not in line:
+            continue  # most lines: nothing to look at
         line = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
         for match in _SHORT_LINK.finditer(line):
             if match.start() and line[match.start() - 1] == "\\":
@@ -248,7 +250,7 @@ def _content_relative(path: str, from_source: str) -> str | None:
         return None
     joined = path.lstrip("/") if path.startswith("/") else posixpath.join(posixpath.dirname(from_source), path)
     normal = posixpath.normpath(joined)
-    if normal == ".." or normal.startswith("../") or normal.startswith("/") or normal == ".":
+    if normal in (".", "..") or normal.startswith(("../", "/")):
         return None
     return normal
 

@@ -14,8 +14,10 @@ from PIL import Image, ImageOps
 
 
 def initials(name: str) -> str:
-    """First letters of the first and last name ('Alice Field' -> 'AF'); '?' without letters."""
-    parts = [p for p in name.replace("-", " ").split() if p[:1].isalpha()]
+    """First letters of the first and last name ('Alice Field' -> 'AF'); '?' without letters.
+
+    Abbreviated titles ('Dr.', 'Prof.') are skipped: 'Dr. Elena Vogt' -> 'EV'."""
+    parts = [p for p in name.replace("-", " ").split() if p[:1].isalpha() and not p.endswith(".")]
     letters = (parts[0][0] + (parts[-1][0] if len(parts) > 1 else "")) if parts else "?"
     return letters.upper()
 

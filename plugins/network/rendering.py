@@ -9,9 +9,8 @@ highlighted code, footnotes, images with alt text and heading anchors.
 from __future__ import annotations
 
 import re
-from typing import Any
-
 import xml.etree.ElementTree as etree
+from typing import Any
 from urllib.parse import quote
 
 import markdown

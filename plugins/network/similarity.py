@@ -30,10 +30,10 @@ import math
 import re
 import string
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
-from operator import itemgetter
-from typing import Iterable, Mapping, Sequence
+from itertools import islice, repeat
+from operator import itemgetter, mul
 
 SIGNATURE_TERMS = 24
 POSTINGS_PER_TERM = 64
@@ -44,8 +44,7 @@ RERANK_OTHER_DEPARTMENT = 6
 FIELDS = ("title", "summary", "body", "tags")
 DEFAULT_WEIGHTS = {"title": 3.0, "summary": 2.0, "body": 1.0, "tags": 5.0}
 
-_STOPWORDS = frozenset(
-    """
+_STOPWORD_TEXT = """
     about above after again against all also am an and any are as at be because been before
     being below between both but by can could did do does doing down during each even ever
     every few for from further had has have having he her here hers herself him himself his
@@ -54,16 +53,16 @@ _STOPWORDS = frozenset(
     same she should since so some still such than that the their theirs them themselves then
     there these they this those through thus to too under until up upon us very was we well
     were what when where which while who whom why will with within without would yet you your
-    yours yourself yourselves also get got make made two three first new way use used using
-    """.split()
-)
+    yours yourself yourselves get got make made two three first new way use used using
+"""
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 # Punctuation, digits and typographic marks become spaces, so str.split() tokenises
 # (three times faster than a regular expression on a 10,000-post network).
 _SEPARATORS = str.maketrans(
     {c: " " for c in string.punctuation + string.digits + "\u00a0\u00ab\u00bb\u00b7\u00bf\u00a1"
      + "".join(map(chr, range(0x2010, 0x2070)))}
 )  # fmt: skip
-_PRE = re.compile(r"<pre\b.*?</pre>", re.S | re.I)
+_PRE = re.compile(r"<pre\b.*?</pre>", re.DOTALL | re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -148,106 +147,126 @@ def signatures(documents: Sequence[Document], weights: Mapping[str, float]) -> l
     result = []
     for terms in frequencies:
         # log(1 + tf): a word used ten times is not ten times as telling as one used once.
-        scored = ((term, math.log1p(tf) * idf[term]) for term, tf in terms.items())
-        top = heapq.nlargest(SIGNATURE_TERMS, scored, key=lambda item: (item[1], item[0]))
+        scored = {term: math.log1p(tf) * idf[term] for term, tf in terms.items()}
+        top = heapq.nlargest(SIGNATURE_TERMS, scored.items(), key=itemgetter(1))
         norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
         result.append([(term, w / norm) for term, w in top])
     return result
 
 
-def _inverted_index(vectors: list[list[tuple[str, float]]], listed: list[bool]) -> dict[str, list[tuple[int, float]]]:
+class _Vector:
+    """A signature as parallel tuples (for the dot product) and a dict (for lookups)."""
+
+    __slots__ = ("lookup", "terms", "weights")
+
+    def __init__(self, signature: list[tuple[str, float]]):
+        self.terms = tuple(term for term, _ in signature)
+        self.weights = tuple(weight for _, weight in signature)
+        self.lookup = dict(signature)
+
+    def cosine(self, other: _Vector) -> float:
+        # Always summed in this vector's term order: the same floats on every run.
+        return sum(map(mul, self.weights, map(other.lookup.get, self.terms, repeat(0.0))))
+
+
+def _inverted_index(vectors: list[_Vector], listed: list[bool]) -> dict[str, list[tuple[int, float]]]:
+    """Term -> (document number, weight) of the listed documents whose signature holds it,
+    only the strongest ``POSTINGS_PER_TERM`` for terms that nearly everyone uses."""
     postings: dict[str, list[tuple[int, float]]] = {}
     for number, vector in enumerate(vectors):
         if listed[number]:
-            for term, weight in vector:
+            for term, weight in zip(vector.terms, vector.weights):
                 postings.setdefault(term, []).append((number, weight))
-    for term, entries in postings.items():
+    for entries in postings.values():
         if len(entries) > POSTINGS_PER_TERM:
             entries.sort(key=lambda entry: (-entry[1], entry[0]))
             del entries[POSTINGS_PER_TERM:]
     return postings
 
 
-def _candidates(query: list[tuple[str, float]], postings: dict[str, list[tuple[int, float]]]) -> dict[int, float]:
-    """Approximate scores of the posts met in the postings of the query's terms."""
-    scores: dict[int, float] = {}
-    get = scores.get
-    walked = 0
-    for term, weight in query:  # strongest first: the rare, telling terms
-        if walked >= CANDIDATE_BUDGET:
-            break
-        entries = postings.get(term, ())
-        walked += len(entries)
-        for number, other in entries:
-            scores[number] = get(number, 0.0) + weight * other
-    return scores
+class _Related:
+    """The documents, their signatures and the inverted index: what every query needs."""
 
+    def __init__(self, documents: list[Document], settings: RelatedSettings):
+        self.documents = documents
+        self.settings = settings
+        self.number_of = {d.key: n for n, d in enumerate(documents)}
+        self.vectors = [_Vector(signature) for signature in signatures(documents, settings.weights)]
+        self.postings = _inverted_index(self.vectors, [d.listed for d in documents])
 
-def _cosine(query: list[tuple[str, float]], other: dict[str, float]) -> float:
-    return sum(weight * other[term] for term, weight in query if term in other)
+    def for_document(self, number: int) -> list[Match]:
+        document, query = self.documents[number], self.vectors[number]
+        pinned = [
+            Match(key, query.cosine(self.vectors[self.number_of[key]]), True)
+            for key in document.pinned
+            if key in self.number_of
+        ]
+        excluded = {number} | {self.number_of[m.key] for m in pinned}
+        automatic = self._ranked(number, excluded)
+        room = max(0, self.settings.count - len(pinned))
+        return pinned + self._with_other_department(document, pinned, automatic, room)
+
+    def _candidates(self, number: int) -> dict[int, float]:
+        """Approximate scores of the posts met in the postings of the query's terms."""
+        scores: dict[int, float] = {}
+        get = scores.get
+        walked = 0
+        query = self.vectors[number]
+        for term, weight in zip(query.terms, query.weights):  # strongest first: the telling terms
+            if walked >= CANDIDATE_BUDGET:
+                break
+            entries = self.postings.get(term, ())
+            walked += len(entries)
+            for other, other_weight in entries:
+                scores[other] = get(other, 0.0) + weight * other_weight
+        return scores
+
+    def _ranked(self, number: int, excluded: set[int]) -> list[Match]:
+        """Automatic candidates, scored exactly, best first."""
+        documents, document = self.documents, self.documents[number]
+        approximate = self._candidates(number)
+        for other in excluded:
+            approximate.pop(other, None)
+        if document.series:
+            for other in [n for n in approximate if documents[n].series == document.series]:
+                del approximate[other]
+        # Best first; a stable sort keeps the walk's order among equal scores (deterministic).
+        by_score = sorted(approximate.items(), key=itemgetter(1), reverse=True)
+        shortlist = [n for n, _ in by_score[:RERANK_CANDIDATES]]
+        if all(documents[n].department == document.department for n in shortlist):
+            others = (n for n, _ in by_score[RERANK_CANDIDATES:] if documents[n].department != document.department)
+            shortlist += islice(others, RERANK_OTHER_DEPARTMENT)
+        authors = set(document.authors)
+        query = self.vectors[number]
+        ranked = []
+        for other in shortlist:
+            score = query.cosine(self.vectors[other])
+            if score < self.settings.min_score:
+                continue
+            shares_author = not authors.isdisjoint(documents[other].authors)
+            rank = score * self.settings.same_author_factor if shares_author else score
+            ranked.append((-rank, documents[other].key, score))
+        ranked.sort()
+        return [Match(key, score) for _, key, score in ranked]
+
+    def _with_other_department(self, document: Document, pinned: list[Match], automatic: list[Match], room: int) -> list[Match]:
+        """The best ``room`` automatic matches, the last place going to the best post of
+        another department when none is listed yet and one scores at least the threshold."""
+        chosen = automatic[:room]
+        department_of = lambda match: self.documents[self.number_of[match.key]].department
+        if room == 0 or any(department_of(m) != document.department for m in pinned + chosen):
+            return chosen
+        threshold = self.settings.cross_department_threshold
+        best = next((m for m in automatic if department_of(m) != document.department and m.score >= threshold), None)
+        if best is None:
+            return chosen
+        return (chosen if len(chosen) < room else chosen[:-1]) + [best]
 
 
 def related_posts(documents: Iterable[Document], settings: RelatedSettings) -> dict[str, list[Match]]:
     """For every document key, its related posts, best first (pinned ones first of all)."""
-    documents = sorted(documents, key=lambda d: d.key)
-    number_of = {d.key: n for n, d in enumerate(documents)}
-    vectors = signatures(documents, settings.weights)
-    as_dicts = [dict(v) for v in vectors]
-    listed = [d.listed for d in documents]
-    postings = _inverted_index(vectors, listed)
-    result = {}
-    for number, document in enumerate(documents):
-        pinned = [Match(key, _cosine(vectors[number], as_dicts[number_of[key]]), True) for key in document.pinned if key in number_of]
-        excluded = {number} | {number_of[m.key] for m in pinned}
-        automatic = _ranked(number, documents, vectors, as_dicts, postings, excluded, settings)
-        room = max(0, settings.count - len(pinned))
-        chosen = automatic[:room]
-        result[document.key] = pinned + _with_other_department(document, pinned, chosen, automatic, room, documents, number_of, settings)
-    return result
-
-
-def _ranked(number, documents, vectors, as_dicts, postings, excluded, settings) -> list[Match]:
-    """Automatic candidates, scored exactly, best first."""
-    document = documents[number]
-    approximate = _candidates(vectors[number], postings)
-    for other in excluded:
-        approximate.pop(other, None)
-    if document.series:
-        for other in list(approximate):
-            if documents[other].series == document.series:
-                del approximate[other]
-    # Best first; a stable sort keeps the walk's order among equal scores (deterministic).
-    by_score = sorted(approximate.items(), key=itemgetter(1), reverse=True)
-    shortlist = [n for n, _ in by_score[:RERANK_CANDIDATES]]
-    if all(documents[n].department == document.department for n in shortlist):
-        others = (n for n, _ in by_score[RERANK_CANDIDATES:] if documents[n].department != document.department)
-        shortlist += islice(others, RERANK_OTHER_DEPARTMENT)
-    authors = set(document.authors)
-    ranked = []
-    for other in shortlist:
-        score = _cosine(vectors[number], as_dicts[other])
-        if score < settings.min_score:
-            continue
-        shared = authors.intersection(documents[other].authors)
-        rank = score * settings.same_author_factor if shared else score
-        ranked.append((-rank, documents[other].key, score))
-    ranked.sort()
-    return [Match(key, score) for _, key, score in ranked]
-
-
-def _with_other_department(document, pinned, chosen, automatic, room, documents, number_of, settings) -> list[Match]:
-    """``chosen``, with its last place given to the best post of another department when
-    none is listed yet and one scores at least the threshold."""
-    department_of = lambda match: documents[number_of[match.key]].department  # noqa: E731
-    if room == 0 or any(department_of(m) != document.department for m in pinned + chosen):
-        return chosen
-    best = next(
-        (m for m in automatic if department_of(m) != document.department and m.score >= settings.cross_department_threshold),
-        None,
-    )
-    if best is None:
-        return chosen
-    return (chosen if len(chosen) < room else chosen[:-1]) + [best]
+    related = _Related(sorted(documents, key=lambda d: d.key), settings)
+    return {document.key: related.for_document(number) for number, document in enumerate(related.documents)}
 
 
 __all__ = ["DEFAULT_WEIGHTS", "FIELDS", "Document", "Match", "RelatedSettings", "html_to_text", "related_posts", "signatures"]

@@ -54,34 +54,39 @@ def _newest(contents):
     return max(stamps) if stamps else None
 
 
+def _newest_by(published, keys_of) -> dict:
+    """Key -> newest change among the published posts that ``keys_of(post)`` assigns to it."""
+    newest: dict = {}
+    for article in published:
+        stamp = _changed(article)
+        for key in keys_of(article):
+            if key not in newest or stamp > newest[key]:
+                newest[key] = stamp
+    return newest
+
+
 def sitemap_candidates(articles: ArticlesGenerator, pages: PagesGenerator | None, state) -> list[Entry]:
     """Every page a search engine should know, from published content only, newest change as lastmod."""
     settings = articles.settings
     published = list(state.published)
-    entries = [Entry("", settings["INDEX_SAVE_AS"], _newest(published))]
-    for name in DIRECTORY_PAGES:
-        entries.append(Entry(settings[f"{name}_URL"], settings[f"{name}_SAVE_AS"], _newest(published)))
+    newest = _newest(published)
+    entries = [Entry("", settings["INDEX_SAVE_AS"], newest)]
+    entries += [Entry(settings[f"{n}_URL"], settings[f"{n}_SAVE_AS"], newest) for n in DIRECTORY_PAGES]
     entries += [Entry(a.url, a.save_as, _changed(a)) for a in published]
     if pages is not None:
         entries += [Entry(p.url, p.save_as, _changed(p)) for p in pages.pages]
-    for author_id in state.network.authors:
-        theirs = [a for a in published if any(w.slug == author_id for w in a.authors)]
-        entries.append(
-            Entry(
-                settings["AUTHOR_URL"].format(slug=author_id),
-                settings["AUTHOR_SAVE_AS"].format(slug=author_id),
-                _newest(theirs),
+    by_author = _newest_by(published, lambda a: [w.slug for w in a.authors])
+    by_department = _newest_by(published, lambda a: [a.category.slug])
+    for kind, ids, by_id in (
+        ("AUTHOR", state.network.authors, by_author),
+        ("CATEGORY", state.network.departments, by_department),
+    ):
+        for slug in ids:
+            url, save_as = (
+                settings[f"{kind}_URL"].format(slug=slug),
+                settings[f"{kind}_SAVE_AS"].format(slug=slug),
             )
-        )
-    for department_id in state.network.departments:
-        theirs = [a for a in published if a.category.slug == department_id]
-        entries.append(
-            Entry(
-                settings["CATEGORY_URL"].format(slug=department_id),
-                settings["CATEGORY_SAVE_AS"].format(slug=department_id),
-                _newest(theirs),
-            )
-        )
+            entries.append(Entry(url, save_as, by_id.get(slug)))
     for tag, tagged in sorted(articles.tags.items(), key=lambda item: item[0].slug):
         entries.append(Entry(tag.url, tag.save_as, _newest(tagged)))
     return entries
@@ -106,27 +111,32 @@ def attach_json_ld(generator, content) -> None:
     content.json_ld = article_json_ld(content, generator.settings)
 
 
+def _written(candidates: list[Entry], output: Path) -> list[Entry]:
+    """The candidates whose page the build wrote, each URL once."""
+    seen, written = set(), []
+    for entry in candidates:
+        if entry.save_as and entry.url not in seen and (output / entry.save_as).is_file():
+            seen.add(entry.url)
+            written.append(entry)
+    return written
+
+
 def write_sitemap_and_robots(pelican) -> None:
+    """After every page is written, so the sitemap lists only files that exist."""
     settings = pelican.settings
     state = get_state(settings)
     output = Path(pelican.output_path)
     base = site_base(settings)
     sitemap_url = None
     if base:
-        written = []
-        seen = set()
-        for entry in state.sitemap_candidates:
-            if entry.save_as and entry.url not in seen and (output / entry.save_as).is_file():
-                seen.add(entry.url)
-                written.append(entry)
-        files = sitemap_files(written, base, settings["SEO_SITEMAP_SAVE_AS"])
-        for name, data in files.items():
-            if name != settings["SEO_SITEMAP_SAVE_AS"]:
+        save_as = settings["SEO_SITEMAP_SAVE_AS"]
+        for name, data in sitemap_files(_written(state.sitemap_candidates, output), base, save_as).items():
+            if name != save_as:  # numbered parts of a large sitemap
                 state.outputs.claim_or_raise(name, "SEO_SITEMAP_SAVE_AS")
             target = output / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        sitemap_url = join(base, settings["SEO_SITEMAP_SAVE_AS"])
+        sitemap_url = join(base, save_as)
     robots = output / settings["SEO_ROBOTS_SAVE_AS"]
     robots.parent.mkdir(parents=True, exist_ok=True)
     robots.write_text(robots_txt(sitemap_url), encoding="utf-8")

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import warnings
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,7 +26,7 @@ from pathlib import Path
 import PIL
 from PIL import Image, ImageDraw
 
-from plugins.network.images import RASTER_FORMATS
+from plugins.network.images import open_raster
 from plugins.network.portraits import square_crop
 
 from .layout import Box, Fonts, TextBlock, fit_line, fit_names, fit_title, line_height
@@ -138,25 +137,10 @@ def card_key(content: CardContent, fonts_digest: str, photo_digest: str | None =
     return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()
 
 
-class PortraitError(Exception):
-    """The photo could not be decoded (it passed the registry's checks, so this is rare)."""
-
-
 def _photo(path: Path, size: int) -> Image.Image:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path, formats=RASTER_FORMATS) as source:
-                source.draft("RGB", (size * 2, size * 2))  # JPEG: decode at a fraction of the size
-                square = square_crop(source).convert("RGB")
-    except (
-        OSError,
-        SyntaxError,
-        ValueError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ) as exc:
-        raise PortraitError(str(exc)) from None
+    with open_raster(path) as source:
+        source.draft("RGB", (size * 2, size * 2))  # JPEG: decode at a fraction of the size
+        square = square_crop(source).convert("RGB")
     return square.resize((size, size), Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 

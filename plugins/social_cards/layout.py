@@ -7,6 +7,7 @@ word boundary. Both return what they decided, so tests check the geometry direct
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -15,6 +16,8 @@ from pathlib import Path
 from PIL import ImageFont
 
 ELLIPSIS = "…"
+# No line of a 1200-pixel card holds this many visible characters, even at the smallest size.
+MAX_LINE_CHARACTERS = 1000
 
 
 class Fonts:
@@ -69,19 +72,35 @@ class TextBlock:
     truncated: bool  # True only when even the smallest size could not hold every word
 
 
+def measure(font: ImageFont.FreeTypeFont, text: str) -> float:
+    """Width of ``text`` in pixels; text longer than any line of a card counts as too wide.
+
+    Pillow refuses to measure very long strings, and a title may be one enormous word.
+    """
+    return font.getlength(text) if len(text) <= MAX_LINE_CHARACTERS else math.inf
+
+
 def line_height(size: int) -> int:
     # DejaVu's ascender plus descender is about 1.17 em: 1.2 em keeps lines from touching.
     return round(size * 1.2)
 
 
-def _wrap(words: Sequence[str], font: ImageFont.FreeTypeFont, width: int) -> list[list[str]] | None:
-    """Greedy word wrap; None when a single word is wider than the box."""
+def _wrap(
+    words: Sequence[str], font: ImageFont.FreeTypeFont, width: int, max_lines: int
+) -> list[list[str]] | None:
+    """Greedy word wrap; None when a word is wider than the box or the lines do not fit.
+
+    Stops at the first line too many, so a title of a million characters costs no more
+    than one that fills the box.
+    """
     lines: list[list[str]] = []
     for word in words:
-        if font.getlength(word) > width:
+        if measure(font, word) > width:
             return None
-        if lines and font.getlength(" ".join([*lines[-1], word])) <= width:
+        if lines and measure(font, " ".join([*lines[-1], word])) <= width:
             lines[-1].append(word)
+        elif len(lines) == max_lines:
+            return None
         else:
             lines.append([word])
     return lines
@@ -90,7 +109,7 @@ def _wrap(words: Sequence[str], font: ImageFont.FreeTypeFont, width: int) -> lis
 def _place(lines: list[list[str]], font: ImageFont.FreeTypeFont, size: int, box: Box) -> tuple[Line, ...]:
     step = line_height(size)
     return tuple(
-        Line(tuple(words), box.x, box.y + index * step, font.getlength(" ".join(words)), step)
+        Line(tuple(words), box.x, box.y + index * step, measure(font, " ".join(words)), step)
         for index, words in enumerate(lines)
     )
 
@@ -102,14 +121,14 @@ def _truncated_lines(
     lines: list[list[str]] = [[]]
     for word in words:
         candidate = [*lines[-1], word]
-        if font.getlength(" ".join(candidate)) <= width:
+        if measure(font, " ".join(candidate)) <= width:
             lines[-1] = candidate
-        elif len(lines) < max_lines and lines[-1] and font.getlength(word) <= width:
+        elif len(lines) < max_lines and lines[-1] and measure(font, word) <= width:
             lines.append([word])
         else:
             break
     last = lines[-1]
-    while last and font.getlength(" ".join(last) + ELLIPSIS) > width:
+    while last and measure(font, " ".join(last) + ELLIPSIS) > width:
         last.pop()
     last.append(ELLIPSIS)
     if len(last) > 1:
@@ -134,8 +153,8 @@ def fit_title(
     for size in sizes:
         font = font_for(size)
         max_lines = box.height // line_height(size)
-        lines = _wrap(words, font, box.width)
-        if lines is not None and len(lines) <= max_lines:
+        lines = _wrap(words, font, box.width, max_lines)
+        if lines is not None:
             return TextBlock(size, _place(lines, font, size, box), truncated=False)
     size = sizes[-1]
     font = font_for(size)
@@ -145,27 +164,38 @@ def fit_title(
 
 def fit_line(text: str, font: ImageFont.FreeTypeFont, width: int) -> str:
     """``text`` if it fits on one line of ``width``; else its longest word prefix plus '…'."""
-    if font.getlength(text) <= width:
-        return text
-    words = text.split()
-    while words and font.getlength(" ".join(words) + ELLIPSIS) > width:
-        words.pop()
-    return (" ".join(words) + ELLIPSIS) if words else ELLIPSIS
+    shown: list[str] = []
+    for word in text.split():
+        if measure(font, " ".join([*shown, word])) > width:
+            break
+        shown.append(word)
+    else:
+        return " ".join(shown)
+    while shown and measure(font, " ".join(shown) + ELLIPSIS) > width:
+        shown.pop()
+    return (" ".join(shown) + ELLIPSIS) if shown else ELLIPSIS
+
+
+def _names_text(prefix: str, names: Sequence[str], total: int) -> str:
+    rest = total - len(names)
+    if rest:
+        return prefix + ", ".join(names) + f" and {rest} more"
+    if len(names) > 1:
+        return prefix + ", ".join(names[:-1]) + " and " + names[-1]
+    return prefix + names[0]
 
 
 def fit_names(names: Sequence[str], font: ImageFont.FreeTypeFont, width: int, prefix: str = "with ") -> str:
     """'with A, B and C' when it fits; else as many names as fit and 'and N more'."""
     if not names:
         return ""
-    for shown in range(len(names), 0, -1):
-        rest = len(names) - shown
-        listed = list(names[:shown])
-        if rest:
-            text = prefix + ", ".join(listed) + f" and {rest} more"
-        elif len(listed) > 1:
-            text = prefix + ", ".join(listed[:-1]) + " and " + listed[-1]
-        else:
-            text = prefix + listed[0]
-        if font.getlength(text) <= width:
-            return text
-    return fit_line(f"{prefix}{len(names)} co-authors", font, width)
+    everyone = _names_text(prefix, names, len(names))
+    if measure(font, everyone) <= width:
+        return everyone
+    best = None
+    for shown in range(1, len(names)):  # more names only make the line longer: stop at the first misfit
+        text = _names_text(prefix, names[:shown], len(names))
+        if measure(font, text) > width:
+            break
+        best = text
+    return best or fit_line(f"{prefix}{len(names)} co-authors", font, width)

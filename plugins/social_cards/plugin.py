@@ -21,12 +21,13 @@ from pelican.generators import ArticlesGenerator
 from PIL import ImageFont
 
 from plugins.network import ConfigError, Problem, SourceError, get_state
+from plugins.network.images import ImageDecodeError
 from plugins.network.model import Author, Department
 from plugins.network.portraits import colour_for, initials
 from plugins.network.settings import SETTINGS_FILE, Setting, SettingsSpec, is_text, path_template
 from plugins.network.state import OutputRegistry
 
-from .draw import CardContent, Portrait, PortraitError, card_key, draw_card, file_digest, font_digest
+from .draw import CardContent, Portrait, card_key, draw_card, file_digest, font_digest
 from .layout import Fonts
 
 logger = logging.getLogger(__name__)
@@ -133,7 +134,7 @@ class CardWriter:
             return cached
         try:
             image = draw_card(content, self.fonts)
-        except PortraitError as exc:
+        except ImageDecodeError as exc:
             portrait = content.portrait.shown_as if content.portrait else source
             raise SourceError(
                 Problem(portrait or source, None, f"avatar could not be drawn on a card: {exc}")

@@ -35,8 +35,10 @@ from .support import (
 @pytest.fixture(scope="session")
 def vnu_command() -> list[str]:
     """The Nu Html Checker's command line, less the files to check."""
-    java_missing = "Java is missing (the Nu Html Checker runs on it): install it with " \
+    java_missing = (
+        "Java is missing (the Nu Html Checker runs on it): install it with "
         "`sudo apt-get install -y default-jre-headless`"
+    )
     require(None if shutil.which("java") else java_missing)
     require(missing_node_tool(VNU_JAR))
     return ["java", "-jar", str(VNU_JAR), "--format", "json", "--errors-only"]
@@ -51,8 +53,11 @@ def axe_script() -> Path:
 @pytest.fixture(scope="session")
 def browser():
     """One headless Debian Chromium for the whole run; each test opens its own context."""
-    require(None if CHROMIUM.is_file() else f"Debian's Chromium is missing at {CHROMIUM}: "
-            "install it with `sudo apt-get install -y chromium`")
+    require(
+        None
+        if CHROMIUM.is_file()
+        else f"Debian's Chromium is missing at {CHROMIUM}: install it with `sudo apt-get install -y chromium`"
+    )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

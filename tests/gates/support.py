@@ -8,6 +8,7 @@ import os
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
+from urllib.parse import quote_plus
 
 import pytest
 from lxml import html as lxml_html
@@ -39,7 +40,19 @@ CHROMIUM_ARGS = [
 ]
 
 # The pages the issue names, in the order screenshots and reports list them.
-MAIN_PAGES = ["home", "post", "guest-post", "profile", "directory", "department", "tag", "search", "subscribe"]
+MAIN_PAGES = [
+    "home",
+    "post",
+    "guest-post",
+    "profile",
+    "directory",
+    "department",
+    "tag",
+    "search",
+    "subscribe",
+]
+# Pages whose content arrives after the load, and the element that shows it is there.
+READY_WHEN = {"search": ".pagefind-ui__result-link"}
 
 
 def require(missing: str | None) -> None:
@@ -48,7 +61,9 @@ def require(missing: str | None) -> None:
         return
     if os.environ.get("CI") == "true":
         pytest.fail(f"{missing}. CI=true: the quality gates may not be skipped.", pytrace=False)
-    pytest.skip(f"{missing}. (`make gates-setup` installs every tool of the gates; under CI=true this fails.)")
+    pytest.skip(
+        f"{missing}. (`make gates-setup` installs every tool of the gates; under CI=true this fails.)"
+    )
 
 
 def missing_node_tool(path: Path) -> str | None:
@@ -96,7 +111,7 @@ class SiteHandler(SimpleHTTPRequestHandler):
             return str(Path(self.directory) / "__outside-the-site__")
         return super().translate_path("/" + path[len(self.prefix) :])
 
-    def log_message(self, format, *args) -> None:  # noqa: A002 - the base class's signature
+    def log_message(self, format, *args) -> None:
         pass  # keep the test run quiet: the assertions say what went wrong
 
 
@@ -107,7 +122,7 @@ def main_page_paths(site: ServedSite) -> dict[str, str]:
     post = next(p for p in network["posts"] if kinds[p["authors"][0]] == "expert")
     guest_post = next(p for p in network["posts"] if kinds[p["authors"][0]] == "guest")
     profile = next(a for a in network["authors"] if a["kind"] == "expert" and not a["former"])
-    topic = site.page(post["url"]).cssselect('a[href*="/topics/"]:not([href$="/topics/"])')[0].get("href")
+    topic = site.page(post["url"]).cssselect('a[href*="/topics/"]:not([href$="/topics/"])')[0]
     paths = {
         "home": "/",
         "post": post["url"],
@@ -115,8 +130,8 @@ def main_page_paths(site: ServedSite) -> dict[str, str]:
         "profile": profile["profile_url"],
         "directory": "/authors/",
         "department": network["departments"][0]["url"],
-        "tag": topic,
-        "search": "/search/",
+        "tag": topic.get("href"),
+        "search": "/search/?q=" + quote_plus(topic.text_content()),  # with results, as people see it
         "subscribe": "/subscribe/",
     }
     assert list(paths) == MAIN_PAGES
@@ -131,13 +146,28 @@ class PageLog:
     errors: list[str] = field(default_factory=list)
 
 
-def open_page(context, url: str, **goto):
+def console_error(message) -> str:
+    """A console error with its source: "Failed to load resource" alone does not say which."""
+    return f"console: {message.text} ({message.location.get('url') or 'no URL'})"
+
+
+def open_page(context, url: str):
     """A new page in ``context`` that logs what it does, loaded until the network is idle."""
     page = context.new_page()
     log = PageLog()
     page.on("request", lambda request: log.requests.append(request.url))
-    page.on("console", lambda message: message.type == "error" and log.errors.append(f"console: {message.text}"))
+    page.on("console", lambda message: message.type == "error" and log.errors.append(console_error(message)))
     page.on("pageerror", lambda error: log.errors.append(f"uncaught: {error}"))
-    response = page.goto(url, wait_until="networkidle", **goto)
-    assert response is not None and response.ok, f"{url}: HTTP {response.status if response else 'no response'}"
+    response = page.goto(url, wait_until="networkidle")
+    assert response is not None and response.ok, (
+        f"{url}: HTTP {response.status if response else 'no response'}"
+    )
+    return page, log
+
+
+def open_main_page(context, site: ServedSite, main_pages: dict[str, str], name: str):
+    """Open one of the main pages and wait until its content is complete (search results)."""
+    page, log = open_page(context, site.url(main_pages[name]))
+    if name in READY_WHEN:
+        page.wait_for_selector(READY_WHEN[name], timeout=15_000)
     return page, log

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .support import MAIN_PAGES, open_page
+from .support import MAIN_PAGES, open_main_page
 
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
@@ -16,16 +16,15 @@ AXE_OPTIONS = {
 def describe(violation: dict) -> str:
     targets = "; ".join(" ".join(map(str, node["target"])) for node in violation["nodes"][:5])
     more = len(violation["nodes"]) - 5
-    return (
-        f"{violation['id']} ({violation['impact']}): {violation['help']} — {targets}"
-        + (f" (+{more} more)" if more > 0 else "")
+    return f"{violation['id']} ({violation['impact']}): {violation['help']} — {targets}" + (
+        f" (+{more} more)" if more > 0 else ""
     )
 
 
 @pytest.mark.parametrize("name", MAIN_PAGES)
-def test_no_axe_violations_in_light_and_dark(name, sample_site, main_pages, context, axe_script):
+def test_no_axe_violations_in_light_and_dark(name, axe_script, context, sample_site, main_pages):
     # One load per page, both colour schemes: the page is re-styled in place, not reloaded.
-    page, _ = open_page(context, sample_site.url(main_pages[name]))
+    page, _ = open_main_page(context, sample_site, main_pages, name)
     page.add_script_tag(path=str(axe_script))
     violations, backgrounds = [], set()
     for scheme in ("light", "dark"):

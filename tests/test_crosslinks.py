@@ -1,0 +1,474 @@
+"""Cross-links: both link forms, every broken-link error, backlinks, related posts, navigation."""
+
+from __future__ import annotations
+
+import random
+import re
+import textwrap
+
+import pytest
+from conftest import post
+
+from chorus.conf import PROJECT_ROOT
+from plugins.network.links import (
+    DRAFT,
+    FILENAME,
+    FUTURE,
+    HIDDEN,
+    PUBLISHED,
+    SHORT,
+    Link,
+    LinkError,
+    LinkIndex,
+    PostRef,
+    scan_markdown,
+)
+from plugins.network.similarity import Document, RelatedSettings, related_posts
+
+# -- the link index, without Pelican -------------------------------------------------------
+
+
+def _ref(source: str, status: str = PUBLISHED, slug: str | None = None, date: str = "2026-01-10") -> PostRef:
+    owner, name = source.removesuffix(".md").split("/")
+    slug = slug or name.lower().replace("_", "-")
+    return PostRef(source, owner, slug, name, status, f"posts/{owner}/{slug}/", f"Title of {name}", date)
+
+
+@pytest.fixture
+def index() -> LinkIndex:
+    posts = [
+        _ref("li-wei/field-repairs.md"),
+        _ref("li-wei/Old_Name.md", slug="renamed"),
+        _ref("alice/hello.md"),
+        _ref("bob/hello.md"),
+        _ref("bob/plan.md", DRAFT),
+        _ref("bob/launch.md", FUTURE, date="2027-03-01"),
+        _ref("bob/quiet.md", HIDDEN),
+    ]
+    authors = {"li-wei": "Li Wei", "alice": "Alice Field", "bob": "Bob Quote"}
+    return LinkIndex(posts, authors, files=["pages/about.md", "li-wei/images/pump.png"])
+
+
+def _short(index: LinkIndex, target: str, status: str = PUBLISHED):
+    return index.check(Link(SHORT, target), "alice/hello.md", status)
+
+
+@pytest.mark.parametrize(
+    "target, source",
+    [
+        ("li-wei/field-repairs", "li-wei/field-repairs.md"),
+        ("field-repairs", "li-wei/field-repairs.md"),  # unique slug
+        ("li-wei/renamed", "li-wei/Old_Name.md"),  # the Slug:
+        ("li-wei/Old_Name", "li-wei/Old_Name.md"),  # or the file name
+        ("bob/quiet", "bob/quiet.md"),  # hidden posts may be linked, never listed
+    ],
+)
+def test_short_forms_resolve(index, target, source):
+    resolved, problem = _short(index, target)
+    assert problem is None and resolved.post.source == source
+
+
+def test_fragment_and_profile(index):
+    resolved, _ = _short(index, "li-wei/field-repairs#h-tools")
+    assert (resolved.post.url, resolved.fragment) == ("posts/li-wei/field-repairs/", "h-tools")
+    resolved, _ = _short(index, "@li-wei")
+    assert resolved.author == "li-wei" and resolved.post is None
+
+
+@pytest.mark.parametrize(
+    "target, message",
+    [
+        ("li-wei/feild-repairs", "unknown post '[[li-wei/feild-repairs]]' (did you mean 'li-wei/field-repairs'?)"),
+        ("feild-repairs", "unknown post '[[feild-repairs]]' (did you mean 'li-wei/field-repairs'?)"),
+        ("hello", "'[[hello]]' is ambiguous: alice/hello, bob/hello (write [[author-id/slug]])"),
+        ("@li-we", "unknown author '[[@li-we]]' (did you mean '@li-wei'?)"),
+        ("li-wei", "unknown post '[[li-wei]]' (did you mean '@li-wei'?)"),
+        ("Field Repairs", "'[[Field Repairs]]' is not a link target (expected [[author-id/slug]], [[slug]] or [[@author-id]]) (did you mean 'li-wei/field-repairs'?)"),
+        ("bob/plan", "'[[bob/plan]]' links to a draft, which is never published (publish it first or remove the link)"),
+        ("bob/launch", "'[[bob/launch]]' links to a post scheduled for 2027-03-01, which is not published yet (add the link once it is)"),
+    ],
+)
+def test_short_form_errors(index, target, message):
+    assert _short(index, target) == (None, message)
+
+
+def test_drafts_may_link_drafts_and_hidden_posts_may_not(index):
+    assert _short(index, "bob/plan", DRAFT)[1] is None
+    assert _short(index, "bob/launch", FUTURE)[1] is None
+    assert "links to a draft" in _short(index, "bob/plan", HIDDEN)[1]
+
+
+@pytest.mark.parametrize(
+    "target, source",
+    [
+        ("/li-wei/field-repairs.md", "li-wei/field-repairs.md"),
+        ("../li-wei/field-repairs.md#h-x", "li-wei/field-repairs.md"),  # relative to alice/
+        ("/li-wei/Old_Name.md", "li-wei/Old_Name.md"),
+    ],
+)
+def test_filename_links_resolve(index, target, source):
+    resolved, problem = index.check(Link(FILENAME, target), "alice/hello.md", PUBLISHED)
+    assert problem is None and resolved.post.source == source
+
+
+def test_filename_links_to_pages_and_images_are_left_to_pelican(index):
+    resolved, _ = index.check(Link(FILENAME, "/pages/about.md"), "alice/hello.md", PUBLISHED)
+    assert resolved.file == "pages/about.md" and resolved.post is None
+
+
+@pytest.mark.parametrize(
+    "target, message",
+    [
+        ("/li-wei/field-repair.md", "'{filename}/li-wei/field-repair.md' does not name a file in the content folder (did you mean '{filename}/li-wei/field-repairs.md'?)"),
+        ("../../../etc/passwd", "'{filename}../../../etc/passwd' does not name a file in the content folder"),
+        ("/bob/plan.md", "'{filename}/bob/plan.md' links to a draft, which is never published (publish it first or remove the link)"),
+    ],
+)
+def test_filename_link_errors(index, target, message):
+    assert index.check(Link(FILENAME, target), "alice/hello.md", PUBLISHED) == (None, message)
+
+
+def test_scanner_finds_lines_and_skips_code():
+    text = textwrap.dedent("""\
+        Title: T
+
+        See [[a/b]] and [x]({filename}/c/d.md#h-1).
+        `[[in-code]]` and \\[[escaped]] and [[e|text]]
+        ```
+        [[fenced]] {filename}/fenced.md
+        ```
+        [ref]: {filename}../f/g.md
+        """)
+    found = [(s.line, s.link, s.text) for s in scan_markdown(text)]
+    assert found == [
+        (3, Link(SHORT, "a/b"), None),
+        (3, Link(FILENAME, "/c/d.md#h-1"), None),
+        (4, Link(SHORT, "e"), "text"),
+        (8, Link(FILENAME, "../f/g.md"), None),
+    ]
+
+
+def test_related_picks_resolve_like_links(index):
+    assert index.post("field-repairs").source == "li-wei/field-repairs.md"
+    with pytest.raises(LinkError, match=r"unknown post 'li-wei/feild-repairs' \(did you mean 'li-wei/field-repairs'\?\)"):
+        index.post("li-wei/feild-repairs")
+
+
+# -- related posts, without Pelican ---------------------------------------------------------
+
+TOPICS = {
+    "meters": "flow meter calibration electrode magnetic coil liner pipe",
+    "tenders": "tender offer pricing procurement contract deadline bid",
+    "hiring": "interview candidate onboarding apprentice mentor recruiting",
+}
+
+
+def _document(key: str, topic: str, department: str, author: str, tags=(), **fields) -> Document:
+    words = TOPICS[topic].split()
+    body = " ".join(words[i % len(words)] for i in range(60)) + f" {key.split('/')[-1]} unique{key[-1]}"
+    return Document(key=key, title=f"Notes on {topic}", summary=f"About {topic}", body=body, tags=tuple(tags),
+                    authors=(author,), department=department, **fields)
+
+
+def _network() -> list[Document]:
+    return [
+        _document("a/1", "meters", "service", "alice", ["flow meters"]),
+        _document("a/2", "meters", "service", "alice", ["flow meters"]),
+        _document("c/3", "meters", "service", "carol", ["flow meters"]),
+        _document("d/4", "meters", "service", "dave", ["flow meters"]),
+        _document("e/5", "meters", "service", "erin", ["flow meters"]),
+        _document("b/6", "meters", "sales", "bob", ["tenders"]),
+        _document("b/7", "tenders", "sales", "bob", ["tenders"]),
+        _document("h/8", "hiring", "hr", "hana", ["hiring"]),
+    ]
+
+
+def _keys(result, key):
+    return [m.key for m in result[key]]
+
+
+def test_related_never_self_and_limited_to_k():
+    result = related_posts(_network(), RelatedSettings(count=3))
+    for key, matches in result.items():
+        assert key not in [m.key for m in matches] and len(matches) <= 3
+
+
+def test_related_is_deterministic_whatever_the_input_order():
+    documents = _network()
+    first = related_posts(documents, RelatedSettings())
+    random.Random(7).shuffle(documents)
+    assert related_posts(documents, RelatedSettings()) == first
+
+
+def test_related_prefers_other_authors():
+    keys = _keys(related_posts(_network(), RelatedSettings(count=3, cross_department_threshold=1)), "a/1")
+    assert "a/2" not in keys[:3] and set(keys) == {"c/3", "d/4", "e/5"}
+
+
+def test_related_includes_another_department_above_the_threshold():
+    result = related_posts(_network(), RelatedSettings(count=3, cross_department_threshold=0.05))
+    keys = _keys(result, "a/1")
+    assert keys[-1] == "b/6", "the sales post on meters takes the last place"
+    assert result["a/1"][-1].score >= 0.05
+    # above every sales post's score: no cross-department place
+    keys = _keys(related_posts(_network(), RelatedSettings(count=3, cross_department_threshold=0.99)), "a/1")
+    assert all(not k.startswith("b/") for k in keys)
+
+
+def test_related_picks_come_first_and_unlisted_posts_never_appear():
+    documents = _network()
+    documents[0] = _document("a/1", "meters", "service", "alice", ["flow meters"], pinned=("h/8",))
+    documents[3] = _document("d/4", "meters", "service", "dave", ["flow meters"], listed=False)
+    result = related_posts(documents, RelatedSettings(count=3))
+    assert result["a/1"][0].key == "h/8" and result["a/1"][0].pinned
+    assert all("d/4" not in _keys(result, key) for key in result)
+    assert result["d/4"], "an unlisted (hidden) post still gets its own related posts"
+
+
+def test_related_skips_the_same_series():
+    documents = [_document(k, "meters", "service", a, series="pumps" if k in ("a/1", "c/3") else "")
+                 for k, a in (("a/1", "alice"), ("c/3", "carol"), ("d/4", "dave"))]
+    assert _keys(related_posts(documents, RelatedSettings()), "a/1") == ["d/4"]
+
+
+# -- whole builds ---------------------------------------------------------------------------
+
+
+def _prose_links(site, path):
+    return [(a.get("href"), a.text_content()) for a in site.page(path).cssselect(".prose a")]
+
+
+def test_both_link_forms_resolve_to_the_right_urls(site):
+    site.write("content/bob/deal.md", post("How we scope a deal", body="Deal text."))
+    site.write("content/bob/Old_Name.md", post("Renamed later", Slug="renamed"))
+    site.write("content/alice/links.md", post("Links", body="""
+        Short forms [[bob/deal]], [[deal|the deal]], [[bob/renamed#h-part]], [[bob/Old_Name]] and [[@bob]].
+        Long forms [the deal]({filename}/bob/deal.md) and [hello]({filename}hello.md).
+        Code stays code, `[[bob/deal]]`, and \\[[not a link]] stays text.
+
+        ```
+        [[bob/deal]]
+        ```
+        """))
+    site.build()
+    assert _prose_links(site, "posts/alice/links/index.html") == [
+        ("/posts/bob/deal/", "How we scope a deal"),
+        ("/posts/bob/deal/", "the deal"),
+        ("/posts/bob/renamed/#h-part", "Renamed later"),
+        ("/posts/bob/renamed/", "Renamed later"),
+        ("/authors/bob/", "Bob Quote"),
+        ("/posts/bob/deal/", "the deal"),
+        ("/posts/alice/hello/", "hello"),
+    ]
+    prose = site.page("posts/alice/links/index.html").cssselect(".prose")[0].text_content()
+    assert "`" not in prose and "[[bob/deal]]" in prose and "[[not a link]]" in prose
+
+
+def test_link_text_and_titles_are_escaped(site):
+    site.write("content/bob/deal.md", post('Deal <img src=x onerror="alert(1)">'))
+    site.write("content/alice/links.md", post("Links", body='[[bob/deal]] and [[bob/deal|<b onclick="x">bold</b>]]'))
+    site.build()
+    page = site.page("posts/alice/links/index.html")
+    assert not page.cssselect(".prose img, .prose b, [onclick], [onerror]")
+    assert [a.text_content() for a in page.cssselect(".prose a")] == ['Deal <img src=x onerror="alert(1)">', '<b onclick="x">bold</b>']
+
+
+def test_every_broken_link_fails_the_build_at_once_with_its_line(site):
+    site.write("content/bob/hello.md", post("Bob says hello"))
+    site.write("content/bob/plan.md", post("Plan", Status="draft"))
+    site.write("content/bob/launch.md", post("Launch", date="2026-09-01"))
+    site.write("content/bob/field-repairs.md", post("Repairs"))
+    site.write("content/alice/links.md", post("Links", Summary="See [[bob/feild-repairs]].", body="""
+        A fine link, [[bob/field-repairs]].
+
+        A typo, [[bob/feild-repairs]] and [[@bobb]].
+        Ambiguous, [[hello]].
+        Unpublished, [[bob/plan]], [plan]({filename}/bob/plan.md) and [[launch]].
+        A missing file, [x]({filename}/bob/field-repair.md).
+        The typo again, [[bob/feild-repairs]].
+        """))
+    assert site.problems() == [
+        "content/alice/links.md:3: error: unknown post '[[bob/feild-repairs]]' (did you mean 'bob/field-repairs'?)",
+        "content/alice/links.md:7: error: unknown author '[[@bobb]]' (did you mean '@bob'?)",
+        "content/alice/links.md:7: error: unknown post '[[bob/feild-repairs]]' (did you mean 'bob/field-repairs'?)",
+        "content/alice/links.md:8: error: '[[hello]]' is ambiguous: alice/hello, bob/hello (write [[author-id/slug]])",
+        "content/alice/links.md:9: error: '[[bob/plan]]' links to a draft, which is never published (publish it first or remove the link)",
+        "content/alice/links.md:9: error: '[[launch]]' links to a post scheduled for 2026-09-01, which is not published yet (add the link once it is)",
+        "content/alice/links.md:9: error: '{filename}/bob/plan.md' links to a draft, which is never published (publish it first or remove the link)",
+        "content/alice/links.md:10: error: '{filename}/bob/field-repair.md' does not name a file in the content folder (did you mean '{filename}/bob/field-repairs.md'?)",
+        "content/alice/links.md:11: error: unknown post '[[bob/feild-repairs]]' (did you mean 'bob/field-repairs'?)",
+    ]
+
+
+def test_drafts_may_link_drafts_and_are_still_checked(site):
+    site.write("content/bob/plan.md", post("Plan", Status="draft"))
+    site.write("content/bob/next.md", post("Next", Status="draft", body="After [[bob/plan]]."))
+    site.build()
+    site.write("content/bob/next.md", post("Next", Status="draft", body="After [[bob/plna]]."))
+    assert site.problems() == ["content/bob/next.md:5: error: unknown post '[[bob/plna]]' (did you mean 'bob/plan'?)"]
+
+
+def test_pages_links_are_checked_and_resolved(site):
+    site.write("content/pages/about.md", "Title: About\n\nAsk [[@alice]] or read [[alice/hello]].\n")
+    site.build()
+    assert _prose_links(site, "about/index.html") == [("/authors/alice/", "Alice Field"), ("/posts/alice/hello/", "Hello from service")]
+    site.write("content/bob/plan.md", post("Plan", Status="draft"))
+    site.write("content/pages/about.md", "Title: About\n\nComing soon, [[bob/plan]].\n")
+    assert site.problems() == ["content/pages/about.md:3: error: '[[bob/plan]]' links to a draft, which is never published (publish it first or remove the link)"]
+
+
+def test_short_links_in_bios_are_refused(site):
+    site.write("authors/gina.yml", (site.root / "authors/gina.yml").read_text().replace("bio: Gina studies sensor drift.", "bio: Works with [[@alice]]."))
+    assert site.problems() == ["authors/gina.yml:7: error: short links ([[…]]) work in posts and pages, not in bios: write a Markdown link, or \\[[ for brackets"]
+
+
+def test_short_links_can_be_turned_off(site):
+    site.write("content/bob/deal.md", post("Deal", body="Matrix m[[0]] and [[alice/hello]] stay text."))
+    site.build(CROSSLINKS_SHORT_LINKS=False)
+    page = site.page("posts/bob/deal/index.html")
+    assert not page.cssselect(".prose a") and "[[alice/hello]]" in page.cssselect(".prose")[0].text_content()
+
+
+def test_backlinks_list_published_posts_never_drafts(site):
+    site.write("content/bob/deal.md", post("Deal", date="2026-01-05", body="Thanks to [[alice/hello]] and [x]({filename}/alice/hello.md)."))
+    site.write("content/gina/study.md", post("Study", date="2026-01-07", Summary="Builds on [[alice/hello]].", body="Text."))
+    site.write("content/bob/plan.md", post("Secret plan", Status="draft", body="See [[alice/hello]]."))
+    site.write("content/bob/quiet.md", post("Quiet one", Status="hidden", body="See [[alice/hello]]."))
+    site.write("content/alice/self.md", post("Self", body="My own [[alice/hello]] and [[@alice]]."))
+    site.build()
+    items = site.page("posts/alice/hello/index.html").cssselect(".crosslinks-backlinks li")
+    assert [" ".join(li.text_content().split()) for li in items] == [
+        "Self by Alice Field · Service",
+        "Study by Gina Guest · Service",
+        "Deal by Bob Quote · Sales",
+    ]
+    # the author's profile lists colleagues' posts only, with what they link to
+    profile = [" ".join(li.text_content().split()) for li in site.page("authors/alice/index.html").cssselect(".crosslinks-profile-backlinks li")]
+    assert profile == [
+        "Study by Gina Guest · Service links to Hello from service",
+        "Deal by Bob Quote · Sales links to Hello from service",
+    ]
+    assert not site.page("posts/bob/deal/index.html").cssselect(".crosslinks-backlinks")
+    # a short link in a summary is resolved wherever the summary is shown
+    [card] = [c for c in site.page("index.html").cssselect(".card") if c.cssselect("h3")[0].text_content() == "Study"]
+    assert [(a.get("href"), a.text_content()) for a in card.cssselect(".summary a")] == [("/posts/alice/hello/", "Hello from service")]
+
+
+def test_profile_links_count_as_profile_backlinks(site):
+    site.write("content/bob/deal.md", post("Deal", body="Ask [[@gina|Gina]]."))
+    site.build()
+    [item] = site.page("authors/gina/index.html").cssselect(".crosslinks-profile-backlinks li")
+    assert " ".join(item.text_content().split()) == "Deal by Bob Quote · Sales links to this profile"
+
+
+def _related(site, path):
+    return [a.get("href") for a in site.page(path).cssselect(".crosslinks-related li > a")]
+
+
+def _topic_network(site):
+    meters = "Flow meter calibration: electrodes, coils, liners and grounding rings on the pipe."
+    site.write("content/alice/hello.md", post("Calibrating flow meters", Tags="flow meters", body=meters))
+    site.write("content/alice/second.md", post("More flow meter calibration", Tags="flow meters", body=meters))
+    site.write("content/gina/drift.md", post("Flow meter drift and calibration", Tags="flow meters", body=meters))
+    site.write("content/bob/quote.md", post("Quoting flow meter calibration", Tags="tenders, flow meters", body=meters + " Price and offer."))
+    site.write("content/bob/tender.md", post("Tender deadlines", Tags="tenders", body="Tender offers, deadlines and pricing."))
+
+
+def test_related_posts_never_self_deterministic_and_cross_department(site):
+    _topic_network(site)
+    site.build()
+    first = {p: _related(site, f"posts/{p}/index.html") for p in ("alice/hello", "alice/second", "gina/drift", "bob/quote")}
+    site.build()
+    assert {p: _related(site, f"posts/{p}/index.html") for p in first} == first
+    for path, related in first.items():
+        assert f"/posts/{path}/" not in related
+    hello = first["alice/hello"]
+    assert hello[0] == "/posts/gina/drift/", "another author first"
+    assert "/posts/bob/quote/" in hello, "the sales view of the same topic"
+    assert site.page("posts/alice/hello/index.html").cssselect(".crosslinks-other-department a")[0].get("href") == "/posts/bob/quote/"
+
+
+def test_related_count_and_cross_department_threshold_are_settings(site):
+    _topic_network(site)
+    site.build(CROSSLINKS_RELATED_COUNT=1, CROSSLINKS_CROSS_DEPARTMENT_THRESHOLD=1.0)
+    assert _related(site, "posts/alice/hello/index.html") == ["/posts/gina/drift/"]
+    site.build(CROSSLINKS_RELATED_COUNT=0)
+    assert not site.page("posts/alice/hello/index.html").cssselect(".crosslinks-related")
+
+
+def test_manual_related_picks_come_first(site):
+    _topic_network(site)
+    site.write("content/alice/hello.md", post("Calibrating flow meters", Tags="flow meters", Related="bob/tender, [[drift]]", body="Flow meter calibration."))
+    site.build()
+    assert _related(site, "posts/alice/hello/index.html")[:2] == ["/posts/bob/tender/", "/posts/gina/drift/"]
+
+
+def test_manual_related_picks_are_checked(site):
+    site.write("content/bob/quiet.md", post("Quiet", Status="hidden"))
+    site.write("content/bob/plan.md", post("Plan", Status="draft"))
+    site.write("content/bob/a.md", post("A", Related="bob/quiet, bob/plan, bob/a, alice/helo, @alice"))
+    assert site.problems() == [
+        "content/bob/a.md:3: error: 'Related' names 5 posts; at most 4 are shown (CROSSLINKS_RELATED_COUNT)",
+        "content/bob/a.md:3: error: 'Related' names posts, not profiles: '@alice'",
+        "content/bob/a.md:3: error: 'Related' names the post itself: 'bob/a'",
+        "content/bob/a.md:3: error: 'Related': 'bob/plan' links to a draft, which is never published (publish it first or remove the link)",
+        "content/bob/a.md:3: error: 'Related': 'bob/quiet' is a hidden post, and hidden posts are never listed",
+        "content/bob/a.md:3: error: 'Related': unknown post 'alice/helo' (did you mean 'alice/hello'?)",
+    ]
+
+
+def test_previous_next_by_author_and_department(site):
+    site.write("content/alice/b.md", post("Second", date="2026-01-11"))
+    site.write("content/gina/g.md", post("Gina's", date="2026-01-12"))
+    site.write("content/alice/c.md", post("Third", date="2026-01-13"))
+    site.write("content/alice/draft.md", post("Draft", date="2026-01-12", Status="draft"))
+    site.write("content/bob/s.md", post("Sales", date="2026-01-12"))
+    site.build()
+
+    def nav(path, row):
+        page = site.page(f"posts/{path}/index.html")
+        return [a.get("href") for a in page.cssselect(f".crosslinks-nav-{row} a")]
+
+    assert nav("alice/b", "author") == ["/posts/alice/hello/", "/posts/alice/c/"]
+    assert nav("alice/b", "department") == ["/posts/alice/hello/", "/posts/gina/g/"]
+    assert nav("gina/g", "department") == ["/posts/alice/b/", "/posts/alice/c/"]
+    assert nav("alice/hello", "author") == ["/posts/alice/b/"]
+    assert nav("bob/s", "author") == [] and nav("bob/s", "department") == []
+
+
+def test_series_box_orders_posts_by_date(site):
+    site.write("content/alice/part-a.md", post("Pumps, part 2", date="2026-02-01", Series="Pump care"))
+    site.write("content/alice/part-b.md", post("Pumps, part 1", date="2026-01-01", Series="Pump care"))
+    site.write("content/gina/part-c.md", post("Pumps, part 3", date="2026-03-01", Series="pump  care"))
+    site.write("content/alice/part-d.md", post("Pumps, part 4", date="2026-04-01", Series="Pump care", Status="draft"))
+    site.build()
+    page = site.page("posts/alice/part-a/index.html")
+    box = page.cssselect(".crosslinks-series")[0]
+    assert box.cssselect("h2")[0].text_content() == "Series: Pump care"
+    assert box.cssselect(".crosslinks-position")[0].text_content() == "Part 2 of 3"
+    assert [li.text_content().strip() for li in box.cssselect("li")] == ["Pumps, part 1", "Pumps, part 2", "Pumps, part 3"]
+    assert box.cssselect("[aria-current=page]")[0].text_content() == "Pumps, part 2"
+    assert not site.page("posts/alice/hello/index.html").cssselect(".crosslinks-series")
+
+
+@pytest.mark.parametrize(
+    "setting, value, expected",
+    [
+        ("CROSSLINKS_RELATED_COUNT", -1, "CROSSLINKS_RELATED_COUNT: expected a whole number from 0 (no related posts) to 20 (got -1)"),
+        ("CROSSLINKS_RELATED_WEIGHTS", {"title": 1}, "CROSSLINKS_RELATED_WEIGHTS: expected a dict with the numbers 'title', 'summary', 'body', 'tags' (0 or more, not all 0) (got {'title': 1})"),
+        ("CROSSLINKS_CROSS_DEPARTMENT_THRESHOLD", 2, "CROSSLINKS_CROSS_DEPARTMENT_THRESHOLD: expected a number from 0 to 1 (got 2)"),
+        ("CROSSLINKS_SAME_AUTHOR_FACTOR", 0, "CROSSLINKS_SAME_AUTHOR_FACTOR: expected a number above 0, at most 1 (got 0)"),
+        ("CROSSLINKS_SHORT_LINKS", "yes", "CROSSLINKS_SHORT_LINKS: expected True or False (got 'yes')"),
+        ("CROSSLINKS_RELATED", 3, "CROSSLINKS_RELATED: unknown setting (did you mean CROSSLINKS_RELATED_COUNT?)"),
+    ],
+)
+def test_settings_are_checked_before_reading(site, setting, value, expected):
+    assert site.problems(**{setting: value}) == [f"pelicanconf.py: error: {expected}"]
+
+
+def test_sample_network_uses_both_link_forms():
+    sources = [p.read_text(encoding="utf-8") for p in (PROJECT_ROOT / "content").rglob("*.md") if "pages" not in p.parts]
+    short = [s for s in sources if re.search(r"(?<!\\)\[\[[^\]]+\]\]", s)]
+    long = [s for s in sources if "{filename}" in s]
+    profile = [s for s in sources if "[[@" in s]
+    assert len(short) >= 5 and len(long) >= 5 and profile
