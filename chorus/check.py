@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from chorus.build import load_settings
-from plugins.network import ChorusError, Problem, ProblemList, SourceError
+from chorus.settings_doc import all_specs
+from plugins.network import ChorusError, Problem, ProblemList, SourceError, links
 from plugins.network.codeowners import codeowners_problems
 from plugins.network.errors import ERROR, INFO
 from plugins.network.ownership import resolve_ownership
@@ -59,8 +60,12 @@ def run_check(root: Path, *, settings_file: Path | None = None, paths: list[str]
     try:
         settings = load_settings(root, settings_file, dict(overrides or {}))
         state = BuildState(settings)
+        for _, spec in all_specs([p for p in settings.get("PLUGINS") or [] if isinstance(p, str)]):
+            spec.apply(settings)  # the same validation each plugin runs when the build starts
     except ChorusError as exc:
         return CheckReport(list(exc.problems))
+    except ImportError as exc:
+        return CheckReport([Problem("pelicanconf.py", None, f"plugin failed to load: {exc}", rule="settings")])
     try:
         network = state.network
     except SourceError as exc:
@@ -74,6 +79,7 @@ def run_check(root: Path, *, settings_file: Path | None = None, paths: list[str]
         policy = Policy()
 
     posts = [_check_post(path, state, network, policy, problems) for path in post_sources(state)]
+    _check_links(posts, state, network, problems)
     _check_outputs(posts, state, problems)
     _check_tags(posts, state.settings, problems)
     problems.extend(codeowners_problems(state))
@@ -143,6 +149,59 @@ def _check_images(parsed: ParsedPost, state: BuildState, problems: ProblemList) 
             resolved = (base / target.lstrip("/")).resolve()
             if not resolved.is_file() or state.content_path not in resolved.parents:
                 problems.add(parsed.shown, line, f"image not found: {src}", rule="image", col=col)
+
+
+def _link_status(post: CheckedPost) -> str:
+    if post.state != "draft":
+        return post.state
+    return links.DRAFT if post.parsed.fields.values.get("status") == "draft" else links.FUTURE
+
+
+def _check_links(posts: list[CheckedPost], state: BuildState, network, problems: ProblemList) -> None:
+    """Every {filename} and [[…]] link and every Related: entry, by the build's own rules."""
+    settings = state.settings
+    refs = [
+        links.PostRef(
+            source=str(post.parsed.relative),
+            owner=post.owner,
+            slug=post.parsed.slug,
+            stem=post.parsed.path.stem,
+            status=_link_status(post),
+            url=settings["ARTICLE_URL"].format(author_id=post.owner, slug=post.parsed.slug, author=post.owner),
+            title=str(post.parsed.fields.values.get("title", "")),
+            date=post.parsed.fields.values["date"].date().isoformat(),
+        )
+        for post in posts
+        if post.owner and post.parsed.slug and not post.parsed.problems
+    ]
+    sources = {str(p.parsed.relative) for p in posts}
+    files = [
+        path.relative_to(state.content_path).as_posix()
+        for path in sorted(state.content_path.rglob("*"))
+        if path.is_file() and not path.name.startswith(".") and path.relative_to(state.content_path).as_posix() not in sources
+    ]
+    files += [str(p.parsed.relative) for p in posts if p.parsed.is_page]
+    index = links.LinkIndex(refs, {a.id: a.name for a in network.authors.values()}, files)
+    for post in posts:
+        parsed = post.parsed
+        if parsed.problems or (not parsed.is_page and not post.owner):
+            continue
+        source = str(parsed.relative)
+        status = "published" if parsed.is_page and parsed.fields.values.get("status") != "draft" else _link_status(post)
+        found = []
+        if "summary" in parsed.header.fields:
+            summary, line = parsed.header.fields["summary"]
+            found += links.scan_markdown(summary, line)
+        found += links.scan_markdown(parsed.header.body, parsed.header.body_line)
+        for item in found:
+            _, message = index.check(item.link, source, status)
+            if message:
+                problems.add(parsed.shown, item.line, message, rule="links")
+        related = parsed.fields.values.get("related")
+        if related:
+            _, messages = links.check_related(related, source, status, index, settings["CROSSLINKS_RELATED_COUNT"])
+            for message in messages:
+                problems.add(parsed.shown, parsed.fields.lines.get("related"), message, rule="links")
 
 
 def _check_outputs(posts: list[CheckedPost], state: BuildState, problems: ProblemList) -> None:

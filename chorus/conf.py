@@ -6,6 +6,7 @@ tests and benchmarks build sites from the same function, so they exercise the re
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,8 @@ def chorus_settings(root: str | Path) -> dict[str, Any]:
         "PLUGINS": list(CHORUS_PLUGINS),
         "TIMEZONE": "UTC",
         "DEFAULT_LANG": "en",
-        "MARKDOWN": DEFAULT_MARKDOWN,
+        # A copy: Pelican's own MarkdownReader appends its "meta" extension to this dict.
+        "MARKDOWN": copy.deepcopy(DEFAULT_MARKDOWN),
         # Autoescape everywhere: metadata is data. Only sanitised HTML is marked |safe.
         "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True},
         # One folder per author: the folder is the author, never the category, and

@@ -14,10 +14,10 @@ from plugins.network.settings import SettingsSpec
 from plugins.network.state import CORE_SETTINGS
 
 
-def all_specs() -> list[tuple[str, SettingsSpec]]:
-    """(module, spec) for the core settings and every spec found in the configured plugins."""
+def all_specs(plugins: list[str] | None = None) -> list[tuple[str, SettingsSpec]]:
+    """(module, spec) for the core settings and every spec found in the plugins (default: Chorus's)."""
     specs = [("plugins.network", CORE_SETTINGS)]
-    for name in CHORUS_PLUGINS:
+    for name in plugins if plugins is not None else CHORUS_PLUGINS:
         package = importlib.import_module(name)
         modules = [package] + [
             importlib.import_module(f"{name}.{info.name}") for info in pkgutil.iter_modules(package.__path__)

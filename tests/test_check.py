@@ -122,3 +122,29 @@ def test_changed_since_reports_changed_files_and_dependents(checked_site, capsys
     checked_site.write("authors/alice.yml", (root / "authors/alice.yml").read_text().replace("department: service", "department: servce"))
     code, lines = run(checked_site, capsys, "--changed-since", "HEAD")
     assert code == 1 and lines[0].startswith("authors/alice.yml:4: error: registry: 'department': unknown department 'servce'")
+
+
+def test_links_are_checked_like_the_build_does(checked_site, capsys):
+    checked_site.write("content/bob/a.md", post(body="See [[alice/helo]] and [x]({filename}/alice/nope.md).\n\nAnd [[@alise]]."))
+    checked_site.write("content/bob/b.md", post(Related="bob/a, bob/b"))
+    code, lines = run(checked_site, capsys)
+    assert code == 1
+    assert "content/bob/a.md:4: error: links: unknown post '[[alice/helo]]' (did you mean 'alice/hello'?)" in lines
+    assert any(line.startswith("content/bob/a.md:4: error: links: '{filename}/alice/nope.md' does not name a file") for line in lines)
+    assert "content/bob/a.md:6: error: links: unknown author '[[@alise]]' (did you mean '@alice'?)" in lines
+    assert "content/bob/b.md:3: error: links: 'Related' names the post itself: 'bob/b'" in lines
+
+
+def test_changed_since_catches_posts_linking_to_a_renamed_post(checked_site, capsys):
+    root = checked_site.root
+    checked_site.write("content/alice/field-repairs.md", post("Field repairs"))
+    checked_site.write("content/bob/linker.md", post(body="Read [[alice/field-repairs]]."))
+    checked_site.write("content/bob/unrelated.md", post(body="Nothing to see."))
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
+    assert run(checked_site, capsys, "--changed-since", "HEAD") == (0, [])
+    (root / "content/alice/field-repairs.md").rename(root / "content/alice/repairs-in-the-field.md")
+    code, lines = run(checked_site, capsys, "--changed-since", "HEAD")
+    assert code == 1
+    assert lines == ["content/bob/linker.md:4: error: links: unknown post '[[alice/field-repairs]]'"]

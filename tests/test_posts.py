@@ -169,3 +169,13 @@ def test_oversized_post(site):
     site.write("content/bob/big.md", post(body="word " * 400))
     [problem] = site.problems(CHORUS_MAX_POST_BYTES=1000)
     assert problem.startswith("content/bob/big.md: error: file is ") and problem.endswith(" bytes; the limit is 1,000 bytes")
+
+
+def test_body_lines_that_look_like_metadata_stay_in_the_body(site):
+    # Two builds in one process: Pelican's MarkdownReader must not leak its "meta"
+    # extension into Chorus's renderer (it would eat these lines silently).
+    for _ in range(2):
+        site.write("content/bob/x.md", post(body="Note: keep this line.\nAlso: and this one."))
+        site.build()
+        prose = site.page("posts/bob/x/index.html").cssselect(".prose")[0].text_content()
+        assert "Note: keep this line." in prose and "Also: and this one." in prose

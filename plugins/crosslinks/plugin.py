@@ -21,7 +21,7 @@ from pathlib import Path
 from pelican import signals
 
 from plugins.network import ProblemList, get_state
-from plugins.network.links import DRAFT, FUTURE, HIDDEN, PUBLISHED, WRITTEN, LinkError, LinkIndex, PostRef
+from plugins.network.links import DRAFT, FUTURE, PUBLISHED, WRITTEN, LinkIndex, PostRef, check_related
 from plugins.network.rendering import (
     DEFAULT_MARKDOWN,
     SHORT_LINK_EXTENSION,
@@ -101,35 +101,14 @@ def _check(contents: list, index: LinkIndex, state, problems: ProblemList) -> di
 
 
 def _related_picks(article, index: LinkIndex, settings: dict, state, problems: ProblemList) -> list[PostRef]:
-    """The posts named in ``Related:``, checked like links (and never hidden: hidden posts are never listed)."""
+    """The posts named in ``Related:``, checked like links (rules in plugins.network.links)."""
     written = getattr(article, "related_ids", ())
     if not written:
         return []
-    shown = state.shown(article.source_path)
+    picks, messages = check_related(written, article.relative_source_path, _status(article), index, settings["CROSSLINKS_RELATED_COUNT"])
     line = article.metadata.get("meta_lines", {}).get("related")
-    limit = settings["CROSSLINKS_RELATED_COUNT"]
-    if len(written) > limit:
-        names = f"{len(written)} post" + ("s" if len(written) != 1 else "")
-        problems.add(shown, line, f"'Related' names {names}; at most {limit} are shown (CROSSLINKS_RELATED_COUNT)")
-    picks = []
-    for text in written:
-        target = text[2:-2].strip() if text.startswith("[[") and text.endswith("]]") else text
-        if target.startswith("@"):
-            problems.add(shown, line, f"'Related' names posts, not profiles: '{text}'")
-            continue
-        try:
-            post = index.post(target)
-        except LinkError as exc:
-            problems.add(shown, line, f"'Related': {exc}")
-            continue
-        if post.source == article.relative_source_path:
-            problems.add(shown, line, f"'Related' names the post itself: '{text}'")
-        elif post.status == HIDDEN:
-            problems.add(shown, line, f"'Related': '{text}' is a hidden post, and hidden posts are never listed")
-        elif message := index.publication_problem(text, post, _status(article)):
-            problems.add(shown, line, f"'Related': {message}")
-        elif post not in picks:
-            picks.append(post)
+    for message in messages:
+        problems.add(state.shown(article.source_path), line, message)
     return picks
 
 

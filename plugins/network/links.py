@@ -244,6 +244,39 @@ class LinkIndex:
         return (None, problem) if problem else (resolved, None)
 
 
+def check_related(written: Iterable[str], own_source: str, from_status: str, index: LinkIndex, limit: int) -> tuple[list[PostRef], list[str]]:
+    """The posts a ``Related:`` header names, and the problems with it (messages without location).
+
+    Entries are link targets (``author-id/slug``, ``slug``, optionally in ``[[…]]``); they
+    must be posts (not profiles), not the post itself, not hidden (never listed), and
+    published wherever the linking post is."""
+    written = list(written)
+    picks: list[PostRef] = []
+    problems: list[str] = []
+    if len(written) > limit:
+        names = f"{len(written)} post" + ("s" if len(written) != 1 else "")
+        problems.append(f"'Related' names {names}; at most {limit} are shown (CROSSLINKS_RELATED_COUNT)")
+    for text in written:
+        target = text[2:-2].strip() if text.startswith("[[") and text.endswith("]]") else text
+        if target.startswith("@"):
+            problems.append(f"'Related' names posts, not profiles: '{text}'")
+            continue
+        try:
+            post = index.post(target)
+        except LinkError as exc:
+            problems.append(f"'Related': {exc}")
+            continue
+        if post.source == own_source:
+            problems.append(f"'Related' names the post itself: '{text}'")
+        elif post.status == HIDDEN:
+            problems.append(f"'Related': '{text}' is a hidden post, and hidden posts are never listed")
+        elif message := index.publication_problem(text, post, from_status):
+            problems.append(f"'Related': {message}")
+        elif post not in picks:
+            picks.append(post)
+    return picks, problems
+
+
 def _content_relative(path: str, from_source: str) -> str | None:
     """The path relative to the content root, or None when it leaves the content root."""
     if not path:
@@ -257,5 +290,5 @@ def _content_relative(path: str, from_source: str) -> str | None:
 
 __all__ = [
     "DRAFT", "FILENAME", "FUTURE", "HIDDEN", "PUBLISHED", "SHORT", "SHORT_LINK_PATTERN", "WRITTEN",
-    "Link", "LinkError", "LinkIndex", "PostRef", "Resolved", "SourceLink", "scan_markdown", "split_short",
+    "Link", "LinkError", "LinkIndex", "PostRef", "Resolved", "SourceLink", "check_related", "scan_markdown", "split_short",
 ]  # fmt: skip

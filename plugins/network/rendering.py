@@ -139,8 +139,11 @@ class MarkdownRenderer:
 
     def __init__(self, config: dict[str, Any] | None = None):
         config = dict(config or DEFAULT_MARKDOWN)
+        # The header is parsed before rendering (plugins.network.postmeta); the "meta"
+        # extension Pelican adds would silently eat body lines that look like "Key: value".
+        extensions = [e for e in config.get("extensions", []) if e not in ("markdown.extensions.meta", "meta")]
         self._md = markdown.Markdown(
-            extensions=list(config.get("extensions", [])),
+            extensions=extensions,
             extension_configs=dict(config.get("extension_configs", {})),
             output_format=config.get("output_format", "html5"),
         )
