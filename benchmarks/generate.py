@@ -44,28 +44,66 @@ MARKER = ".benchmark-corpus.json"
 # (id, name, share of authors, description). Shares sum to 1.
 DEPARTMENTS = [
     ("rnd", "R&D", 0.24, "Sensor physics, firmware, electronics and the test lab."),
-    ("service", "Service", 0.19, "Field engineers and support specialists who keep installed instruments running."),
+    (
+        "service",
+        "Service",
+        0.19,
+        "Field engineers and support specialists who keep installed instruments running.",
+    ),
     ("sales", "Sales", 0.16, "Account managers and sales engineers who scope projects with customers."),
-    ("product-management", "Product Management", 0.13, "The people who decide what we build next, and what we don't."),
+    (
+        "product-management",
+        "Product Management",
+        0.13,
+        "The people who decide what we build next, and what we don't.",
+    ),
     ("marketing", "Marketing", 0.12, "Trade shows, case studies and the website."),
-    ("logistics", "Logistics", 0.11, "Spare parts, repairs, regional stock and shipping of calibrated instruments."),
+    (
+        "logistics",
+        "Logistics",
+        0.11,
+        "Spare parts, repairs, regional stock and shipping of calibrated instruments.",
+    ),
     ("hr", "HR", 0.05, "Hiring, onboarding, apprenticeships and everything that helps people do good work."),
 ]
 COLOURS = ["#1864ab", "#0b7285", "#c92a2a", "#5f3dc4", "#2b8a3e", "#8a5a00", "#c2255c"]
 
 JOB_TITLES = {
-    "rnd": ["Firmware Engineer", "Sensor Physicist", "Test Lab Lead", "Electronics Designer", "Research Engineer"],
-    "service": ["Field Service Engineer", "Support Specialist", "Commissioning Engineer", "Service Team Lead"],
+    "rnd": [
+        "Firmware Engineer",
+        "Sensor Physicist",
+        "Test Lab Lead",
+        "Electronics Designer",
+        "Research Engineer",
+    ],
+    "service": [
+        "Field Service Engineer",
+        "Support Specialist",
+        "Commissioning Engineer",
+        "Service Team Lead",
+    ],
     "sales": ["Key Account Manager", "Sales Engineer", "Regional Sales Director", "Inside Sales Specialist"],
     "product-management": ["Product Manager", "Senior Product Owner", "Portfolio Manager"],
     "marketing": ["Content Marketing Manager", "Event Manager", "Marketing Analyst", "Brand Designer"],
     "logistics": ["Logistics Coordinator", "Warehouse Lead", "Repairs and Returns Coordinator"],
     "hr": ["HR Business Partner", "Talent Acquisition Lead", "Apprenticeship Coordinator"],
 }
-GUEST_TITLES = ["Plant Manager", "Process Engineer", "Consultant", "Professor of Metrology", "Operations Director"]
+GUEST_TITLES = [
+    "Plant Manager",
+    "Process Engineer",
+    "Consultant",
+    "Professor of Metrology",
+    "Operations Director",
+]
 AFFILIATIONS = [
-    "Nordwasser Utilities", "Brightwater Brewing", "Delta Chemicals", "Polytechnic Institute",
-    "Harbour City Water", "Alpine Dairy Cooperative", "Meridian Energy", "Ostrava Steelworks",
+    "Nordwasser Utilities",
+    "Brightwater Brewing",
+    "Delta Chemicals",
+    "Polytechnic Institute",
+    "Harbour City Water",
+    "Alpine Dairy Cooperative",
+    "Meridian Energy",
+    "Ostrava Steelworks",
 ]
 
 FIRST_NAMES = """
@@ -74,27 +112,35 @@ clara daniel dara david elena elif emil emma erik eva farah felix fatima freya g
 hana hannah hugo ida ines ivan jakob jana jonas julia kai karin kenji lara lea leon li lina
 lucas luca maja marco maria mateo mila mira nadia nils noah nora olga omar oscar paula pedro
 pieter priya rahul rosa ruben sara sofia sven tariq teresa tomas una victor wei yara yuki zoe
-""".split()
+""".split()  # noqa: SIM905 (a word list reads better as text)
 LAST_NAMES = """
 abbas adler alvarez andersen baker bauer berg bianchi brandt castro chen costa dahl dekker
 dubois eriksen fischer fontaine garcia graham haddad hansen hoffmann ivanova jansen kaur kim
 kowalski kral krause lambert larsen laurent lindqvist lopez maier martin meyer moreau nagy
 nielsen novak okafor olsen owens park patel petrov quinn rossi santos schmidt silva singh
 sorensen stein tanaka torres vogt wagner walsh weber wei wolf yilmaz young zhang zimmermann
-""".split()
+""".split()  # noqa: SIM905 (a word list reads better as text)
 
 # Topic names are built from these parts: a few stand-alone topics plus qualifier + subject.
-TOPIC_SUBJECTS = """
+TOPIC_SUBJECTS = (
+    """
 flow meters|pressure sensors|level sensors|calibration|firmware updates|field repairs|spare parts
 commissioning|water utilities|breweries|chemical plants|tenders|project scoping|trade shows
 case studies|onboarding|apprenticeships|hiring|remote monitoring|data logging|cybersecurity
 test lab|electronics|enclosures|signal processing|supply chain|warehousing|returns|pricing
 roadmaps|user research|documentation|training|safety|compliance|energy savings|leak detection
-""".strip().replace("\n", "|").split("|")
-TOPIC_QUALIFIERS = """
+""".strip()
+    .replace("\n", "|")
+    .split("|")
+)
+TOPIC_QUALIFIERS = (
+    """
 ultrasonic|electromagnetic|wireless|industrial|predictive|remote|low-power|modular|regional
 digital|automated|sustainable|hybrid|legacy|open-source|smart|portable|high-temperature
-""".strip().replace("\n", "|").split("|")
+""".strip()
+    .replace("\n", "|")
+    .split("|")
+)
 
 # Prose vocabulary, roughly in order of frequency: weights fall off with rank, so the
 # function words dominate as in real text and rarer domain words give it some flavour.
@@ -116,10 +162,19 @@ useful rare common typical different similar important difficult obvious hidden 
 local regional global annual monthly weekly daily nightly install replace adjust inspect
 verify document explain learn teach share write read listen ask decide build break fix
 improve reduce increase compare choose keep start finish ship deliver support monitor
-""".split()
+""".split()  # noqa: SIM905 (a word list reads better as text)
 
 LANGUAGES = ["python", "bash", "sql", "yaml", "json"]
-PLACES = ["the field", "the lab", "a brewery", "a water utility", "the warehouse", "a trade show", "a tender", "our team"]
+PLACES = [
+    "the field",
+    "the lab",
+    "a brewery",
+    "a water utility",
+    "the warehouse",
+    "a trade show",
+    "a tender",
+    "our team",
+]
 
 
 def slugify(text: str) -> str:
@@ -135,7 +190,9 @@ class Corpus:
         # Zipf-Mandelbrot (1/(rank + 8)): common words dominate without "the the the".
         self.word_cum = list(itertools.accumulate(1 / (rank + 8) for rank in range(len(WORDS))))
         self.topics = self._topics()
-        self.topic_cum = list(itertools.accumulate(1 / (rank + 1) ** ZIPF_S for rank in range(len(self.topics))))
+        self.topic_cum = list(
+            itertools.accumulate(1 / (rank + 1) ** ZIPF_S for rank in range(len(self.topics)))
+        )
 
     # -- vocabulary ------------------------------------------------------------------
 
@@ -237,16 +294,14 @@ class Corpus:
                 f"LIMIT {n};\n"
             )
         elif language == "yaml":
-            code = (
-                f"{a}:\n"
-                f"  interval: {n}s\n"
-                f"  {b}:\n"
-                f"    - {c}\n"
-                f"    - {a}\n"
-                f"  enabled: true\n"
-            )
+            code = f"{a}:\n  interval: {n}s\n  {b}:\n    - {c}\n    - {a}\n  enabled: true\n"
         else:
-            code = json.dumps({"id": f"{a}-{n}", b: [n, n * 2, n * 3], c: {"enabled": True, "unit": "m3/h"}}, indent=2) + "\n"
+            code = (
+                json.dumps(
+                    {"id": f"{a}-{n}", b: [n, n * 2, n * 3], c: {"enabled": True, "unit": "m3/h"}}, indent=2
+                )
+                + "\n"
+            )
         return f"```{language}\n{code}```"
 
     def body(self) -> str:
@@ -374,7 +429,9 @@ def generate(root: str | Path, posts: int = 1000, seed: int = DEFAULT_SEED) -> d
     root = Path(root)
     if root.exists() and any(root.iterdir()):
         if read_marker(root) is None:
-            raise FileExistsError(f"{root} is not empty and was not made by {Path(__file__).name}; refusing to overwrite it")
+            raise FileExistsError(
+                f"{root} is not empty and was not made by {Path(__file__).name}; refusing to overwrite it"
+            )
         # The marker goes first, so an interrupted run is never mistaken for a complete one.
         (root / MARKER).unlink()
         shutil.rmtree(root / "content", ignore_errors=True)
@@ -392,7 +449,11 @@ def generate(root: str | Path, posts: int = 1000, seed: int = DEFAULT_SEED) -> d
     departments = {}
     for (dep_id, name, _, description), colour in zip(DEPARTMENTS, COLOURS):
         departments[dep_id] = {"name": name, "description": description, "colour": colour}
-        experts = sorted(a["id"] for a in authors if a["record"]["department"] == dep_id and a["record"]["kind"] == "expert")
+        experts = sorted(
+            a["id"]
+            for a in authors
+            if a["record"]["department"] == dep_id and a["record"]["kind"] == "expert"
+        )
         if experts:
             departments[dep_id]["lead"] = experts[0]
     _write(root / "departments.yml", _dump_yaml(departments))
@@ -428,7 +489,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out_dir", help="folder to create (or a folder this script generated before)")
     parser.add_argument("--posts", type=int, default=1000, help="number of posts (default: 1000)")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default: {DEFAULT_SEED})")
+    parser.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default: {DEFAULT_SEED})"
+    )
     args = parser.parse_args(argv)
     if args.posts < 1:
         parser.error("--posts must be at least 1")

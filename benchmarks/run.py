@@ -33,10 +33,10 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Callable
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = BENCH_DIR.parent
@@ -44,7 +44,7 @@ WORK_DIR = BENCH_DIR / ".work"
 BASELINE = "pelican"
 
 sys.path.insert(0, str(BENCH_DIR))
-from generate import DEFAULT_SEED, MARKER, generator_fingerprint, read_marker  # noqa: E402
+from generate import DEFAULT_SEED, MARKER, generator_fingerprint, read_marker
 
 # What generate() writes into a site root; anything else there was left by a build.
 CORPUS_ENTRIES = {"departments.yml", "authors", "content", MARKER}
@@ -93,7 +93,9 @@ class _Recorder(logging.Handler):
         self.messages.append(f"{record.levelname}: {record.getMessage()}")
 
 
-@case("pelican", "plain Pelican: default theme, Pelican's own feeds, no plugins, Chorus's Markdown extensions")
+@case(
+    "pelican", "plain Pelican: default theme, Pelican's own feeds, no plugins, Chorus's Markdown extensions"
+)
 def build_with_pelican(site: Path, output: Path) -> dict:
     import copy
 
@@ -134,10 +136,18 @@ def build_with_pelican(site: Path, output: Path) -> dict:
     log = _Recorder()
     logging.getLogger("pelican").addHandler(log)
     Pelican(settings).run()
-    return {"articles": counts.get("articles", 0), "warnings": len(log.messages), "first_warnings": log.messages[:5]}
+    return {
+        "articles": counts.get("articles", 0),
+        "warnings": len(log.messages),
+        "first_warnings": log.messages[:5],
+    }
 
 
-@case("chorus-warm", "the same Chorus build again, reusing the caches (avatars, social cards) the previous build left", warm=True)
+@case(
+    "chorus-warm",
+    "the same Chorus build again, reusing the caches (avatars, social cards) the previous build left",
+    warm=True,
+)
 @case("chorus", "Chorus: build_site() with its plugins, theme and checks, from a fresh checkout (no caches)")
 def build_with_chorus(site: Path, output: Path) -> dict:
     from chorus.build import BuildFailed, build_site
@@ -188,7 +198,7 @@ class Measurement:
     case: str
     wall_seconds: float  # the whole child process: start-up, imports and the build
     build_seconds: float  # the case function alone, timed inside the child
-    cpu_seconds: float  # user + system time of the child and its subprocesses: what other load on the machine disturbs least
+    cpu_seconds: float  # user + system, child and subprocesses: less disturbed by other load than wall time
     max_rss_mib: float  # the child's ru_maxrss: its own peak or its largest subprocess's
     python_rss_mib: float  # the build's Python process alone
     tree_rss_mib: float  # sampled: the child and all its subprocesses together (0: not measured)
@@ -266,7 +276,15 @@ def ensure_corpus(posts: int, seed: int) -> Path:
     shutil.rmtree(site, ignore_errors=True)
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, str(BENCH_DIR / "generate.py"), str(site), "--posts", str(posts), "--seed", str(seed)],
+        [
+            sys.executable,
+            str(BENCH_DIR / "generate.py"),
+            str(site),
+            "--posts",
+            str(posts),
+            "--seed",
+            str(seed),
+        ],
         check=True,
     )
     print(f"  ({time.perf_counter() - started:.1f} s)")
@@ -314,14 +332,26 @@ def _spawn(case_name: str, site: Path, posts: int, profile_file: Path | None) ->
     LOAD_AVERAGES.append(os.getloadavg()[0])
     scratch = Path(tempfile.mkdtemp(prefix=f"build-{posts}-{case_name}-", dir=WORK_DIR))
     output, result_file, log_file = scratch / "output", scratch / "result.json", scratch / "build.log"
-    command = [sys.executable, str(Path(__file__).resolve()), "--child", case_name,
-               "--site", str(site), "--output", str(output), "--result", str(result_file)]
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        case_name,
+        "--site",
+        str(site),
+        "--output",
+        str(output),
+        "--result",
+        str(result_file),
+    ]
     if profile_file:
         command += ["--profile-file", str(profile_file)]
     try:
         with open(log_file, "wb") as log:
             started = time.perf_counter()
-            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT, env=child_environment())
+            process = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT, env=child_environment()
+            )
             sampler = TreeSampler(process.pid)
             sampler.start()
             _, status, usage = os.wait4(process.pid, 0)
@@ -342,10 +372,26 @@ def _spawn(case_name: str, site: Path, posts: int, profile_file: Path | None) ->
     max_rss_mib = usage.ru_maxrss / 1024
     own_peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if max_rss_mib <= own_peak_mib:
-        print(f"warning: the child's peak ({max_rss_mib:.0f} MiB) may be this process's ({own_peak_mib:.0f} MiB)", file=sys.stderr)
+        print(
+            f"warning: the child's peak ({max_rss_mib:.0f} MiB) may be this process's"
+            f" ({own_peak_mib:.0f} MiB)",
+            file=sys.stderr,
+        )
     cpu = usage.ru_utime + usage.ru_stime
-    return Measurement(posts, case_name, wall, result["build_seconds"], cpu, max_rss_mib, result["python_rss_mib"],
-                       sampler.peak / 2**20, html_files, output_mib, result["details"], sources)
+    return Measurement(
+        posts,
+        case_name,
+        wall,
+        result["build_seconds"],
+        cpu,
+        max_rss_mib,
+        result["python_rss_mib"],
+        sampler.peak / 2**20,
+        html_files,
+        output_mib,
+        result["details"],
+        sources,
+    )
 
 
 def summarise(runs: list[Measurement]) -> Measurement:
@@ -353,7 +399,9 @@ def summarise(runs: list[Measurement]) -> Measurement:
     first = runs[0]
     counts = {r.html_files for r in runs}
     if len(counts) > 1:
-        raise BenchmarkError(f"{first.case} wrote a different number of HTML files on each run: {sorted(counts)}")
+        raise BenchmarkError(
+            f"{first.case} wrote a different number of HTML files on each run: {sorted(counts)}"
+        )
     return Measurement(
         first.posts, first.case,
         statistics.median(r.wall_seconds for r in runs),
@@ -380,13 +428,21 @@ class Table:
         widths = [max(len(row[i]) for row in [self.columns, *self.rows]) for i in range(len(self.columns))]
 
         def line(cells: list[str]) -> str:
-            return "  ".join(c.ljust(w) if i in self.text_columns else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+            return "  ".join(
+                c.ljust(w) if i in self.text_columns else c.rjust(w)
+                for i, (c, w) in enumerate(zip(cells, widths))
+            ).rstrip()
 
-        return "\n".join([self.title, "", line(self.columns), line(["-" * w for w in widths]), *map(line, self.rows)])
+        return "\n".join(
+            [self.title, "", line(self.columns), line(["-" * w for w in widths]), *map(line, self.rows)]
+        )
 
     def markdown(self) -> str:
         align = [":---" if i in self.text_columns else "---:" for i in range(len(self.columns))]
-        lines = ["| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |" for cells in [self.columns, align, *self.rows]]
+        lines = [
+            "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+            for cells in [self.columns, align, *self.rows]
+        ]
         return "\n".join([self.title, "", *lines])
 
 
@@ -397,21 +453,65 @@ def results_table(results: list[Measurement]) -> Table:
         base = baseline.get(r.posts)
         ratios = ["–", "–", "–"]
         if base and r.case != BASELINE:
-            ratios = [f"{r.wall_seconds / base.wall_seconds:.2f}", f"{r.cpu_seconds / base.cpu_seconds:.2f}",
-                      f"{r.max_rss_mib / base.max_rss_mib:.2f}"]
-        rows.append([f"{r.posts:,}", r.case, f"{r.wall_seconds:.1f}", f"{r.cpu_seconds:.1f}", f"{r.max_rss_mib:.0f}", *ratios,
-                     f"{r.html_files:,}", f"{r.output_mib:.0f}"])
-    columns = ["posts", "tool", "wall s", "CPU s", "peak RSS MiB", "time ×Pelican", "CPU ×Pelican", "memory ×Pelican",
-               "HTML files", "output MiB"]
-    return Table("Build time and peak memory (ru_maxrss) of the child process that ran the build:", columns, rows, text_columns=(1,))
+            ratios = [
+                f"{r.wall_seconds / base.wall_seconds:.2f}",
+                f"{r.cpu_seconds / base.cpu_seconds:.2f}",
+                f"{r.max_rss_mib / base.max_rss_mib:.2f}",
+            ]
+        rows.append(
+            [
+                f"{r.posts:,}",
+                r.case,
+                f"{r.wall_seconds:.1f}",
+                f"{r.cpu_seconds:.1f}",
+                f"{r.max_rss_mib:.0f}",
+                *ratios,
+                f"{r.html_files:,}",
+                f"{r.output_mib:.0f}",
+            ]
+        )
+    columns = [
+        "posts",
+        "tool",
+        "wall s",
+        "CPU s",
+        "peak RSS MiB",
+        "time ×Pelican",
+        "CPU ×Pelican",
+        "memory ×Pelican",
+        "HTML files",
+        "output MiB",
+    ]
+    return Table(
+        "Build time and peak memory (ru_maxrss) of the child process that ran the build:",
+        columns,
+        rows,
+        text_columns=(1,),
+    )
 
 
 def memory_table(results: list[Measurement]) -> Table:
-    rows = [[f"{r.posts:,}", r.case, f"{r.max_rss_mib:.0f}", f"{r.python_rss_mib:.0f}", f"{r.tree_rss_mib:.0f}" if r.tree_rss_mib else "–"]
-            for r in results]
-    return Table("Peak memory, three ways: ru_maxrss from wait4 (the largest single process of the build), the build's "
-                 f"Python process alone, and the sum over the process tree sampled every {TreeSampler.INTERVAL} s:",
-                 ["posts", "tool", "ru_maxrss MiB", "Python process MiB", "process tree MiB"], rows, text_columns=(1,))
+    rows = [
+        [
+            f"{r.posts:,}",
+            r.case,
+            f"{r.max_rss_mib:.0f}",
+            f"{r.python_rss_mib:.0f}",
+            f"{r.tree_rss_mib:.0f}" if r.tree_rss_mib else "–",
+        ]
+        for r in results
+    ]
+    return Table(
+        "Peak memory, three ways: ru_maxrss from wait4 (the largest single process of the build), "
+        "the build's "
+        f"Python process alone, and the sum over the process tree sampled every {TreeSampler.INTERVAL} s:",
+        ["posts", "tool", "ru_maxrss MiB", "Python process MiB", "process tree MiB"],
+        rows,
+        text_columns=(1,),
+    )
+
+
+SOURCES_KEY = "chorus sources (sha256 of plugins/, chorus/, theme/)"
 
 
 def source_fingerprint() -> str:
@@ -428,17 +528,22 @@ def environment() -> dict[str, str]:
     meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
     mem_kib = next((int(line.split()[1]) for line in meminfo.splitlines() if line.startswith("MemTotal:")), 0)
     cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
-    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")),
+        platform.processor(),
+    )
     return {
         "date": dt.date.today().isoformat(),
-        "cpus (nproc)": str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()),
+        "cpus (nproc)": str(
+            len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        ),
         "cpu": cpu or "unknown",
         "memory": f"{mem_kib / 1024 / 1024:.1f} GiB",
         "os": platform.platform(),
         "python": platform.python_version(),
         "pelican": metadata.version("pelican"),
         "markdown": metadata.version("markdown"),
-        "chorus sources (sha256 of plugins/, chorus/, theme/)": source_fingerprint(),
+        SOURCES_KEY: source_fingerprint(),
     }
 
 
@@ -456,7 +561,11 @@ def function_label(key: tuple[str, int, str]) -> str:
         # pstats keeps no class names, and generate_context exists in three generators.
         try:
             tree = ast.parse(Path(file).read_text(encoding="utf-8"))
-            _CLASS_SPANS[file] = [(n.lineno, n.end_lineno or n.lineno, n.name) for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
+            _CLASS_SPANS[file] = [
+                (n.lineno, n.end_lineno or n.lineno, n.name)
+                for n in ast.walk(tree)
+                if isinstance(n, ast.ClassDef)
+            ]
         except (OSError, SyntaxError, ValueError):
             _CLASS_SPANS[file] = []
     enclosing = [span for span in _CLASS_SPANS[file] if span[0] < line <= span[1]]
@@ -480,17 +589,30 @@ def load_profile(path: Path) -> Stats:
 def project_hot_spots(name: str, posts: int, stats: Stats, limit: int = 10) -> Table:
     ours = (str(PROJECT_ROOT / "plugins") + os.sep, str(PROJECT_ROOT / "chorus") + os.sep)
     project = [(k, v) for k, v in stats.items() if k[0].startswith(ours)]
-    rows = [[f"{v[3]:.2f}", f"{v[2]:.2f}", f"{v[1]:,}", function_label(k)]
-            for k, v in sorted(project, key=lambda kv: kv[1][3], reverse=True)[:limit]]
-    return Table(f"cProfile of `{name}` at {posts:,} posts: top {len(rows)} by cumulative time in plugins/ and chorus/:",
-                 ["cumulative s", "own s", "calls", "function"], rows, text_columns=(3,))
+    rows = [
+        [f"{v[3]:.2f}", f"{v[2]:.2f}", f"{v[1]:,}", function_label(k)]
+        for k, v in sorted(project, key=lambda kv: kv[1][3], reverse=True)[:limit]
+    ]
+    return Table(
+        f"cProfile of `{name}` at {posts:,} posts: top {len(rows)} by cumulative time"
+        " in plugins/ and chorus/:",
+        ["cumulative s", "own s", "calls", "function"],
+        rows,
+        text_columns=(3,),
+    )
 
 
 def own_time_hot_spots(name: str, posts: int, stats: Stats, limit: int = 10) -> Table:
-    rows = [[f"{v[2]:.2f}", f"{v[3]:.2f}", f"{v[1]:,}", function_label(k)]
-            for k, v in sorted(stats.items(), key=lambda kv: kv[1][2], reverse=True)[:limit]]
-    return Table(f"cProfile of `{name}` at {posts:,} posts: top {len(rows)} by own time, all code:",
-                 ["own s", "cumulative s", "calls", "function"], rows, text_columns=(3,))
+    rows = [
+        [f"{v[2]:.2f}", f"{v[3]:.2f}", f"{v[1]:,}", function_label(k)]
+        for k, v in sorted(stats.items(), key=lambda kv: kv[1][2], reverse=True)[:limit]
+    ]
+    return Table(
+        f"cProfile of `{name}` at {posts:,} posts: top {len(rows)} by own time, all code:",
+        ["own s", "cumulative s", "calls", "function"],
+        rows,
+        text_columns=(3,),
+    )
 
 
 def run_breakdown(profiles: dict[str, Stats], posts: int, limit: int = 12) -> Table | None:
@@ -502,7 +624,10 @@ def run_breakdown(profiles: dict[str, Stats], posts: int, limit: int = 12) -> Ta
     steps: dict[str, dict[str, float]] = {}
     totals: dict[str, tuple[float, float]] = {}
     for case_name, stats in profiles.items():
-        run_key = next((k for k in stats if k[2] == "run" and k[0].replace(os.sep, "/").endswith("pelican/__init__.py")), None)
+        run_key = next(
+            (k for k in stats if k[2] == "run" and k[0].replace(os.sep, "/").endswith("pelican/__init__.py")),
+            None,
+        )
         if run_key is None:
             continue
         for key, (_, _, _, _, callers) in stats.items():
@@ -513,13 +638,21 @@ def run_breakdown(profiles: dict[str, Stats], posts: int, limit: int = 12) -> Ta
     if not totals:
         return None
     names = list(totals)
-    ranked = [kv for kv in sorted(steps.items(), key=lambda kv: max(kv[1].values()), reverse=True) if max(kv[1].values()) >= 0.01]
+    ranked = [
+        kv
+        for kv in sorted(steps.items(), key=lambda kv: max(kv[1].values()), reverse=True)
+        if max(kv[1].values()) >= 0.01
+    ]
     ranked = ranked[:limit]
     rows = [[label, *(f"{by_case.get(n, 0.0):.2f}" for n in names)] for label, by_case in ranked]
     rows.append(["Pelican.run, total", *(f"{totals[n][0]:.2f}" for n in names)])
     rows.append(["outside Pelican.run", *(f"{totals[n][1]:.2f}" for n in names)])
-    return Table(f"cProfile at {posts:,} posts: seconds spent in each call made by Pelican.run (cumulative):",
-                 ["step", *(f"{n} s" for n in names)], rows, text_columns=(0,))
+    return Table(
+        f"cProfile at {posts:,} posts: seconds spent in each call made by Pelican.run (cumulative):",
+        ["step", *(f"{n} s" for n in names)],
+        rows,
+        text_columns=(0,),
+    )
 
 
 START, END = "<!-- benchmark results: start -->", "<!-- benchmark results: end -->"
@@ -546,14 +679,31 @@ def write_markdown(path: Path, generated: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--posts", type=int, nargs="+", default=[1000, 10000], help="corpus sizes (default: 1000 10000)")
-    parser.add_argument("--repeat", type=int, default=1, help="builds per tool and size; the median is reported (default: 1)")
-    parser.add_argument("--cases", nargs="+", default=["pelican", "chorus", "chorus-warm"], choices=sorted(CASES),
-                        help="what to run, in this order (default: pelican chorus chorus-warm)")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"corpus seed (default: {DEFAULT_SEED})")
+    parser.add_argument(
+        "--posts", type=int, nargs="+", default=[1000, 10000], help="corpus sizes (default: 1000 10000)"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="builds per tool and size; the median is reported (default: 1)"
+    )
+    parser.add_argument(
+        "--cases",
+        nargs="+",
+        default=["pelican", "chorus", "chorus-warm"],
+        choices=sorted(CASES),
+        help="what to run, in this order (default: pelican chorus chorus-warm)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help=f"corpus seed (default: {DEFAULT_SEED})"
+    )
     parser.add_argument("--markdown", type=Path, help="also write the results as Markdown to this file")
-    parser.add_argument("--profile", nargs="+", default=[], choices=sorted(CASES), metavar="CASE",
-                        help="also run each CASE once under cProfile at the smallest size and list where its time goes")
+    parser.add_argument(
+        "--profile",
+        nargs="+",
+        default=[],
+        choices=sorted(CASES),
+        metavar="CASE",
+        help="also run each CASE once under cProfile at the smallest size and list where its time goes",
+    )
     # The child side of measure(); not for direct use.
     parser.add_argument("--child", choices=sorted(CASES), help=argparse.SUPPRESS)
     parser.add_argument("--site", type=Path, help=argparse.SUPPRESS)
@@ -580,25 +730,28 @@ def main(argv: list[str] | None = None) -> int:
                 for name in args.cases:
                     m = measure(name, site, posts)
                     runs[name].append(m)
-                    print(f"  {posts:>7,} posts  {name:<11} run {repeat + 1}/{args.repeat}: "
-                          f"{m.wall_seconds:6.1f} s ({m.cpu_seconds:.1f} s CPU)  {m.max_rss_mib:6.0f} MiB  {m.html_files:,} HTML files ({m.output_mib:.0f} MiB)  "
-                          f"({m.details.get('articles')} articles, {m.details.get('warnings')} warnings)")
+                    print(
+                        f"  {posts:>7,} posts  {name:<11} run {repeat + 1}/{args.repeat}: "
+                        f"{m.wall_seconds:6.1f} s ({m.cpu_seconds:.1f} s CPU)  {m.max_rss_mib:6.0f} MiB  "
+                        f"{m.html_files:,} HTML files ({m.output_mib:.0f} MiB)  "
+                        f"({m.details.get('articles')} articles, {m.details.get('warnings')} warnings)"
+                    )
                     for warning in m.details.get("first_warnings", []):
                         print(f"      {warning}")
             results += [summarise(runs[name]) for name in args.cases]
             reset_site(site)
         for name in args.profile:
             profile_file = WORK_DIR / f"profile-{profile_posts}-{name}.prof"
-            print(f"profiling {name} at {profile_posts:,} posts (under cProfile, so all times are inflated) ...")
+            print(
+                f"profiling {name} at {profile_posts:,} posts (under cProfile, so all times are inflated) ..."
+            )
             measure(name, ensure_corpus(profile_posts, args.seed), profile_posts, profile_file)
             profiles[name] = load_profile(profile_file)
     except BenchmarkError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 
-    tables = [results_table(results)] if results else []
-    if results:
-        tables.append(memory_table(results))
+    tables = [results_table(results), memory_table(results)] if results else []
     for name, stats in profiles.items():
         tables.append(own_time_hot_spots(name, profile_posts, stats))
         if any(k[0].startswith(str(PROJECT_ROOT / "plugins")) for k in stats) and name != BASELINE:
@@ -609,22 +762,38 @@ def main(argv: list[str] | None = None) -> int:
 
     env = environment()
     if LOAD_AVERAGES:
-        env["load average (1 min) as each build started"] = f"{min(LOAD_AVERAGES):.2f} to {max(LOAD_AVERAGES):.2f}"
+        env["load average (1 min) as each build started"] = (
+            f"{min(LOAD_AVERAGES):.2f} to {max(LOAD_AVERAGES):.2f}"
+        )
     plugins = next((m.details["plugins"] for m in results if "plugins" in m.details), None)
     if plugins:
         env["chorus plugins"] = ", ".join(plugins)
     # Another person may be editing Chorus while this runs; say so rather than mix silently.
-    seen = sorted({m.sources for m in results} | {env["chorus sources (sha256 of plugins/, chorus/, theme/)"]})
+    seen = sorted({m.sources for m in results} | {env[SOURCES_KEY]})
     if len(seen) > 1:
-        env["warning"] = f"Chorus sources changed during the run ({', '.join(seen)}): rows may belong to different code"
+        env["warning"] = (
+            f"Chorus sources changed during the run ({len(seen)} versions seen):"
+            " rows may belong to different code"
+        )
         print(f"\nwarning: {env['warning']}", file=sys.stderr)
-    (WORK_DIR / "results.json").write_text(json.dumps(
-        {"command": command, "environment": env, "results": [m.__dict__ for m in results]}, indent=1) + "\n")
+    (WORK_DIR / "results.json").write_text(
+        json.dumps(
+            {"command": command, "environment": env, "results": [m.__dict__ for m in results]}, indent=1
+        )
+        + "\n"
+    )
     if args.markdown:
-        parts = [f"Generated by `{command}` on {env['date']}.", "", "Cases:", "",
-                 *(f"- `{name}`: {CASES[name].description}" for name in dict.fromkeys(args.cases + args.profile)),
-                 "", "Machine and software:", "",
-                 *(f"- {key}: {value}" for key, value in env.items() if key != "date")]
+        parts = [
+            f"Generated by `{command}` on {env['date']}.",
+            "",
+            "Cases:",
+            "",
+            *(f"- `{name}`: {CASES[name].description}" for name in dict.fromkeys(args.cases + args.profile)),
+            "",
+            "Machine and software:",
+            "",
+            *(f"- {key}: {value}" for key, value in env.items() if key != "date"),
+        ]
         parts += [part for table in tables for part in ("", table.markdown())]
         write_markdown(args.markdown, "\n".join(parts) + "\n")
     return 0
