@@ -7,12 +7,12 @@ BIN := $(VENV)/bin
 CHORUS := $(BIN)/chorus
 PORT ?= 8000
 
-.PHONY: html publish serve test gates-setup check bench clean
+.PHONY: html publish serve test gates-setup check lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
 	touch $@
 
 html: $(VENV)/.installed
@@ -31,6 +31,12 @@ test: $(VENV)/.installed gates-setup
 # and Java when root. Quick once installed; see docs/quality.md.
 gates-setup:
 	bash tests/gates/setup.sh
+
+check: $(VENV)/.installed
+	$(CHORUS) check
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/run.py

@@ -355,7 +355,7 @@ class Corpus:
 
     def authors(self, count: int) -> list[dict]:
         departments = apportion([share for _, _, share, _ in DEPARTMENTS], count)
-        department_of = [dep for (dep, _, _, _), n in zip(DEPARTMENTS, departments) for _ in range(n)]
+        department_of = [dep for (dep, _, _, _), n in zip(DEPARTMENTS, departments, strict=False) for _ in range(n)]
         self.rng.shuffle(department_of)
         guests = set(self.rng.sample(range(count), round(count * GUEST_SHARE)))
         seen: set[str] = set()
@@ -447,7 +447,7 @@ def generate(root: str | Path, posts: int = 1000, seed: int = DEFAULT_SEED) -> d
     post_counts = apportion(productivity, posts, minimum=1 if posts >= len(authors) else 0)
 
     departments = {}
-    for (dep_id, name, _, description), colour in zip(DEPARTMENTS, COLOURS):
+    for (dep_id, name, _, description), colour in zip(DEPARTMENTS, COLOURS, strict=False):
         departments[dep_id] = {"name": name, "description": description, "colour": colour}
         experts = sorted(
             a["id"]
@@ -459,7 +459,7 @@ def generate(root: str | Path, posts: int = 1000, seed: int = DEFAULT_SEED) -> d
     _write(root / "departments.yml", _dump_yaml(departments))
 
     span_minutes = int((LAST_DAY - FIRST_DAY).total_seconds() // 60)
-    for author, count in zip(authors, post_counts):
+    for author, count in zip(authors, post_counts, strict=False):
         _write(root / "authors" / f"{author['id']}.yml", _dump_yaml(author["record"]))
         slugs: set[str] = set()
         for _ in range(count):

@@ -430,7 +430,7 @@ class Table:
         def line(cells: list[str]) -> str:
             return "  ".join(
                 c.ljust(w) if i in self.text_columns else c.rjust(w)
-                for i, (c, w) in enumerate(zip(cells, widths))
+                for i, (c, w) in enumerate(zip(cells, widths, strict=False))
             ).rstrip()
 
         return "\n".join(

@@ -116,3 +116,16 @@ class Site:
 @pytest.fixture
 def site(tmp_path: Path) -> Site:
     return Site(tmp_path / "site")
+
+
+SAMPLE_AS_OF = "2026-11-22T12:00:00+00:00"
+
+
+@pytest.fixture(scope="session")
+def sample_output(tmp_path_factory) -> Path:
+    """The demo network (content/, authors/ at the repository root), built strictly once per run."""
+    from chorus.conf import PROJECT_ROOT
+
+    output = tmp_path_factory.mktemp("sample") / "output"
+    build_site(PROJECT_ROOT, output=output, strict=True, overrides={"CHORUS_NOW": SAMPLE_AS_OF})
+    return output

@@ -7,9 +7,9 @@ import re
 import textwrap
 
 import pytest
-from conftest import post
 
 from chorus.conf import PROJECT_ROOT
+from conftest import post
 from plugins.network.links import (
     DRAFT,
     FILENAME,

@@ -41,7 +41,8 @@ def test_unknown_kind(site):
 
 
 def test_guest_needs_affiliation(site):
-    site.write("authors/gina.yml", "\n".join(l for l in open(site.root / "authors/gina.yml").read().splitlines() if not l.startswith("affiliation")) + "\n")
+    registry = (site.root / "authors/gina.yml").read_text().splitlines()
+    site.write("authors/gina.yml", "\n".join(line for line in registry if not line.startswith("affiliation")) + "\n")
     assert site.problems() == ["authors/gina.yml:1: error: missing required field 'affiliation'"]
 
 

@@ -4,22 +4,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
 
-import pytest
 from lxml import html as lxml_html
 
-from chorus.build import build_site
 from chorus.conf import PROJECT_ROOT
-
-BUILD_AS_OF = "2026-11-22T12:00:00+00:00"
-
-
-@pytest.fixture(scope="module")
-def sample_output(tmp_path_factory) -> Path:
-    output = tmp_path_factory.mktemp("sample") / "output"
-    build_site(PROJECT_ROOT, output=output, strict=True, overrides={"CHORUS_NOW": BUILD_AS_OF})
-    return output
 
 
 def test_network_json_lists_the_whole_company(sample_output):

@@ -8,12 +8,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import post
 from lxml import etree
 from lxml import html as lxml_html
 
 from chorus.build import build_site
 from chorus.conf import PROJECT_ROOT
+from conftest import post
 from plugins.seo import sitemap as sitemap_module
 from plugins.seo.sitemap import Entry, sitemap_files
 

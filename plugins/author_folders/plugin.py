@@ -19,12 +19,12 @@ from pelican.urlwrappers import Author as PelicanAuthor
 from pelican.urlwrappers import Category
 
 from plugins.network import Problem, ProblemList, SourceError, get_state
-from plugins.network.posts import is_page_source
-from plugins.network.tree import scan_source_tree
-from plugins.network.urls import reserved_top_level
 from plugins.network.ownership import resolve_ownership
+from plugins.network.posts import is_page_source
 from plugins.network.publication import publication_state
 from plugins.network.state import install_log_filter
+from plugins.network.tree import scan_source_tree
+from plugins.network.urls import reserved_top_level
 
 
 def check_sources(pelican) -> None:

@@ -179,7 +179,7 @@ def make_avatars(
     target.mkdir(parents=True, exist_ok=True)
     by_format: dict[str, list[AvatarImage]] = {name: [] for name in format_names}
     for size in sizes:
-        for name, fmt in zip(format_names, formats):
+        for name, fmt in zip(format_names, formats, strict=False):
             file_name = f"{author.id}-{size}.{fmt.extension}"
             shutil.copyfile(cached / _file_name(size, fmt), target / file_name)
             by_format[name].append(AvatarImage(size, f"{url_prefix}/{author.id}/{file_name}", fmt.extension))

@@ -91,7 +91,7 @@ def _check(contents: list, index: LinkIndex, state, problems: ProblemList) -> di
             shown = state.shown(content.source_path)
             body_line = content.metadata.get("body_line", 1)
             lines = locate(checked.failures, Path(content.source_path), shown, body_line, state.settings["CHORUS_MAX_POST_BYTES"])
-            for failure, line in zip(checked.failures, lines):
+            for failure, line in zip(checked.failures, lines, strict=False):
                 problems.add(shown, line, failure.message)
         elif point_links(content, source, index):
             rewritten.append(content)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .errors import ProblemList, SourceError, display_path
 from .images import check_image

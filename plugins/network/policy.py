@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ERROR, INFO, WARNING, Problem, ProblemList, SourceError, display_path
+from .errors import ERROR, INFO, WARNING, Problem, ProblemList, display_path
 from .load import _Fields, suggest
 from .sourcefile import read_source_text
 from .yamlfile import MAX_REGISTRY_BYTES, load_yaml

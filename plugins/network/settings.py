@@ -8,8 +8,9 @@ carrying the prefix, with the closest known name) and raises one ConfigError.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from .errors import ConfigError, Problem
 

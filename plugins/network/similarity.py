@@ -175,7 +175,7 @@ def _inverted_index(vectors: list[_Vector], listed: list[bool]) -> dict[str, lis
     postings: dict[str, list[tuple[int, float]]] = {}
     for number, vector in enumerate(vectors):
         if listed[number]:
-            for term, weight in zip(vector.terms, vector.weights):
+            for term, weight in zip(vector.terms, vector.weights, strict=False):
                 postings.setdefault(term, []).append((number, weight))
     for entries in postings.values():
         if len(entries) > POSTINGS_PER_TERM:
@@ -212,7 +212,7 @@ class _Related:
         get = scores.get
         walked = 0
         query = self.vectors[number]
-        for term, weight in zip(query.terms, query.weights):  # strongest first: the telling terms
+        for term, weight in zip(query.terms, query.weights, strict=False):  # strongest first: the telling terms
             if walked >= CANDIDATE_BUDGET:
                 break
             entries = self.postings.get(term, ())
@@ -253,7 +253,10 @@ class _Related:
         """The best ``room`` automatic matches, the last place going to the best post of
         another department when none is listed yet and one scores at least the threshold."""
         chosen = automatic[:room]
-        department_of = lambda match: self.documents[self.number_of[match.key]].department
+
+        def department_of(match) -> str:
+            return self.documents[self.number_of[match.key]].department
+
         if room == 0 or any(department_of(m) != document.department for m in pinned + chosen):
             return chosen
         threshold = self.settings.cross_department_threshold

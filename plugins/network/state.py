@@ -164,7 +164,7 @@ def _now(settings: dict) -> dt.datetime:
     if settings.get("CHORUS_NOW"):
         now = dt.datetime.fromisoformat(str(settings["CHORUS_NOW"]))
     else:
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
     if now.tzinfo is None:
         from zoneinfo import ZoneInfo
 

@@ -217,6 +217,6 @@ def _draw_footer(draw: ImageDraw.ImageDraw, content: CardContent, fonts: Fonts, 
         rows.append((fit_names(content.coauthors, font, width), font, MUTED))
     heights = [round(font.size * 1.25) for _, font, _ in rows]
     y = FOOTER_Y + (AVATAR - sum(heights)) / 2  # centred on the avatar
-    for (text, font, fill), height in zip(rows, heights):
+    for (text, font, fill), height in zip(rows, heights, strict=False):
         draw.text((x, y), text, fill=fill, font=font, anchor="la")
         y += height
