@@ -110,3 +110,17 @@ def test_template_syntax_in_content_is_just_text(site):
     page = site.page("posts/gina/x/index.html")
     assert page.cssselect("h1")[0].text_content() == "{{ config }}"
     assert "{% include '../../.env' %}" in page.cssselect(".prose")[0].text_content()
+
+
+def test_deeply_nested_markdown_fails_with_the_file_instead_of_crashing(site):
+    site.write("content/gina/deep.md", post("Deep", body="\n".join("  " * depth + "- item" for depth in range(600))))
+    assert site.problems() == [
+        "content/gina/deep.md:4: error: nesting is too deep to render (lists, quotes or brackets inside each other); flatten it"
+    ]
+
+
+def test_markdown_that_renders_too_slowly_fails_instead_of_stalling_the_build(site):
+    site.write("content/gina/slow.md", post("Slow", body="[" * 3000 + "x" + "]" * 3000))
+    assert site.problems(CHORUS_MAX_RENDER_SECONDS=1) == [
+        "content/gina/slow.md:4: error: took longer than 1 s to render; look for thousands of nested brackets or emphasis markers"
+    ]

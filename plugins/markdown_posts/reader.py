@@ -18,8 +18,9 @@ from pelican.readers import BaseReader
 from pelican.urlwrappers import Tag
 from pelican.utils import SafeDatetime
 
-from plugins.network import ProblemList, SourceError, get_state
+from plugins.network import Problem, ProblemList, SourceError, get_state
 from plugins.network.posts import parse_post_file
+from plugins.network.rendering import RenderError
 
 _WORD = re.compile(r"\w+")
 
@@ -44,7 +45,16 @@ class ChorusMarkdownReader(BaseReader):
         header, fields, slug = parsed.header, parsed.fields, parsed.slug
         problems = ProblemList(rule="metadata")
 
-        renderer = state.renderer
+        limit = self.settings["CHORUS_MAX_RENDER_SECONDS"]
+
+        def render(text: str, line: int) -> str:
+            try:
+                return state.renderer.render(text, time_limit=limit)
+            except RenderError as exc:
+                problem = Problem(shown, line, str(exc), rule="markdown")
+                state.reader_problems[content_relative] = [problem]
+                raise SourceError(problem) from None
+
         values = fields.values
         metadata: dict[str, object] = {
             "title": values["title"],
@@ -56,7 +66,7 @@ class ChorusMarkdownReader(BaseReader):
             if key in values:
                 metadata[key] = SafeDatetime.fromisoformat(values[key].isoformat())  # type: ignore[union-attr]
         if "summary" in values:
-            metadata["summary"] = renderer.render(str(values["summary"]))
+            metadata["summary"] = render(str(values["summary"]), fields.lines["summary"])
         if "status" in values:
             metadata["status"] = values["status"]
         if not is_page:
@@ -84,7 +94,7 @@ class ChorusMarkdownReader(BaseReader):
         words = len(_WORD.findall(header.body))
         metadata["word_count"] = words
         metadata["reading_time"] = max(1, math.ceil(words / self.settings["CHORUS_WORDS_PER_MINUTE"]))
-        return renderer.render(header.body), metadata
+        return render(header.body, header.body_line), metadata
 
 
 def add_reader(readers) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from .errors import ProblemList, SourceError, display_path
 from .images import check_image
 from .model import AUTHOR_KINDS, GUEST, Author, Department, Link, Network
-from .rendering import MarkdownRenderer
+from .rendering import MarkdownRenderer, RenderError
 from .sourcefile import read_source_text
 from .yamlfile import MAX_REGISTRY_BYTES, Located, load_yaml
 
@@ -176,6 +176,7 @@ def load_author(
     renderer: MarkdownRenderer,
     link_kinds: dict[str, str],
     image_limits: tuple[int, int],
+    render_seconds: float | None = None,
 ) -> Author | None:
     shown = display_path(path, root)
     author_id = path.stem
@@ -229,6 +230,12 @@ def load_author(
                 check_image(avatar, display_path(avatar, root), *image_limits)
             except SourceError as exc:
                 problems.extend(exc.problems)
+    bio_html = ""
+    if bio:
+        try:
+            bio_html = renderer.render(bio, time_limit=render_seconds)
+        except RenderError as exc:
+            problems.add(shown, data["bio"].line, f"'bio': {exc}")
     if len(problems.errors) > before:
         return None
     assert name and kind and title and department and bio
@@ -241,7 +248,7 @@ def load_author(
         departments=(department, *extra_departments),
         expertise=tuple(expertise),
         bio=bio,
-        bio_html=renderer.render(bio),
+        bio_html=bio_html,
         avatar=avatar,
         email=email,
         links=tuple(links),
@@ -259,6 +266,7 @@ def load_network(
     link_kinds: dict[str, str] | None = None,
     image_limits: tuple[int, int] = (2 * 1024 * 1024, 16_000_000),
     renderer: MarkdownRenderer | None = None,
+    render_seconds: float | None = None,
 ) -> Network:
     """Read both registries; raise SourceError listing every problem found."""
     problems = ProblemList(rule="registry")
@@ -278,7 +286,7 @@ def load_network(
                 problems.add(display_path(path, root), None, f"author id collides with {seen_casefolded[folded]}")
                 continue
             seen_casefolded[folded] = display_path(path, root)
-            author = load_author(path, root, declared_departments, problems, renderer, link_kinds, image_limits)
+            author = load_author(path, root, declared_departments, problems, renderer, link_kinds, image_limits, render_seconds)
             if author:
                 authors[author.id] = author
     for dep in departments.values():

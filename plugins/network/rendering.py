@@ -9,7 +9,10 @@ highlighted code, footnotes, images with alt text and heading anchors.
 from __future__ import annotations
 
 import re
+import signal
+import threading
 import xml.etree.ElementTree as etree
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import quote
 
@@ -148,7 +151,48 @@ class MarkdownRenderer:
             output_format=config.get("output_format", "html5"),
         )
 
-    def render(self, text: str) -> str:
-        """Markdown source to sanitised HTML."""
+    def render(self, text: str, time_limit: float | None = None) -> str:
+        """Markdown source to sanitised HTML; RenderError for input it cannot render in time.
+
+        Python-Markdown is quadratic on some inputs (thousands of nested brackets take
+        minutes) and recursive on others (deeply nested lists), so one hostile file could
+        stall or crash a CI build: both become an error naming the file instead.
+        """
         self._md.reset()
-        return sanitize_html(self._md.convert(text))
+        try:
+            with _time_limit(time_limit):
+                html = self._md.convert(text)
+        except RecursionError:
+            self._md.reset()
+            raise RenderError("nesting is too deep to render (lists, quotes or brackets inside each other); flatten it") from None
+        except _RenderTimeout:
+            self._md.reset()
+            raise RenderError(f"took longer than {time_limit:g} s to render; look for thousands of nested brackets or emphasis markers") from None
+        return sanitize_html(html)
+
+
+class RenderError(Exception):
+    """Markdown that cannot be rendered safely; the message says why."""
+
+
+class _RenderTimeout(Exception):
+    pass
+
+
+@contextmanager
+def _time_limit(seconds: float | None):
+    """Interrupt the block after ``seconds`` (main thread only: that is where builds run)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise _RenderTimeout
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -73,6 +73,7 @@ CORE_SETTINGS = SettingsSpec(
     Setting("CHORUS_MAX_POST_BYTES", 1024 * 1024, "Largest Markdown file accepted.", is_positive_int),
     Setting("CHORUS_MAX_IMAGE_BYTES", 5 * 1024 * 1024, "Largest image file accepted.", is_positive_int),
     Setting("CHORUS_MAX_IMAGE_PIXELS", 24_000_000, "Largest image accepted, in pixels (width x height).", is_positive_int),
+    Setting("CHORUS_MAX_RENDER_SECONDS", 10, "Longest a single Markdown file may take to render before it is refused.", is_positive_int),
     Setting("CHORUS_WORDS_PER_MINUTE", 230, "Reading speed used for reading times.", is_positive_int),
     Setting("CHORUS_STATIC_EXTENSIONS", ["png", "jpg", "jpeg", "gif", "webp", "pdf"], "Files other than posts that may live in content/.", _is_extension_list),
 )
@@ -144,6 +145,7 @@ class BuildState:
                 link_kinds=self.settings["CHORUS_LINK_KINDS"],
                 image_limits=(self.settings["CHORUS_MAX_IMAGE_BYTES"], self.settings["CHORUS_MAX_IMAGE_PIXELS"]),
                 renderer=self.renderer,
+                render_seconds=self.settings["CHORUS_MAX_RENDER_SECONDS"],
             )
         return self._network
 
