@@ -24,7 +24,14 @@ from plugins.network.posts import ParsedPost, parse_post_file
 from plugins.network.publication import publication_state
 from plugins.network.state import BuildState
 from plugins.network.tree import post_sources, scan_source_tree
-from plugins.network.urls import page_save_as, post_save_as, reserved_top_level, slug_of
+from plugins.network.urls import (
+    TagSpellings,
+    page_save_as,
+    post_save_as,
+    reserved_slug_message,
+    reserved_top_level,
+    slug_of,
+)
 
 _IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<src>[^)\s>]+)")
 _STATIC = "{static}"
@@ -211,8 +218,8 @@ def _check_outputs(posts: list[CheckedPost], state: BuildState, problems: Proble
         if parsed.problems or post.state == "draft" or parsed.slug is None:
             continue
         if parsed.is_page:
-            if parsed.slug in reserved:
-                problems.add(parsed.shown, parsed.fields.lines.get("slug"), f"page slug '{parsed.slug}' is used by the site itself (reserved: {', '.join(sorted(reserved))})", rule="url-collision")
+            if message := reserved_slug_message(parsed.slug, reserved):
+                problems.add(parsed.shown, parsed.fields.lines.get("slug"), message, rule="url-collision")
                 continue
             output = page_save_as(state.settings, parsed.slug)
         elif post.owner:
@@ -225,7 +232,7 @@ def _check_outputs(posts: list[CheckedPost], state: BuildState, problems: Proble
 
 
 def _check_tags(posts: list[CheckedPost], settings: dict, problems: ProblemList) -> None:
-    first: dict[str, tuple[str, str]] = {}
+    spellings = TagSpellings()
     for post in sorted(posts, key=lambda p: str(p.parsed.relative)):
         parsed = post.parsed
         if parsed.problems or parsed.is_page:
@@ -234,10 +241,8 @@ def _check_tags(posts: list[CheckedPost], settings: dict, problems: ProblemList)
             slug = slug_of(tag, settings, "TAG")
             if not slug:
                 problems.add(parsed.shown, parsed.fields.lines["tags"], f"tag {tag!r} has no letters or digits", rule="tags")
-                continue
-            name, where = first.setdefault(slug, (tag, parsed.shown))
-            if name.casefold() != tag.casefold():
-                problems.add(parsed.shown, parsed.fields.lines["tags"], f"tag '{tag}' and tag '{name}' ({where}) would share the page topics/{slug}/; use one spelling", rule="tags")
+            elif message := spellings.clash(tag, slug, parsed.shown):
+                problems.add(parsed.shown, parsed.fields.lines["tags"], message, rule="tags")
 
 
 def _under(path: str, selected: set[str]) -> bool:

@@ -34,8 +34,7 @@ def _build(args: argparse.Namespace) -> bool:
             overrides=_overrides(args),
         )
     except BuildFailed as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
+        _print_problems(exc.problems)
         print(f"build failed: {len(exc.problems)} problem(s); the previous output was left untouched", file=sys.stderr)
         return False
     for warning in result.warnings:
@@ -95,9 +94,9 @@ def _state_for(args: argparse.Namespace):
     return BuildState(load_settings(root, Path(args.settings) if args.settings else None, {}))
 
 
-def _print_problems(problems, with_rule: bool = False) -> None:
+def _print_problems(problems) -> None:
     for problem in problems:
-        print(problem.format(with_rule) if hasattr(problem, "format") else problem, file=sys.stderr)
+        print(problem, file=sys.stderr)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

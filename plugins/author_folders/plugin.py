@@ -24,7 +24,7 @@ from plugins.network.posts import is_page_source
 from plugins.network.publication import publication_state
 from plugins.network.state import install_log_filter
 from plugins.network.tree import scan_source_tree
-from plugins.network.urls import reserved_top_level
+from plugins.network.urls import TagSpellings, reserved_slug_message, reserved_top_level
 
 
 def check_sources(pelican) -> None:
@@ -99,14 +99,12 @@ def assign_authors(generator) -> None:
         article.owner_id = owner
         valid.append(article)
 
-    # Tags that slugify alike must be the same tag; otherwise one page would swallow the other.
-    tag_names: dict[str, tuple[str, str, int | None]] = {}
+    spellings = TagSpellings()
     for article in sorted(valid, key=lambda a: a.source_path):
+        shown = state.shown(article.source_path)
         for tag in getattr(article, "tags", []):
-            first = tag_names.setdefault(tag.slug, (tag.name, state.shown(article.source_path), article.metadata["meta_lines"].get("tags")))
-            if first[0].casefold() != tag.name.casefold():
-                problems.add(state.shown(article.source_path), article.metadata["meta_lines"].get("tags"),
-                             f"tag '{tag.name}' and tag '{first[0]}' ({first[1]}) would share the page topics/{tag.slug}/; use one spelling", rule="tags")
+            if message := spellings.clash(tag.name, tag.slug, shown):
+                problems.add(shown, article.metadata["meta_lines"].get("tags"), message, rule="tags")
     problems.raise_if_errors()
 
     # Publication: one predicate, applied before any listing, feed or index is derived.
@@ -133,8 +131,8 @@ def check_pages(generator) -> None:
     reserved = reserved_top_level(settings)
     for page in list(generator.pages) + list(generator.hidden_pages) + list(generator.draft_pages):
         shown = state.shown(page.source_path)
-        if page.slug in reserved:
-            problems.add(shown, page.metadata.get("meta_lines", {}).get("slug"), f"page slug '{page.slug}' is used by the site itself (reserved: {', '.join(sorted(reserved))})", rule="url-collision")
+        if message := reserved_slug_message(page.slug, reserved):
+            problems.add(shown, page.metadata.get("meta_lines", {}).get("slug"), message, rule="url-collision")
             continue
         if page.status != "draft":
             problem = state.outputs.claim(page.save_as, shown)

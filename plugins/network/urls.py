@@ -30,3 +30,27 @@ def slug_of(text: str, settings: dict, kind: str = "SLUG") -> str:
 
     substitutions = settings.get(f"{kind}_REGEX_SUBSTITUTIONS", settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
     return slugify(text, regex_subs=substitutions, preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False))
+
+
+def reserved_slug_message(slug: str, reserved: set[str]) -> str | None:
+    """Why a page may not take ``slug`` (a folder the site writes itself), or None."""
+    if slug in reserved:
+        return f"page slug '{slug}' is used by the site itself (reserved: {', '.join(sorted(reserved))})"
+    return None
+
+
+class TagSpellings:
+    """Tags that slugify alike must be one tag; otherwise one topic page would swallow the other.
+
+    Feed it tags in a stable order (by source path); it answers with the problem message
+    for a spelling that clashes with the first one seen, or None.
+    """
+
+    def __init__(self) -> None:
+        self._first: dict[str, tuple[str, str]] = {}
+
+    def clash(self, name: str, slug: str, source: str) -> str | None:
+        first_name, first_source = self._first.setdefault(slug, (name, source))
+        if first_name.casefold() == name.casefold():
+            return None
+        return f"tag '{name}' and tag '{first_name}' ({first_source}) would share the page topics/{slug}/; use one spelling"
