@@ -72,7 +72,10 @@ def corpus(posts: int, seed: int) -> Path:
 def _departments(site: Path) -> dict[str, str]:
     import yaml
 
-    return {p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))["department"] for p in (site / "authors").glob("*.yml")}
+    return {
+        p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))["department"]
+        for p in (site / "authors").glob("*.yml")
+    }
 
 
 def load_posts(site: Path) -> list[Post]:
@@ -83,15 +86,17 @@ def load_posts(site: Path) -> list[Post]:
         header, body = path.read_text(encoding="utf-8").split("\n\n", 1)
         fields = dict(line.split(": ", 1) for line in header.splitlines())
         owner = path.parent.name
-        posts.append(Post(
-            source=path.relative_to(site / "content").as_posix(),
-            owner=owner,
-            title=fields["Title"],
-            summary=fields.get("Summary", ""),
-            tags=tuple(t.strip() for t in fields.get("Tags", "").split(",") if t.strip()),
-            body=body,
-            department=department_of[owner],
-        ))
+        posts.append(
+            Post(
+                source=path.relative_to(site / "content").as_posix(),
+                owner=owner,
+                title=fields["Title"],
+                summary=fields.get("Summary", ""),
+                tags=tuple(t.strip() for t in fields.get("Tags", "").split(",") if t.strip()),
+                body=body,
+                department=department_of[owner],
+            )
+        )
     return posts
 
 
@@ -115,8 +120,15 @@ def add_links(posts: list[Post]) -> None:
 
 def time_related(posts: list[Post]) -> dict:
     documents = [
-        Document(key=p.source, title=p.title, summary=p.summary, body=p.body, tags=p.tags,
-                 authors=(p.owner,), department=p.department)
+        Document(
+            key=p.source,
+            title=p.title,
+            summary=p.summary,
+            body=p.body,
+            tags=p.tags,
+            authors=(p.owner,),
+            department=p.department,
+        )
         for p in posts
     ]
     return related_posts(documents, RelatedSettings())
@@ -124,9 +136,22 @@ def time_related(posts: list[Post]) -> dict:
 
 def time_links(posts: list[Post]) -> tuple[int, int, int]:
     """Find, resolve and invert every link; return (links, post backlinks, profile backlinks)."""
-    refs = [PostRef(p.source, p.owner, Path(p.source).stem, Path(p.source).stem, PUBLISHED, f"posts/{p.source[:-3]}/", p.title) for p in posts]
+    refs = [
+        PostRef(
+            p.source,
+            p.owner,
+            Path(p.source).stem,
+            Path(p.source).stem,
+            PUBLISHED,
+            f"posts/{p.source[:-3]}/",
+            p.title,
+        )
+        for p in posts
+    ]
     index = LinkIndex(refs, {p.owner: p.owner for p in posts})
-    articles = [SimpleNamespace(relative_source_path=p.source, authors=[SimpleNamespace(slug=p.owner)]) for p in posts]
+    articles = [
+        SimpleNamespace(relative_source_path=p.source, authors=[SimpleNamespace(slug=p.owner)]) for p in posts
+    ]
     links_of, count = {}, 0
     for post in posts:
         resolved = []
@@ -155,9 +180,15 @@ def measure(function, *args, repeat: int):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--posts", type=int, nargs="+", default=[1000, 10000], help="network sizes (default: 1000 10000)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best counts (default: 3)")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"corpus seed (default: {DEFAULT_SEED})")
+    parser.add_argument(
+        "--posts", type=int, nargs="+", default=[1000, 10000], help="network sizes (default: 1000 10000)"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per measurement; the best counts (default: 3)"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help=f"corpus seed (default: {DEFAULT_SEED})"
+    )
     args = parser.parse_args(argv)
     rows = []
     for size in args.posts:
@@ -167,8 +198,12 @@ def main(argv: list[str] | None = None) -> int:
         if any(result != lists[0] for result in lists[1:]):
             raise SystemExit("related posts differ between runs: not deterministic")
         links_wall, links_cpu, counts = measure(time_links, posts, repeat=args.repeat)
-        rows.append((size, len({p.owner for p in posts}), related_wall, related_cpu, counts[0], links_wall, links_cpu))
-    print(f"\npython {sys.version.split()[0]}, {os.cpu_count()} CPUs, 1-min load {os.getloadavg()[0]:.1f}, best of {args.repeat}")
+        rows.append(
+            (size, len({p.owner for p in posts}), related_wall, related_cpu, counts[0], links_wall, links_cpu)
+        )
+    print(
+        f"\npython {sys.version.split()[0]}, {os.cpu_count()} CPUs, 1-min load {os.getloadavg()[0]:.1f}, best of {args.repeat}"
+    )
     print("| posts | authors | related posts: wall s | CPU s | links | links + backlinks: wall s | CPU s |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for size, authors, rw, rc, (links, _, _), lw, lc in rows:

@@ -355,7 +355,9 @@ class Corpus:
 
     def authors(self, count: int) -> list[dict]:
         departments = apportion([share for _, _, share, _ in DEPARTMENTS], count)
-        department_of = [dep for (dep, _, _, _), n in zip(DEPARTMENTS, departments, strict=False) for _ in range(n)]
+        department_of = [
+            dep for (dep, _, _, _), n in zip(DEPARTMENTS, departments, strict=False) for _ in range(n)
+        ]
         self.rng.shuffle(department_of)
         guests = set(self.rng.sample(range(count), round(count * GUEST_SHARE)))
         seen: set[str] = set()

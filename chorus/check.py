@@ -60,8 +60,14 @@ class CheckReport:
         return [p for p in self.problems if p.level == ERROR]
 
 
-def run_check(root: Path, *, settings_file: Path | None = None, paths: list[str] | None = None,
-              changed_since: str | None = None, overrides: dict | None = None) -> CheckReport:
+def run_check(
+    root: Path,
+    *,
+    settings_file: Path | None = None,
+    paths: list[str] | None = None,
+    changed_since: str | None = None,
+    overrides: dict | None = None,
+) -> CheckReport:
     root = root.resolve()
     problems = ProblemList()
     try:
@@ -72,7 +78,9 @@ def run_check(root: Path, *, settings_file: Path | None = None, paths: list[str]
     except ChorusError as exc:
         return CheckReport(list(exc.problems))
     except ImportError as exc:
-        return CheckReport([Problem("pelicanconf.py", None, f"plugin failed to load: {exc}", rule="settings")])
+        return CheckReport(
+            [Problem("pelicanconf.py", None, f"plugin failed to load: {exc}", rule="settings")]
+        )
     try:
         network = state.network
     except SourceError as exc:
@@ -91,7 +99,9 @@ def run_check(root: Path, *, settings_file: Path | None = None, paths: list[str]
     _check_tags(posts, state.settings, problems)
     problems.extend(codeowners_problems(state))
 
-    report = CheckReport(sorted(problems.items, key=lambda p: (p.path, p.line or 0, p.col or 0, p.rule)), len(posts))
+    report = CheckReport(
+        sorted(problems.items, key=lambda p: (p.path, p.line or 0, p.col or 0, p.rule)), len(posts)
+    )
     selected = _selected_paths(root, paths, changed_since, posts, state)
     if selected is not None:
         report.problems = [p for p in report.problems if p.path in selected or _under(p.path, selected)]
@@ -100,7 +110,9 @@ def run_check(root: Path, *, settings_file: Path | None = None, paths: list[str]
 
 def _check_post(path: Path, state: BuildState, network, policy: Policy, problems: ProblemList) -> CheckedPost:
     settings = state.settings
-    parsed = parse_post_file(path, state.content_path, state.shown(path), settings["PAGE_PATHS"], settings["CHORUS_MAX_POST_BYTES"])
+    parsed = parse_post_file(
+        path, state.content_path, state.shown(path), settings["PAGE_PATHS"], settings["CHORUS_MAX_POST_BYTES"]
+    )
     checked = CheckedPost(parsed)
     problems.extend(parsed.problems)
     if parsed.problems:
@@ -120,19 +132,35 @@ def _check_post(path: Path, state: BuildState, network, policy: Policy, problems
         )
         if ownership is None:
             return checked
-        checked.owner, checked.authors, checked.department = ownership.owner, ownership.authors, ownership.department
+        checked.owner, checked.authors, checked.department = (
+            ownership.owner,
+            ownership.authors,
+            ownership.department,
+        )
         kind = "guest" if any(network.authors[a].is_guest for a in ownership.authors) else "expert"
         department = ownership.department
         date = _aware(values["date"], state)
         checked.state = publication_state(values.get("status", "published"), date, state.now)
         if checked.state == "draft":
-            reason = "is a draft" if values.get("status") == "draft" else f"is dated {values['date']:%Y-%m-%d %H:%M}, after the build's 'now'"
-            problems.add(parsed.shown, lines.get("status") or lines.get("date"), f"not published: {reason}", level=INFO, rule="unpublished")
+            reason = (
+                "is a draft"
+                if values.get("status") == "draft"
+                else f"is dated {values['date']:%Y-%m-%d %H:%M}, after the build's 'now'"
+            )
+            problems.add(
+                parsed.shown,
+                lines.get("status") or lines.get("date"),
+                f"not published: {reason}",
+                level=INFO,
+                rule="unpublished",
+            )
     _check_images(parsed, state, problems)
     allow_value, allow_line = parsed.header.fields.get("policy-allow", (None, None))
     allowed = parse_allowances(allow_value, allow_line, parsed.shown, policy, problems)
     snippets = post_snippets(parsed.header.fields, parsed.header.body, parsed.header.body_line)
-    problems.extend(scan(policy, snippets, kind=kind, department=department, allowed=allowed, shown=parsed.shown))
+    problems.extend(
+        scan(policy, snippets, kind=kind, department=department, allowed=allowed, shown=parsed.shown)
+    )
     return checked
 
 
@@ -148,10 +176,16 @@ def _check_images(parsed: ParsedPost, state: BuildState, problems: ProblemList) 
         line = first + body.count("\n", 0, match.start())
         col = match.start() - (body.rfind("\n", 0, match.start()) + 1) + 1
         if not match.group("alt").strip():
-            problems.add(parsed.shown, line, "image without alt text: describe what it shows, like ![Lead times by part family](...)", rule="image-alt", col=col)
+            problems.add(
+                parsed.shown,
+                line,
+                "image without alt text: describe what it shows, like ![Lead times by part family](...)",
+                rule="image-alt",
+                col=col,
+            )
         src = match.group("src")
         if src.startswith(_STATIC):
-            target = src[len(_STATIC):]
+            target = src[len(_STATIC) :]
             base = state.content_path if target.startswith("/") else parsed.path.parent
             resolved = (base / target.lstrip("/")).resolve()
             if not resolved.is_file() or state.content_path not in resolved.parents:
@@ -174,7 +208,9 @@ def _check_links(posts: list[CheckedPost], state: BuildState, network, problems:
             slug=post.parsed.slug,
             stem=post.parsed.path.stem,
             status=_link_status(post),
-            url=settings["ARTICLE_URL"].format(author_id=post.owner, slug=post.parsed.slug, author=post.owner),
+            url=settings["ARTICLE_URL"].format(
+                author_id=post.owner, slug=post.parsed.slug, author=post.owner
+            ),
             title=str(post.parsed.fields.values.get("title", "")),
             date=post.parsed.fields.values["date"].date().isoformat(),
         )
@@ -185,7 +221,9 @@ def _check_links(posts: list[CheckedPost], state: BuildState, network, problems:
     files = [
         path.relative_to(state.content_path).as_posix()
         for path in sorted(state.content_path.rglob("*"))
-        if path.is_file() and not path.name.startswith(".") and path.relative_to(state.content_path).as_posix() not in sources
+        if path.is_file()
+        and not path.name.startswith(".")
+        and path.relative_to(state.content_path).as_posix() not in sources
     ]
     files += [str(p.parsed.relative) for p in posts if p.parsed.is_page]
     index = links.LinkIndex(refs, {a.id: a.name for a in network.authors.values()}, files)
@@ -194,7 +232,11 @@ def _check_links(posts: list[CheckedPost], state: BuildState, network, problems:
         if parsed.problems or (not parsed.is_page and not post.owner):
             continue
         source = str(parsed.relative)
-        status = "published" if parsed.is_page and parsed.fields.values.get("status") != "draft" else _link_status(post)
+        status = (
+            "published"
+            if parsed.is_page and parsed.fields.values.get("status") != "draft"
+            else _link_status(post)
+        )
         found = []
         if "summary" in parsed.header.fields:
             summary, line = parsed.header.fields["summary"]
@@ -206,7 +248,9 @@ def _check_links(posts: list[CheckedPost], state: BuildState, network, problems:
                 problems.add(parsed.shown, item.line, message, rule="links")
         related = parsed.fields.values.get("related")
         if related:
-            _, messages = links.check_related(related, source, status, index, settings["CROSSLINKS_RELATED_COUNT"])
+            _, messages = links.check_related(
+                related, source, status, index, settings["CROSSLINKS_RELATED_COUNT"]
+            )
             for message in messages:
                 problems.add(parsed.shown, parsed.fields.lines.get("related"), message, rule="links")
 
@@ -240,7 +284,12 @@ def _check_tags(posts: list[CheckedPost], settings: dict, problems: ProblemList)
         for tag in parsed.fields.values.get("tags", []):
             slug = slug_of(tag, settings, "TAG")
             if not slug:
-                problems.add(parsed.shown, parsed.fields.lines["tags"], f"tag {tag!r} has no letters or digits", rule="tags")
+                problems.add(
+                    parsed.shown,
+                    parsed.fields.lines["tags"],
+                    f"tag {tag!r} has no letters or digits",
+                    rule="tags",
+                )
             elif message := spellings.clash(tag, slug, parsed.shown):
                 problems.add(parsed.shown, parsed.fields.lines["tags"], message, rule="tags")
 
@@ -249,7 +298,13 @@ def _under(path: str, selected: set[str]) -> bool:
     return any(path.startswith(s.rstrip("/") + "/") for s in selected)
 
 
-def _selected_paths(root: Path, paths: list[str] | None, changed_since: str | None, posts: list[CheckedPost], state: BuildState) -> set[str] | None:
+def _selected_paths(
+    root: Path,
+    paths: list[str] | None,
+    changed_since: str | None,
+    posts: list[CheckedPost],
+    state: BuildState,
+) -> set[str] | None:
     """The files whose problems are reported, or None for all of them."""
     selected: set[str] | None = None
     if paths:
@@ -258,18 +313,34 @@ def _selected_paths(root: Path, paths: list[str] | None, changed_since: str | No
             path = Path(given)
             path = path if path.is_absolute() else Path.cwd() / path
             try:
-                selected.add(path.resolve().relative_to(root).as_posix() if path.exists() else path.absolute().relative_to(root).as_posix())
+                selected.add(
+                    path.resolve().relative_to(root).as_posix()
+                    if path.exists()
+                    else path.absolute().relative_to(root).as_posix()
+                )
             except ValueError:
                 raise UsageError(f"{given}: not inside the site folder {root}") from None
     if changed_since:
         changed = _changed_files(root, changed_since)
         affected = set(changed)
-        global_inputs = {"departments.yml", "pelicanconf.py", "publishconf.py", state.settings["CHORUS_POLICY_FILE"], ".github/CODEOWNERS"}
+        global_inputs = {
+            "departments.yml",
+            "pelicanconf.py",
+            "publishconf.py",
+            state.settings["CHORUS_POLICY_FILE"],
+            ".github/CODEOWNERS",
+        }
         if changed & global_inputs:
             return selected  # every post depends on these
-        changed_authors = {PurePosixPath(c).stem for c in changed if c.startswith(state.settings["CHORUS_AUTHORS_PATH"].rstrip("/") + "/")}
+        changed_authors = {
+            PurePosixPath(c).stem
+            for c in changed
+            if c.startswith(state.settings["CHORUS_AUTHORS_PATH"].rstrip("/") + "/")
+        }
         changed_posts = {c for c in changed if c.startswith("content/")}
-        link_targets = {PurePosixPath(c).with_suffix("").as_posix().removeprefix("content/") for c in changed_posts}
+        link_targets = {
+            PurePosixPath(c).with_suffix("").as_posix().removeprefix("content/") for c in changed_posts
+        }
         for post in posts:
             shown = post.parsed.shown
             if set(post.authors) & changed_authors:

@@ -35,7 +35,10 @@ def _build(args: argparse.Namespace) -> bool:
         )
     except BuildFailed as exc:
         _print_problems(exc.problems)
-        print(f"build failed: {len(exc.problems)} problem(s); the previous output was left untouched", file=sys.stderr)
+        print(
+            f"build failed: {len(exc.problems)} problem(s); the previous output was left untouched",
+            file=sys.stderr,
+        )
         return False
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -65,7 +68,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     output = Path(args.output).resolve() if args.output else root / "output"
     args.output = str(output)
     _build(args)
-    watched = [root / name for name in ("content", "authors", "departments.yml", "pelicanconf.py", "theme", "plugins")]
+    watched = [
+        root / name
+        for name in ("content", "authors", "departments.yml", "pelicanconf.py", "theme", "plugins")
+    ]
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
     server = http.server.ThreadingHTTPServer((args.bind, args.port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -142,9 +148,16 @@ def cmd_new(args: argparse.Namespace) -> int:
         state = _state_for(args)
         if args.what == "author":
             created = new_author(
-                state, args.id, name=args.name, department=args.department, title=args.title,
-                guest=args.guest, affiliation=args.affiliation,
-                expertise=[t.strip() for t in args.expertise.split(",") if t.strip()] if args.expertise else None,
+                state,
+                args.id,
+                name=args.name,
+                department=args.department,
+                title=args.title,
+                guest=args.guest,
+                affiliation=args.affiliation,
+                expertise=[t.strip() for t in args.expertise.split(",") if t.strip()]
+                if args.expertise
+                else None,
                 email=args.email,
             )
         else:
@@ -158,8 +171,12 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def _site_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--root", default=".", help="site folder holding content/, authors/ and departments.yml (default: .)")
-    parser.add_argument("-s", "--settings", help="Pelican settings file (default: ROOT/pelicanconf.py when present)")
+    parser.add_argument(
+        "--root", default=".", help="site folder holding content/, authors/ and departments.yml (default: .)"
+    )
+    parser.add_argument(
+        "-s", "--settings", help="Pelican settings file (default: ROOT/pelicanconf.py when present)"
+    )
     parser.add_argument("-o", "--output", help="output folder (default: the settings' OUTPUT_PATH)")
     parser.add_argument("--now", help="build as of this ISO date-time: later posts stay unpublished")
     parser.add_argument("--siteurl", help="override SITEURL, e.g. for a preview")
@@ -167,7 +184,9 @@ def _site_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="chorus", description="Build a company's expert blog network with Pelican.")
+    parser = argparse.ArgumentParser(
+        prog="chorus", description="Build a company's expert blog network with Pelican."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="build the site into the output folder")
     _site_arguments(build)
@@ -182,9 +201,17 @@ def make_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate the network without building it (for pull requests)")
     check.add_argument("paths", nargs="*", help="report only these files or folders")
     check.add_argument("--root", default=".", help="site folder (default: .)")
-    check.add_argument("-s", "--settings", help="Pelican settings file (default: ROOT/pelicanconf.py when present)")
-    check.add_argument("--format", choices=("text", "github"), default="text", help="github: GitHub Actions annotations")
-    check.add_argument("--changed-since", metavar="REV", help="only files changed since this git revision, and the files that depend on them")
+    check.add_argument(
+        "-s", "--settings", help="Pelican settings file (default: ROOT/pelicanconf.py when present)"
+    )
+    check.add_argument(
+        "--format", choices=("text", "github"), default="text", help="github: GitHub Actions annotations"
+    )
+    check.add_argument(
+        "--changed-since",
+        metavar="REV",
+        help="only files changed since this git revision, and the files that depend on them",
+    )
     check.add_argument("--now", help="check as of this ISO date-time")
     check.set_defaults(func=cmd_check)
 

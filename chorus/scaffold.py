@@ -23,15 +23,32 @@ def _fail(message: str, path: str = "chorus new") -> ScaffoldError:
     return ScaffoldError(Problem(path, None, message, rule="scaffold"))
 
 
-def new_author(state: BuildState, author_id: str, *, name: str, department: str, title: str,
-               guest: bool = False, affiliation: str | None = None, expertise: list[str] | None = None,
-               email: str | None = None) -> list[Path]:
+def new_author(
+    state: BuildState,
+    author_id: str,
+    *,
+    name: str,
+    department: str,
+    title: str,
+    guest: bool = False,
+    affiliation: str | None = None,
+    expertise: list[str] | None = None,
+    email: str | None = None,
+) -> list[Path]:
     network = state.network
     problems = ProblemList(rule="scaffold")
     if not ID_PATTERN.match(author_id):
-        problems.add("chorus new", None, f"author id '{author_id}' must be lower-case letters, digits and hyphens, like 'li-wei'")
+        problems.add(
+            "chorus new",
+            None,
+            f"author id '{author_id}' must be lower-case letters, digits and hyphens, like 'li-wei'",
+        )
     if department not in network.departments:
-        problems.add("chorus new", None, f"unknown department '{department}'" + suggest(department, network.departments))
+        problems.add(
+            "chorus new",
+            None,
+            f"unknown department '{department}'" + suggest(department, network.departments),
+        )
     if guest and not affiliation:
         problems.add("chorus new", None, "a guest needs --affiliation (the organisation they write from)")
     if affiliation and not guest:
@@ -61,7 +78,9 @@ def new_author(state: BuildState, author_id: str, *, name: str, department: str,
     else:
         entry["bio"] = f"{name} is {title} at {company}."
     registry_file.parent.mkdir(parents=True, exist_ok=True)
-    text = "# Author profile: see docs/formats.md. The bio is Markdown.\n" + yaml.safe_dump(entry, sort_keys=False, allow_unicode=True)
+    text = "# Author profile: see docs/formats.md. The bio is Markdown.\n" + yaml.safe_dump(
+        entry, sort_keys=False, allow_unicode=True
+    )
     registry_file.write_text(text, encoding="utf-8")
     folder.mkdir(parents=True)
     (folder / ".gitkeep").write_text("")
@@ -90,7 +109,9 @@ def infer_author(state: BuildState) -> str:
     raise _fail(f"cannot tell which author you are from the {who}; pass --author ID")
 
 
-def new_post(state: BuildState, title: str, *, author: str | None = None, today: dt.date | None = None) -> Path:
+def new_post(
+    state: BuildState, title: str, *, author: str | None = None, today: dt.date | None = None
+) -> Path:
     title = title.strip()
     if not title or "\n" in title:
         raise _fail("the title must be one non-empty line")

@@ -46,7 +46,12 @@ def render() -> str:
         "",
     ]
     for module, spec in all_specs():
-        lines += [f"## `{spec.prefix}*` ({module})", "", "| setting | default | meaning |", "| --- | --- | --- |"]
+        lines += [
+            f"## `{spec.prefix}*` ({module})",
+            "",
+            "| setting | default | meaning |",
+            "| --- | --- | --- |",
+        ]
         for name, default, doc in spec.docs():
             cells = [f"`{name}`", _default(default), doc]
             lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")

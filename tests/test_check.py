@@ -31,26 +31,46 @@ def test_clean_network_exits_0(checked_site, capsys):
 @pytest.mark.parametrize(
     "files, expected",
     [
-        ({"authors/bob.yml": "name: Bob\nkind: expert\ndepartment: sales\nexpertise: [x]\nbio: b\n"},
-         "authors/bob.yml:1: error: registry: missing required field 'title'"),
-        ({"content/bob/x.md": "Title: T\nDate: soon\n\nx\n"},
-         "content/bob/x.md:2: error: metadata: 'date' must be a date like 2025-03-14 or 2025-03-14 09:30, found 'soon'"),
-        ({"content/bob/x.md": post(Author="alice")},
-         "content/bob/x.md:3: error: author-folder: Author: 'alice' contradicts the folder: posts in content/bob/ are by 'bob' (remove the Author: line)"),
-        ({"content/bob/x.md": post(Co_Authors="alise")},
-         "content/bob/x.md:3: error: co-author: unknown co-author 'alise' (did you mean 'alice'?)"),
-        ({"content/bob/x.md": post(Department="legal")},
-         "content/bob/x.md:3: error: department: unknown department 'legal' (expected one of: sales, service)"),
-        ({"content/bob/a.md": post(Slug="b"), "content/bob/b.md": post()},
-         "content/bob/b.md: error: url-collision: would be written to 'posts/bob/b/index.html', which content/bob/a.md already writes (rename one, or give it another Slug:)"),
-        ({"content/bob/x.md": post(body="Intro.\n\n![](chart.png)")},
-         "content/bob/x.md:6:1: error: image-alt: image without alt text: describe what it shows, like ![Lead times by part family](...)"),
-        ({"content/bob/x.md": post(body="![Chart]({static}missing.png)")},
-         "content/bob/x.md:4:1: error: image: image not found: {static}missing.png"),
-        ({"content/bob/notes.txt": "x"},
-         "content/bob/notes.txt: error: file-type: file type '.txt' is not allowed in content/ (expected .md or one of: .gif, .jpeg, .jpg, .pdf, .png, .webp)"),
-        ({"content/bob/x.md": post(Status="draft")},
-         "content/bob/x.md:3: info: unpublished: not published: is a draft"),
+        (
+            {"authors/bob.yml": "name: Bob\nkind: expert\ndepartment: sales\nexpertise: [x]\nbio: b\n"},
+            "authors/bob.yml:1: error: registry: missing required field 'title'",
+        ),
+        (
+            {"content/bob/x.md": "Title: T\nDate: soon\n\nx\n"},
+            "content/bob/x.md:2: error: metadata: 'date' must be a date like 2025-03-14 or 2025-03-14 09:30, found 'soon'",
+        ),
+        (
+            {"content/bob/x.md": post(Author="alice")},
+            "content/bob/x.md:3: error: author-folder: Author: 'alice' contradicts the folder: posts in content/bob/ are by 'bob' (remove the Author: line)",
+        ),
+        (
+            {"content/bob/x.md": post(Co_Authors="alise")},
+            "content/bob/x.md:3: error: co-author: unknown co-author 'alise' (did you mean 'alice'?)",
+        ),
+        (
+            {"content/bob/x.md": post(Department="legal")},
+            "content/bob/x.md:3: error: department: unknown department 'legal' (expected one of: sales, service)",
+        ),
+        (
+            {"content/bob/a.md": post(Slug="b"), "content/bob/b.md": post()},
+            "content/bob/b.md: error: url-collision: would be written to 'posts/bob/b/index.html', which content/bob/a.md already writes (rename one, or give it another Slug:)",
+        ),
+        (
+            {"content/bob/x.md": post(body="Intro.\n\n![](chart.png)")},
+            "content/bob/x.md:6:1: error: image-alt: image without alt text: describe what it shows, like ![Lead times by part family](...)",
+        ),
+        (
+            {"content/bob/x.md": post(body="![Chart]({static}missing.png)")},
+            "content/bob/x.md:4:1: error: image: image not found: {static}missing.png",
+        ),
+        (
+            {"content/bob/notes.txt": "x"},
+            "content/bob/notes.txt: error: file-type: file type '.txt' is not allowed in content/ (expected .md or one of: .gif, .jpeg, .jpg, .pdf, .png, .webp)",
+        ),
+        (
+            {"content/bob/x.md": post(Status="draft")},
+            "content/bob/x.md:3: info: unpublished: not published: is a draft",
+        ),
     ],
 )
 def test_each_rule_prints_its_line(checked_site, capsys, files, expected):
@@ -66,14 +86,21 @@ def test_every_problem_is_reported_not_only_the_first(checked_site, capsys):
     checked_site.write("content/bob/b.md", post(Co_Authors="nobody"))
     checked_site.write("content/alice/c.md", post(Department="legal"))
     code, lines = run(checked_site, capsys)
-    assert code == 1 and [line.split(":")[0] for line in lines] == ["content/alice/c.md", "content/bob/a.md", "content/bob/b.md"]
+    assert code == 1 and [line.split(":")[0] for line in lines] == [
+        "content/alice/c.md",
+        "content/bob/a.md",
+        "content/bob/b.md",
+    ]
 
 
 def test_github_format(checked_site, capsys):
     checked_site.write("content/bob/x.md", post(Co_Authors="alise, x,y"))
     code, lines = run(checked_site, capsys, "--format", "github")
     assert code == 1
-    assert "::error file=content/bob/x.md,line=3,title=co-author::unknown co-author 'alise' (did you mean 'alice'?)" in lines
+    assert (
+        "::error file=content/bob/x.md,line=3,title=co-author::unknown co-author 'alise' (did you mean 'alice'?)"
+        in lines
+    )
 
 
 def test_paths_limit_the_report(checked_site, capsys):
@@ -85,26 +112,46 @@ def test_paths_limit_the_report(checked_site, capsys):
 
 def test_usage_errors_exit_2(checked_site, capsys):
     assert main(["check", "--root", str(checked_site.root), "--format", "xml"]) == 2
-    assert main(["check", "--root", str(checked_site.root), "--changed-since", "HEAD"]) == 2  # not a git repository
+    assert (
+        main(["check", "--root", str(checked_site.root), "--changed-since", "HEAD"]) == 2
+    )  # not a git repository
 
 
 def test_stale_codeowners_fails(checked_site, capsys):
-    checked_site.write("authors/dora.yml", "name: Dora\nkind: expert\ntitle: T\ndepartment: sales\nexpertise: [x]\nbio: b\nemail: dora@example.com\n")
+    checked_site.write(
+        "authors/dora.yml",
+        "name: Dora\nkind: expert\ntitle: T\ndepartment: sales\nexpertise: [x]\nbio: b\nemail: dora@example.com\n",
+    )
     code, lines = run(checked_site, capsys)
-    assert code == 1 and lines == [".github/CODEOWNERS: error: codeowners: out of date with the author registry; run 'chorus codeowners' and commit the result"]
+    assert code == 1 and lines == [
+        ".github/CODEOWNERS: error: codeowners: out of date with the author registry; run 'chorus codeowners' and commit the result"
+    ]
 
 
 def test_codeowners_content(site, capsys):
-    site.write("authors/bob.yml", (site.root / "authors/bob.yml").read_text() + "links:\n  github: https://github.com/bob-quote\n")
+    site.write(
+        "authors/bob.yml",
+        (site.root / "authors/bob.yml").read_text() + "links:\n  github: https://github.com/bob-quote\n",
+    )
     assert main(["codeowners", "--root", str(site.root)]) == 0
     text = (site.root / ".github/CODEOWNERS").read_text()
     assert "/content/bob/ @bob-quote\n" in text and "/authors/bob.* @bob-quote\n" in text
 
 
 def git(root, *args):
-    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
-                   env={**os.environ, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.com",
-                        "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.com"})
+    subprocess.run(
+        ["git", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        env={
+            **os.environ,
+            "GIT_AUTHOR_NAME": "T",
+            "GIT_AUTHOR_EMAIL": "t@example.com",
+            "GIT_COMMITTER_NAME": "T",
+            "GIT_COMMITTER_EMAIL": "t@example.com",
+        },
+    )
 
 
 def test_changed_since_reports_changed_files_and_dependents(checked_site, capsys):
@@ -119,18 +166,32 @@ def test_changed_since_reports_changed_files_and_dependents(checked_site, capsys
     assert code == 1 and [line.split(":")[0] for line in lines] == ["content/alice/new.md"]
     # a changed profile re-checks the posts that depend on it (co-authored ones too)
     (root / "content/alice/new.md").unlink()
-    checked_site.write("authors/alice.yml", (root / "authors/alice.yml").read_text().replace("department: service", "department: servce"))
+    checked_site.write(
+        "authors/alice.yml",
+        (root / "authors/alice.yml").read_text().replace("department: service", "department: servce"),
+    )
     code, lines = run(checked_site, capsys, "--changed-since", "HEAD")
-    assert code == 1 and lines[0].startswith("authors/alice.yml:4: error: registry: 'department': unknown department 'servce'")
+    assert code == 1 and lines[0].startswith(
+        "authors/alice.yml:4: error: registry: 'department': unknown department 'servce'"
+    )
 
 
 def test_links_are_checked_like_the_build_does(checked_site, capsys):
-    checked_site.write("content/bob/a.md", post(body="See [[alice/helo]] and [x]({filename}/alice/nope.md).\n\nAnd [[@alise]]."))
+    checked_site.write(
+        "content/bob/a.md",
+        post(body="See [[alice/helo]] and [x]({filename}/alice/nope.md).\n\nAnd [[@alise]]."),
+    )
     checked_site.write("content/bob/b.md", post(Related="bob/a, bob/b"))
     code, lines = run(checked_site, capsys)
     assert code == 1
-    assert "content/bob/a.md:4: error: links: unknown post '[[alice/helo]]' (did you mean 'alice/hello'?)" in lines
-    assert any(line.startswith("content/bob/a.md:4: error: links: '{filename}/alice/nope.md' does not name a file") for line in lines)
+    assert (
+        "content/bob/a.md:4: error: links: unknown post '[[alice/helo]]' (did you mean 'alice/hello'?)"
+        in lines
+    )
+    assert any(
+        line.startswith("content/bob/a.md:4: error: links: '{filename}/alice/nope.md' does not name a file")
+        for line in lines
+    )
     assert "content/bob/a.md:6: error: links: unknown author '[[@alise]]' (did you mean '@alice'?)" in lines
     assert "content/bob/b.md:3: error: links: 'Related' names the post itself: 'bob/b'" in lines
 

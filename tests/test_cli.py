@@ -9,7 +9,9 @@ from conftest import NOW, post
 
 
 def chorus(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "chorus.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "chorus.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_build_succeeds_and_reports(site):
@@ -23,7 +25,10 @@ def test_user_error_exits_1_with_file_and_line_and_no_traceback(site):
     site.write("content/bob/x.md", "Title: T\nDate: someday\n\nx\n")
     result = chorus("build", "--now", NOW, cwd=site.root)
     assert result.returncode == 1
-    assert "content/bob/x.md:2: error: 'date' must be a date like 2025-03-14 or 2025-03-14 09:30, found 'someday'" in result.stderr
+    assert (
+        "content/bob/x.md:2: error: 'date' must be a date like 2025-03-14 or 2025-03-14 09:30, found 'someday'"
+        in result.stderr
+    )
     assert "Traceback" not in result.stderr + result.stdout
     assert "previous output was left untouched" in result.stderr
 

@@ -78,14 +78,26 @@ def test_fragment_and_profile(index):
 @pytest.mark.parametrize(
     "target, message",
     [
-        ("li-wei/feild-repairs", "unknown post '[[li-wei/feild-repairs]]' (did you mean 'li-wei/field-repairs'?)"),
+        (
+            "li-wei/feild-repairs",
+            "unknown post '[[li-wei/feild-repairs]]' (did you mean 'li-wei/field-repairs'?)",
+        ),
         ("feild-repairs", "unknown post '[[feild-repairs]]' (did you mean 'li-wei/field-repairs'?)"),
         ("hello", "'[[hello]]' is ambiguous: alice/hello, bob/hello (write [[author-id/slug]])"),
         ("@li-we", "unknown author '[[@li-we]]' (did you mean '@li-wei'?)"),
         ("li-wei", "unknown post '[[li-wei]]' (did you mean '@li-wei'?)"),
-        ("Field Repairs", "'[[Field Repairs]]' is not a link target (expected [[author-id/slug]], [[slug]] or [[@author-id]]) (did you mean 'li-wei/field-repairs'?)"),
-        ("bob/plan", "'[[bob/plan]]' links to a draft, which is never published (publish it first or remove the link)"),
-        ("bob/launch", "'[[bob/launch]]' links to a post scheduled for 2027-03-01, which is not published yet (add the link once it is)"),
+        (
+            "Field Repairs",
+            "'[[Field Repairs]]' is not a link target (expected [[author-id/slug]], [[slug]] or [[@author-id]]) (did you mean 'li-wei/field-repairs'?)",
+        ),
+        (
+            "bob/plan",
+            "'[[bob/plan]]' links to a draft, which is never published (publish it first or remove the link)",
+        ),
+        (
+            "bob/launch",
+            "'[[bob/launch]]' links to a post scheduled for 2027-03-01, which is not published yet (add the link once it is)",
+        ),
     ],
 )
 def test_short_form_errors(index, target, message):
@@ -119,9 +131,15 @@ def test_filename_links_to_pages_and_images_are_left_to_pelican(index):
 @pytest.mark.parametrize(
     "target, message",
     [
-        ("/li-wei/field-repair.md", "'{filename}/li-wei/field-repair.md' does not name a file in the content folder (did you mean '{filename}/li-wei/field-repairs.md'?)"),
+        (
+            "/li-wei/field-repair.md",
+            "'{filename}/li-wei/field-repair.md' does not name a file in the content folder (did you mean '{filename}/li-wei/field-repairs.md'?)",
+        ),
         ("../../../etc/passwd", "'{filename}../../../etc/passwd' does not name a file in the content folder"),
-        ("/bob/plan.md", "'{filename}/bob/plan.md' links to a draft, which is never published (publish it first or remove the link)"),
+        (
+            "/bob/plan.md",
+            "'{filename}/bob/plan.md' links to a draft, which is never published (publish it first or remove the link)",
+        ),
     ],
 )
 def test_filename_link_errors(index, target, message):
@@ -150,7 +168,9 @@ def test_scanner_finds_lines_and_skips_code():
 
 def test_related_picks_resolve_like_links(index):
     assert index.post("field-repairs").source == "li-wei/field-repairs.md"
-    with pytest.raises(LinkError, match=r"unknown post 'li-wei/feild-repairs' \(did you mean 'li-wei/field-repairs'\?\)"):
+    with pytest.raises(
+        LinkError, match=r"unknown post 'li-wei/feild-repairs' \(did you mean 'li-wei/field-repairs'\?\)"
+    ):
         index.post("li-wei/feild-repairs")
 
 
@@ -166,8 +186,16 @@ TOPICS = {
 def _document(key: str, topic: str, department: str, author: str, tags=(), **fields) -> Document:
     words = TOPICS[topic].split()
     body = " ".join(words[i % len(words)] for i in range(60)) + f" {key.split('/')[-1]} unique{key[-1]}"
-    return Document(key=key, title=f"Notes on {topic}", summary=f"About {topic}", body=body, tags=tuple(tags),
-                    authors=(author,), department=department, **fields)
+    return Document(
+        key=key,
+        title=f"Notes on {topic}",
+        summary=f"About {topic}",
+        body=body,
+        tags=tuple(tags),
+        authors=(author,),
+        department=department,
+        **fields,
+    )
 
 
 def _network() -> list[Document]:
@@ -226,8 +254,10 @@ def test_related_picks_come_first_and_unlisted_posts_never_appear():
 
 
 def test_related_skips_the_same_series():
-    documents = [_document(k, "meters", "service", a, series="pumps" if k in ("a/1", "c/3") else "")
-                 for k, a in (("a/1", "alice"), ("c/3", "carol"), ("d/4", "dave"))]
+    documents = [
+        _document(k, "meters", "service", a, series="pumps" if k in ("a/1", "c/3") else "")
+        for k, a in (("a/1", "alice"), ("c/3", "carol"), ("d/4", "dave"))
+    ]
     assert _keys(related_posts(documents, RelatedSettings()), "a/1") == ["d/4"]
 
 
@@ -241,7 +271,11 @@ def _prose_links(site, path):
 def test_both_link_forms_resolve_to_the_right_urls(site):
     site.write("content/bob/deal.md", post("How we scope a deal", body="Deal text."))
     site.write("content/bob/Old_Name.md", post("Renamed later", Slug="renamed"))
-    site.write("content/alice/links.md", post("Links", body="""
+    site.write(
+        "content/alice/links.md",
+        post(
+            "Links",
+            body="""
         Short forms [[bob/deal]], [[deal|the deal]], [[bob/renamed#h-part]], [[bob/Old_Name]] and [[@bob]].
         Long forms [the deal]({filename}/bob/deal.md) and [hello]({filename}hello.md).
         Code stays code, `[[bob/deal]]`, and \\[[not a link]] stays text.
@@ -249,7 +283,9 @@ def test_both_link_forms_resolve_to_the_right_urls(site):
         ```
         [[bob/deal]]
         ```
-        """))
+        """,
+        ),
+    )
     site.build()
     assert _prose_links(site, "posts/alice/links/index.html") == [
         ("/posts/bob/deal/", "How we scope a deal"),
@@ -266,11 +302,16 @@ def test_both_link_forms_resolve_to_the_right_urls(site):
 
 def test_link_text_and_titles_are_escaped(site):
     site.write("content/bob/deal.md", post('Deal <img src=x onerror="alert(1)">'))
-    site.write("content/alice/links.md", post("Links", body='[[bob/deal]] and [[bob/deal|<b onclick="x">bold</b>]]'))
+    site.write(
+        "content/alice/links.md", post("Links", body='[[bob/deal]] and [[bob/deal|<b onclick="x">bold</b>]]')
+    )
     site.build()
     page = site.page("posts/alice/links/index.html")
     assert not page.cssselect(".prose img, .prose b, [onclick], [onerror]")
-    assert [a.text_content() for a in page.cssselect(".prose a")] == ['Deal <img src=x onerror="alert(1)">', '<b onclick="x">bold</b>']
+    assert [a.text_content() for a in page.cssselect(".prose a")] == [
+        'Deal <img src=x onerror="alert(1)">',
+        '<b onclick="x">bold</b>',
+    ]
 
 
 def test_every_broken_link_fails_the_build_at_once_with_its_line(site):
@@ -278,7 +319,12 @@ def test_every_broken_link_fails_the_build_at_once_with_its_line(site):
     site.write("content/bob/plan.md", post("Plan", Status="draft"))
     site.write("content/bob/launch.md", post("Launch", date="2026-09-01"))
     site.write("content/bob/field-repairs.md", post("Repairs"))
-    site.write("content/alice/links.md", post("Links", Summary="See [[bob/feild-repairs]].", body="""
+    site.write(
+        "content/alice/links.md",
+        post(
+            "Links",
+            Summary="See [[bob/feild-repairs]].",
+            body="""
         A fine link, [[bob/field-repairs]].
 
         A typo, [[bob/feild-repairs]] and [[@bobb]].
@@ -286,7 +332,9 @@ def test_every_broken_link_fails_the_build_at_once_with_its_line(site):
         Unpublished, [[bob/plan]], [plan]({filename}/bob/plan.md) and [[launch]].
         A missing file, [x]({filename}/bob/field-repair.md).
         The typo again, [[bob/feild-repairs]].
-        """))
+        """,
+        ),
+    )
     assert site.problems() == [
         "content/alice/links.md:3: error: unknown post '[[bob/feild-repairs]]' (did you mean 'bob/field-repairs'?)",
         "content/alice/links.md:7: error: unknown author '[[@bobb]]' (did you mean '@bob'?)",
@@ -305,21 +353,35 @@ def test_drafts_may_link_drafts_and_are_still_checked(site):
     site.write("content/bob/next.md", post("Next", Status="draft", body="After [[bob/plan]]."))
     site.build()
     site.write("content/bob/next.md", post("Next", Status="draft", body="After [[bob/plna]]."))
-    assert site.problems() == ["content/bob/next.md:5: error: unknown post '[[bob/plna]]' (did you mean 'bob/plan'?)"]
+    assert site.problems() == [
+        "content/bob/next.md:5: error: unknown post '[[bob/plna]]' (did you mean 'bob/plan'?)"
+    ]
 
 
 def test_pages_links_are_checked_and_resolved(site):
     site.write("content/pages/about.md", "Title: About\n\nAsk [[@alice]] or read [[alice/hello]].\n")
     site.build()
-    assert _prose_links(site, "about/index.html") == [("/authors/alice/", "Alice Field"), ("/posts/alice/hello/", "Hello from service")]
+    assert _prose_links(site, "about/index.html") == [
+        ("/authors/alice/", "Alice Field"),
+        ("/posts/alice/hello/", "Hello from service"),
+    ]
     site.write("content/bob/plan.md", post("Plan", Status="draft"))
     site.write("content/pages/about.md", "Title: About\n\nComing soon, [[bob/plan]].\n")
-    assert site.problems() == ["content/pages/about.md:3: error: '[[bob/plan]]' links to a draft, which is never published (publish it first or remove the link)"]
+    assert site.problems() == [
+        "content/pages/about.md:3: error: '[[bob/plan]]' links to a draft, which is never published (publish it first or remove the link)"
+    ]
 
 
 def test_short_links_in_bios_are_refused(site):
-    site.write("authors/gina.yml", (site.root / "authors/gina.yml").read_text().replace("bio: Gina studies sensor drift.", "bio: Works with [[@alice]]."))
-    assert site.problems() == ["authors/gina.yml:7: error: short links ([[…]]) work in posts and pages, not in bios: write a Markdown link, or \\[[ for brackets"]
+    site.write(
+        "authors/gina.yml",
+        (site.root / "authors/gina.yml")
+        .read_text()
+        .replace("bio: Gina studies sensor drift.", "bio: Works with [[@alice]]."),
+    )
+    assert site.problems() == [
+        "authors/gina.yml:7: error: short links ([[…]]) work in posts and pages, not in bios: write a Markdown link, or \\[[ for brackets"
+    ]
 
 
 def test_short_links_can_be_turned_off(site):
@@ -330,8 +392,14 @@ def test_short_links_can_be_turned_off(site):
 
 
 def test_backlinks_list_published_posts_never_drafts(site):
-    site.write("content/bob/deal.md", post("Deal", date="2026-01-05", body="Thanks to [[alice/hello]] and [x]({filename}/alice/hello.md)."))
-    site.write("content/gina/study.md", post("Study", date="2026-01-07", Summary="Builds on [[alice/hello]].", body="Text."))
+    site.write(
+        "content/bob/deal.md",
+        post("Deal", date="2026-01-05", body="Thanks to [[alice/hello]] and [x]({filename}/alice/hello.md)."),
+    )
+    site.write(
+        "content/gina/study.md",
+        post("Study", date="2026-01-07", Summary="Builds on [[alice/hello]].", body="Text."),
+    )
     site.write("content/bob/plan.md", post("Secret plan", Status="draft", body="See [[alice/hello]]."))
     site.write("content/bob/quiet.md", post("Quiet one", Status="hidden", body="See [[alice/hello]]."))
     site.write("content/alice/self.md", post("Self", body="My own [[alice/hello]] and [[@alice]]."))
@@ -343,15 +411,24 @@ def test_backlinks_list_published_posts_never_drafts(site):
         "Deal by Bob Quote · Sales",
     ]
     # the author's profile lists colleagues' posts only, with what they link to
-    profile = [" ".join(li.text_content().split()) for li in site.page("authors/alice/index.html").cssselect(".crosslinks-profile-backlinks li")]
+    profile = [
+        " ".join(li.text_content().split())
+        for li in site.page("authors/alice/index.html").cssselect(".crosslinks-profile-backlinks li")
+    ]
     assert profile == [
         "Study by Gina Guest · Service links to Hello from service",
         "Deal by Bob Quote · Sales links to Hello from service",
     ]
     assert not site.page("posts/bob/deal/index.html").cssselect(".crosslinks-backlinks")
     # a short link in a summary is resolved wherever the summary is shown
-    [card] = [c for c in site.page("index.html").cssselect(".card") if c.cssselect("h3")[0].text_content() == "Study"]
-    assert [(a.get("href"), a.text_content()) for a in card.cssselect(".summary a")] == [("/posts/alice/hello/", "Hello from service")]
+    [card] = [
+        c
+        for c in site.page("index.html").cssselect(".card")
+        if c.cssselect("h3")[0].text_content() == "Study"
+    ]
+    assert [(a.get("href"), a.text_content()) for a in card.cssselect(".summary a")] == [
+        ("/posts/alice/hello/", "Hello from service")
+    ]
 
 
 def test_profile_links_count_as_profile_backlinks(site):
@@ -368,16 +445,31 @@ def _related(site, path):
 def _topic_network(site):
     meters = "Flow meter calibration: electrodes, coils, liners and grounding rings on the pipe."
     site.write("content/alice/hello.md", post("Calibrating flow meters", Tags="flow meters", body=meters))
-    site.write("content/alice/second.md", post("More flow meter calibration", Tags="flow meters", body=meters))
-    site.write("content/gina/drift.md", post("Flow meter drift and calibration", Tags="flow meters", body=meters))
-    site.write("content/bob/quote.md", post("Quoting flow meter calibration", Tags="tenders, flow meters", body=meters + " Price and offer."))
-    site.write("content/bob/tender.md", post("Tender deadlines", Tags="tenders", body="Tender offers, deadlines and pricing."))
+    site.write(
+        "content/alice/second.md", post("More flow meter calibration", Tags="flow meters", body=meters)
+    )
+    site.write(
+        "content/gina/drift.md", post("Flow meter drift and calibration", Tags="flow meters", body=meters)
+    )
+    site.write(
+        "content/bob/quote.md",
+        post(
+            "Quoting flow meter calibration", Tags="tenders, flow meters", body=meters + " Price and offer."
+        ),
+    )
+    site.write(
+        "content/bob/tender.md",
+        post("Tender deadlines", Tags="tenders", body="Tender offers, deadlines and pricing."),
+    )
 
 
 def test_related_posts_never_self_deterministic_and_cross_department(site):
     _topic_network(site)
     site.build()
-    first = {p: _related(site, f"posts/{p}/index.html") for p in ("alice/hello", "alice/second", "gina/drift", "bob/quote")}
+    first = {
+        p: _related(site, f"posts/{p}/index.html")
+        for p in ("alice/hello", "alice/second", "gina/drift", "bob/quote")
+    }
     site.build()
     assert {p: _related(site, f"posts/{p}/index.html") for p in first} == first
     for path, related in first.items():
@@ -385,7 +477,10 @@ def test_related_posts_never_self_deterministic_and_cross_department(site):
     hello = first["alice/hello"]
     assert hello[0] == "/posts/gina/drift/", "another author first"
     assert "/posts/bob/quote/" in hello, "the sales view of the same topic"
-    assert site.page("posts/alice/hello/index.html").cssselect(".crosslinks-other-department a")[0].get("href") == "/posts/bob/quote/"
+    assert (
+        site.page("posts/alice/hello/index.html").cssselect(".crosslinks-other-department a")[0].get("href")
+        == "/posts/bob/quote/"
+    )
 
 
 def test_related_count_and_cross_department_threshold_are_settings(site):
@@ -398,7 +493,15 @@ def test_related_count_and_cross_department_threshold_are_settings(site):
 
 def test_manual_related_picks_come_first(site):
     _topic_network(site)
-    site.write("content/alice/hello.md", post("Calibrating flow meters", Tags="flow meters", Related="bob/tender, [[drift]]", body="Flow meter calibration."))
+    site.write(
+        "content/alice/hello.md",
+        post(
+            "Calibrating flow meters",
+            Tags="flow meters",
+            Related="bob/tender, [[drift]]",
+            body="Flow meter calibration.",
+        ),
+    )
     site.build()
     assert _related(site, "posts/alice/hello/index.html")[:2] == ["/posts/bob/tender/", "/posts/gina/drift/"]
 
@@ -440,13 +543,20 @@ def test_series_box_orders_posts_by_date(site):
     site.write("content/alice/part-a.md", post("Pumps, part 2", date="2026-02-01", Series="Pump care"))
     site.write("content/alice/part-b.md", post("Pumps, part 1", date="2026-01-01", Series="Pump care"))
     site.write("content/gina/part-c.md", post("Pumps, part 3", date="2026-03-01", Series="pump  care"))
-    site.write("content/alice/part-d.md", post("Pumps, part 4", date="2026-04-01", Series="Pump care", Status="draft"))
+    site.write(
+        "content/alice/part-d.md",
+        post("Pumps, part 4", date="2026-04-01", Series="Pump care", Status="draft"),
+    )
     site.build()
     page = site.page("posts/alice/part-a/index.html")
     box = page.cssselect(".crosslinks-series")[0]
     assert box.cssselect("h2")[0].text_content() == "Series: Pump care"
     assert box.cssselect(".crosslinks-position")[0].text_content() == "Part 2 of 3"
-    assert [li.text_content().strip() for li in box.cssselect("li")] == ["Pumps, part 1", "Pumps, part 2", "Pumps, part 3"]
+    assert [li.text_content().strip() for li in box.cssselect("li")] == [
+        "Pumps, part 1",
+        "Pumps, part 2",
+        "Pumps, part 3",
+    ]
     assert box.cssselect("[aria-current=page]")[0].text_content() == "Pumps, part 2"
     assert not site.page("posts/alice/hello/index.html").cssselect(".crosslinks-series")
 
@@ -454,12 +564,32 @@ def test_series_box_orders_posts_by_date(site):
 @pytest.mark.parametrize(
     "setting, value, expected",
     [
-        ("CROSSLINKS_RELATED_COUNT", -1, "CROSSLINKS_RELATED_COUNT: expected a whole number from 0 (no related posts) to 20 (got -1)"),
-        ("CROSSLINKS_RELATED_WEIGHTS", {"title": 1}, "CROSSLINKS_RELATED_WEIGHTS: expected a dict with the numbers 'title', 'summary', 'body', 'tags' (0 or more, not all 0) (got {'title': 1})"),
-        ("CROSSLINKS_CROSS_DEPARTMENT_THRESHOLD", 2, "CROSSLINKS_CROSS_DEPARTMENT_THRESHOLD: expected a number from 0 to 1 (got 2)"),
-        ("CROSSLINKS_SAME_AUTHOR_FACTOR", 0, "CROSSLINKS_SAME_AUTHOR_FACTOR: expected a number above 0, at most 1 (got 0)"),
+        (
+            "CROSSLINKS_RELATED_COUNT",
+            -1,
+            "CROSSLINKS_RELATED_COUNT: expected a whole number from 0 (no related posts) to 20 (got -1)",
+        ),
+        (
+            "CROSSLINKS_RELATED_WEIGHTS",
+            {"title": 1},
+            "CROSSLINKS_RELATED_WEIGHTS: expected a dict with the numbers 'title', 'summary', 'body', 'tags' (0 or more, not all 0) (got {'title': 1})",
+        ),
+        (
+            "CROSSLINKS_CROSS_DEPARTMENT_THRESHOLD",
+            2,
+            "CROSSLINKS_CROSS_DEPARTMENT_THRESHOLD: expected a number from 0 to 1 (got 2)",
+        ),
+        (
+            "CROSSLINKS_SAME_AUTHOR_FACTOR",
+            0,
+            "CROSSLINKS_SAME_AUTHOR_FACTOR: expected a number above 0, at most 1 (got 0)",
+        ),
         ("CROSSLINKS_SHORT_LINKS", "yes", "CROSSLINKS_SHORT_LINKS: expected True or False (got 'yes')"),
-        ("CROSSLINKS_RELATED", 3, "CROSSLINKS_RELATED: unknown setting (did you mean CROSSLINKS_RELATED_COUNT?)"),
+        (
+            "CROSSLINKS_RELATED",
+            3,
+            "CROSSLINKS_RELATED: unknown setting (did you mean CROSSLINKS_RELATED_COUNT?)",
+        ),
     ],
 )
 def test_settings_are_checked_before_reading(site, setting, value, expected):
@@ -467,7 +597,11 @@ def test_settings_are_checked_before_reading(site, setting, value, expected):
 
 
 def test_sample_network_uses_both_link_forms():
-    sources = [p.read_text(encoding="utf-8") for p in (PROJECT_ROOT / "content").rglob("*.md") if "pages" not in p.parts]
+    sources = [
+        p.read_text(encoding="utf-8")
+        for p in (PROJECT_ROOT / "content").rglob("*.md")
+        if "pages" not in p.parts
+    ]
     short = [s for s in sources if re.search(r"(?<!\\)\[\[[^\]]+\]\]", s)]
     long = [s for s in sources if "{filename}" in s]
     profile = [s for s in sources if "[[@" in s]

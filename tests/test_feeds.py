@@ -191,7 +191,9 @@ def test_every_coauthor_is_in_every_format(site):
         authors = [
             (a.findtext(f"{ATOM}name"), a.findtext(f"{ATOM}uri")) for a in atom_entry.findall(f"{ATOM}author")
         ]
-        assert authors == [(n, f"{LOCAL}/authors/{i}/") for n, i in zip(names, ("bob", "alice", "gina"), strict=False)]
+        assert authors == [
+            (n, f"{LOCAL}/authors/{i}/") for n, i in zip(names, ("bob", "alice", "gina"), strict=False)
+        ]
         rss_item = xml(output / folder / "rss.xml").find("channel/item")
         assert [c.text for c in rss_item.findall(f"{DC}creator")] == names
         item = json_feed(output / folder / "feed.json")["items"][0]
@@ -386,7 +388,9 @@ def test_every_page_advertises_the_feeds_that_fit_it(site):
     kinds = ["application/atom+xml", "application/rss+xml", "application/feed+json"]
 
     def links(folder):
-        return list(zip(kinds, [f"/{folder}/atom.xml", f"/{folder}/rss.xml", f"/{folder}/feed.json"], strict=False))
+        return list(
+            zip(kinds, [f"/{folder}/atom.xml", f"/{folder}/rss.xml", f"/{folder}/feed.json"], strict=False)
+        )
 
     assert alternate_links(site, "index.html") == links("feeds/network")
     assert alternate_links(site, "archives/index.html") == links("feeds/network")
@@ -604,6 +608,7 @@ def test_every_settings_problem_is_reported_at_once(site):
 
 
 # --- the sample network --------------------------------------------------------------------------------------
+
 
 def test_sample_network_feeds_are_complete_valid_and_subscribable(sample_output):
     index = json.loads((sample_output / "network.json").read_text())

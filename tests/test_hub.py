@@ -6,7 +6,9 @@ from conftest import GINA, post
 
 
 def test_home_has_featured_topics_and_a_section_per_department(site):
-    site.write("content/bob/deal.md", post("Big deal", date="2026-02-01", Tags="tenders, pricing", Featured="yes"))
+    site.write(
+        "content/bob/deal.md", post("Big deal", date="2026-02-01", Tags="tenders, pricing", Featured="yes")
+    )
     site.write("content/bob/other.md", post("Other", date="2026-02-02", Tags="tenders"))
     site.build()
     home = site.page("index.html")
@@ -20,7 +22,10 @@ def test_home_has_featured_topics_and_a_section_per_department(site):
 
 
 def test_department_page_shows_lead_experts_topics_and_posts(site):
-    site.write("departments.yml", (site.root / "departments.yml").read_text().replace("  colour:", "  lead: alice\n  colour:", 1))
+    site.write(
+        "departments.yml",
+        (site.root / "departments.yml").read_text().replace("  colour:", "  lead: alice\n  colour:", 1),
+    )
     site.write("content/alice/repairs.md", post("Repairs", Tags="field repairs"))
     site.build()
     page = site.page("departments/service/index.html")

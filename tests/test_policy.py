@@ -46,14 +46,38 @@ def check_lines(site, capsys):
 @pytest.mark.parametrize(
     "text, expected",
     [
-        (post("About Nordchem"), "content/bob/x.md:1:14: error: customer-names: name customers only with written consent (in title)"),
-        (post(Summary="we helped nordchem"), "content/bob/x.md:3:20: error: customer-names: name customers only with written consent (in summary)"),
-        (post(Tags="nordchem, meters"), "content/bob/x.md:3:7: error: customer-names: name customers only with written consent (in tags)"),
-        (post(body="We visited Acme\nWater   Works last week."), "content/bob/x.md:4:12: error: customer-names: name customers only with written consent (in body)"),
-        (post(body="See ![the ACME WATER WORKS plant](p.png)."), "content/bob/x.md:4:11: error: customer-names: name customers only with written consent (in alt)"),
-        (post(body="[docs](https://wiki.corp.example/x)"), "content/bob/x.md:4:16: error: internal-hosts: no internal host names (in links)"),
-        (post(body="Our revenue\nforecast is up."), "content/bob/x.md:4:5: warning: forecasts: forecasts need sign-off (in body)"),
-        (post(body="Nord\u200bchem"), "content/bob/x.md:4:1: error: customer-names: name customers only with written consent (in body)"),
+        (
+            post("About Nordchem"),
+            "content/bob/x.md:1:14: error: customer-names: name customers only with written consent (in title)",
+        ),
+        (
+            post(Summary="we helped nordchem"),
+            "content/bob/x.md:3:20: error: customer-names: name customers only with written consent (in summary)",
+        ),
+        (
+            post(Tags="nordchem, meters"),
+            "content/bob/x.md:3:7: error: customer-names: name customers only with written consent (in tags)",
+        ),
+        (
+            post(body="We visited Acme\nWater   Works last week."),
+            "content/bob/x.md:4:12: error: customer-names: name customers only with written consent (in body)",
+        ),
+        (
+            post(body="See ![the ACME WATER WORKS plant](p.png)."),
+            "content/bob/x.md:4:11: error: customer-names: name customers only with written consent (in alt)",
+        ),
+        (
+            post(body="[docs](https://wiki.corp.example/x)"),
+            "content/bob/x.md:4:16: error: internal-hosts: no internal host names (in links)",
+        ),
+        (
+            post(body="Our revenue\nforecast is up."),
+            "content/bob/x.md:4:5: warning: forecasts: forecasts need sign-off (in body)",
+        ),
+        (
+            post(body="Nord\u200bchem"),
+            "content/bob/x.md:4:1: error: customer-names: name customers only with written consent (in body)",
+        ),
     ],
 )
 def test_rules_match_where_authors_write(policy_site, capsys, text, expected):
@@ -76,10 +100,15 @@ def test_words_inside_other_words_do_not_match(policy_site, capsys):
 
 
 def test_reviewed_exception_is_listed(policy_site, capsys):
-    policy_site.write("content/bob/x.md", post(Policy_Allow="customer-names — consent on file (ED-12)", body="Nordchem said yes."))
+    policy_site.write(
+        "content/bob/x.md",
+        post(Policy_Allow="customer-names — consent on file (ED-12)", body="Nordchem said yes."),
+    )
     code, lines = check_lines(policy_site, capsys)
     assert code == 0
-    assert lines == ["content/bob/x.md:5:1: info: customer-names: allowed by Policy-Allow: consent on file (ED-12)"]
+    assert lines == [
+        "content/bob/x.md:5:1: info: customer-names: allowed by Policy-Allow: consent on file (ED-12)"
+    ]
 
 
 def test_exception_needs_a_known_rule_and_a_reason(policy_site, capsys):
@@ -87,8 +116,14 @@ def test_exception_needs_a_known_rule_and_a_reason(policy_site, capsys):
     policy_site.write("content/bob/y.md", post(Policy_Allow="customer-names"))
     code, lines = check_lines(policy_site, capsys)
     assert code == 1
-    assert "content/bob/x.md:3: error: policy-allow: Policy-Allow names unknown rule 'customer-name' (did you mean 'customer-names'?)" in lines
-    assert "content/bob/y.md:3: error: policy-allow: Policy-Allow needs rule ids and a reason, like 'Policy-Allow: customer-names — consent on file (ticket ED-12)'" in lines
+    assert (
+        "content/bob/x.md:3: error: policy-allow: Policy-Allow names unknown rule 'customer-name' (did you mean 'customer-names'?)"
+        in lines
+    )
+    assert (
+        "content/bob/y.md:3: error: policy-allow: Policy-Allow needs rule ids and a reason, like 'Policy-Allow: customer-names — consent on file (ticket ED-12)'"
+        in lines
+    )
 
 
 def test_policy_file_errors(site, capsys):
@@ -97,7 +132,10 @@ def test_policy_file_errors(site, capsys):
     code, lines = check_lines(site, capsys)
     assert code == 1
     assert "policy.yml:3: error: policy-file: 'severity': must be error or warning" in lines
-    assert any(line.startswith("policy.yml:5: error: policy-file: pattern is not a valid regular expression") for line in lines)
+    assert any(
+        line.startswith("policy.yml:5: error: policy-file: pattern is not a valid regular expression")
+        for line in lines
+    )
 
 
 def test_error_match_blocks_the_build_so_nothing_is_published(policy_site):
@@ -113,7 +151,10 @@ def test_error_match_in_a_page_blocks_the_build(policy_site):
 
 
 def test_allowed_and_warning_matches_publish(policy_site):
-    policy_site.write("content/bob/x.md", post(Policy_Allow="customer-names — consent on file", body="Nordchem and our revenue forecast."))
+    policy_site.write(
+        "content/bob/x.md",
+        post(Policy_Allow="customer-names — consent on file", body="Nordchem and our revenue forecast."),
+    )
     policy_site.build()
     assert "Nordchem" in (policy_site.output / "posts/bob/x/index.html").read_text()
 
@@ -126,5 +167,9 @@ def test_messages_never_repeat_the_term(policy_site):
 def test_drafts_are_checked_but_do_not_block_the_build(policy_site, capsys):
     policy_site.write("content/bob/x.md", post(Status="draft", body="Nordchem"))
     code, lines = check_lines(policy_site, capsys)
-    assert code == 1 and "content/bob/x.md:5:1: error: customer-names: name customers only with written consent (in body)" in lines
+    assert (
+        code == 1
+        and "content/bob/x.md:5:1: error: customer-names: name customers only with written consent (in body)"
+        in lines
+    )
     policy_site.build()

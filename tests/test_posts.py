@@ -40,12 +40,16 @@ def test_department_can_be_set_per_post(site):
 
 def test_folder_without_registry_entry(site):
     site.write("content/alise/x.md", post())
-    assert site.problems() == ["content/alise/x.md: error: no author registry entry for folder 'alise': add authors/alise.yml (did you mean 'alice'?)"]
+    assert site.problems() == [
+        "content/alise/x.md: error: no author registry entry for folder 'alise': add authors/alise.yml (did you mean 'alice'?)"
+    ]
 
 
 def test_author_metadata_must_match_the_folder(site):
     site.write("content/gina/x.md", post(Author="alice"))
-    assert site.problems() == ["content/gina/x.md:3: error: Author: 'alice' contradicts the folder: posts in content/gina/ are by 'gina' (remove the Author: line)"]
+    assert site.problems() == [
+        "content/gina/x.md:3: error: Author: 'alice' contradicts the folder: posts in content/gina/ are by 'gina' (remove the Author: line)"
+    ]
 
 
 def test_unknown_coauthor_and_department(site):
@@ -61,15 +65,42 @@ def test_unknown_coauthor_and_department(site):
     [
         ("Date: 2026-01-01\n\nNo title.\n", "content/bob/x.md:1: error: missing required metadata 'Title:'"),
         ("Title: T\n\nNo date.\n", "content/bob/x.md:1: error: missing required metadata 'Date:'"),
-        ("Title: T\nDate: 14/03/2025\n\nx\n", "content/bob/x.md:2: error: 'date' must be a date like 2025-03-14 or 2025-03-14 09:30, found '14/03/2025'"),
-        ("Title: T\nDate: 2025-02-30\n\nx\n", "content/bob/x.md:2: error: 'date' must be a date like 2025-03-14 or 2025-03-14 09:30, found '2025-02-30'"),
-        ("Title: T\nDate: 2025-01-01\nTitle: U\n\nx\n", "content/bob/x.md:3: error: 'Title' is given twice (first on line 1)"),
-        ("Title: T\nDate: 2025-01-01\nStatus: drafty\n\nx\n", "content/bob/x.md:3: error: 'status' must be one of published, draft, hidden, found 'drafty'"),
-        ("Title: T\nDate: 2025-01-01\nTagz: a\n\nx\n", "content/bob/x.md:3: error: unknown metadata 'tagz' (did you mean 'tags'?)"),
-        ("Title: T\nDate: 2025-01-01\nthis is not a header line\n\nx\n", "content/bob/x.md:3: error: expected 'Key: value' in the header, found 'this is not a header line' (end the header with a blank line)"),
-        ("# Just markdown\n\ntext\n", "content/bob/x.md:1: error: expected a metadata header starting on line 1, like 'Title: My first post'"),
-        ("Title: T\nDate: 2025-01-01\nSlug: ../../index\n\nx\n", "content/bob/x.md:3: error: 'slug' must be lower-case letters, digits and hyphens, like 'field-repairs', found '../../index'"),
-        ("Title: T\nDate: 2025-03-01\nModified: 2025-02-01\n\nx\n", "content/bob/x.md:3: error: 'modified' is earlier than 'date'"),
+        (
+            "Title: T\nDate: 14/03/2025\n\nx\n",
+            "content/bob/x.md:2: error: 'date' must be a date like 2025-03-14 or 2025-03-14 09:30, found '14/03/2025'",
+        ),
+        (
+            "Title: T\nDate: 2025-02-30\n\nx\n",
+            "content/bob/x.md:2: error: 'date' must be a date like 2025-03-14 or 2025-03-14 09:30, found '2025-02-30'",
+        ),
+        (
+            "Title: T\nDate: 2025-01-01\nTitle: U\n\nx\n",
+            "content/bob/x.md:3: error: 'Title' is given twice (first on line 1)",
+        ),
+        (
+            "Title: T\nDate: 2025-01-01\nStatus: drafty\n\nx\n",
+            "content/bob/x.md:3: error: 'status' must be one of published, draft, hidden, found 'drafty'",
+        ),
+        (
+            "Title: T\nDate: 2025-01-01\nTagz: a\n\nx\n",
+            "content/bob/x.md:3: error: unknown metadata 'tagz' (did you mean 'tags'?)",
+        ),
+        (
+            "Title: T\nDate: 2025-01-01\nthis is not a header line\n\nx\n",
+            "content/bob/x.md:3: error: expected 'Key: value' in the header, found 'this is not a header line' (end the header with a blank line)",
+        ),
+        (
+            "# Just markdown\n\ntext\n",
+            "content/bob/x.md:1: error: expected a metadata header starting on line 1, like 'Title: My first post'",
+        ),
+        (
+            "Title: T\nDate: 2025-01-01\nSlug: ../../index\n\nx\n",
+            "content/bob/x.md:3: error: 'slug' must be lower-case letters, digits and hyphens, like 'field-repairs', found '../../index'",
+        ),
+        (
+            "Title: T\nDate: 2025-03-01\nModified: 2025-02-01\n\nx\n",
+            "content/bob/x.md:3: error: 'modified' is earlier than 'date'",
+        ),
     ],
 )
 def test_malformed_metadata(site, text, expected):
@@ -78,7 +109,12 @@ def test_malformed_metadata(site, text, expected):
 
 
 def test_windows_line_endings_and_bom_keep_the_header(site):
-    site.write("content/bob/x.md", "\ufeffTitle: From Word\r\nDate: 2026-01-01\r\nStatus: draft\r\n\r\nUNPUBLISHED-WINDOWS\r\n".encode("utf-8"))
+    site.write(
+        "content/bob/x.md",
+        "\ufeffTitle: From Word\r\nDate: 2026-01-01\r\nStatus: draft\r\n\r\nUNPUBLISHED-WINDOWS\r\n".encode(
+            "utf-8"
+        ),
+    )
     site.build()
     assert not (site.output / "posts/bob/x/index.html").exists()
     assert "UNPUBLISHED-WINDOWS" not in (site.output / "network.json").read_text()
@@ -91,13 +127,17 @@ def test_invalid_utf8_names_line(site):
 
 def test_control_characters_are_refused(site):
     site.write("content/bob/x.md", "Title: T\u202e\nDate: 2026-01-01\n\nx\n")
-    assert site.problems() == ["content/bob/x.md:1:9: error: control character U+202E is not allowed; delete it"]
+    assert site.problems() == [
+        "content/bob/x.md:1:9: error: control character U+202E is not allowed; delete it"
+    ]
 
 
 def test_same_url_from_two_files_fails_naming_both(site):
     site.write("content/bob/a.md", post("A", Slug="same"))
     site.write("content/bob/same.md", post("B"))
-    assert site.problems() == ["content/bob/same.md: error: would be written to 'posts/bob/same/index.html', which content/bob/a.md already writes (rename one, or give it another Slug:)"]
+    assert site.problems() == [
+        "content/bob/same.md: error: would be written to 'posts/bob/same/index.html', which content/bob/a.md already writes (rename one, or give it another Slug:)"
+    ]
 
 
 def test_case_only_difference_collides(site):
@@ -110,20 +150,26 @@ def test_case_only_difference_collides(site):
 def test_page_cannot_take_a_site_folder(site):
     site.write("content/pages/authors.md", "Title: Authors\n\nx\n")
     problems = site.problems()
-    assert len(problems) == 1 and problems[0].startswith("content/pages/authors.md: error: page slug 'authors' is used by the site itself")
+    assert len(problems) == 1 and problems[0].startswith(
+        "content/pages/authors.md: error: page slug 'authors' is used by the site itself"
+    )
 
 
 def test_tags_that_would_share_a_page(site):
     site.write("content/bob/a.md", post("A", Tags="r&d"))
     site.write("content/bob/b.md", post("B", Tags="RD"))
-    assert site.problems() == ["content/bob/b.md:3: error: tag 'RD' and tag 'r&d' (content/bob/a.md) would share the page topics/rd/; use one spelling"]
+    assert site.problems() == [
+        "content/bob/b.md:3: error: tag 'RD' and tag 'r&d' (content/bob/a.md) would share the page topics/rd/; use one spelling"
+    ]
 
 
 def test_symlinks_are_refused(site, tmp_path):
     secret = tmp_path / "secret.md"
     secret.write_text(post("Secret"))
     os.symlink(secret, site.root / "content/bob-link.md")
-    assert site.problems() == ["content/bob-link.md: error: symbolic links are not allowed in content/ or authors/; copy the file instead"]
+    assert site.problems() == [
+        "content/bob-link.md: error: symbolic links are not allowed in content/ or authors/; copy the file instead"
+    ]
 
 
 def test_html_and_svg_files_are_not_copied_into_the_site(site):
@@ -162,13 +208,17 @@ def test_plugin_that_fails_to_load_fails_the_build(site):
 
 def test_unknown_setting_is_reported_with_suggestion(site):
     problems = site.problems(CHORUS_MAX_POST_BYTE=10)
-    assert problems == ["pelicanconf.py: error: CHORUS_MAX_POST_BYTE: unknown setting (did you mean CHORUS_MAX_POST_BYTES?)"]
+    assert problems == [
+        "pelicanconf.py: error: CHORUS_MAX_POST_BYTE: unknown setting (did you mean CHORUS_MAX_POST_BYTES?)"
+    ]
 
 
 def test_oversized_post(site):
     site.write("content/bob/big.md", post(body="word " * 400))
     [problem] = site.problems(CHORUS_MAX_POST_BYTES=1000)
-    assert problem.startswith("content/bob/big.md: error: file is ") and problem.endswith(" bytes; the limit is 1,000 bytes")
+    assert problem.startswith("content/bob/big.md: error: file is ") and problem.endswith(
+        " bytes; the limit is 1,000 bytes"
+    )
 
 
 def test_body_lines_that_look_like_metadata_stay_in_the_body(site):

@@ -64,7 +64,9 @@ def test_profile_splits_own_posts_from_cowritten_and_counts_topics(site):
     assert _card_titles(alice, ".profile-cowritten") == ["How we scope"]
     topics = [
         (a.text_content(), c.text_content())
-        for a, c in zip(alice.cssselect(".topic-counts a"), alice.cssselect(".topic-counts .count"), strict=False)
+        for a, c in zip(
+            alice.cssselect(".topic-counts a"), alice.cssselect(".topic-counts .count"), strict=False
+        )
     ]
     assert topics == [("flow meters", "3 posts"), ("field repairs", "1 post"), ("tenders", "1 post")]
     assert alice.cssselect(".topic-counts a")[0].get("href") == "/topics/flow-meters/"

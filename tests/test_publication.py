@@ -6,7 +6,9 @@ from conftest import post
 
 
 def _all_output_text(output):
-    return "\n".join(p.read_text(errors="replace") for p in output.rglob("*") if p.suffix in (".html", ".json", ".xml"))
+    return "\n".join(
+        p.read_text(errors="replace") for p in output.rglob("*") if p.suffix in (".html", ".json", ".xml")
+    )
 
 
 def test_drafts_and_future_posts_leak_nowhere(site):
@@ -22,10 +24,20 @@ def test_drafts_and_future_posts_leak_nowhere(site):
     assert not (output / "posts/bob/future").exists()
     # hidden: reachable by its URL, listed nowhere
     assert (output / "posts/bob/hidden/index.html").exists()
-    listed = "".join((output / p).read_text() for p in ["index.html", "authors/bob/index.html", "departments/sales/index.html", "archives/index.html", "network.json"])
+    listed = "".join(
+        (output / p).read_text()
+        for p in [
+            "index.html",
+            "authors/bob/index.html",
+            "departments/sales/index.html",
+            "archives/index.html",
+            "network.json",
+        ]
+    )
     assert "Hidden one" not in listed and "Live one" in listed
-    assert [p["title"] for p in site.index()["posts"]] == ["Live one", "Hello from service"] or \
-        sorted(p["title"] for p in site.index()["posts"]) == ["Hello from service", "Live one"]
+    assert [p["title"] for p in site.index()["posts"]] == ["Live one", "Hello from service"] or sorted(
+        p["title"] for p in site.index()["posts"]
+    ) == ["Hello from service", "Live one"]
 
 
 def test_future_post_appears_once_its_date_has_come(site):

@@ -32,17 +32,23 @@ def BOB_WITH(extra: str) -> str:
 
 def test_unknown_department_in_author(site):
     site.write("authors/bob.yml", BOB_WITH("").replace("department: sales", "department: slaes"))
-    assert site.problems() == ["authors/bob.yml:4: error: 'department': unknown department 'slaes' (did you mean 'sales'?)"]
+    assert site.problems() == [
+        "authors/bob.yml:4: error: 'department': unknown department 'slaes' (did you mean 'sales'?)"
+    ]
 
 
 def test_unknown_kind(site):
     site.write("authors/bob.yml", BOB_WITH("").replace("kind: expert", "kind: staff"))
-    assert site.problems() == ["authors/bob.yml:2: error: 'kind': 'staff' is not a kind (expected one of: expert, guest)"]
+    assert site.problems() == [
+        "authors/bob.yml:2: error: 'kind': 'staff' is not a kind (expected one of: expert, guest)"
+    ]
 
 
 def test_guest_needs_affiliation(site):
     registry = (site.root / "authors/gina.yml").read_text().splitlines()
-    site.write("authors/gina.yml", "\n".join(line for line in registry if not line.startswith("affiliation")) + "\n")
+    site.write(
+        "authors/gina.yml", "\n".join(line for line in registry if not line.startswith("affiliation")) + "\n"
+    )
     assert site.problems() == ["authors/gina.yml:1: error: missing required field 'affiliation'"]
 
 
@@ -53,7 +59,9 @@ def test_duplicate_key_is_an_error_not_a_silent_override(site):
 
 def test_yaml_aliases_are_refused(site):
     site.write("authors/bob.yml", BOB_WITH("links: &a {website: 'https://a.example'}\n"))
-    assert site.problems() == ["authors/bob.yml:7:8: error: invalid YAML: anchors and aliases are not allowed in registry files"]
+    assert site.problems() == [
+        "authors/bob.yml:7:8: error: invalid YAML: anchors and aliases are not allowed in registry files"
+    ]
 
 
 def test_python_object_tags_are_refused(site):
@@ -64,7 +72,9 @@ def test_python_object_tags_are_refused(site):
 
 
 def test_link_must_be_known_and_http(site):
-    site.write("authors/bob.yml", BOB_WITH("links:\n  linkedn: https://x.example\n  website: javascript:alert(1)\n"))
+    site.write(
+        "authors/bob.yml", BOB_WITH("links:\n  linkedn: https://x.example\n  website: javascript:alert(1)\n")
+    )
     assert site.problems() == [
         "authors/bob.yml:8: error: unknown link 'linkedn' (did you mean 'linkedin'?)",
         "authors/bob.yml:9: error: link 'website' must be an http(s) URL, found 'javascript:alert(1)'",
@@ -83,7 +93,9 @@ def test_avatar_missing(site):
 
 def test_avatar_not_an_image(site):
     site.write("authors/alice.png", b"<html><script>alert(1)</script></html>")
-    assert site.problems() == ["authors/alice.png: error: not a decodable image (expected one of PNG, JPEG, WEBP, GIF)"]
+    assert site.problems() == [
+        "authors/alice.png: error: not a decodable image (expected one of PNG, JPEG, WEBP, GIF)"
+    ]
 
 
 def test_avatar_truncated(site):
@@ -94,16 +106,23 @@ def test_avatar_truncated(site):
 
 def test_avatar_decompression_bomb(site):
     site.write("authors/alice.png", png_bytes(size=(6000, 5000), colour=(0, 0, 0)))
-    assert site.problems() == ["authors/alice.png: error: image is 6000x5000 pixels; the limit is 24,000,000 pixels"]
+    assert site.problems() == [
+        "authors/alice.png: error: image is 6000x5000 pixels; the limit is 24,000,000 pixels"
+    ]
 
 
 def test_avatar_path_traversal_refused(site):
     site.write("authors/alice.yml", ALICE.replace("avatar: alice.png", "avatar: ../../etc/passwd"))
-    assert site.problems() == ["authors/alice.yml:6: error: 'avatar' must be a file name next to authors/alice.yml, found '../../etc/passwd'"]
+    assert site.problems() == [
+        "authors/alice.yml:6: error: 'avatar' must be a file name next to authors/alice.yml, found '../../etc/passwd'"
+    ]
 
 
 def test_department_registry_errors(site):
-    site.write("departments.yml", "service:\n  name: Service\n  colour: teal\nsales:\n  name: Sales\n  description: s\n")
+    site.write(
+        "departments.yml",
+        "service:\n  name: Service\n  colour: teal\nsales:\n  name: Sales\n  description: s\n",
+    )
     assert site.problems() == [
         "departments.yml:1: error: missing required field 'description'",
         "departments.yml:3: error: 'colour': must look like #0b7285",
@@ -111,8 +130,13 @@ def test_department_registry_errors(site):
 
 
 def test_department_lead_must_be_an_author(site):
-    site.write("departments.yml", "service:\n  name: Service\n  description: d\n  lead: alise\nsales:\n  name: Sales\n  description: s\n")
-    assert site.problems() == ["departments.yml:1: error: department 'service': unknown lead 'alise' (did you mean 'alice'?)"]
+    site.write(
+        "departments.yml",
+        "service:\n  name: Service\n  description: d\n  lead: alise\nsales:\n  name: Sales\n  description: s\n",
+    )
+    assert site.problems() == [
+        "departments.yml:1: error: department 'service': unknown lead 'alise' (did you mean 'alice'?)"
+    ]
 
 
 def test_every_registry_problem_is_reported_at_once(site):

@@ -44,7 +44,12 @@ print("kept")
 
 
 def _all_attributes(page):
-    return [(el.tag, name, value) for el in page.iter() if isinstance(el.tag, str) for name, value in el.attrib.items()]
+    return [
+        (el.tag, name, value)
+        for el in page.iter()
+        if isinstance(el.tag, str)
+        for name, value in el.attrib.items()
+    ]
 
 
 def test_hostile_markdown_is_neutralised(site):
@@ -57,7 +62,9 @@ def test_hostile_markdown_is_neutralised(site):
         assert not name.startswith("on"), (tag, name)
         lowered = value.replace("\t", "").lower()
         if name in ("href", "src"):
-            assert not lowered.startswith(("javascript:", "vbscript:", "file:", "data:text", "data:image/svg")), value
+            assert not lowered.startswith(
+                ("javascript:", "vbscript:", "file:", "data:text", "data:image/svg")
+            ), value
     html = (site.output / "posts/gina/x/index.html").read_text()
     assert "alert(" not in html and "Acme" not in html
     # what authors legitimately need survives
@@ -71,8 +78,12 @@ def test_hostile_markdown_is_neutralised(site):
 
 def test_metadata_is_escaped_in_html_json_and_attributes(site):
     evil = "\"><script>alert('t')</script></script>"
-    site.write("content/gina/x.md", post(evil, Summary="<img src=x onerror=alert(1)> plain", Tags="<b>bold</b>"))
-    site.write("authors/gina.yml", GINA.replace("Nordlicht University", "Uni \"><script>alert('aff')</script>"))
+    site.write(
+        "content/gina/x.md", post(evil, Summary="<img src=x onerror=alert(1)> plain", Tags="<b>bold</b>")
+    )
+    site.write(
+        "authors/gina.yml", GINA.replace("Nordlicht University", "Uni \"><script>alert('aff')</script>")
+    )
     site.build()
     for path in ["posts/gina/x/index.html", "index.html", "authors/gina/index.html", "topics/index.html"]:
         text = (site.output / path).read_text()
@@ -91,11 +102,17 @@ def test_metadata_is_escaped_in_html_json_and_attributes(site):
     assert page.cssselect("title")[0].text_content().startswith(evil)
     index = json.loads((site.output / "network.json").read_text())
     assert index["posts"][0]["title"] == evil
-    assert any((a["affiliation"] or "").startswith("Uni \"><script>") for a in index["authors"])
+    assert any((a["affiliation"] or "").startswith('Uni "><script>') for a in index["authors"])
 
 
 def test_bio_is_rendered_and_sanitised(site):
-    site.write("authors/gina.yml", GINA.replace("bio: Gina studies sensor drift.", "bio: |\n  Gina **studies** drift.<script>alert(1)</script>[x](javascript:alert(2))"))
+    site.write(
+        "authors/gina.yml",
+        GINA.replace(
+            "bio: Gina studies sensor drift.",
+            "bio: |\n  Gina **studies** drift.<script>alert(1)</script>[x](javascript:alert(2))",
+        ),
+    )
     site.write("content/gina/x.md", post())
     site.build()
     page = site.page("authors/gina/index.html")
@@ -105,7 +122,9 @@ def test_bio_is_rendered_and_sanitised(site):
 
 
 def test_template_syntax_in_content_is_just_text(site):
-    site.write("content/gina/x.md", post("{{ config }}", body="{% include '../../.env' %} and {{ ''.__class__ }}"))
+    site.write(
+        "content/gina/x.md", post("{{ config }}", body="{% include '../../.env' %} and {{ ''.__class__ }}")
+    )
     site.build()
     page = site.page("posts/gina/x/index.html")
     assert page.cssselect("h1")[0].text_content() == "{{ config }}"
@@ -113,7 +132,9 @@ def test_template_syntax_in_content_is_just_text(site):
 
 
 def test_deeply_nested_markdown_fails_with_the_file_instead_of_crashing(site):
-    site.write("content/gina/deep.md", post("Deep", body="\n".join("  " * depth + "- item" for depth in range(600))))
+    site.write(
+        "content/gina/deep.md", post("Deep", body="\n".join("  " * depth + "- item" for depth in range(600)))
+    )
     assert site.problems() == [
         "content/gina/deep.md:4: error: nesting is too deep to render (lists, quotes or brackets inside each other); flatten it"
     ]

@@ -56,7 +56,10 @@ def test_pages_are_well_formed_and_accessible_basics(sample_output):
             assert img.get("alt") is not None, (path, img.get("src"))
         for link in page.cssselect("link[href], script[src], img[src]"):
             target = link.get("href") or link.get("src")
-            assert not target.startswith(("http://", "https://", "//")) or link.get("rel") == "canonical", (path, target)
+            assert not target.startswith(("http://", "https://", "//")) or link.get("rel") == "canonical", (
+                path,
+                target,
+            )
 
 
 def test_guest_posts_are_labelled(sample_output):

@@ -16,8 +16,20 @@ def new(site, capsys, *args):
 
 
 def test_new_author_creates_registry_entry_folder_and_codeowners(site, capsys):
-    code, out = new(site, capsys, "author", "dora-lee", "--name", "Dora Lee", "--department", "sales",
-                    "--title", "Sales Engineer", "--email", "dora@example.com")
+    code, out = new(
+        site,
+        capsys,
+        "author",
+        "dora-lee",
+        "--name",
+        "Dora Lee",
+        "--department",
+        "sales",
+        "--title",
+        "Sales Engineer",
+        "--email",
+        "dora@example.com",
+    )
     assert code == 0, out
     assert (site.root / "content/dora-lee").is_dir()
     assert "/content/dora-lee/ dora@example.com" in (site.root / ".github/CODEOWNERS").read_text()
@@ -28,9 +40,28 @@ def test_new_author_creates_registry_entry_folder_and_codeowners(site, capsys):
 
 
 def test_new_guest_needs_affiliation(site, capsys):
-    code, out = new(site, capsys, "author", "ext", "--name", "Ext", "--department", "sales", "--title", "T", "--guest")
-    assert code == 1 and "chorus new: error: a guest needs --affiliation (the organisation they write from)" in out
-    code, out = new(site, capsys, "author", "ext", "--name", "Ext", "--department", "sales", "--title", "T", "--guest", "--affiliation", "Uni")
+    code, out = new(
+        site, capsys, "author", "ext", "--name", "Ext", "--department", "sales", "--title", "T", "--guest"
+    )
+    assert (
+        code == 1
+        and "chorus new: error: a guest needs --affiliation (the organisation they write from)" in out
+    )
+    code, out = new(
+        site,
+        capsys,
+        "author",
+        "ext",
+        "--name",
+        "Ext",
+        "--department",
+        "sales",
+        "--title",
+        "T",
+        "--guest",
+        "--affiliation",
+        "Uni",
+    )
     assert code == 0
     assert "kind: guest" in (site.root / "authors/ext.yml").read_text()
 

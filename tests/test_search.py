@@ -14,7 +14,7 @@ def indexed_pages(output) -> dict[str, dict]:
     for fragment in (output / "pagefind/fragment").iterdir():
         data = gzip.decompress(fragment.read_bytes())
         assert data.startswith(b"pagefind_dcd")
-        record = json.loads(data[len(b"pagefind_dcd"):])
+        record = json.loads(data[len(b"pagefind_dcd") :])
         pages[record["url"]] = record
     return pages
 

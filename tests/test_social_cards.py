@@ -128,7 +128,9 @@ def test_card_shows_department_colour_and_the_avatar_or_initials(site):
     with _card(site, "posts/alice/hello.png") as image:
         assert image.getpixel((5, HEIGHT // 2)) == parse_colour("#0b7285"), "service's colour"
         centre = image.getpixel((LEFT + AVATAR // 2, FOOTER_Y + AVATAR // 2))
-        assert max(abs(a - b) for a, b in zip(centre, (200, 40, 40), strict=False)) < 12, "alice's avatar (a red square)"
+        assert max(abs(a - b) for a, b in zip(centre, (200, 40, 40), strict=False)) < 12, (
+            "alice's avatar (a red square)"
+        )
     with _card(site, "authors/bob.png") as image:
         # sales has no colour: the fallback; bob has no avatar: initials on his colour
         assert image.getpixel((5, HEIGHT // 2)) == parse_colour("#364fc7")

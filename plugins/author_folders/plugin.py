@@ -78,7 +78,9 @@ def assign_authors(generator) -> None:
     for article in everything:
         shown = state.shown(article.source_path)
         lines = article.metadata.get("meta_lines", {})
-        relative = PurePosixPath(Path(article.source_path).resolve().relative_to(state.content_path).as_posix())
+        relative = PurePosixPath(
+            Path(article.source_path).resolve().relative_to(state.content_path).as_posix()
+        )
         ownership = resolve_ownership(
             relative,
             claim=article.metadata.get("author_claim"),
@@ -132,7 +134,9 @@ def check_pages(generator) -> None:
     for page in list(generator.pages) + list(generator.hidden_pages) + list(generator.draft_pages):
         shown = state.shown(page.source_path)
         if message := reserved_slug_message(page.slug, reserved):
-            problems.add(shown, page.metadata.get("meta_lines", {}).get("slug"), message, rule="url-collision")
+            problems.add(
+                shown, page.metadata.get("meta_lines", {}).get("slug"), message, rule="url-collision"
+            )
             continue
         if page.status != "draft":
             problem = state.outputs.claim(page.save_as, shown)

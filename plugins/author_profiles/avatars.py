@@ -122,7 +122,9 @@ def _open_source(path: Path, shown_as: str) -> Image.Image:
         with open_raster(path) as source:
             return square_crop(source)
     except ImageDecodeError as exc:
-        raise SourceError(Problem(shown_as, None, f"avatar could not be processed: {exc}", rule="image")) from None
+        raise SourceError(
+            Problem(shown_as, None, f"avatar could not be processed: {exc}", rule="image")
+        ) from None
 
 
 def _file_name(size: int, fmt: Format) -> str:

@@ -69,7 +69,10 @@ def profile_backlinks(published: list, links_of: dict[str, list]) -> dict[str, l
                     if target not in posts:
                         posts.append(target)
     return {
-        author: [ProfileBacklink(by_source[source], tuple(posts), (author, source) in profile) for source, posts in sources.items()]
+        author: [
+            ProfileBacklink(by_source[source], tuple(posts), (author, source) in profile)
+            for source, posts in sources.items()
+        ]
         for author, sources in linked.items()
     }
 

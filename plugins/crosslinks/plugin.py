@@ -90,7 +90,13 @@ def _check(contents: list, index: LinkIndex, state, problems: ProblemList) -> di
         if checked.failures:
             shown = state.shown(content.source_path)
             body_line = content.metadata.get("body_line", 1)
-            lines = locate(checked.failures, Path(content.source_path), shown, body_line, state.settings["CHORUS_MAX_POST_BYTES"])
+            lines = locate(
+                checked.failures,
+                Path(content.source_path),
+                shown,
+                body_line,
+                state.settings["CHORUS_MAX_POST_BYTES"],
+            )
             for failure, line in zip(checked.failures, lines, strict=False):
                 problems.add(shown, line, failure.message)
         elif point_links(content, source, index):
@@ -105,7 +111,9 @@ def _related_picks(article, index: LinkIndex, settings: dict, state, problems: P
     written = getattr(article, "related_ids", ())
     if not written:
         return []
-    picks, messages = check_related(written, article.relative_source_path, _status(article), index, settings["CROSSLINKS_RELATED_COUNT"])
+    picks, messages = check_related(
+        written, article.relative_source_path, _status(article), index, settings["CROSSLINKS_RELATED_COUNT"]
+    )
     line = article.metadata.get("meta_lines", {}).get("related")
     for message in messages:
         problems.add(state.shown(article.source_path), line, message)
@@ -120,7 +128,11 @@ def _bio_problems(state) -> ProblemList:
             path = state.root / author.source
             lines = path.read_text(encoding="utf-8").split("\n") if path.is_file() else []
             line = next((n for n, text in enumerate(lines, start=1) if "[[" in text), None)
-            problems.add(author.source, line, "short links ([[…]]) work in posts and pages, not in bios: write a Markdown link, or \\[[ for brackets")
+            problems.add(
+                author.source,
+                line,
+                "short links ([[…]]) work in posts and pages, not in bios: write a Markdown link, or \\[[ for brackets",
+            )
     return problems
 
 

@@ -138,7 +138,9 @@ def forget_rendered(contents: list[Content]) -> None:
             del method.cache[key]
 
 
-def locate(failures: list[Failure], path: Path, shown: str, body_line: int, max_bytes: int) -> list[int | None]:
+def locate(
+    failures: list[Failure], path: Path, shown: str, body_line: int, max_bytes: int
+) -> list[int | None]:
     """The source line of each failure, in order (None where the source does not show it)."""
     text = read_source_text(path, shown, max_bytes)
     lines: dict[tuple[str, Link], list[int]] = {}

@@ -33,7 +33,9 @@ def _factor(value: Any) -> str | None:
 
 
 def _weights(value: Any) -> str | None:
-    expected = "expected a dict with the numbers " + ", ".join(f"'{f}'" for f in FIELDS) + " (0 or more, not all 0)"
+    expected = (
+        "expected a dict with the numbers " + ", ".join(f"'{f}'" for f in FIELDS) + " (0 or more, not all 0)"
+    )
     if not isinstance(value, dict) or set(value) != set(FIELDS):
         return expected
     if not all(_is_number(v) and v >= 0 for v in value.values()) or not any(value.values()):
@@ -43,12 +45,42 @@ def _weights(value: Any) -> str | None:
 
 SETTINGS = SettingsSpec(
     "CROSSLINKS_",
-    Setting("CROSSLINKS_SHORT_LINKS", True, "Short links ([[author-id/slug]], [[slug]], [[@author-id]]) in posts and pages; False leaves [[…]] as text.", is_bool),
-    Setting("CROSSLINKS_RELATED_COUNT", 4, "Related posts shown under each post (K); 0 turns them off.", _related_count),
-    Setting("CROSSLINKS_RELATED_WEIGHTS", dict(DEFAULT_WEIGHTS), "How much a word counts in each field when comparing posts; each tag counts as one term.", _weights),
-    Setting("CROSSLINKS_CROSS_DEPARTMENT_THRESHOLD", 0.1, "A post of another department scoring at least this similarity (0-1) always gets a place among the related posts.", _fraction),
-    Setting("CROSSLINKS_SAME_AUTHOR_FACTOR", 0.7, "Posts sharing an author are ranked at this fraction of their similarity, so other authors come first.", _factor),
-    Setting("CROSSLINKS_MIN_SCORE", 0.05, "Least similarity (0-1) for a post to be listed as related at all.", _fraction),
+    Setting(
+        "CROSSLINKS_SHORT_LINKS",
+        True,
+        "Short links ([[author-id/slug]], [[slug]], [[@author-id]]) in posts and pages; False leaves [[…]] as text.",
+        is_bool,
+    ),
+    Setting(
+        "CROSSLINKS_RELATED_COUNT",
+        4,
+        "Related posts shown under each post (K); 0 turns them off.",
+        _related_count,
+    ),
+    Setting(
+        "CROSSLINKS_RELATED_WEIGHTS",
+        dict(DEFAULT_WEIGHTS),
+        "How much a word counts in each field when comparing posts; each tag counts as one term.",
+        _weights,
+    ),
+    Setting(
+        "CROSSLINKS_CROSS_DEPARTMENT_THRESHOLD",
+        0.1,
+        "A post of another department scoring at least this similarity (0-1) always gets a place among the related posts.",
+        _fraction,
+    ),
+    Setting(
+        "CROSSLINKS_SAME_AUTHOR_FACTOR",
+        0.7,
+        "Posts sharing an author are ranked at this fraction of their similarity, so other authors come first.",
+        _factor,
+    ),
+    Setting(
+        "CROSSLINKS_MIN_SCORE",
+        0.05,
+        "Least similarity (0-1) for a post to be listed as related at all.",
+        _fraction,
+    ),
 )
 
 

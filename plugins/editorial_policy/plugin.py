@@ -28,11 +28,24 @@ def _enforce(state, contents, kind_of, department_of) -> None:
         return
     problems = ProblemList(rule="policy")
     for content in contents:
-        parsed = parse_post_file(Path(content.source_path), state.content_path, state.shown(content.source_path), state.settings["PAGE_PATHS"], state.settings["CHORUS_MAX_POST_BYTES"])
+        parsed = parse_post_file(
+            Path(content.source_path),
+            state.content_path,
+            state.shown(content.source_path),
+            state.settings["PAGE_PATHS"],
+            state.settings["CHORUS_MAX_POST_BYTES"],
+        )
         allow_value, allow_line = parsed.header.fields.get("policy-allow", (None, None))
         allowed = parse_allowances(allow_value, allow_line, parsed.shown, policy, problems)
         snippets = post_snippets(parsed.header.fields, parsed.header.body, parsed.header.body_line)
-        for problem in scan(policy, snippets, kind=kind_of(content), department=department_of(content), allowed=allowed, shown=parsed.shown):
+        for problem in scan(
+            policy,
+            snippets,
+            kind=kind_of(content),
+            department=department_of(content),
+            allowed=allowed,
+            shown=parsed.shown,
+        ):
             if problem.level == ERROR:
                 problems.items.append(problem)
     if problems.errors:
@@ -51,7 +64,12 @@ def check_articles(generator) -> None:
 
 def check_pages(generator) -> None:
     state = get_state(generator.settings)
-    _enforce(state, list(generator.pages) + list(generator.hidden_pages), kind_of=lambda p: "expert", department_of=lambda p: "")
+    _enforce(
+        state,
+        list(generator.pages) + list(generator.hidden_pages),
+        kind_of=lambda p: "expert",
+        department_of=lambda p: "",
+    )
 
 
 def register() -> None:

@@ -18,9 +18,16 @@ from plugins.network.settings import Setting, SettingsSpec, is_positive_int
 
 SETTINGS = SettingsSpec(
     "HUB_PAGES_",
-    Setting("HUB_PAGES_LATEST_PER_DEPARTMENT", 3, "Newest posts shown per department on the home page.", is_positive_int),
+    Setting(
+        "HUB_PAGES_LATEST_PER_DEPARTMENT",
+        3,
+        "Newest posts shown per department on the home page.",
+        is_positive_int,
+    ),
     Setting("HUB_PAGES_FEATURED", 3, "Featured posts shown on the home page.", is_positive_int),
-    Setting("HUB_PAGES_TOPICS", 12, "Most active topics shown on the home and department pages.", is_positive_int),
+    Setting(
+        "HUB_PAGES_TOPICS", 12, "Most active topics shown on the home and department pages.", is_positive_int
+    ),
 )
 
 
@@ -97,10 +104,17 @@ def write_empty_departments(generator, writer) -> None:
         category.department = summary.department
         category.hub = summary
         save_as = generator.settings["CATEGORY_SAVE_AS"].format(slug=category.slug)
-        state.outputs.claim_or_raise(save_as, state.network.departments[category.slug].source or "departments.yml")
+        state.outputs.claim_or_raise(
+            save_as, state.network.departments[category.slug].source or "departments.yml"
+        )
         writer.write_file(
-            save_as, template, generator.context, paginated={"articles": [], "dates": []},
-            template_name="category", url=category.url, category=category,
+            save_as,
+            template,
+            generator.context,
+            paginated={"articles": [], "dates": []},
+            template_name="category",
+            url=category.url,
+            category=category,
             page_name=save_as.removesuffix("/index.html"),
         )
 

@@ -31,7 +31,9 @@ def render_codeowners(network, settings: dict) -> str:
     if editors:
         lines.append(f"* {' '.join(editors)}\n")
         lines.append(f"/{authors_dir}/ {' '.join(editors)}\n")
-    lines.append("\n# Each author owns their posts and their profile; their department's editors co-own them.\n")
+    lines.append(
+        "\n# Each author owns their posts and their profile; their department's editors co-own them.\n"
+    )
     for author in network.authors.values():
         owners = []
         handle = author_handle(author)
@@ -53,9 +55,23 @@ def codeowners_problems(state) -> list[Problem]:
     path = state.root / CODEOWNERS_PATH
     expected = render_codeowners(state.network, state.settings)
     if not path.is_file():
-        return [Problem(CODEOWNERS_PATH, None, "missing; run 'chorus codeowners' to write it from the author registry", rule="codeowners")]
+        return [
+            Problem(
+                CODEOWNERS_PATH,
+                None,
+                "missing; run 'chorus codeowners' to write it from the author registry",
+                rule="codeowners",
+            )
+        ]
     if path.read_text(encoding="utf-8") != expected:
-        return [Problem(CODEOWNERS_PATH, None, "out of date with the author registry; run 'chorus codeowners' and commit the result", rule="codeowners")]
+        return [
+            Problem(
+                CODEOWNERS_PATH,
+                None,
+                "out of date with the author registry; run 'chorus codeowners' and commit the result",
+                rule="codeowners",
+            )
+        ]
     return []
 
 

@@ -32,7 +32,9 @@ def open_raster(path: Path) -> Iterator[Image.Image]:
             with Image.open(path, formats=RASTER_FORMATS) as image:
                 yield image
     except UnidentifiedImageError:
-        raise ImageDecodeError(f"not a decodable image (expected one of {', '.join(RASTER_FORMATS)})") from None
+        raise ImageDecodeError(
+            f"not a decodable image (expected one of {', '.join(RASTER_FORMATS)})"
+        ) from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ImageDecodeError(f"image refused as a decompression bomb ({exc})") from None
     except (OSError, SyntaxError, ValueError) as exc:

@@ -168,7 +168,9 @@ class LinkIndex:
             author = profile.group("author")
             if author not in self.authors:
                 suggestion = _closest(author, self.authors)
-                raise LinkError(f"unknown author '{link.written}'" + _did_you_mean(suggestion and "@" + suggestion))
+                raise LinkError(
+                    f"unknown author '{link.written}'" + _did_you_mean(suggestion and "@" + suggestion)
+                )
             return Resolved(author=author, fragment=fragment)
         return Resolved(post=self._post(target, f"'{link.written}'"), fragment=fragment)
 
@@ -244,7 +246,9 @@ class LinkIndex:
         return (None, problem) if problem else (resolved, None)
 
 
-def check_related(written: Iterable[str], own_source: str, from_status: str, index: LinkIndex, limit: int) -> tuple[list[PostRef], list[str]]:
+def check_related(
+    written: Iterable[str], own_source: str, from_status: str, index: LinkIndex, limit: int
+) -> tuple[list[PostRef], list[str]]:
     """The posts a ``Related:`` header names, and the problems with it (messages without location).
 
     Entries are link targets (``author-id/slug``, ``slug``, optionally in ``[[…]]``); they
@@ -281,7 +285,9 @@ def _content_relative(path: str, from_source: str) -> str | None:
     """The path relative to the content root, or None when it leaves the content root."""
     if not path:
         return None
-    joined = path.lstrip("/") if path.startswith("/") else posixpath.join(posixpath.dirname(from_source), path)
+    joined = (
+        path.lstrip("/") if path.startswith("/") else posixpath.join(posixpath.dirname(from_source), path)
+    )
     normal = posixpath.normpath(joined)
     if normal in (".", "..") or normal.startswith(("../", "/")):
         return None

@@ -48,9 +48,7 @@ class _Fields:
     def unknown(self, allowed: tuple[str, ...]) -> None:
         for key, located in self.mapping.items():
             if key not in allowed:
-                self.problems.add(
-                    self.path, located.line, f"unknown field '{key}'" + suggest(key, allowed)
-                )
+                self.problems.add(self.path, located.line, f"unknown field '{key}'" + suggest(key, allowed))
 
     def _get(self, key: str, required: bool) -> Located | None:
         located = self.mapping.get(key)
@@ -63,7 +61,9 @@ class _Fields:
     def _bad(self, located: Located, key: str, expected: str) -> None:
         self.problems.add(self.path, located.line, f"'{key}' must be {expected}, found {located.value!r}")
 
-    def text(self, key: str, required: bool = True, check: Callable[[str], str | None] | None = None) -> str | None:
+    def text(
+        self, key: str, required: bool = True, check: Callable[[str], str | None] | None = None
+    ) -> str | None:
         located = self._get(key, required)
         if located is None:
             return None
@@ -131,7 +131,11 @@ def load_departments(path: Path, root: Path, problems: ProblemList) -> tuple[dic
     author of that department fail too)."""
     shown = display_path(path, root)
     if not path.is_file():
-        problems.add(shown, None, "department registry not found (expected a YAML mapping of department id to name and description)")
+        problems.add(
+            shown,
+            None,
+            "department registry not found (expected a YAML mapping of department id to name and description)",
+        )
         return {}, set()
     try:
         data = load_yaml(read_source_text(path, shown, MAX_REGISTRY_BYTES), shown)
@@ -139,15 +143,23 @@ def load_departments(path: Path, root: Path, problems: ProblemList) -> tuple[dic
         problems.extend(exc.problems)
         return {}, set()
     if not isinstance(data, dict) or not data:
-        problems.add(shown, 1, "expected a mapping of department id to its fields, like 'service: {name: Service, …}'")
+        problems.add(
+            shown, 1, "expected a mapping of department id to its fields, like 'service: {name: Service, …}'"
+        )
         return {}, set()
     departments = {}
     for dep_id, located in data.items():
         if not ID_PATTERN.match(dep_id):
-            problems.add(shown, located.line, f"department id '{dep_id}' must be lower-case letters, digits and hyphens")
+            problems.add(
+                shown,
+                located.line,
+                f"department id '{dep_id}' must be lower-case letters, digits and hyphens",
+            )
             continue
         if not isinstance(located.value, dict):
-            problems.add(shown, located.line, f"department '{dep_id}' must be a mapping with name and description")
+            problems.add(
+                shown, located.line, f"department '{dep_id}' must be a mapping with name and description"
+            )
             continue
         fields = _Fields(located.value, shown, located.line, problems)
         fields.unknown(("name", "description", "lead", "colour"))
@@ -181,7 +193,11 @@ def load_author(
     shown = display_path(path, root)
     author_id = path.stem
     if not ID_PATTERN.match(author_id):
-        problems.add(shown, None, f"author id '{author_id}' (the file name) must be lower-case letters, digits and hyphens, like 'li-wei'")
+        problems.add(
+            shown,
+            None,
+            f"author id '{author_id}' (the file name) must be lower-case letters, digits and hyphens, like 'li-wei'",
+        )
         return None
     try:
         data = load_yaml(read_source_text(path, shown, MAX_REGISTRY_BYTES), shown)
@@ -189,16 +205,30 @@ def load_author(
         problems.extend(exc.problems)
         return None
     if not isinstance(data, dict):
-        problems.add(shown, 1, "expected a mapping of fields (name, kind, title, department, expertise, bio, …)")
+        problems.add(
+            shown, 1, "expected a mapping of fields (name, kind, title, department, expertise, bio, …)"
+        )
         return None
     before = len(problems.errors)
     fields = _Fields(data, shown, 1, problems)
     fields.unknown(AUTHOR_FIELDS)
-    fields.text("id", required=False, check=lambda v: None if v == author_id else f"must equal the file name '{author_id}'")
+    fields.text(
+        "id",
+        required=False,
+        check=lambda v: None if v == author_id else f"must equal the file name '{author_id}'",
+    )
     name = fields.text("name")
-    kind = fields.text("kind", check=lambda v: None if v in AUTHOR_KINDS else f"'{v}' is not a kind (expected one of: {', '.join(AUTHOR_KINDS)})")
+    kind = fields.text(
+        "kind",
+        check=lambda v: (
+            None if v in AUTHOR_KINDS else f"'{v}' is not a kind (expected one of: {', '.join(AUTHOR_KINDS)})"
+        ),
+    )
     title = fields.text("title")
-    known_departments = lambda v: None if v in departments else f"unknown department '{v}'" + suggest(v, departments)  # noqa: E731
+
+    def known_departments(value: str) -> str | None:
+        return None if value in departments else f"unknown department '{value}'" + suggest(value, departments)
+
     department = fields.text("department", check=known_departments)
     extra_departments = []
     for dep, line in fields.text_list("departments", required=False):
@@ -208,7 +238,11 @@ def load_author(
             extra_departments.append(dep)
     expertise = [topic for topic, _ in fields.text_list("expertise")]
     bio = fields.text("bio")
-    email = fields.text("email", required=False, check=lambda v: None if _EMAIL.match(v) else "must be an e-mail address like name@example.com")
+    email = fields.text(
+        "email",
+        required=False,
+        check=lambda v: None if _EMAIL.match(v) else "must be an e-mail address like name@example.com",
+    )
     links = []
     for link_kind, url, line in fields.mapping_of_text("links"):
         if link_kind not in link_kinds:
@@ -223,7 +257,11 @@ def load_author(
     avatar_name = fields.text("avatar", required=False)
     if avatar_name is not None:
         if "/" in avatar_name or "\\" in avatar_name or avatar_name.startswith("."):
-            problems.add(shown, data["avatar"].line, f"'avatar' must be a file name next to {shown}, found {avatar_name!r}")
+            problems.add(
+                shown,
+                data["avatar"].line,
+                f"'avatar' must be a file name next to {shown}, found {avatar_name!r}",
+            )
         else:
             avatar = path.parent / avatar_name
             try:
@@ -283,15 +321,22 @@ def load_network(
                 continue
             folded = path.stem.casefold()
             if folded in seen_casefolded:
-                problems.add(display_path(path, root), None, f"author id collides with {seen_casefolded[folded]}")
+                problems.add(
+                    display_path(path, root), None, f"author id collides with {seen_casefolded[folded]}"
+                )
                 continue
             seen_casefolded[folded] = display_path(path, root)
-            author = load_author(path, root, declared_departments, problems, renderer, link_kinds, image_limits, render_seconds)
+            author = load_author(
+                path, root, declared_departments, problems, renderer, link_kinds, image_limits, render_seconds
+            )
             if author:
                 authors[author.id] = author
     for dep in departments.values():
         if dep.lead and dep.lead not in authors:
-            problems.add(dep.source, dep.line, f"department '{dep.id}': unknown lead '{dep.lead}'" + suggest(dep.lead, authors))
+            problems.add(
+                dep.source,
+                dep.line,
+                f"department '{dep.id}': unknown lead '{dep.lead}'" + suggest(dep.lead, authors),
+            )
     problems.raise_if_errors()
     return Network(authors=authors, departments=departments)
-

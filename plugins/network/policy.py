@@ -26,7 +26,9 @@ FIELDS = ("title", "summary", "body", "tags", "alt", "links")
 AUDIENCES = ("all", "guests", "experts")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _ALT = re.compile(r"!\[([^\]]*)\]")
-_LINK_URL = re.compile(r"\]\(\s*<?([^)\s>]+)|<((?:https?|mailto|ftp):[^>\s]+)>|^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.M)
+_LINK_URL = re.compile(
+    r"\]\(\s*<?([^)\s>]+)|<((?:https?|mailto|ftp):[^>\s]+)>|^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.M
+)
 _ALLOW = re.compile(r"^(?P<ids>[a-z0-9][a-z0-9, -]*?)\s*(?:—|–|--| - )\s*(?P<reason>.+)$")
 
 
@@ -71,7 +73,9 @@ def load_policy(path: Path, root: Path, departments: set[str]) -> Policy:
     data = load_yaml(read_source_text(path, shown, MAX_REGISTRY_BYTES), shown)
     problems = ProblemList(rule="policy-file")
     if not isinstance(data, dict) or "rules" not in data or not isinstance(data["rules"].value, list):
-        problems.add(shown, 1, "expected 'rules:' with a list of rules (id, severity, message, terms or patterns)")
+        problems.add(
+            shown, 1, "expected 'rules:' with a list of rules (id, severity, message, terms or patterns)"
+        )
         problems.raise_if_errors()
     for key, located in data.items():
         if key != "rules":
@@ -79,14 +83,36 @@ def load_policy(path: Path, root: Path, departments: set[str]) -> Policy:
     rules, seen = [], set()
     for item in data["rules"].value:
         if not isinstance(item.value, dict):
-            problems.add(shown, item.line, "each rule must be a mapping with id, severity, message and terms or patterns")
+            problems.add(
+                shown,
+                item.line,
+                "each rule must be a mapping with id, severity, message and terms or patterns",
+            )
             continue
         fields = _Fields(item.value, shown, item.line, problems)
-        fields.unknown(("id", "severity", "message", "terms", "patterns", "audience", "departments", "fields"))
-        rule_id = fields.text("id", check=lambda v: None if re.match(r"^[a-z0-9][a-z0-9-]*$", v) else "must be lower-case letters, digits and hyphens")
-        severity = fields.text("severity", check=lambda v: None if v in (ERROR, WARNING) else "must be error or warning")
+        fields.unknown(
+            ("id", "severity", "message", "terms", "patterns", "audience", "departments", "fields")
+        )
+        rule_id = fields.text(
+            "id",
+            check=lambda v: (
+                None
+                if re.match(r"^[a-z0-9][a-z0-9-]*$", v)
+                else "must be lower-case letters, digits and hyphens"
+            ),
+        )
+        severity = fields.text(
+            "severity", check=lambda v: None if v in (ERROR, WARNING) else "must be error or warning"
+        )
         message = fields.text("message")
-        audience = fields.text("audience", required=False, check=lambda v: None if v in AUDIENCES else "must be one of " + ", ".join(AUDIENCES)) or "all"
+        audience = (
+            fields.text(
+                "audience",
+                required=False,
+                check=lambda v: None if v in AUDIENCES else "must be one of " + ", ".join(AUDIENCES),
+            )
+            or "all"
+        )
         scoped_departments = []
         for dep, line in fields.text_list("departments", required=False):
             if dep not in departments:
@@ -167,24 +193,44 @@ def _normalised(text: str) -> tuple[str, list[int]]:
     return unicodedata.normalize("NFC", "".join(kept)), origin
 
 
-def parse_allowances(value: str | None, line: int | None, shown: str, policy: Policy, problems: ProblemList) -> dict[str, str]:
+def parse_allowances(
+    value: str | None, line: int | None, shown: str, policy: Policy, problems: ProblemList
+) -> dict[str, str]:
     """``Policy-Allow: rule-a, rule-b — reason`` -> {rule id: reason}."""
     if not value:
         return {}
     match = _ALLOW.match(value.strip())
     if not match or not match.group("reason").strip():
-        problems.add(shown, line, "Policy-Allow needs rule ids and a reason, like 'Policy-Allow: customer-names — consent on file (ticket ED-12)'", rule="policy-allow")
+        problems.add(
+            shown,
+            line,
+            "Policy-Allow needs rule ids and a reason, like 'Policy-Allow: customer-names — consent on file (ticket ED-12)'",
+            rule="policy-allow",
+        )
         return {}
     allowed = {}
     for rule_id in (r.strip() for r in match.group("ids").split(",")):
         if rule_id not in policy.ids:
-            problems.add(shown, line, f"Policy-Allow names unknown rule '{rule_id}'" + suggest(rule_id, policy.ids), rule="policy-allow")
+            problems.add(
+                shown,
+                line,
+                f"Policy-Allow names unknown rule '{rule_id}'" + suggest(rule_id, policy.ids),
+                rule="policy-allow",
+            )
         else:
             allowed[rule_id] = match.group("reason").strip()
     return allowed
 
 
-def scan(policy: Policy, snippets: list[Snippet], *, kind: str, department: str, allowed: dict[str, str], shown: str) -> list[Problem]:
+def scan(
+    policy: Policy,
+    snippets: list[Snippet],
+    *,
+    kind: str,
+    department: str,
+    allowed: dict[str, str],
+    shown: str,
+) -> list[Problem]:
     """Every rule match as a Problem at its severity; allowed matches as info for reviewers."""
     found: dict[tuple[str, int, int], Problem] = {}
     for rule in policy.rules:
@@ -197,16 +243,36 @@ def scan(policy: Policy, snippets: list[Snippet], *, kind: str, department: str,
             for match in rule.pattern.finditer(text):
                 start = origin[match.start()] if match.start() < len(origin) else 0
                 line = snippet.line + snippet.text.count("\n", 0, start)
-                col = (snippet.col if line == snippet.line else 1) + start - (snippet.text.rfind("\n", 0, start) + 1)
+                col = (
+                    (snippet.col if line == snippet.line else 1)
+                    + start
+                    - (snippet.text.rfind("\n", 0, start) + 1)
+                )
                 key = (rule.id, line, col)
                 if key in found:
                     continue
                 if rule.id in allowed:
-                    found[key] = Problem(shown, line, f"allowed by Policy-Allow: {allowed[rule.id]}", level=INFO, rule=rule.id, col=col)
+                    found[key] = Problem(
+                        shown,
+                        line,
+                        f"allowed by Policy-Allow: {allowed[rule.id]}",
+                        level=INFO,
+                        rule=rule.id,
+                        col=col,
+                    )
                 else:
-                    found[key] = Problem(shown, line, f"{rule.message} (in {snippet.field})", level=rule.severity, rule=rule.id, col=col)
+                    found[key] = Problem(
+                        shown,
+                        line,
+                        f"{rule.message} (in {snippet.field})",
+                        level=rule.severity,
+                        rule=rule.id,
+                        col=col,
+                    )
     return sorted(found.values(), key=lambda p: (p.line or 0, p.col or 0, p.rule))
 
 
 def load_site_policy(state) -> Policy:
-    return load_policy(state.root / state.settings["CHORUS_POLICY_FILE"], state.root, set(state.network.departments))
+    return load_policy(
+        state.root / state.settings["CHORUS_POLICY_FILE"], state.root, set(state.network.departments)
+    )

@@ -17,9 +17,7 @@ from .load import ID_PATTERN, suggest
 _HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s*:\s?(.*)$")
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 _FILE_STEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")
-_DATE = re.compile(
-    r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2})?)(Z|[+-]\d{2}:?\d{2})?)?$"
-)
+_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2})?)(Z|[+-]\d{2}:?\d{2})?)?$")
 STATUSES = ("published", "draft", "hidden")
 _TRUE = ("yes", "true")
 _FALSE = ("no", "false")
@@ -57,12 +55,18 @@ def parse_header(text: str, path: str, problems: ProblemList) -> Header:
             continue
         match = _HEADER_LINE.match(line)
         if not match:
-            problems.add(path, number, f"expected 'Key: value' in the header, found {line.strip()!r} (end the header with a blank line)")
+            problems.add(
+                path,
+                number,
+                f"expected 'Key: value' in the header, found {line.strip()!r} (end the header with a blank line)",
+            )
             current = None
             continue
         key = match.group(1).lower().replace("_", "-")
         if key in header.fields:
-            problems.add(path, number, f"'{match.group(1)}' is given twice (first on line {header.fields[key][1]})")
+            problems.add(
+                path, number, f"'{match.group(1)}' is given twice (first on line {header.fields[key][1]})"
+            )
             current = None
             continue
         header.fields[key] = (match.group(2).strip(), number)
@@ -166,7 +170,9 @@ def convert_fields(header: Header, path: str, is_page: bool, problems: ProblemLi
 
 def slug_from_filename(stem: str, path: str, problems: ProblemList) -> str | None:
     if not _FILE_STEM.match(stem):
-        problems.add(path, None, "file name must be letters, digits, '-' or '_' before '.md', like 'field-repairs.md'")
+        problems.add(
+            path, None, "file name must be letters, digits, '-' or '_' before '.md', like 'field-repairs.md'"
+        )
         return None
     return stem.lower().replace("_", "-")
 

@@ -32,7 +32,9 @@ def is_page_source(relative: PurePosixPath | str, page_paths: list[str]) -> bool
     return any(relative.startswith(p.rstrip("/") + "/") for p in page_paths)
 
 
-def parse_post_file(path: Path, content_root: Path, shown: str, page_paths: list[str], max_bytes: int) -> ParsedPost:
+def parse_post_file(
+    path: Path, content_root: Path, shown: str, page_paths: list[str], max_bytes: int
+) -> ParsedPost:
     """Parse a Markdown source; problems are collected in ``.problems``, never raised."""
     relative = PurePosixPath(Path(path).absolute().relative_to(content_root).as_posix())
     parsed = ParsedPost(Path(path), relative, shown, is_page_source(relative, page_paths))

@@ -144,7 +144,9 @@ class MarkdownRenderer:
         config = dict(config or DEFAULT_MARKDOWN)
         # The header is parsed before rendering (plugins.network.postmeta); the "meta"
         # extension Pelican adds would silently eat body lines that look like "Key: value".
-        extensions = [e for e in config.get("extensions", []) if e not in ("markdown.extensions.meta", "meta")]
+        extensions = [
+            e for e in config.get("extensions", []) if e not in ("markdown.extensions.meta", "meta")
+        ]
         self._md = markdown.Markdown(
             extensions=extensions,
             extension_configs=dict(config.get("extension_configs", {})),
@@ -164,10 +166,14 @@ class MarkdownRenderer:
                 html = self._md.convert(text)
         except RecursionError:
             self._md.reset()
-            raise RenderError("nesting is too deep to render (lists, quotes or brackets inside each other); flatten it") from None
+            raise RenderError(
+                "nesting is too deep to render (lists, quotes or brackets inside each other); flatten it"
+            ) from None
         except _RenderTimeout:
             self._md.reset()
-            raise RenderError(f"took longer than {time_limit:g} s to render; look for thousands of nested brackets or emphasis markers") from None
+            raise RenderError(
+                f"took longer than {time_limit:g} s to render; look for thousands of nested brackets or emphasis markers"
+            ) from None
         return sanitize_html(html)
 
 

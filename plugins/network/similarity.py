@@ -113,7 +113,9 @@ def _normalise(word: str) -> str | None:
     return word
 
 
-def term_weights(document: Document, weights: Mapping[str, float], terms_of: dict[str, str | None]) -> dict[str, float]:
+def term_weights(
+    document: Document, weights: Mapping[str, float], terms_of: dict[str, str | None]
+) -> dict[str, float]:
     """Weighted term frequencies of one document: sum over fields of weight x count.
     ``terms_of`` caches word -> term across documents (most words recur)."""
     terms: dict[str, float] = {}
@@ -212,7 +214,9 @@ class _Related:
         get = scores.get
         walked = 0
         query = self.vectors[number]
-        for term, weight in zip(query.terms, query.weights, strict=False):  # strongest first: the telling terms
+        for term, weight in zip(
+            query.terms, query.weights, strict=False
+        ):  # strongest first: the telling terms
             if walked >= CANDIDATE_BUDGET:
                 break
             entries = self.postings.get(term, ())
@@ -234,7 +238,9 @@ class _Related:
         by_score = sorted(approximate.items(), key=itemgetter(1), reverse=True)
         shortlist = [n for n, _ in by_score[:RERANK_CANDIDATES]]
         if all(documents[n].department == document.department for n in shortlist):
-            others = (n for n, _ in by_score[RERANK_CANDIDATES:] if documents[n].department != document.department)
+            others = (
+                n for n, _ in by_score[RERANK_CANDIDATES:] if documents[n].department != document.department
+            )
             shortlist += islice(others, RERANK_OTHER_DEPARTMENT)
         authors = set(document.authors)
         query = self.vectors[number]
@@ -249,7 +255,9 @@ class _Related:
         ranked.sort()
         return [Match(key, score) for _, key, score in ranked]
 
-    def _with_other_department(self, document: Document, pinned: list[Match], automatic: list[Match], room: int) -> list[Match]:
+    def _with_other_department(
+        self, document: Document, pinned: list[Match], automatic: list[Match], room: int
+    ) -> list[Match]:
         """The best ``room`` automatic matches, the last place going to the best post of
         another department when none is listed yet and one scores at least the threshold."""
         chosen = automatic[:room]
@@ -260,7 +268,9 @@ class _Related:
         if room == 0 or any(department_of(m) != document.department for m in pinned + chosen):
             return chosen
         threshold = self.settings.cross_department_threshold
-        best = next((m for m in automatic if department_of(m) != document.department and m.score >= threshold), None)
+        best = next(
+            (m for m in automatic if department_of(m) != document.department and m.score >= threshold), None
+        )
         if best is None:
             return chosen
         return (chosen if len(chosen) < room else chosen[:-1]) + [best]
@@ -272,4 +282,13 @@ def related_posts(documents: Iterable[Document], settings: RelatedSettings) -> d
     return {document.key: related.for_document(number) for number, document in enumerate(related.documents)}
 
 
-__all__ = ["DEFAULT_WEIGHTS", "FIELDS", "Document", "Match", "RelatedSettings", "html_to_text", "related_posts", "signatures"]
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "FIELDS",
+    "Document",
+    "Match",
+    "RelatedSettings",
+    "html_to_text",
+    "related_posts",
+    "signatures",
+]

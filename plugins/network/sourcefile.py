@@ -20,11 +20,15 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 def read_source_text(path: Path, shown_as: str, max_bytes: int) -> str:
     """Return the file's text, normalised; raise SourceError naming file and line otherwise."""
     if path.is_symlink():
-        raise SourceError(Problem(shown_as, None, "symbolic links are not allowed in content or authors", rule="symlink"))
+        raise SourceError(
+            Problem(shown_as, None, "symbolic links are not allowed in content or authors", rule="symlink")
+        )
     size = path.stat().st_size
     if size > max_bytes:
         raise SourceError(
-            Problem(shown_as, None, f"file is {size:,} bytes; the limit is {max_bytes:,} bytes", rule="file-size")
+            Problem(
+                shown_as, None, f"file is {size:,} bytes; the limit is {max_bytes:,} bytes", rule="file-size"
+            )
         )
     data = path.read_bytes()
     try:
@@ -32,7 +36,9 @@ def read_source_text(path: Path, shown_as: str, max_bytes: int) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SourceError(
-            Problem(shown_as, line, f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8", rule="encoding")
+            Problem(
+                shown_as, line, f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8", rule="encoding"
+            )
         ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     bad = _FORBIDDEN.search(text)

@@ -48,7 +48,9 @@ def _is_extension_list(value: Any) -> str | None:
 
 
 def _is_handle_list(value: Any) -> str | None:
-    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and (v.startswith("@") or "@" in v) for v in value):
+    if not isinstance(value, (list, tuple)) or not all(
+        isinstance(v, str) and (v.startswith("@") or "@" in v) for v in value
+    ):
         return "expected a list of GitHub handles or e-mail addresses, like ['@halvard/editors']"
     return None
 
@@ -61,21 +63,71 @@ def _is_department_editors(value: Any) -> str | None:
 
 CORE_SETTINGS = SettingsSpec(
     "CHORUS_",
-    Setting("CHORUS_ROOT", None, "Site root; relative registry paths start here (default: the folder above PATH).", is_optional_text),
-    Setting("CHORUS_AUTHORS_PATH", "authors", "Folder of author registry files, one <author-id>.yml each.", is_text),
+    Setting(
+        "CHORUS_ROOT",
+        None,
+        "Site root; relative registry paths start here (default: the folder above PATH).",
+        is_optional_text,
+    ),
+    Setting(
+        "CHORUS_AUTHORS_PATH",
+        "authors",
+        "Folder of author registry files, one <author-id>.yml each.",
+        is_text,
+    ),
     Setting("CHORUS_DEPARTMENTS_FILE", "departments.yml", "The department registry.", is_text),
-    Setting("CHORUS_POLICY_FILE", "policy.yml", "The company's 'what not to say' rules (a missing file means no rules).", is_text),
-    Setting("CHORUS_EDITORS", [], "Code owners of everything but authors' own folders, e.g. ['@halvard/editors'].", _is_handle_list),
-    Setting("CHORUS_DEPARTMENT_EDITORS", {}, "Extra code owners per department id, e.g. {'service': ['@halvard/service-editors']}.", _is_department_editors),
+    Setting(
+        "CHORUS_POLICY_FILE",
+        "policy.yml",
+        "The company's 'what not to say' rules (a missing file means no rules).",
+        is_text,
+    ),
+    Setting(
+        "CHORUS_EDITORS",
+        [],
+        "Code owners of everything but authors' own folders, e.g. ['@halvard/editors'].",
+        _is_handle_list,
+    ),
+    Setting(
+        "CHORUS_DEPARTMENT_EDITORS",
+        {},
+        "Extra code owners per department id, e.g. {'service': ['@halvard/service-editors']}.",
+        _is_department_editors,
+    ),
     Setting("CHORUS_COMPANY", "Our company", "Company name shown in the header, cards and JSON-LD.", is_text),
-    Setting("CHORUS_NOW", None, "Build as of this moment (ISO date-time); posts dated later stay unpublished. None: now.", _is_iso_datetime),
-    Setting("CHORUS_LINK_KINDS", dict(DEFAULT_LINK_KINDS), "Profile link kinds authors may use, and their labels.", is_text_mapping),
+    Setting(
+        "CHORUS_NOW",
+        None,
+        "Build as of this moment (ISO date-time); posts dated later stay unpublished. None: now.",
+        _is_iso_datetime,
+    ),
+    Setting(
+        "CHORUS_LINK_KINDS",
+        dict(DEFAULT_LINK_KINDS),
+        "Profile link kinds authors may use, and their labels.",
+        is_text_mapping,
+    ),
     Setting("CHORUS_MAX_POST_BYTES", 1024 * 1024, "Largest Markdown file accepted.", is_positive_int),
     Setting("CHORUS_MAX_IMAGE_BYTES", 5 * 1024 * 1024, "Largest image file accepted.", is_positive_int),
-    Setting("CHORUS_MAX_IMAGE_PIXELS", 24_000_000, "Largest image accepted, in pixels (width x height).", is_positive_int),
-    Setting("CHORUS_MAX_RENDER_SECONDS", 10, "Longest a single Markdown file may take to render before it is refused.", is_positive_int),
+    Setting(
+        "CHORUS_MAX_IMAGE_PIXELS",
+        24_000_000,
+        "Largest image accepted, in pixels (width x height).",
+        is_positive_int,
+    ),
+    Setting(
+        "CHORUS_MAX_RENDER_SECONDS",
+        10,
+        "Longest a single Markdown file may take to render before it is refused.",
+        is_positive_int,
+    ),
     Setting("CHORUS_WORDS_PER_MINUTE", 230, "Reading speed used for reading times.", is_positive_int),
-    Setting("CHORUS_STATIC_EXTENSIONS", ["png", "jpg", "jpeg", "gif", "webp", "pdf"], "Files other than posts that may live in content/.", _is_extension_list),
+    Setting(
+        "CHORUS_STATIC_EXTENSIONS",
+        ["png", "jpg", "jpeg", "gif", "webp", "pdf"],
+        "Files other than posts that may live in content/.",
+        _is_extension_list,
+    ),
 )
 
 
@@ -143,7 +195,10 @@ class BuildState:
                 self.authors_path,
                 self.departments_file,
                 link_kinds=self.settings["CHORUS_LINK_KINDS"],
-                image_limits=(self.settings["CHORUS_MAX_IMAGE_BYTES"], self.settings["CHORUS_MAX_IMAGE_PIXELS"]),
+                image_limits=(
+                    self.settings["CHORUS_MAX_IMAGE_BYTES"],
+                    self.settings["CHORUS_MAX_IMAGE_PIXELS"],
+                ),
                 renderer=self.renderer,
                 render_seconds=self.settings["CHORUS_MAX_RENDER_SECONDS"],
             )

@@ -23,7 +23,12 @@ def scan_source_tree(state) -> list[Problem]:
         for folder, dirs, files in os.walk(top):
             for name in sorted(dirs + files):
                 if (Path(folder) / name).is_symlink():
-                    problems.add(state.shown(Path(folder) / name), None, "symbolic links are not allowed in content/ or authors/; copy the file instead", rule="symlink")
+                    problems.add(
+                        state.shown(Path(folder) / name),
+                        None,
+                        "symbolic links are not allowed in content/ or authors/; copy the file instead",
+                        rule="symlink",
+                    )
             dirs[:] = [d for d in dirs if not (Path(folder) / d).is_symlink() and not d.startswith(".")]
             if top != state.content_path:
                 continue
@@ -34,14 +39,21 @@ def scan_source_tree(state) -> list[Problem]:
                     continue
                 if extension not in allowed:
                     problems.add(
-                        state.shown(path), None,
+                        state.shown(path),
+                        None,
                         f"file type '.{extension}' is not allowed in content/ (expected .md or one of: "
-                        + ", ".join("." + e for e in sorted(allowed)) + ")",
+                        + ", ".join("." + e for e in sorted(allowed))
+                        + ")",
                         rule="file-type",
                     )
                 elif extension in IMAGE_EXTENSIONS:
                     try:
-                        check_image(path, state.shown(path), settings["CHORUS_MAX_IMAGE_BYTES"], settings["CHORUS_MAX_IMAGE_PIXELS"])
+                        check_image(
+                            path,
+                            state.shown(path),
+                            settings["CHORUS_MAX_IMAGE_BYTES"],
+                            settings["CHORUS_MAX_IMAGE_PIXELS"],
+                        )
                     except SourceError as exc:
                         problems.extend(exc.problems)
     return problems.items
@@ -54,6 +66,10 @@ def post_sources(state) -> list[Path]:
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (Path(folder) / d).is_symlink())
         for name in sorted(files):
             path = Path(folder) / name
-            if not name.startswith(".") and path.suffix.lower().lstrip(".") in POST_EXTENSIONS and not path.is_symlink():
+            if (
+                not name.startswith(".")
+                and path.suffix.lower().lstrip(".") in POST_EXTENSIONS
+                and not path.is_symlink()
+            ):
                 found.append(path)
     return found

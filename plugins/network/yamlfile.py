@@ -53,10 +53,17 @@ def _located(node: yaml.Node, loader: _StrictLoader, path: str) -> Any:
             key = loader.construct_object(key_node, deep=True)
             key_line = key_node.start_mark.line + 1
             if not isinstance(key, str):
-                raise SourceError(Problem(path, key_line, f"keys must be text, found {key!r}", rule="registry"))
+                raise SourceError(
+                    Problem(path, key_line, f"keys must be text, found {key!r}", rule="registry")
+                )
             if key in result:
                 raise SourceError(
-                    Problem(path, key_line, f"'{key}' is given twice (first on line {result[key].line})", rule="registry")
+                    Problem(
+                        path,
+                        key_line,
+                        f"'{key}' is given twice (first on line {result[key].line})",
+                        rule="registry",
+                    )
                 )
             result[key] = Located(_located(value_node, loader, path), key_line)
         return result
@@ -68,7 +75,9 @@ def _located(node: yaml.Node, loader: _StrictLoader, path: str) -> Any:
 def load_yaml(text: str, path: str) -> Any:
     """Parse one YAML document; raise SourceError naming path and line on any problem."""
     if len(text.encode("utf-8")) > MAX_REGISTRY_BYTES:
-        raise SourceError(Problem(path, None, f"file is larger than {MAX_REGISTRY_BYTES // 1024} KiB", rule="file-size"))
+        raise SourceError(
+            Problem(path, None, f"file is larger than {MAX_REGISTRY_BYTES // 1024} KiB", rule="file-size")
+        )
     loader = _StrictLoader(text)
     try:
         node = loader.get_single_node()

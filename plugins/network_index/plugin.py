@@ -16,7 +16,12 @@ from plugins.network.settings import Setting, SettingsSpec, path_template
 
 SETTINGS = SettingsSpec(
     "NETWORK_INDEX_",
-    Setting("NETWORK_INDEX_SAVE_AS", "network.json", "Where the machine-readable index is written.", path_template()),
+    Setting(
+        "NETWORK_INDEX_SAVE_AS",
+        "network.json",
+        "Where the machine-readable index is written.",
+        path_template(),
+    ),
 )
 
 
@@ -35,7 +40,11 @@ def build_index(settings: dict) -> dict:
     author_url = settings["AUTHOR_URL"]
     department_url = settings["CATEGORY_URL"]
     return {
-        "site": {"name": settings.get("SITENAME"), "url": settings.get("SITEURL", ""), "company": settings["CHORUS_COMPANY"]},
+        "site": {
+            "name": settings.get("SITENAME"),
+            "url": settings.get("SITEURL", ""),
+            "company": settings["CHORUS_COMPANY"],
+        },
         "departments": [
             {
                 "id": d.id,
@@ -83,7 +92,9 @@ def write_index(pelican) -> None:
     state.outputs.claim_or_raise(save_as, "NETWORK_INDEX_SAVE_AS")
     target = Path(pelican.output_path) / save_as
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(build_index(settings), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    target.write_text(
+        json.dumps(build_index(settings), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
 
 
 def register() -> None:

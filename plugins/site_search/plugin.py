@@ -22,7 +22,9 @@ from plugins.network.settings import Setting, SettingsSpec, is_bool, path_templa
 SETTINGS = SettingsSpec(
     "SITE_SEARCH_",
     Setting("SITE_SEARCH_ENABLED", True, "Build the Pagefind index and the search page.", is_bool),
-    Setting("SITE_SEARCH_BUNDLE_DIR", "pagefind", "Folder of the search index in the output.", path_template()),
+    Setting(
+        "SITE_SEARCH_BUNDLE_DIR", "pagefind", "Folder of the search index in the output.", path_template()
+    ),
 )
 
 
@@ -45,10 +47,21 @@ def build_index(pelican) -> None:
     state = get_state(settings)
     bundle = settings["SITE_SEARCH_BUNDLE_DIR"]
     state.outputs.claim_or_raise(f"{bundle}/pagefind.js", "SITE_SEARCH_BUNDLE_DIR")
-    command = [sys.executable, "-m", "pagefind", "--site", str(pelican.output_path), "--output-subdir", bundle, "--silent"]
+    command = [
+        sys.executable,
+        "-m",
+        "pagefind",
+        "--site",
+        str(pelican.output_path),
+        "--output-subdir",
+        bundle,
+        "--silent",
+    ]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0 or not (Path(pelican.output_path) / bundle / "pagefind.js").is_file():
-        raise SearchIndexError(f"pagefind failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}")
+        raise SearchIndexError(
+            f"pagefind failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}"
+        )
 
 
 def register() -> None:
