@@ -20,7 +20,6 @@ CHORUS_PLUGINS = [
     "plugins.crosslinks",  # early: rewrites short links before any plugin reads .content
     "plugins.network_index",
     "plugins.author_profiles",
-    "plugins.editorial_policy",
     "plugins.hub_pages",
     "plugins.site_search",
     "plugins.department_feeds",
@@ -103,7 +102,7 @@ def chorus_settings(root: str | Path) -> dict[str, Any]:
         ],
         "DEFAULT_PAGINATION": 12,
         "SUMMARY_MAX_LENGTH": 50,
-        # The publication rule lives in plugins.network.publication (with an injectable
+        # The publication rule lives in plugins.network.model.Status (with an injectable
         # 'now'); Pelican's own future-date check would be a second, untestable rule.
         "WITH_FUTURE_DATES": True,
         "DEFAULT_DATE": None,

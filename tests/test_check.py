@@ -185,14 +185,16 @@ def test_links_are_checked_like_the_build_does(checked_site, capsys):
     code, lines = run(checked_site, capsys)
     assert code == 1
     assert (
-        "content/bob/a.md:4: error: links: unknown post '[[alice/helo]]' (did you mean 'alice/hello'?)"
+        "content/bob/a.md:4:5: error: links: unknown post '[[alice/helo]]' (did you mean 'alice/hello'?)"
         in lines
     )
     assert any(
-        line.startswith("content/bob/a.md:4: error: links: '{filename}/alice/nope.md' does not name a file")
+        line.startswith(
+            "content/bob/a.md:4:24: error: links: '{filename}/alice/nope.md' does not name a file"
+        )
         for line in lines
     )
-    assert "content/bob/a.md:6: error: links: unknown author '[[@alise]]' (did you mean '@alice'?)" in lines
+    assert "content/bob/a.md:6:5: error: links: unknown author '[[@alise]]' (did you mean '@alice'?)" in lines
     assert "content/bob/b.md:3: error: links: 'Related' names the post itself: 'bob/b'" in lines
 
 
@@ -208,4 +210,4 @@ def test_changed_since_catches_posts_linking_to_a_renamed_post(checked_site, cap
     (root / "content/alice/field-repairs.md").rename(root / "content/alice/repairs-in-the-field.md")
     code, lines = run(checked_site, capsys, "--changed-since", "HEAD")
     assert code == 1
-    assert lines == ["content/bob/linker.md:4: error: links: unknown post '[[alice/field-repairs]]'"]
+    assert lines == ["content/bob/linker.md:4:6: error: links: unknown post '[[alice/field-repairs]]'"]

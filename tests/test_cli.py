@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import NOW, post
+from conftest import NOW, png_bytes, post
 
 
 def chorus(*args, cwd):
@@ -34,7 +34,10 @@ def test_user_error_exits_1_with_file_and_line_and_no_traceback(site):
 
 
 def test_strict_turns_warnings_into_failures(site):
-    site.write("content/bob/x.md", post(body="![](missing-alt.png)"))
+    site.write("content/bob/chart.png", png_bytes())
+    site.write(
+        "content/bob/x.md", post(body="See [the chart]({filename}chart.png).")
+    )  # Pelican: use {static}
     assert chorus("build", "--now", NOW, cwd=site.root).returncode == 0
     strict = chorus("build", "--strict", "--now", NOW, cwd=site.root)
     assert strict.returncode == 1 and "warning:" in strict.stderr

@@ -2,55 +2,70 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import re
 import textwrap
+from types import MappingProxyType
 
 import pytest
 
 from chorus.conf import PROJECT_ROOT
 from conftest import post
-from plugins.network.links import (
-    DRAFT,
-    FILENAME,
-    FUTURE,
-    HIDDEN,
-    PUBLISHED,
-    SHORT,
-    Link,
-    LinkError,
-    LinkIndex,
-    PostRef,
-    scan_markdown,
-)
+from plugins.network.links import LinkError, LinkIndex, scan_references
+from plugins.network.model import Post, Reference, RefForm, Status
 from plugins.network.similarity import Document, RelatedSettings, related_posts
+
+PUBLISHED, HIDDEN, DRAFT, SCHEDULED = Status.PUBLISHED, Status.HIDDEN, Status.DRAFT, Status.SCHEDULED
 
 # -- the link index, without Pelican -------------------------------------------------------
 
 
-def _ref(source: str, status: str = PUBLISHED, slug: str | None = None, date: str = "2026-01-10") -> PostRef:
+def _post(source: str, status: Status = PUBLISHED, slug: str | None = None, date: str = "2026-01-10") -> Post:
     owner, name = source.removesuffix(".md").split("/")
     slug = slug or name.lower().replace("_", "-")
-    return PostRef(source, owner, slug, name, status, f"posts/{owner}/{slug}/", f"Title of {name}", date)
+    return Post(
+        source=source,
+        path=f"content/{source}",
+        title=f"Title of {name}",
+        slug=slug,
+        status=status,
+        header=MappingProxyType({}),
+        body="",
+        body_line=3,
+        references=(),
+        date=dt.datetime.fromisoformat(date + "T09:00:00+00:00"),
+        owner=owner,
+    )
 
 
 @pytest.fixture
 def index() -> LinkIndex:
     posts = [
-        _ref("li-wei/field-repairs.md"),
-        _ref("li-wei/Old_Name.md", slug="renamed"),
-        _ref("alice/hello.md"),
-        _ref("bob/hello.md"),
-        _ref("bob/plan.md", DRAFT),
-        _ref("bob/launch.md", FUTURE, date="2027-03-01"),
-        _ref("bob/quiet.md", HIDDEN),
+        _post("li-wei/field-repairs.md"),
+        _post("li-wei/Old_Name.md", slug="renamed"),
+        _post("alice/hello.md"),
+        _post("bob/hello.md"),
+        _post("bob/plan.md", DRAFT),
+        _post("bob/launch.md", SCHEDULED, date="2027-03-01"),
+        _post("bob/quiet.md", HIDDEN),
     ]
     authors = {"li-wei": "Li Wei", "alice": "Alice Field", "bob": "Bob Quote"}
-    return LinkIndex(posts, authors, files=["pages/about.md", "li-wei/images/pump.png"])
+    return LinkIndex(
+        posts,
+        authors,
+        files=["li-wei/images/pump.png"],
+        urls=["", "topics/", "posts/alice/hello/", "posts/bob/hello/", "media/li-wei/images/pump.png"],
+        url_of=lambda p: f"posts/{p.owner}/{p.slug}/",
+    )
 
 
-def _short(index: LinkIndex, target: str, status: str = PUBLISHED):
-    return index.check(Link(SHORT, target), "alice/hello.md", status)
+def _ref(form: RefForm, target: str, image: bool = False) -> Reference:
+    return Reference(form, target, 3, 1, image=image, text="x")
+
+
+def _short(index: LinkIndex, target: str, status: Status = PUBLISHED):
+    return index.check(_ref(RefForm.SHORT, target), "alice/hello.md", status)
 
 
 @pytest.mark.parametrize(
@@ -70,7 +85,7 @@ def test_short_forms_resolve(index, target, source):
 
 def test_fragment_and_profile(index):
     resolved, _ = _short(index, "li-wei/field-repairs#h-tools")
-    assert (resolved.post.url, resolved.fragment) == ("posts/li-wei/field-repairs/", "h-tools")
+    assert (resolved.post.source, resolved.fragment) == ("li-wei/field-repairs.md", "h-tools")
     resolved, _ = _short(index, "@li-wei")
     assert resolved.author == "li-wei" and resolved.post is None
 
@@ -106,7 +121,7 @@ def test_short_form_errors(index, target, message):
 
 def test_drafts_may_link_drafts_and_hidden_posts_may_not(index):
     assert _short(index, "bob/plan", DRAFT)[1] is None
-    assert _short(index, "bob/launch", FUTURE)[1] is None
+    assert _short(index, "bob/launch", SCHEDULED)[1] is None
     assert "links to a draft" in _short(index, "bob/plan", HIDDEN)[1]
 
 
@@ -119,50 +134,111 @@ def test_drafts_may_link_drafts_and_hidden_posts_may_not(index):
     ],
 )
 def test_filename_links_resolve(index, target, source):
-    resolved, problem = index.check(Link(FILENAME, target), "alice/hello.md", PUBLISHED)
+    resolved, problem = index.check(_ref(RefForm.FILENAME, target), "alice/hello.md", PUBLISHED)
     assert problem is None and resolved.post.source == source
 
 
-def test_filename_links_to_pages_and_images_are_left_to_pelican(index):
-    resolved, _ = index.check(Link(FILENAME, "/pages/about.md"), "alice/hello.md", PUBLISHED)
-    assert resolved.file == "pages/about.md" and resolved.post is None
+@pytest.mark.parametrize(
+    "form, target, image, expected",
+    [
+        (RefForm.STATIC, "/li-wei/images/pump.png", True, "li-wei/images/pump.png"),
+        (RefForm.RELATIVE, "images/pump.png", True, "li-wei/images/pump.png"),  # from li-wei/
+        (RefForm.RELATIVE, "../alice/hello.md", False, "alice/hello.md"),
+    ],
+)
+def test_static_and_relative_paths_name_content_files(index, form, target, image, expected):
+    resolved, problem = index.check(_ref(form, target, image), "li-wei/field-repairs.md", PUBLISHED)
+    assert problem is None and resolved.file == expected
 
 
 @pytest.mark.parametrize(
-    "target, message",
+    "form, target, url",
+    [
+        (RefForm.ROOT, "/topics/", "topics/"),
+        (RefForm.ROOT, "/posts/bob/hello/index.html", "posts/bob/hello/"),
+        (RefForm.RELATIVE, "../../bob/hello/", "posts/bob/hello/"),  # from posts/alice/hello/
+        (RefForm.ROOT, "/media/li-wei/images/pump.png", "media/li-wei/images/pump.png"),
+    ],
+)
+def test_site_urls_resolve_to_pages_the_build_writes(index, form, target, url):
+    resolved, problem = index.check(_ref(form, target), "alice/hello.md", PUBLISHED)
+    assert problem is None and resolved.url == url
+
+
+@pytest.mark.parametrize(
+    "form, target, image, message",
     [
         (
+            RefForm.FILENAME,
             "/li-wei/field-repair.md",
+            False,
             "'{filename}/li-wei/field-repair.md' does not name a file in the content folder (did you mean '{filename}/li-wei/field-repairs.md'?)",
         ),
-        ("../../../etc/passwd", "'{filename}../../../etc/passwd' does not name a file in the content folder"),
         (
+            RefForm.FILENAME,
+            "../../../etc/passwd",
+            False,
+            "'{filename}../../../etc/passwd' does not name a file in the content folder",
+        ),
+        (
+            RefForm.FILENAME,
             "/bob/plan.md",
+            False,
             "'{filename}/bob/plan.md' links to a draft, which is never published (publish it first or remove the link)",
+        ),
+        (
+            RefForm.STATIC,
+            "/li-wei/images/pmp.png",
+            True,
+            "image not found: {static}/li-wei/images/pmp.png (did you mean '{static}/li-wei/images/pump.png'?)",
+        ),
+        (
+            RefForm.RELATIVE,
+            "pump.png",
+            True,
+            "image not found: pump.png (did you mean '../li-wei/images/pump.png'?)",
+        ),
+        (
+            RefForm.ROOT,
+            "/posts/bob/helo/",
+            False,
+            "'/posts/bob/helo/' is not a page of this site (did you mean '/posts/bob/hello/'?)",
+        ),
+        (
+            RefForm.RELATIVE,
+            "no-such-page/",
+            False,
+            "'no-such-page/' does not name a file in the content folder or a page of the site",
         ),
     ],
 )
-def test_filename_link_errors(index, target, message):
-    assert index.check(Link(FILENAME, target), "alice/hello.md", PUBLISHED) == (None, message)
+def test_reference_errors(index, form, target, image, message):
+    assert index.check(_ref(form, target, image), "alice/hello.md", PUBLISHED) == (None, message)
 
 
-def test_scanner_finds_lines_and_skips_code():
+def test_scanner_finds_every_reference_with_line_and_column_and_skips_code():
     text = textwrap.dedent("""\
         Title: T
 
-        See [[a/b]] and [x]({filename}/c/d.md#h-1).
-        `[[in-code]]` and \\[[escaped]] and [[e|text]]
+        See [[a/b]] and [x]({filename}/c/d.md#h-1) ![Pump](pump.png).
+        `[[in-code]]` and \\[[escaped]] and [[e|text]] [site](/topics/) [web](https://example.org)
         ```
         [[fenced]] {filename}/fenced.md
         ```
         [ref]: {filename}../f/g.md
+        [^1]: A footnote, not a link definition.
+        <img src="{static}/raw.png" alt="">
         """)
-    found = [(s.line, s.link, s.text) for s in scan_markdown(text)]
+    found = [(r.line, r.col, r.form, r.target, r.image, r.text) for r in scan_references(text)]
     assert found == [
-        (3, Link(SHORT, "a/b"), None),
-        (3, Link(FILENAME, "/c/d.md#h-1"), None),
-        (4, Link(SHORT, "e"), "text"),
-        (8, Link(FILENAME, "../f/g.md"), None),
+        (3, 5, RefForm.SHORT, "a/b", False, None),
+        (3, 17, RefForm.FILENAME, "/c/d.md#h-1", False, "x"),
+        (3, 44, RefForm.RELATIVE, "pump.png", True, "Pump"),
+        (4, 36, RefForm.SHORT, "e", False, "text"),
+        (4, 47, RefForm.ROOT, "/topics/", False, "site"),
+        (4, 64, RefForm.EXTERNAL, "https://example.org", False, "web"),
+        (8, 1, RefForm.FILENAME, "../f/g.md", False, None),
+        (10, 1, RefForm.STATIC, "/raw.png", True, None),
     ]
 
 
@@ -336,15 +412,15 @@ def test_every_broken_link_fails_the_build_at_once_with_its_line(site):
         ),
     )
     assert site.problems() == [
-        "content/alice/links.md:3: error: unknown post '[[bob/feild-repairs]]' (did you mean 'bob/field-repairs'?)",
-        "content/alice/links.md:7: error: unknown author '[[@bobb]]' (did you mean '@bob'?)",
-        "content/alice/links.md:7: error: unknown post '[[bob/feild-repairs]]' (did you mean 'bob/field-repairs'?)",
-        "content/alice/links.md:8: error: '[[hello]]' is ambiguous: alice/hello, bob/hello (write [[author-id/slug]])",
-        "content/alice/links.md:9: error: '[[bob/plan]]' links to a draft, which is never published (publish it first or remove the link)",
-        "content/alice/links.md:9: error: '[[launch]]' links to a post scheduled for 2026-09-01, which is not published yet (add the link once it is)",
-        "content/alice/links.md:9: error: '{filename}/bob/plan.md' links to a draft, which is never published (publish it first or remove the link)",
-        "content/alice/links.md:10: error: '{filename}/bob/field-repair.md' does not name a file in the content folder (did you mean '{filename}/bob/field-repairs.md'?)",
-        "content/alice/links.md:11: error: unknown post '[[bob/feild-repairs]]' (did you mean 'bob/field-repairs'?)",
+        "content/alice/links.md:3:14: error: unknown post '[[bob/feild-repairs]]' (did you mean 'bob/field-repairs'?)",
+        "content/alice/links.md:7:9: error: unknown post '[[bob/feild-repairs]]' (did you mean 'bob/field-repairs'?)",
+        "content/alice/links.md:7:35: error: unknown author '[[@bobb]]' (did you mean '@bob'?)",
+        "content/alice/links.md:8:12: error: '[[hello]]' is ambiguous: alice/hello, bob/hello (write [[author-id/slug]])",
+        "content/alice/links.md:9:14: error: '[[bob/plan]]' links to a draft, which is never published (publish it first or remove the link)",
+        "content/alice/links.md:9:28: error: '{filename}/bob/plan.md' links to a draft, which is never published (publish it first or remove the link)",
+        "content/alice/links.md:9:63: error: '[[launch]]' links to a post scheduled for 2026-09-01, which is not published yet (add the link once it is)",
+        "content/alice/links.md:10:17: error: '{filename}/bob/field-repair.md' does not name a file in the content folder (did you mean '{filename}/bob/field-repairs.md'?)",
+        "content/alice/links.md:11:17: error: unknown post '[[bob/feild-repairs]]' (did you mean 'bob/field-repairs'?)",
     ]
 
 
@@ -354,7 +430,7 @@ def test_drafts_may_link_drafts_and_are_still_checked(site):
     site.build()
     site.write("content/bob/next.md", post("Next", Status="draft", body="After [[bob/plna]]."))
     assert site.problems() == [
-        "content/bob/next.md:5: error: unknown post '[[bob/plna]]' (did you mean 'bob/plan'?)"
+        "content/bob/next.md:5:7: error: unknown post '[[bob/plna]]' (did you mean 'bob/plan'?)"
     ]
 
 
@@ -368,7 +444,7 @@ def test_pages_links_are_checked_and_resolved(site):
     site.write("content/bob/plan.md", post("Plan", Status="draft"))
     site.write("content/pages/about.md", "Title: About\n\nComing soon, [[bob/plan]].\n")
     assert site.problems() == [
-        "content/pages/about.md:3: error: '[[bob/plan]]' links to a draft, which is never published (publish it first or remove the link)"
+        "content/pages/about.md:3:14: error: '[[bob/plan]]' links to a draft, which is never published (publish it first or remove the link)"
     ]
 
 

@@ -221,7 +221,7 @@ def test_pages_are_claimed_so_an_author_cannot_take_the_expertise_index(site):
 def test_expertise_topic_without_letters_is_refused(site):
     site.write("authors/bob.yml", BOB.replace("expertise: [tenders]", "expertise: [tenders, '!!!']"))
     assert site.problems() == [
-        "authors/bob.yml: error: expertise topic '!!!' has no letters or digits to link it with; write it out, like 'flow meters'"
+        "authors/bob.yml:5: error: expertise topic '!!!' has no letters or digits to link it with; write it out, like 'flow meters'"
     ]
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from plugins.network.postid import stable_id
+
 from .config import FeedConfig
-from .ids import entry_id
 from .markup import absolutise, notices, plain_text
 
 AVATAR_SIZE = 512  # JSON Feed recommends square 512 px avatars
@@ -72,7 +73,7 @@ def make_entry(article, config: FeedConfig) -> Entry:
     content = notices(article) + absolutise(article.content, url)
     summary = absolutise(article.summary or "", url)
     return Entry(
-        id=entry_id(article, config.id_domain),
+        id=stable_id(article.post, config.id_domain),
         title=article.title,
         url=url,
         canonical=getattr(article, "canonical", None),

@@ -1,8 +1,7 @@
 """Write every feed of the network with feedgen, and the pages that help people subscribe.
 
 - ``initialized``: settings validated (scopes, formats, limits, id domain, paths).
-- ``article_generator_finalized``: ``Feed-Id:`` values checked and entry ids proved unique;
-  the feed catalog built from the published posts only; every output path claimed, so a
+- ``article_generator_finalized``: the feed catalog built from the published posts only; every output path claimed, so a
   feed that would land on another file fails the build instead of overwriting it.
 - ``article_writer_finalized``: feeds, OPML lists and the Subscribe page written.
 
@@ -21,7 +20,6 @@ from .catalog import FeedCatalog, build_catalog
 from .config import FeedConfig, apply_settings
 from .entries import Entry, make_entry, updated_of
 from .formats import FeedHeader, owner_of, render
-from .ids import id_problems
 from .opml import opml_bytes
 
 CONTEXT_KEY = "feed_catalog"  # what the theme's partials and subscribe.html read
@@ -41,14 +39,12 @@ def _outputs(catalog: FeedCatalog, config: FeedConfig) -> list[tuple[str, str]]:
 
 
 def prepare_feeds(generator) -> None:
-    """Check ids, decide which feeds exist, claim their paths; the theme reads the catalog."""
+    """Decide which feeds exist and claim their paths; the theme reads the catalog.
+    (``Feed-Id:`` values and unique entry ids are a rule: ``plugins.network.rules.feed_ids``.)"""
     settings = generator.settings
     state = get_state(settings)
     config = FeedConfig.from_settings(settings)
     problems = ProblemList()
-    written = list(generator.articles) + list(generator.hidden_articles)
-    problems.extend(id_problems(written, config.id_domain, state.shown, unique=True))
-    problems.extend(id_problems(generator.drafts, config.id_domain, state.shown, unique=False))
     catalog = build_catalog(state.published, state.network, settings, config)
     for output, source in _outputs(catalog, config):
         if problem := state.outputs.claim(output, source):

@@ -1,10 +1,10 @@
-"""A Markdown reader for posts and pages that reports bad input with file and line.
+"""A Markdown reader for posts and pages: the site model's post, rendered.
 
-Replaces Pelican's MarkdownReader: the header is parsed by the shared schema
-(``plugins.network.postmeta``), the body and summary are rendered by the one sanitising
-renderer, and the reading time is measured. The reader depends only on the file and the
-settings, never on the author registry, so Pelican's reader cache stays correct when the
-registry changes; checks against the registry happen in ``author_folders``.
+Replaces Pelican's MarkdownReader. The source was read and its header checked once, into
+the site model (``plugins.network.sources``), and every rule ran before Pelican asks for a
+file; this reader renders the body and summary with the one sanitising renderer and hands
+Pelican the post's metadata. Markdown that cannot be rendered in time is the one problem
+only rendering finds: it is reported with the file and line like every other.
 """
 
 from __future__ import annotations
@@ -12,14 +12,16 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from pelican import signals
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Tag
 from pelican.utils import SafeDatetime
 
-from plugins.network import Problem, ProblemList, SourceError, get_state
-from plugins.network.posts import parse_post_file
+from plugins.network import Problem, SourceError, get_state
+from plugins.network.links import classify, content_relative
+from plugins.network.model import Post, RefForm
 from plugins.network.rendering import RenderError
 
 _WORD = re.compile(r"\w+")
@@ -31,70 +33,56 @@ class ChorusMarkdownReader(BaseReader):
 
     def read(self, source_path: str):
         state = get_state(self.settings)
-        parsed = parse_post_file(
-            Path(source_path),
-            state.content_path,
-            state.shown(source_path),
-            self.settings["PAGE_PATHS"],
-            self.settings["CHORUS_MAX_POST_BYTES"],
-        )
-        content_relative, shown, is_page = str(parsed.relative), parsed.shown, parsed.is_page
-        if parsed.problems:
-            state.reader_problems[content_relative] = parsed.problems
-            raise SourceError(parsed.problems)
-        header, fields, slug = parsed.header, parsed.fields, parsed.slug
-        problems = ProblemList(rule="metadata")
-
+        relative = Path(source_path).absolute().relative_to(state.content_path).as_posix()
+        source = state.site.by_source.get(relative)
+        if source is None:  # not in the model: the rules have reported why, and the build stopped
+            raise SourceError(Problem(state.shown(source_path), None, "could not be read", rule="reading"))
         limit = self.settings["CHORUS_MAX_RENDER_SECONDS"]
+        site = state.site
 
-        def render(text: str, line: int) -> str:
+        def point_at_content(url: str) -> str:
+            """A relative path to a file in content/ becomes Pelican's {static} or {filename}
+            form, so it points where the build publishes that file, not next to the page."""
+            classified = classify(url)
+            if classified is None or classified[0] is not RefForm.RELATIVE:
+                return url
+            target = content_relative(unquote(urlsplit(url).path), relative)
+            if target in site.by_source:
+                return "{filename}" + url
+            if target in site.static_paths:
+                return "{static}" + url
+            return url
+
+        def render(text: str, line: int | None) -> str:
             try:
-                return state.renderer.render(text, time_limit=limit)
+                return state.renderer.render(text, time_limit=limit, rewrite_url=point_at_content)
             except RenderError as exc:
-                problem = Problem(shown, line, str(exc), rule="markdown")
-                state.reader_problems[content_relative] = [problem]
+                problem = Problem(source.path, line, str(exc), rule="markdown")
+                state.reader_problems[relative] = [problem]
                 raise SourceError(problem) from None
 
-        values = fields.values
-        metadata: dict[str, object] = {
-            "title": values["title"],
-            "slug": slug,
-            "meta_lines": dict(fields.lines),
-            "body_line": header.body_line,
-        }
+        metadata: dict[str, object] = {"title": source.title, "slug": source.slug}
         for key in ("date", "modified"):
-            if key in values:
-                metadata[key] = SafeDatetime.fromisoformat(values[key].isoformat())  # type: ignore[union-attr]
-        if "summary" in values:
-            metadata["summary"] = render(str(values["summary"]), fields.lines["summary"])
-        if "status" in values:
-            metadata["status"] = values["status"]
-        if not is_page:
-            tags = []
-            seen = set()
-            for name in values.get("tags", []):  # type: ignore[union-attr]
+            if (stamp := getattr(source, key)) is not None:
+                metadata[key] = SafeDatetime.fromisoformat(stamp.isoformat())
+        if source.summary is not None:
+            metadata["summary"] = render(source.summary, source.line_of("summary"))
+        if "status" in source.header:
+            metadata["status"] = source.header["status"].raw.lower()
+        if isinstance(source, Post):
+            tags: dict[str, Tag] = {}
+            for name in source.tags:
                 tag = Tag(name, self.settings)
-                if not tag.slug:
-                    problems.add(shown, fields.lines["tags"], f"tag {name!r} has no letters or digits")
-                elif tag.slug not in seen:
-                    seen.add(tag.slug)
-                    tags.append(tag)
-            if problems.errors:
-                state.reader_problems[content_relative] = problems.errors
-                raise SourceError(problems.errors)
-            metadata["tags"] = tags
-            metadata["author_claim"] = values.get("author")
-            metadata["coauthor_ids"] = tuple(values.get("co-authors", ()))  # type: ignore[arg-type]
-            metadata["department_id"] = values.get("department")
-            metadata["featured"] = bool(values.get("featured", False))
-            for key in ("canonical", "series", "feed-id", "policy-allow"):
-                if key in values:
-                    metadata[key.replace("-", "_")] = values[key]
-            metadata["related_ids"] = tuple(values.get("related", ()))  # type: ignore[arg-type]
-        words = len(_WORD.findall(header.body))
+                tags.setdefault(tag.slug, tag)
+            metadata["tags"] = list(tags.values())
+            metadata["featured"] = source.featured
+            for key in ("canonical", "series"):
+                if (value := getattr(source, key)) is not None:
+                    metadata[key] = value
+        words = len(_WORD.findall(source.body))
         metadata["word_count"] = words
         metadata["reading_time"] = max(1, math.ceil(words / self.settings["CHORUS_WORDS_PER_MINUTE"]))
-        return render(header.body, header.body_line), metadata
+        return render(source.body, source.body_line), metadata
 
 
 def add_reader(readers) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import Problem
 from .model import Author
 
 CODEOWNERS_PATH = ".github/CODEOWNERS"
@@ -48,31 +47,6 @@ def render_codeowners(network, settings: dict) -> str:
         lines.append(f"/{content_dir}/{author.id}/ {joined}\n")
         lines.append(f"/{authors_dir}/{author.id}.* {joined}\n")
     return "".join(lines)
-
-
-def codeowners_problems(state) -> list[Problem]:
-    """An out-of-date committed CODEOWNERS is an error: ownership must follow the registry."""
-    path = state.root / CODEOWNERS_PATH
-    expected = render_codeowners(state.network, state.settings)
-    if not path.is_file():
-        return [
-            Problem(
-                CODEOWNERS_PATH,
-                None,
-                "missing; run 'chorus codeowners' to write it from the author registry",
-                rule="codeowners",
-            )
-        ]
-    if path.read_text(encoding="utf-8") != expected:
-        return [
-            Problem(
-                CODEOWNERS_PATH,
-                None,
-                "out of date with the author registry; run 'chorus codeowners' and commit the result",
-                rule="codeowners",
-            )
-        ]
-    return []
 
 
 def write_codeowners(state) -> Path:

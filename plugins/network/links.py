@@ -1,37 +1,55 @@
-"""Links between posts: the forms authors write, and resolving them against the network.
+"""References between sources: the forms authors write, found in Markdown, resolved against the site.
 
-Pure logic on plain data, so the build (``plugins.crosslinks``) and ``chorus check`` apply
-the same rules with the same messages. The forms:
+Pure logic on the site model, so ``chorus check`` and the build (through the one rule in
+``plugins.network.rules.links``) apply the same rules with the same messages. The forms:
 
-- ``{filename}path.md`` (Pelican's): relative to the linking file's folder, or from the
-  content root with a leading ``/``;
 - ``[[author-id/slug]]``, or ``[[slug]]`` when exactly one post in the network has that
   slug; ``[[target|link text]]`` sets the text (default: the target's title);
-- ``[[@author-id]]``: the author's profile.
+  ``[[@author-id]]``: the author's profile;
+- ``{filename}path.md`` and ``{static}path.png`` (Pelican's): relative to the linking
+  file's folder, or from the content root with a leading ``/``;
+- a plain relative path (``pump.png``, ``../bob/deal.md``): a file next to the source,
+  published where the build puts it; otherwise a page relative to the source's own URL;
+- a root-relative URL (``/posts/li-wei/field-repairs/``): a page the build writes.
 
-A post target may carry a fragment (``[[li-wei/field-repairs#h-tools]]``). Short links
-name a post by its slug or its file name, so they survive a new title or date.
+External URLs (with a scheme, or ``//host``) and bare fragments are left alone.
 """
 
 from __future__ import annotations
 
 import difflib
+import html
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-PUBLISHED, HIDDEN, DRAFT, FUTURE = "published", "hidden", "draft", "future"
-WRITTEN = (PUBLISHED, HIDDEN)  # statuses whose page exists, so links from it must work
-
-SHORT, FILENAME = "short", "filename"
+from .model import Page, Post, Reference, RefForm, Site, Status
+from .urls import source_url, written_urls
 
 # The whole ``[[…]]`` token; the Markdown extension and the source scanner share it, so
 # whatever renders as a short link is also what gets checked.
 SHORT_LINK_PATTERN = r"\[\[([^\[\]\n]+)\]\]"
 _SHORT_LINK = re.compile(SHORT_LINK_PATTERN)
-_FILENAME_LINK = re.compile(r"(?:\{filename\}|\|filename\|)([^\s)\"'>\]]+)")
+# Markdown links and images: [text](url "title"), ![alt](<url>); reference definitions; raw HTML.
+_INLINE = re.compile(
+    r"(?P<bang>!?)\[(?P<text>[^\[\]\n]*)\]\(\s*(?:<(?P<angled>[^>\n]*)>|(?P<url>[^)\s]+))[^)\n]*\)"
+)
+_DEFINITION = re.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:\s*<?(?P<url>[^\s>]+)>?")  # not footnotes
+_HTML_ATTRIBUTE = re.compile(
+    r"<(?P<tag>img|a|source)\b[^>]*?\b(?:src|href)\s*=\s*[\"'](?P<url>[^\"']*)[\"']", re.I
+)
+_PREFIXES = (
+    ("{filename}", RefForm.FILENAME),
+    ("|filename|", RefForm.FILENAME),
+    ("{static}", RefForm.STATIC),
+    ("|static|", RefForm.STATIC),
+    ("{attach}", RefForm.STATIC),
+)
+_INVISIBLE_IN_URL = re.compile("[\t\n\r]")
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))  # what the URL standard strips from both ends
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _ID = r"[a-z0-9][a-z0-9-]{0,62}"
 _STEM = r"[A-Za-z0-9][A-Za-z0-9_-]{0,79}"
 _POST_TARGET = re.compile(rf"^(?:(?P<owner>{_ID})/)?(?P<name>{_STEM})$")
@@ -43,55 +61,18 @@ SHORT_FORMS = "[[author-id/slug]], [[slug]] or [[@author-id]]"
 
 
 class LinkError(ValueError):
-    """A link that cannot be followed; the message is ready to show after ``path:line:``."""
-
-
-@dataclass(frozen=True)
-class PostRef:
-    """What linking needs to know about one post (any status)."""
-
-    source: str  # path relative to the content root, with '/': "li-wei/field-repairs.md"
-    owner: str
-    slug: str
-    stem: str  # the file name without '.md'
-    status: str  # PUBLISHED, HIDDEN, DRAFT or FUTURE
-    url: str
-    title: str = ""
-    date: str = ""  # ISO date, for messages about scheduled posts
-
-    @property
-    def key(self) -> str:
-        return f"{self.owner}/{self.slug}"
-
-
-@dataclass(frozen=True)
-class Link:
-    """One link as written: ``form`` SHORT (``target`` is what stands in ``[[…]]`` before
-    any ``|``) or FILENAME (``target`` is what follows ``{filename}``)."""
-
-    form: str
-    target: str
-
-    @property
-    def written(self) -> str:
-        return f"[[{self.target}]]" if self.form == SHORT else f"{{filename}}{self.target}"
+    """A reference that cannot be followed; the message is ready to show after ``path:line:col:``."""
 
 
 @dataclass(frozen=True)
 class Resolved:
-    """Where a link goes: a post, a profile, or another file Pelican resolves (page, image)."""
+    """Where a reference goes: a post, a profile, a content file (page, image) or a site URL."""
 
-    post: PostRef | None = None
+    post: Post | None = None
     author: str | None = None
-    file: str | None = None
+    file: str | None = None  # relative to the content folder
+    url: str | None = None  # a page the build writes, relative to the site root
     fragment: str = ""
-
-
-@dataclass(frozen=True)
-class SourceLink:
-    line: int
-    link: Link
-    text: str | None = None  # the ``|text`` of a short link
 
 
 def split_short(inner: str) -> tuple[str, str | None]:
@@ -100,10 +81,29 @@ def split_short(inner: str) -> tuple[str, str | None]:
     return target.strip(), (text.strip() or None) if bar else None
 
 
-def scan_markdown(text: str, first_line: int = 1) -> list[SourceLink]:
-    """Every link in Markdown source, with its line (``first_line`` is the first line's
-    number). Fenced code blocks, code spans and ``\\[[`` are skipped, as Markdown does."""
-    found = []
+def classify(url: str) -> tuple[RefForm, str] | None:
+    """The form and target of a URL as written, or None for a bare fragment or query.
+
+    Character references are decoded and tabs and newlines dropped first, as Markdown and
+    browsers do, so ``&#106;avascript:`` and ``java&#x09;script:`` are seen as the
+    external (and, to the sanitiser, forbidden) URLs they become.
+    """
+    url = _INVISIBLE_IN_URL.sub("", html.unescape(url)).strip(_C0_AND_SPACE)
+    for prefix, form in _PREFIXES:
+        if url.startswith(prefix):
+            return form, url[len(prefix) :]
+    if not url or url.startswith(("#", "?", "{", "|")):
+        return None
+    if url.startswith("//") or _SCHEME.match(url):
+        return RefForm.EXTERNAL, url
+    return (RefForm.ROOT if url.startswith("/") else RefForm.RELATIVE), url
+
+
+def scan_references(text: str, first_line: int = 1, *, short_links: bool = True) -> list[Reference]:
+    """Every internal reference in Markdown source, with its line and column (``first_line``
+    is the first line's number). Fenced code blocks, code spans and ``\\[[`` are skipped, as
+    Markdown skips them."""
+    found: list[Reference] = []
     fence = None
     for number, line in enumerate(text.split("\n"), start=first_line):
         opening = _FENCE.match(line) if line.lstrip(" ")[:3] in ("```", "~~~") else None
@@ -114,16 +114,33 @@ def scan_markdown(text: str, first_line: int = 1) -> list[SourceLink]:
         if opening:
             fence = opening.group(1)
             continue
-        if "[[" not in line and "filename" not in line:
+        if "[" not in line and "<" not in line:
             continue  # most lines: nothing to look at
         line = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
-        for match in _SHORT_LINK.finditer(line):
-            if match.start() and line[match.start() - 1] == "\\":
-                continue
-            target, label = split_short(match.group(1))
-            found.append(SourceLink(number, Link(SHORT, target), label))
-        for match in _FILENAME_LINK.finditer(line):
-            found.append(SourceLink(number, Link(FILENAME, match.group(1))))
+        on_line: list[Reference] = []
+        if short_links:
+            for match in _SHORT_LINK.finditer(line):
+                if match.start() and line[match.start() - 1] == "\\":
+                    continue
+                target, label = split_short(match.group(1))
+                on_line.append(Reference(RefForm.SHORT, target, number, match.start() + 1, text=label))
+        for match in _INLINE.finditer(line):
+            url = match.group("angled") if match.group("angled") is not None else match.group("url")
+            image = bool(match.group("bang"))
+            if classified := classify(url):
+                on_line.append(
+                    Reference(*classified, number, match.start() + 1, image=image, text=match.group("text"))
+                )
+            elif image and not match.group("text").strip():
+                on_line.append(
+                    Reference(RefForm.RELATIVE, "", number, match.start() + 1, image=True, text="")
+                )
+        for pattern in (_DEFINITION, _HTML_ATTRIBUTE):
+            for match in pattern.finditer(line):
+                if classified := classify(match.group("url")):
+                    image = "tag" in match.groupdict() and match.group("tag").lower() in ("img", "source")
+                    on_line.append(Reference(*classified, number, match.start() + 1, image=image))
+        found += sorted(on_line, key=lambda r: r.col)
     return found
 
 
@@ -136,49 +153,71 @@ def _did_you_mean(suggestion: str | None) -> str:
     return f" (did you mean '{suggestion}'?)" if suggestion else ""
 
 
-class LinkIndex:
-    """Every post (drafts included, so a link to one is named as such) and every author."""
+def _url_key(url: str) -> str:
+    """A site URL compared the way a static host serves it: 'x/', 'x/index.html' and 'x' alike."""
+    path = unquote(url).lstrip("/")
+    if path.endswith("index.html"):
+        path = path[: -len("index.html")]
+    return path.rstrip("/")
 
-    def __init__(self, posts: Iterable[PostRef], authors: Mapping[str, str], files: Iterable[str] = ()):
-        """``authors``: author id -> display name. ``files``: other files under the content
-        root (pages, images), relative with '/', which ``{filename}`` may also name."""
-        self.posts = sorted(posts, key=lambda p: p.source)
+
+class LinkIndex:
+    """Every post (drafts included, so a link to one is named as such), every author, every
+    content file and every page URL the build writes."""
+
+    def __init__(
+        self,
+        sources: Iterable[Page],
+        authors: Mapping[str, str],
+        files: Iterable[str] = (),
+        urls: Iterable[str] = (),
+        url_of: Callable[[Page], str] | None = None,
+    ):
+        """``sources``: every post and page. ``authors``: author id -> display name. ``files``: every file under the content
+        folder (relative, with '/'). ``urls``: every page URL the build writes.
+        ``url_of``: a source's own URL, relative to the site root."""
+        self.by_source: dict[str, Page] = {s.source: s for s in sorted(sources, key=lambda s: s.source)}
+        self.posts = [s for s in self.by_source.values() if isinstance(s, Post)]
         self.authors = dict(authors)
         self.files = set(files)
-        self.by_source = {p.source: p for p in self.posts}
-        self.by_key: dict[str, PostRef] = {}
-        self.by_name: dict[str, list[PostRef]] = {}
+        self.urls = {_url_key(u): u for u in urls}
+        self.url_of = url_of
+        self.by_key: dict[str, Post] = {}
+        self.by_name: dict[str, list[Post]] = {}
         for post in self.posts:
             for name in dict.fromkeys((post.slug, post.stem)):
                 self.by_key.setdefault(f"{post.owner}/{name}", post)
                 self.by_name.setdefault(name, []).append(post)
 
-    # -- the two link forms ---------------------------------------------------------------
+    def resolve(self, ref: Reference, from_source: str) -> Resolved:
+        """Where ``ref`` (written in the file ``from_source``) goes; LinkError if nowhere."""
+        if ref.form is RefForm.SHORT:
+            return self.short(ref.target)
+        if ref.form is RefForm.ROOT:
+            return self._site_url(ref)
+        if ref.form is RefForm.EXTERNAL:
+            return Resolved(url=ref.target)
+        return self._file(ref, from_source)
 
-    def resolve(self, link: Link, from_source: str) -> Resolved:
-        """Where ``link`` (written in the file ``from_source``) goes; LinkError if nowhere."""
-        if link.form == SHORT:
-            return self._short(link)
-        return self._filename(link, from_source)
-
-    def _short(self, link: Link) -> Resolved:
-        target, _, fragment = link.target.partition("#")
+    def short(self, written: str) -> Resolved:
+        """``[[written]]``: a post or a profile."""
+        target, _, fragment = written.partition("#")
         profile = _PROFILE_TARGET.match(target)
         if profile:
             author = profile.group("author")
             if author not in self.authors:
                 suggestion = _closest(author, self.authors)
                 raise LinkError(
-                    f"unknown author '{link.written}'" + _did_you_mean(suggestion and "@" + suggestion)
+                    f"unknown author '[[{written}]]'" + _did_you_mean(suggestion and "@" + suggestion)
                 )
             return Resolved(author=author, fragment=fragment)
-        return Resolved(post=self._post(target, f"'{link.written}'"), fragment=fragment)
+        return Resolved(post=self._post(target, f"'[[{written}]]'"), fragment=fragment)
 
-    def post(self, target: str) -> PostRef:
+    def post(self, target: str) -> Post:
         """The post named ``author-id/slug`` or ``slug`` (as in ``Related:``); LinkError if none."""
         return self._post(target, f"'{target}'")
 
-    def _post(self, target: str, shown: str) -> PostRef:
+    def _post(self, target: str, shown: str) -> Post:
         match = _POST_TARGET.match(target)
         if not match:
             raise LinkError(
@@ -208,54 +247,81 @@ class LinkIndex:
         slug = _closest(normal, by_slug)
         return by_slug[slug] if slug else None
 
-    def _filename(self, link: Link, from_source: str) -> Resolved:
-        parts = urlsplit(link.target)
+    def _file(self, ref: Reference, from_source: str) -> Resolved:
+        parts = urlsplit(ref.target)
         for path in dict.fromkeys((parts.path, unquote(parts.path))):
-            relative = _content_relative(path, from_source)
-            if relative in self.by_source:
-                return Resolved(post=self.by_source[relative], fragment=parts.fragment)
+            relative = content_relative(path, from_source)
+            if relative in self.by_source and ref.form is not RefForm.STATIC:
+                target = self.by_source[relative]
+                return Resolved(
+                    post=target if isinstance(target, Post) else None, file=relative, fragment=parts.fragment
+                )
             if relative in self.files:
                 return Resolved(file=relative, fragment=parts.fragment)
-        candidates = [p.source for p in self.posts] + sorted(self.files)
-        wanted = _content_relative(unquote(parts.path), from_source) or parts.path.lstrip("/")
-        suggestion = _closest(wanted, candidates)
+        if ref.form is RefForm.RELATIVE and not ref.image and self.url_of and from_source in self.by_source:
+            # Not a file: a page relative to the linking page's own URL ("../other-post/").
+            own = self.url_of(self.by_source[from_source]).rstrip("/") + "/"
+            url = posixpath.normpath(posixpath.join(posixpath.dirname(own), parts.path))
+            if _url_key(url) in self.urls:
+                return Resolved(url=self.urls[_url_key(url)], fragment=parts.fragment)
+        wanted = content_relative(unquote(parts.path), from_source) or parts.path.lstrip("/")
+        images = ref.image or ref.form is RefForm.STATIC
+        suggestion = _closest(wanted, self.files if images else [*self.by_source, *self.files])
+        if suggestion and ref.form is RefForm.RELATIVE:
+            suggestion = posixpath.relpath(suggestion, posixpath.dirname(from_source) or ".")
+        elif suggestion:
+            suggestion = ("{static}/" if ref.form is RefForm.STATIC else "{filename}/") + suggestion
+        if ref.image:
+            raise LinkError(f"image not found: {ref.written}" + _did_you_mean(suggestion))
+        where = "a file in the content folder" + (
+            " or a page of the site" if ref.form is RefForm.RELATIVE else ""
+        )
+        raise LinkError(f"'{ref.written}' does not name {where}" + _did_you_mean(suggestion))
+
+    def _site_url(self, ref: Reference) -> Resolved:
+        parts = urlsplit(ref.target)
+        key = _url_key(parts.path)
+        if key in self.urls:
+            return Resolved(url=self.urls[key], fragment=parts.fragment)
+        suggestion = _closest(key, self.urls)
+        what = "image" if ref.image else "page"
         raise LinkError(
-            f"'{link.written}' does not name a file in the content folder"
-            + _did_you_mean(suggestion and "{filename}/" + suggestion)
+            f"'{ref.target}' is not a{'n' if ref.image else ''} {what} of this site"
+            + _did_you_mean(suggestion and "/" + self.urls[suggestion].lstrip("/"))
         )
 
-    # -- rules that depend on who links ---------------------------------------------------
-
     @staticmethod
-    def publication_problem(written: str, target: PostRef, from_status: str) -> str | None:
+    def publication_problem(written: str, target: Post, from_status: Status) -> str | None:
         """A page that is written may only link posts that are written too."""
-        if from_status not in WRITTEN or target.status in WRITTEN:
+        if not from_status.written or target.status.written:
             return None
-        if target.status == FUTURE:
-            when = f"scheduled for {target.date}" if target.date else "scheduled for a later date"
+        if target.status is Status.SCHEDULED:
+            when = f"scheduled for {target.date:%Y-%m-%d}" if target.date else "scheduled for a later date"
             return f"'{written}' links to a post {when}, which is not published yet (add the link once it is)"
         return f"'{written}' links to a draft, which is never published (publish it first or remove the link)"
 
-    def check(self, link: Link, from_source: str, from_status: str) -> tuple[Resolved | None, str | None]:
-        """(where the link goes, None) or (None, the problem)."""
+    def check(
+        self, ref: Reference, from_source: str, from_status: Status
+    ) -> tuple[Resolved | None, str | None]:
+        """(where the reference goes, None) or (None, the problem)."""
         try:
-            resolved = self.resolve(link, from_source)
+            resolved = self.resolve(ref, from_source)
         except LinkError as exc:
             return None, str(exc)
-        problem = resolved.post and self.publication_problem(link.written, resolved.post, from_status)
+        problem = resolved.post and self.publication_problem(ref.written, resolved.post, from_status)
         return (None, problem) if problem else (resolved, None)
 
 
 def check_related(
-    written: Iterable[str], own_source: str, from_status: str, index: LinkIndex, limit: int
-) -> tuple[list[PostRef], list[str]]:
+    written: Iterable[str], own_source: str, from_status: Status, index: LinkIndex, limit: int
+) -> tuple[list[Post], list[str]]:
     """The posts a ``Related:`` header names, and the problems with it (messages without location).
 
     Entries are link targets (``author-id/slug``, ``slug``, optionally in ``[[…]]``); they
     must be posts (not profiles), not the post itself, not hidden (never listed), and
     published wherever the linking post is."""
     written = list(written)
-    picks: list[PostRef] = []
+    picks: list[Post] = []
     problems: list[str] = []
     if len(written) > limit:
         names = f"{len(written)} post" + ("s" if len(written) != 1 else "")
@@ -272,7 +338,7 @@ def check_related(
             continue
         if post.source == own_source:
             problems.append(f"'Related' names the post itself: '{text}'")
-        elif post.status == HIDDEN:
+        elif post.status is Status.HIDDEN:
             problems.append(f"'Related': '{text}' is a hidden post, and hidden posts are never listed")
         elif message := index.publication_problem(text, post, from_status):
             problems.append(f"'Related': {message}")
@@ -281,7 +347,7 @@ def check_related(
     return picks, problems
 
 
-def _content_relative(path: str, from_source: str) -> str | None:
+def content_relative(path: str, from_source: str) -> str | None:
     """The path relative to the content root, or None when it leaves the content root."""
     if not path:
         return None
@@ -294,7 +360,20 @@ def _content_relative(path: str, from_source: str) -> str | None:
     return normal
 
 
-__all__ = [
-    "DRAFT", "FILENAME", "FUTURE", "HIDDEN", "PUBLISHED", "SHORT", "SHORT_LINK_PATTERN", "WRITTEN",
-    "Link", "LinkError", "LinkIndex", "PostRef", "Resolved", "SourceLink", "check_related", "scan_markdown", "split_short",
-]  # fmt: skip
+_INDEX: list[tuple[Site, LinkIndex]] = []
+
+
+def site_index(site: Site) -> LinkIndex:
+    """The link index of ``site``, built once per site (rules and the build share it)."""
+    if _INDEX and _INDEX[0][0] is site:
+        return _INDEX[0][1]
+    sources = (*site.posts, *site.pages)
+    index = LinkIndex(
+        sources,
+        {author.id: author.name for author in site.network.authors.values()},
+        files=[f.relative for f in site.static_files],
+        urls=written_urls(site),
+        url_of=lambda source: source_url(site.settings, source),
+    )
+    _INDEX[:] = [(site, index)]
+    return index

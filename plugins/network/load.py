@@ -293,6 +293,8 @@ def load_author(
         affiliation=affiliation,
         until=until,
         source=shown,
+        bio_line=data["bio"].line,
+        expertise_line=data["expertise"].line,
     )
 
 

@@ -1,16 +1,25 @@
-"""The network: who writes, in which department. Immutable, built once per run."""
+"""The site model: the network (who writes, in which department) and the sources read from disk.
+
+Immutable, built once per run by ``plugins.network.sources``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from functools import cached_property
+from pathlib import Path, PurePosixPath
 from types import MappingProxyType
+from typing import Any
+
+from .errors import Problem, display_path
 
 EXPERT = "expert"
 GUEST = "guest"
 AUTHOR_KINDS = (EXPERT, GUEST)
+MARKDOWN_EXTENSIONS = ("md", "markdown")
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,8 @@ class Author:
     affiliation: str | None = None
     until: dt.date | None = None
     source: str = ""
+    bio_line: int | None = None  # where 'bio:' stands in the registry file
+    expertise_line: int | None = None
 
     @property
     def is_guest(self) -> bool:
@@ -70,3 +81,181 @@ class Network:
     def members(self, department_id: str) -> list[Author]:
         """Authors whose primary or additional departments include this one."""
         return [a for a in self.authors.values() if department_id in a.departments]
+
+
+class Status(enum.Enum):
+    """A post's one publication status, decided once by :func:`Status.of`.
+
+    PUBLISHED posts are written and listed; HIDDEN ones are written but never listed;
+    DRAFT and SCHEDULED (dated after the build's 'now') ones are written nowhere.
+    """
+
+    PUBLISHED = "published"
+    HIDDEN = "hidden"
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+
+    @classmethod
+    def of(cls, declared: str, date: dt.datetime | None, now: dt.datetime) -> Status:
+        """The publication rule: the declared ``Status:``, unless the date is still to come."""
+        if declared == "draft":
+            return cls.DRAFT
+        if date is not None and date > now:
+            return cls.SCHEDULED
+        return cls.HIDDEN if declared == "hidden" else cls.PUBLISHED
+
+    @property
+    def written(self) -> bool:
+        """Whether the build writes a page for it (so links from it must work)."""
+        return self in (Status.PUBLISHED, Status.HIDDEN)
+
+    @property
+    def listed(self) -> bool:
+        return self is Status.PUBLISHED
+
+
+class RefForm(enum.Enum):
+    """How a reference in Markdown names its target."""
+
+    SHORT = "short"  # [[author-id/slug]], [[slug]], [[@author-id]]
+    FILENAME = "filename"  # {filename}path.md (Pelican's)
+    STATIC = "static"  # {static}path.png (Pelican's; {attach} too)
+    RELATIVE = "relative"  # path.png or ../other/post.md, relative to the source's folder
+    ROOT = "root"  # /posts/li-wei/x/, a URL of this site
+    EXTERNAL = "external"  # https://…, mailto:…, //host/…: left alone
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One link or image as written in a source."""
+
+    form: RefForm
+    target: str  # as written after the form's prefix, fragment included
+    line: int
+    col: int
+    image: bool = False
+    text: str | None = None  # link text or alt text (None: a short link without |text)
+
+    @property
+    def written(self) -> str:
+        prefix = {RefForm.FILENAME: "{filename}", RefForm.STATIC: "{static}"}.get(self.form, "")
+        return f"[[{self.target}]]" if self.form is RefForm.SHORT else prefix + self.target
+
+
+@dataclass(frozen=True)
+class Field:
+    """A header field as written: its raw text and the line it stands on."""
+
+    raw: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Page:
+    """A Markdown page (``content/pages/``): read, header checked, never rendered here."""
+
+    source: str  # relative to the content folder, with '/': "pages/about.md"
+    path: str  # as the person sees it, relative to the site root: "content/pages/about.md"
+    title: str
+    slug: str
+    status: Status
+    header: Mapping[str, Field]
+    body: str
+    body_line: int
+    references: tuple[Reference, ...]
+    date: dt.datetime | None = None
+    modified: dt.datetime | None = None
+    summary: str | None = None
+
+    def line_of(self, key: str) -> int | None:
+        found = self.header.get(key)
+        return found.line if found else None
+
+    @property
+    def stem(self) -> str:
+        return PurePosixPath(self.source).stem
+
+
+@dataclass(frozen=True)
+class Post(Page):
+    """A post in ``content/<owner>/``: every fact the build and the check need, typed.
+
+    Ownership is as written (folder, ``Co-Authors:``, ``Department:``); the rules check it
+    against the registries, and a build only goes on when they pass.
+    """
+
+    owner: str = ""
+    coauthors: tuple[str, ...] = ()
+    claimed_author: str | None = None
+    department: str = ""
+    tags: tuple[str, ...] = ()
+    series: str | None = None
+    related: tuple[str, ...] = ()
+    featured: bool = False
+    canonical: str | None = None
+    feed_id: str | None = None
+    policy_allow: str | None = None
+
+    @property
+    def authors(self) -> tuple[str, ...]:
+        return (self.owner, *self.coauthors)
+
+    @property
+    def key(self) -> str:
+        return f"{self.owner}/{self.slug}"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """Any entry under ``content/`` or the author registry folder, as the walk found it."""
+
+    path: Path
+    shown: str  # relative to the site root
+    relative: str  # relative to its top folder (content/ or authors/), with '/'
+    in_content: bool
+    symlink: bool = False
+
+    @property
+    def extension(self) -> str:
+        return self.path.suffix.lower().lstrip(".")
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything one build (or ``chorus check``) knows about the sources, read once.
+
+    ``posts`` and ``pages`` hold every source whose header could be read, whatever its
+    status; ``unreadable`` holds the problems of those that could not. Rules
+    (``plugins.network.rules``) are functions of this object; the build's plugins derive
+    their views from it.
+    """
+
+    root: Path
+    content: Path
+    network: Network
+    now: dt.datetime
+    settings: Mapping[str, Any]
+    posts: tuple[Post, ...] = ()
+    pages: tuple[Page, ...] = ()
+    files: tuple[SourceFile, ...] = ()
+    unreadable: tuple[Problem, ...] = ()
+    registry_read: bool = True  # False: the registries failed, so nothing was checked against them
+
+    @property
+    def static_files(self) -> tuple[SourceFile, ...]:
+        """Content files that are neither posts nor pages (images, attachments)."""
+        return tuple(
+            f for f in self.files if f.in_content and not f.symlink and f.extension not in MARKDOWN_EXTENSIONS
+        )
+
+    @cached_property
+    def static_paths(self) -> frozenset[str]:
+        """The static files' paths relative to the content folder."""
+        return frozenset(f.relative for f in self.static_files)
+
+    @cached_property
+    def by_source(self) -> Mapping[str, Page]:
+        return MappingProxyType({p.source: p for p in (*self.posts, *self.pages)})
+
+    def shown(self, path: Path) -> str:
+        return display_path(path, self.root)

@@ -270,9 +270,3 @@ def scan(
                         col=col,
                     )
     return sorted(found.values(), key=lambda p: (p.line or 0, p.col or 0, p.rule))
-
-
-def load_site_policy(state) -> Policy:
-    return load_policy(
-        state.root / state.settings["CHORUS_POLICY_FILE"], state.root, set(state.network.departments)
-    )

@@ -12,6 +12,7 @@ import re
 import signal
 import threading
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import quote
@@ -21,6 +22,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify as _toc_slugify
 from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from .links import SHORT_LINK_PATTERN, split_short
@@ -137,6 +139,23 @@ DEFAULT_MARKDOWN: dict[str, Any] = {
 }
 
 
+class _UrlRewriter(Treeprocessor):
+    """Hands every link and image URL to the renderer's current ``rewrite_url`` (if any)."""
+
+    rewrite: Callable[[str], str] | None = None
+
+    def run(self, root: etree.Element) -> None:
+        if self.rewrite is None:
+            return
+        for element in root.iter():
+            if element.tag not in ("a", "img"):
+                continue
+            attribute = "href" if element.tag == "a" else "src"
+            url = element.get(attribute)
+            if url:
+                element.set(attribute, self.rewrite(url))
+
+
 class MarkdownRenderer:
     """One reusable Markdown instance (building one per file costs ~6 % of a Pelican build)."""
 
@@ -152,15 +171,23 @@ class MarkdownRenderer:
             extension_configs=dict(config.get("extension_configs", {})),
             output_format=config.get("output_format", "html5"),
         )
+        self._urls = _UrlRewriter(self._md)
+        self._md.treeprocessors.register(self._urls, "chorus_urls", 0)  # last: links are final
 
-    def render(self, text: str, time_limit: float | None = None) -> str:
+    def render(
+        self, text: str, time_limit: float | None = None, rewrite_url: Callable[[str], str] | None = None
+    ) -> str:
         """Markdown source to sanitised HTML; RenderError for input it cannot render in time.
+
+        ``rewrite_url`` maps each link and image URL as written to the one to publish (the
+        reader points relative paths at the files the build publishes).
 
         Python-Markdown is quadratic on some inputs (thousands of nested brackets take
         minutes) and recursive on others (deeply nested lists), so one hostile file could
         stall or crash a CI build: both become an error naming the file instead.
         """
         self._md.reset()
+        self._urls.rewrite = rewrite_url
         try:
             with _time_limit(time_limit):
                 html = self._md.convert(text)

@@ -17,7 +17,7 @@ from typing import Any
 
 from .errors import ConfigError, Problem, SourceError
 from .load import DEFAULT_LINK_KINDS, load_network
-from .model import Network
+from .model import Network, Site
 from .rendering import MarkdownRenderer
 from .settings import (
     Setting,
@@ -179,11 +179,10 @@ class BuildState:
         self.now = _now(settings)
         self.renderer = MarkdownRenderer(settings.get("MARKDOWN"))
         self.outputs = OutputRegistry()
-        # Reader failures, by source path relative to content/: reported together later.
+        # Markdown that failed to render, by source path relative to content/: reported together later.
         self.reader_problems: dict[str, list[Problem]] = {}
         self._network: Network | None = None
-        # The "what not to say" rules, loaded by plugins.editorial_policy at start-up.
-        self.policy = None
+        self._site: Site | None = None
         # Published articles, newest first, once author_folders has applied the publication rule.
         self.published: list = []
 
@@ -203,6 +202,15 @@ class BuildState:
                 render_seconds=self.settings["CHORUS_MAX_RENDER_SECONDS"],
             )
         return self._network
+
+    @property
+    def site(self) -> Site:
+        """The sources, read once for this run (``chorus check`` reads them the same way)."""
+        if self._site is None:
+            from .sources import load_site
+
+            self._site = load_site(self)
+        return self._site
 
     @property
     def today(self) -> dt.date:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from .model import AUTHOR_KINDS, Page, Post, Site
+
 
 def reserved_top_level(settings: dict) -> set[str]:
     """First path segments the site itself writes (authors/, topics/, feeds/, …): no page may take them."""
@@ -24,7 +29,7 @@ def page_save_as(settings: dict, slug: str) -> str:
     return settings["PAGE_SAVE_AS"].format(slug=slug)
 
 
-def slug_of(text: str, settings: dict, kind: str = "SLUG") -> str:
+def slug_of(text: str, settings: Mapping[str, Any], kind: str = "SLUG") -> str:
     """The slug Pelican gives ``text`` (kind: SLUG, TAG, CATEGORY or AUTHOR substitutions)."""
     from pelican.utils import slugify
 
@@ -54,3 +59,45 @@ class TagSpellings:
         if first_name.casefold() == name.casefold():
             return None
         return f"tag '{name}' and tag '{first_name}' ({first_source}) would share the page topics/{slug}/; use one spelling"
+
+
+def source_url(settings: Mapping[str, Any], source: Page) -> str:
+    """The URL of a post's or page's own page, relative to the site root."""
+    if isinstance(source, Post):
+        return str(settings["ARTICLE_URL"]).format(
+            author_id=source.owner, slug=source.slug, author=source.owner
+        )
+    return str(settings["PAGE_URL"]).format(slug=source.slug)
+
+
+def written_urls(site: Site) -> set[str]:
+    """Every page and media URL the build writes for ``site`` (relative to the site root),
+    which is what a root-relative or relative link in a post may point at."""
+    settings = site.settings
+    get = settings.get
+    urls = {"", *(str(get(key) or "") for key in _LISTING_URLS)}
+    urls |= {source_url(settings, s) for s in (*site.posts, *site.pages) if s.status.written}
+    urls |= {str(settings["AUTHOR_URL"]).format(slug=a) for a in site.network.authors}
+    urls |= {str(get("AUTHOR_PROFILES_KIND_URL", "")).format(kind=k) for k in AUTHOR_KINDS}
+    urls |= {str(settings["CATEGORY_URL"]).format(slug=d) for d in site.network.departments}
+    published = [p for p in site.posts if p.status.listed]
+    urls |= {
+        str(settings["TAG_URL"]).format(slug=slug_of(t, dict(settings), "TAG"))
+        for p in published
+        for t in p.tags
+    }
+    if get("YEAR_ARCHIVE_URL"):
+        urls |= {str(settings["YEAR_ARCHIVE_URL"]).format(date=p.date) for p in published if p.date}
+    urls |= {str(settings["STATIC_URL"]).format(path=f.relative) for f in site.static_files}
+    return urls
+
+
+_LISTING_URLS = (
+    "AUTHORS_URL",
+    "CATEGORIES_URL",
+    "TAGS_URL",
+    "ARCHIVES_URL",
+    "SEARCH_URL",
+    "AUTHOR_PROFILES_EXPERTISE_URL",
+    "DEPARTMENT_FEEDS_SUBSCRIBE_URL",
+)

@@ -1,0 +1,54 @@
+"""Every validation Chorus makes, as rules: functions of the :class:`~plugins.network.model.Site`.
+
+``chorus check`` runs ``RULES`` on a site read from the sources; the build runs the same
+list on the same kind of site before Pelican reads a single post. A rule therefore exists
+once, and the check and the build cannot disagree. Only what rendering alone can find
+(Markdown that cannot be rendered in time) is left to the build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from ..errors import Problem
+from ..model import Site
+from . import codeowners, feed_ids, links, outputs, ownership, policy, publication, reading, registry, tree
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    check: Callable[[Site], Iterable[Problem]]
+    # Rules that judge posts against the registries have nothing to say when those failed.
+    needs_registry: bool = True
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("reading", reading.unreadable, needs_registry=False),
+    Rule("tree", tree.source_tree, needs_registry=False),
+    Rule("registry", registry.expertise_topics),
+    Rule("ownership", ownership.post_ownership),
+    Rule("publication", publication.unpublished),
+    Rule("links", links.references),
+    Rule("related", links.related),
+    Rule("bios", links.bio_references),
+    Rule("outputs", outputs.output_paths),
+    Rule("tags", outputs.tag_spellings),
+    Rule("feed-ids", feed_ids.feed_ids),
+    Rule("policy", policy.policy),
+    Rule("codeowners", codeowners.codeowners),
+)
+
+
+def run_rules(site: Site, rules: Iterable[Rule] = RULES) -> list[Problem]:
+    """Every problem every rule finds, in reading order (path, line, column)."""
+    found: list[Problem] = []
+    for rule in rules:
+        if rule.needs_registry and not site.registry_read:
+            continue
+        found.extend(rule.check(site))
+    return sorted(set(found), key=lambda p: (p.path, p.line or 0, p.col or 0, p.rule, p.message))
+
+
+__all__ = ["RULES", "Rule", "run_rules"]

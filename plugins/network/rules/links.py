@@ -1,0 +1,75 @@
+"""Every reference in a post, page or bio resolves to something the build writes, or fails.
+
+The forms and how they resolve are in ``plugins.network.links``; this is where they are
+judged, once, for ``chorus check`` and the build alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..errors import Problem
+from ..links import check_related, scan_references, site_index
+from ..model import Author, RefForm, Site, Status
+
+_ALT_HINT = "image without alt text: describe what it shows, like ![Lead times by part family](...)"
+_BIO_SHORT = (
+    "short links ([[…]]) work in posts and pages, not in bios: write a Markdown link, or \\[[ for brackets"
+)
+
+
+def references(site: Site) -> Iterator[Problem]:
+    """Links and images of every post and page, drafts included (a draft's links are checked
+    too, so publishing it later cannot break the build)."""
+    index = site_index(site)
+    for source in (*site.posts, *site.pages):
+        for ref in source.references:
+            if ref.image and ref.text is not None and not ref.text.strip():
+                yield Problem(source.path, ref.line, _ALT_HINT, rule="image-alt", col=ref.col)
+            if ref.form is RefForm.EXTERNAL:
+                continue
+            _, message = index.check(ref, source.source, source.status)
+            if message:
+                rule = "image" if ref.image else "links"
+                yield Problem(source.path, ref.line, message, rule=rule, col=ref.col)
+
+
+def related(site: Site) -> Iterator[Problem]:
+    """Every ``Related:`` pick names a post that is listed wherever the naming post is."""
+    index = site_index(site)
+    limit = int(site.settings.get("CROSSLINKS_RELATED_COUNT", 3))
+    for post in site.posts:
+        if post.related:
+            _, messages = check_related(post.related, post.source, post.status, index, limit)
+            for message in messages:
+                yield Problem(post.path, post.line_of("related"), message, rule="links")
+
+
+def bio_references(site: Site) -> Iterator[Problem]:
+    """Bios are shown on profiles, bylines and feeds, far from any folder in content/: only
+    full URLs and links to the site's own pages work there."""
+    index = site_index(site)
+    for author in site.network.authors.values():
+        first = _bio_first_line(site, author)
+        for ref in scan_references(author.bio, first):
+            if ref.form is RefForm.EXTERNAL:
+                continue
+            if ref.form is RefForm.SHORT:
+                message = _BIO_SHORT
+            elif ref.form is RefForm.ROOT:
+                _, message = index.check(ref, "", Status.PUBLISHED)
+            else:
+                message = f"'{ref.written}': a bio is shown on many pages, so link with a full URL or a root-relative one like /posts/…"
+            if message:
+                yield Problem(author.source, ref.line, message, rule="links")
+
+
+def _bio_first_line(site: Site, author: Author) -> int:
+    """The line of the bio's first line of text: after 'bio: |' or 'bio: >', the next one."""
+    if author.bio_line is None:
+        return 1
+    path = site.root / author.source
+    lines = path.read_text(encoding="utf-8").split("\n") if path.is_file() else []
+    written = lines[author.bio_line - 1] if author.bio_line <= len(lines) else ""
+    value = written.partition(":")[2].strip()
+    return author.bio_line + (1 if value[:1] in ("|", ">") else 0)

@@ -1,0 +1,85 @@
+"""One file, one source: two sources that would write the same output fail, naming both."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..errors import Problem
+from ..model import AUTHOR_KINDS, Site
+from ..state import OutputRegistry
+from ..urls import (
+    TagSpellings,
+    page_save_as,
+    post_save_as,
+    reserved_slug_message,
+    reserved_top_level,
+    slug_of,
+)
+
+
+def output_paths(site: Site) -> Iterator[Problem]:
+    settings = dict(site.settings)
+    outputs = OutputRegistry()
+    reserved = reserved_top_level(settings)
+    for page in site.pages:
+        if page.status.written and (message := reserved_slug_message(page.slug, reserved)):
+            yield Problem(page.path, page.line_of("slug"), message, rule="url-collision")
+    claims = [(post_save_as(settings, p.owner, p.slug), p.path) for p in site.posts if p.status.written]
+    claims += [
+        (page_save_as(settings, p.slug), p.path)
+        for p in site.pages
+        if p.status.written and not reserved_slug_message(p.slug, reserved)
+    ]
+    for output, source in sorted(claims, key=lambda claim: claim[1]):
+        if problem := outputs.claim(output, source):
+            yield problem
+    yield from _profiles(site, settings)
+
+
+def _profiles(site: Site, settings: dict) -> Iterator[Problem]:
+    """An author id must not put a profile where a directory page is written."""
+    site_pages = [(settings.get("AUTHORS_SAVE_AS"), "AUTHORS_SAVE_AS", "the expert directory")]
+    site_pages.append(
+        (
+            settings.get("AUTHOR_PROFILES_EXPERTISE_SAVE_AS"),
+            "AUTHOR_PROFILES_EXPERTISE_SAVE_AS",
+            "the expertise index",
+        )
+    )
+    kind_save_as = settings.get("AUTHOR_PROFILES_KIND_SAVE_AS")
+    if kind_save_as:
+        site_pages += [
+            (kind_save_as.format(kind=kind), "AUTHOR_PROFILES_KIND_SAVE_AS", f"the directory of {kind}s")
+            for kind in AUTHOR_KINDS
+        ]
+    taken = {}
+    for save_as, setting, what in site_pages:
+        if save_as:
+            registry = OutputRegistry()
+            registry.claim(save_as, setting)
+            taken[save_as] = (registry, setting, what)
+    for author in site.network.authors.values():
+        output = str(settings["AUTHOR_SAVE_AS"]).format(slug=author.id)
+        for registry, setting, what in taken.values():
+            if output in registry:
+                yield Problem(
+                    author.source,
+                    None,
+                    f"the profile of '{author.id}' would be written to '{output}', where {what} is written (rename the author, or change {setting})",
+                    rule="url-collision",
+                )
+
+
+def tag_spellings(site: Site) -> Iterator[Problem]:
+    """Tags need letters or digits, and tags that share a topic page must be spelled alike."""
+    settings = dict(site.settings)
+    spellings = TagSpellings()
+    for post in sorted(site.posts, key=lambda p: p.source):
+        for tag in post.tags:
+            slug = slug_of(tag, settings, "TAG")
+            if not slug:
+                yield Problem(
+                    post.path, post.line_of("tags"), f"tag {tag!r} has no letters or digits", rule="tags"
+                )
+            elif message := spellings.clash(tag, slug, post.path):
+                yield Problem(post.path, post.line_of("tags"), message, rule="tags")

@@ -1,0 +1,167 @@
+"""Sources -> :class:`~plugins.network.model.Site`: the one walk of the site folder, the one read of every file.
+
+``chorus check`` and the build both start here (the build through ``BuildState.site``),
+so they see the same posts with the same status. Nothing is rendered and nothing is
+judged beyond what reading needs: the rules (``plugins.network.rules``) do the judging.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from .errors import Problem, SourceError
+from .links import scan_references
+from .model import MARKDOWN_EXTENSIONS, Field, Network, Page, Post, Site, SourceFile, Status
+from .posts import ParsedPost, parse_post_file
+
+if TYPE_CHECKING:
+    from .state import BuildState
+
+
+def walk(top: Path, root: Path, *, in_content: bool) -> list[SourceFile]:
+    """Every file and symbolic link below ``top`` in a stable order; hidden names are skipped,
+    and symbolic links to folders are listed, never followed."""
+    found = []
+    for folder, dirs, names in os.walk(top):
+        here = Path(folder)
+        entries = [*dirs, *names]
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (here / d).is_symlink())
+        for name in sorted(entries):
+            path = here / name
+            symlink = path.is_symlink()
+            if name.startswith(".") or (not symlink and not path.is_file()):
+                continue
+            shown = Path(os.path.relpath(path, root)).as_posix() if _inside(path, root) else path.as_posix()
+            found.append(SourceFile(path, shown, path.relative_to(top).as_posix(), in_content, symlink))
+    return found
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.absolute().relative_to(root)
+    except ValueError:
+        return False
+    return True
+
+
+def load_site(state: BuildState) -> Site:
+    """Read every source of the site ``state`` describes; never raises for bad input."""
+    settings = state.settings
+    files: list[SourceFile] = []
+    for top, in_content in ((state.content_path, True), (state.authors_path, False)):
+        if top.is_dir():
+            files += walk(top, state.root, in_content=in_content)
+    base = {
+        "root": state.root,
+        "content": state.content_path,
+        "now": state.now,
+        "settings": MappingProxyType(settings),
+    }
+    try:
+        network = state.network
+    except SourceError as exc:
+        return Site(
+            network=Network(), files=tuple(files), unreadable=tuple(exc.problems), registry_read=False, **base
+        )
+
+    posts: list[Post] = []
+    pages: list[Page] = []
+    unreadable: list[Problem] = []
+    short_links = settings.get("CROSSLINKS_SHORT_LINKS", True)
+    zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
+    for file in files:
+        if not file.in_content or file.symlink or file.extension not in MARKDOWN_EXTENSIONS:
+            continue
+        parsed = parse_post_file(
+            file.path,
+            state.content_path,
+            file.shown,
+            settings["PAGE_PATHS"],
+            settings["CHORUS_MAX_POST_BYTES"],
+        )
+        if parsed.problems:
+            unreadable += parsed.problems
+        elif parsed.is_page:
+            pages.append(Page(**_common(parsed, state.now, zone, short_links)))
+        else:
+            posts.append(_post(parsed, network, state.now, zone, short_links))
+    return Site(
+        network=network,
+        posts=tuple(posts),
+        pages=tuple(pages),
+        files=tuple(files),
+        unreadable=tuple(unreadable),
+        **base,
+    )
+
+
+def _aware(value: object, zone: dt.tzinfo) -> dt.datetime | None:
+    """A header date; one written without a zone is in the site's TIMEZONE, as Pelican reads it."""
+    if not isinstance(value, dt.datetime):
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=zone)
+
+
+def _common(parsed: ParsedPost, now: dt.datetime, zone: dt.tzinfo, short_links: bool) -> dict:
+    values, header = parsed.fields.values, parsed.header
+    date = _aware(values.get("date"), zone)
+    references = []
+    if "summary" in header.fields:
+        summary, line = header.fields["summary"]
+        offset = len("summary: ")  # the value starts after 'Summary: '
+        references += [
+            replace(ref, col=ref.col + offset)
+            for ref in scan_references(summary, line, short_links=short_links)
+        ]
+    references += scan_references(header.body, header.body_line, short_links=short_links)
+    assert parsed.slug is not None  # a source without a slug has problems, and is not read
+    return {
+        "source": str(parsed.relative),
+        "path": parsed.shown,
+        "title": str(values["title"]),
+        "slug": parsed.slug,
+        "status": Status.of(
+            str(values.get("status", "published")), date if not parsed.is_page else None, now
+        ),
+        "header": MappingProxyType({key: Field(raw, line) for key, (raw, line) in header.fields.items()}),
+        "body": header.body,
+        "body_line": header.body_line,
+        "references": tuple(references),
+        "date": date,
+        "modified": _aware(values.get("modified"), zone),
+        "summary": str(values["summary"]) if "summary" in values else None,
+    }
+
+
+def _post(parsed: ParsedPost, network: Network, now: dt.datetime, zone: dt.tzinfo, short_links: bool) -> Post:
+    values = parsed.fields.values
+    parts = PurePosixPath(parsed.relative).parts
+    owner = parts[0] if len(parts) == 2 else ""
+    author = network.authors.get(owner)
+
+    def texts(key: str) -> tuple[str, ...]:
+        return tuple(str(v) for v in values.get(key, ()))  # type: ignore[attr-defined]
+
+    def text(key: str) -> str | None:
+        return str(values[key]) if key in values else None
+
+    return Post(
+        **_common(parsed, now, zone, short_links),
+        owner=owner,
+        coauthors=texts("co-authors"),
+        claimed_author=text("author"),
+        department=text("department") or (author.department if author else ""),
+        tags=texts("tags"),
+        series=text("series"),
+        related=texts("related"),
+        featured=bool(values.get("featured", False)),
+        canonical=text("canonical"),
+        feed_id=text("feed-id"),
+        policy_allow=text("policy-allow"),
+    )
