@@ -1,0 +1,128 @@
+"""Check and build cannot disagree: for every error-level rule, one broken input makes
+`chorus check` and `chorus build` fail with the same lines (path:line:col and message).
+
+Each case is the smallest input that breaks one rule of ``plugins.network.rules.RULES``;
+a rule added without a case here fails ``test_every_error_rule_has_a_case``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from chorus.build import BuildFailed
+from chorus.check import run_check
+from conftest import NOW, png_bytes, post
+from plugins.network.rules import RULES
+
+POLICY = """\
+rules:
+  - id: customer-names
+    severity: error
+    message: name customers only with written consent
+    terms: [Nordchem]
+"""
+
+# rule name -> (files to write, one line both must print). None as content removes the file.
+CASES = {
+    "reading": (
+        {"content/bob/x.md": "Title: T\nDate: soon\n\nx\n"},
+        "content/bob/x.md:2: error: 'date' must be a date like 2025-03-14 or 2025-03-14 09:30, found 'soon'",
+    ),
+    "reading:registry": (
+        {"authors/bob.yml": "name: Bob\nkind: expert\ndepartment: sales\nexpertise: [x]\nbio: b\n"},
+        "authors/bob.yml:1: error: missing required field 'title'",
+    ),
+    "tree": (
+        {"content/bob/notes.txt": "x"},
+        "content/bob/notes.txt: error: file type '.txt' is not allowed in content/ (expected .md or one of: .gif, .jpeg, .jpg, .pdf, .png, .webp)",
+    ),
+    "tree:image": (
+        {"content/bob/broken.png": b"\x89PNG\r\n\x1a\nnot really"},
+        "content/bob/broken.png: error: image does not decode: Truncated File Read",
+    ),
+    "registry": (
+        {
+            "authors/bob.yml": "name: Bob\nkind: expert\ntitle: T\ndepartment: sales\nexpertise: ['!!!']\nbio: b\n"
+        },
+        "authors/bob.yml:5: error: expertise topic '!!!' has no letters or digits to link it with; write it out, like 'flow meters'",
+    ),
+    "ownership": (
+        {"content/bob/x.md": post(Co_Authors="alise")},
+        "content/bob/x.md:3: error: unknown co-author 'alise' (did you mean 'alice'?)",
+    ),
+    "ownership:folder": (
+        {"content/carol/x.md": post()},
+        "content/carol/x.md: error: no author registry entry for folder 'carol': add authors/carol.yml (expected one of: alice, bob, gina)",
+    ),
+    "links": (
+        {"content/bob/x.md": post(body="See [[alice/helo]].")},
+        "content/bob/x.md:4:5: error: unknown post '[[alice/helo]]' (did you mean 'alice/hello'?)",
+    ),
+    "links:image": (
+        {"content/bob/x.md": post(body="![Chart](chart.png)")},
+        "content/bob/x.md:4:1: error: image not found: chart.png",
+    ),
+    "links:alt": (
+        {"content/bob/chart.png": png_bytes(), "content/bob/x.md": post(body="![](chart.png)")},
+        "content/bob/x.md:4:1: error: image without alt text: describe what it shows, like ![Lead times by part family](...)",
+    ),
+    "links:root": (
+        {"content/bob/x.md": post(body="See [topics](/topcs/).")},
+        "content/bob/x.md:4:5: error: '/topcs/' is not a page of this site (did you mean '/topics/'?)",
+    ),
+    "related": (
+        {"content/bob/x.md": post(Related="bob/x")},
+        "content/bob/x.md:3: error: 'Related' names the post itself: 'bob/x'",
+    ),
+    "bios": (
+        {
+            "authors/bob.yml": "name: Bob\nkind: expert\ntitle: T\ndepartment: sales\nexpertise: [x]\nbio: Ask [[@alice]].\n"
+        },
+        "authors/bob.yml:6: error: short links ([[…]]) work in posts and pages, not in bios: write a Markdown link, or \\[[ for brackets",
+    ),
+    "outputs": (
+        {"content/bob/a.md": post(Slug="b"), "content/bob/b.md": post()},
+        "content/bob/b.md: error: would be written to 'posts/bob/b/index.html', which content/bob/a.md already writes (rename one, or give it another Slug:)",
+    ),
+    "outputs:page": (
+        {"content/pages/topics.md": "Title: Topics\n\nx\n"},
+        "content/pages/topics.md: error: page slug 'topics' is used by the site itself (reserved: 404, archives, authors, categories, departments, feeds, index, media, network, posts, robots, search, sitemap, subscribe, tags, theme, topics)",
+    ),
+    "tags": (
+        {"content/bob/a.md": post(Tags="Flow Meters"), "content/bob/b.md": post(Tags="flow-meters")},
+        "content/bob/b.md:3: error: tag 'flow-meters' and tag 'Flow Meters' (content/bob/a.md) would share the page topics/flow-meters/; use one spelling",
+    ),
+    "feed-ids": (
+        {"content/bob/x.md": post(Feed_Id="has spaces")},
+        "content/bob/x.md:3: error: 'feed-id' must be a per-post id like 'alice/old-file-name' (letters, digits, '.', '_', '~', '-', '/') or a whole URI like 'tag:example.com,2019:post-7', found 'has spaces'",
+    ),
+    "policy": (
+        {"policy.yml": POLICY, "content/bob/x.md": post(body="Nordchem")},
+        "content/bob/x.md:4:1: error: name customers only with written consent (in body)",
+    ),
+    "policy:allow": (
+        {"policy.yml": POLICY, "content/bob/x.md": post(Policy_Allow="nope — reviewed")},
+        "content/bob/x.md:3: error: Policy-Allow names unknown rule 'nope' (expected one of: customer-names)",
+    ),
+    "codeowners": (
+        {".github/CODEOWNERS": "* @someone\n"},
+        ".github/CODEOWNERS: error: out of date with the author registry; run 'chorus codeowners' and commit the result",
+    ),
+}
+
+
+def test_every_error_rule_has_a_case():
+    informational = {"publication"}  # reports drafts and scheduled posts as info, never an error
+    assert {rule.name for rule in RULES} - informational <= {name.split(":")[0] for name in CASES}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_check_and_build_fail_alike(site, name):
+    files, expected = CASES[name]
+    for path, content in files.items():
+        site.write(path, content)
+    checked = [str(p) for p in run_check(site.root, overrides={"CHORUS_NOW": NOW}).errors]
+    with pytest.raises(BuildFailed) as built:
+        site.build()
+    assert expected in checked
+    assert sorted(checked) == sorted(str(p) for p in built.value.problems)
