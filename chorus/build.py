@@ -11,6 +11,7 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from plugins.network.errors import ERROR, WARNING
 class BuildFailed(Exception):
     """The build stopped; ``problems`` say why, in ``path:line: level: message`` form."""
 
-    def __init__(self, problems: list[Problem | str]):
+    def __init__(self, problems: Sequence[Problem | str]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 

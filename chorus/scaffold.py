@@ -63,7 +63,7 @@ def new_author(
     if problems.errors:
         raise ScaffoldError(problems.errors)
     company = state.settings["CHORUS_COMPANY"]
-    entry = {
+    entry: dict[str, object] = {
         "name": name.strip(),
         "kind": "guest" if guest else "expert",
         "title": title.strip(),

@@ -73,9 +73,11 @@ def assign_authors(generator) -> None:
             categories[department_id] = wrapper
         return categories[department_id]
 
-    published, hidden, drafts = [], [], []
+    published: list = []
+    hidden: list = []
+    drafts: list = []
     for article in [*generator.articles, *generator.drafts, *generator.hidden_articles]:
-        post = site.by_source[article.relative_source_path]
+        post = site.posts_by_source[article.relative_source_path]
         article.post = post
         article.authors = [author_wrapper(a) for a in post.authors]
         article.author = article.authors[0]

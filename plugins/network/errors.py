@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ERROR = "error"
 WARNING = "warning"
@@ -56,7 +57,7 @@ class ConfigError(ChorusError):
     """A setting in pelicanconf.py is wrong."""
 
 
-def _reading_order(problem: Problem) -> tuple:
+def _reading_order(problem: Problem) -> tuple[str, int, int, str]:
     return (problem.path, problem.line or 0, problem.col or 0, problem.message)
 
 
@@ -67,7 +68,7 @@ class ProblemList:
         self.items: list[Problem] = []
         self.rule = rule  # the rule id of problems added without one
 
-    def add(self, path: str, line: int | None, message: str, **kwargs) -> None:
+    def add(self, path: str, line: int | None, message: str, **kwargs: Any) -> None:
         kwargs.setdefault("rule", self.rule)
         self.items.append(Problem(path, line, message, **kwargs))
 

@@ -254,6 +254,10 @@ class Site:
         return frozenset(f.relative for f in self.static_files)
 
     @cached_property
+    def posts_by_source(self) -> Mapping[str, Post]:
+        return MappingProxyType({p.source: p for p in self.posts})
+
+    @cached_property
     def by_source(self) -> Mapping[str, Page]:
         return MappingProxyType({p.source: p for p in (*self.posts, *self.pages)})
 

@@ -163,7 +163,8 @@ def convert_fields(header: Header, path: str, is_page: bool, problems: ProblemLi
             problems.add(path, 1, f"missing required metadata '{key.capitalize()}:'")
     if "date" in result.values and "modified" in result.values:
         modified, date = result.values["modified"], result.values["date"]
-        if modified.replace(tzinfo=None) < date.replace(tzinfo=None):  # type: ignore[union-attr]
+        assert isinstance(modified, dt.datetime) and isinstance(date, dt.datetime)
+        if modified.replace(tzinfo=None) < date.replace(tzinfo=None):
             problems.add(path, result.lines["modified"], "'modified' is earlier than 'date'")
     return result
 

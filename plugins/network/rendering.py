@@ -100,7 +100,7 @@ SHORT_LINK_EXTENSION = "plugins.network.rendering:ShortLinkExtension"
 
 
 class _ShortLinkProcessor(InlineProcessor):
-    def handleMatch(self, m, data):  # type: ignore[override]
+    def handleMatch(self, m, data):
         target, text = split_short(m.group(1))
         anchor = etree.Element("a")
         anchor.set("href", SHORT_LINK_PLACEHOLDER + quote(target, safe="/@#-_.~"))

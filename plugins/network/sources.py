@@ -12,7 +12,7 @@ import os
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from .errors import Problem, SourceError
@@ -57,17 +57,19 @@ def load_site(state: BuildState) -> Site:
     for top, in_content in ((state.content_path, True), (state.authors_path, False)):
         if top.is_dir():
             files += walk(top, state.root, in_content=in_content)
-    base = {
-        "root": state.root,
-        "content": state.content_path,
-        "now": state.now,
-        "settings": MappingProxyType(settings),
-    }
+    frozen_settings = MappingProxyType(settings)
     try:
         network = state.network
     except SourceError as exc:
         return Site(
-            network=Network(), files=tuple(files), unreadable=tuple(exc.problems), registry_read=False, **base
+            state.root,
+            state.content_path,
+            Network(),
+            state.now,
+            frozen_settings,
+            files=tuple(files),
+            unreadable=tuple(exc.problems),
+            registry_read=False,
         )
 
     posts: list[Post] = []
@@ -92,12 +94,15 @@ def load_site(state: BuildState) -> Site:
         else:
             posts.append(_post(parsed, network, state.now, zone, short_links))
     return Site(
-        network=network,
+        state.root,
+        state.content_path,
+        network,
+        state.now,
+        frozen_settings,
         posts=tuple(posts),
         pages=tuple(pages),
         files=tuple(files),
         unreadable=tuple(unreadable),
-        **base,
     )
 
 
@@ -108,7 +113,7 @@ def _aware(value: object, zone: dt.tzinfo) -> dt.datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=zone)
 
 
-def _common(parsed: ParsedPost, now: dt.datetime, zone: dt.tzinfo, short_links: bool) -> dict:
+def _common(parsed: ParsedPost, now: dt.datetime, zone: dt.tzinfo, short_links: bool) -> dict[str, Any]:
     values, header = parsed.fields.values, parsed.header
     date = _aware(values.get("date"), zone)
     references = []

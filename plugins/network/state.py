@@ -260,7 +260,7 @@ class SuppressReportedFailures(logging.Filter):
         self.state = state
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.msg == "Could not process %s" and record.args:
+        if record.msg == "Could not process %s" and isinstance(record.args, tuple) and record.args:
             return str(record.args[0]) not in self.state.reader_problems
         return True
 

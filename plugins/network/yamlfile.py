@@ -26,7 +26,7 @@ class Located:
 class _StrictLoader(yaml.SafeLoader):
     """SafeLoader that refuses aliases (billion laughs) and duplicate mapping keys."""
 
-    def compose_node(self, parent, index):  # type: ignore[override]
+    def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.MarkedYAMLError(
@@ -44,7 +44,7 @@ class _StrictLoader(yaml.SafeLoader):
 
 def _located(node: yaml.Node, loader: _StrictLoader, path: str) -> Any:
     """Turn a composed node into plain values, with mappings as dicts of Located."""
-    expected_tag = {yaml.MappingNode: "map", yaml.SequenceNode: "seq"}.get(type(node))
+    expected_tag = {yaml.MappingNode: "map", yaml.SequenceNode: "seq"}.get(type(node))  # type: ignore[arg-type]
     if expected_tag and node.tag != f"tag:yaml.org,2002:{expected_tag}":
         raise yaml.MarkedYAMLError(problem=f"tag {node.tag!r} is not allowed", problem_mark=node.start_mark)
     if isinstance(node, yaml.MappingNode):

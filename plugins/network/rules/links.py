@@ -54,6 +54,7 @@ def bio_references(site: Site) -> Iterator[Problem]:
         for ref in scan_references(author.bio, first):
             if ref.form is RefForm.EXTERNAL:
                 continue
+            message: str | None
             if ref.form is RefForm.SHORT:
                 message = _BIO_SHORT
             elif ref.form is RefForm.ROOT:

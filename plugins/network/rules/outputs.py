@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from ..errors import Problem
 from ..model import AUTHOR_KINDS, Site
@@ -36,7 +37,7 @@ def output_paths(site: Site) -> Iterator[Problem]:
     yield from _profiles(site, settings)
 
 
-def _profiles(site: Site, settings: dict) -> Iterator[Problem]:
+def _profiles(site: Site, settings: dict[str, Any]) -> Iterator[Problem]:
     """An author id must not put a profile where a directory page is written."""
     site_pages = [(settings.get("AUTHORS_SAVE_AS"), "AUTHORS_SAVE_AS", "the expert directory")]
     site_pages.append(
