@@ -12,7 +12,7 @@ reused while N, the seed and generate.py are unchanged). What is timed is the wo
 - links and backlinks: generated posts link nowhere, so each post gets 0-3 links to
   random other posts or profiles (seeded; a mix of ``[[author-id/slug]]``,
   ``[[@author-id]]`` and ``{filename}`` links), which are found in the text
-  (``scan_markdown``), resolved against a ``LinkIndex``, and turned into post and profile
+  (``scan_references``), resolved against a ``LinkIndex``, and turned into post and profile
   backlinks.
 
 Each measurement is the best of ``--repeat`` runs (wall-clock seconds and, because the
@@ -29,7 +29,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
+from types import MappingProxyType, SimpleNamespace
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = BENCH_DIR.parent
@@ -40,7 +40,9 @@ sys.path.insert(0, str(PROJECT_ROOT))
 from generate import DEFAULT_SEED, generate, generator_fingerprint, read_marker
 
 from plugins.crosslinks.navigation import post_backlinks, profile_backlinks
-from plugins.network.links import PUBLISHED, LinkIndex, PostRef, scan_markdown
+from plugins.network.links import LinkIndex, scan_references
+from plugins.network.model import Post as ModelPost
+from plugins.network.model import RefForm, Status
 from plugins.network.similarity import Document, RelatedSettings, related_posts
 
 LINK_SEED = 7
@@ -136,27 +138,32 @@ def time_related(posts: list[Post]) -> dict:
 
 def time_links(posts: list[Post]) -> tuple[int, int, int]:
     """Find, resolve and invert every link; return (links, post backlinks, profile backlinks)."""
-    refs = [
-        PostRef(
-            p.source,
-            p.owner,
-            Path(p.source).stem,
-            Path(p.source).stem,
-            PUBLISHED,
-            f"posts/{p.source[:-3]}/",
-            p.title,
+    models = [
+        ModelPost(
+            source=p.source,
+            path=f"content/{p.source}",
+            title=p.title,
+            slug=Path(p.source).stem,
+            status=Status.PUBLISHED,
+            header=MappingProxyType({}),
+            body=p.body,
+            body_line=1,
+            references=(),
+            owner=p.owner,
         )
         for p in posts
     ]
-    index = LinkIndex(refs, {p.owner: p.owner for p in posts})
+    index = LinkIndex(models, {p.owner: p.owner for p in posts})
     articles = [
         SimpleNamespace(relative_source_path=p.source, authors=[SimpleNamespace(slug=p.owner)]) for p in posts
     ]
     links_of, count = {}, 0
     for post in posts:
         resolved = []
-        for found in scan_markdown(post.body):
-            target, problem = index.check(found.link, post.source, PUBLISHED)
+        for found in scan_references(post.body):
+            if found.form is RefForm.EXTERNAL:
+                continue
+            target, problem = index.check(found, post.source, Status.PUBLISHED)
             if problem:
                 raise SystemExit(f"{post.source}:{found.line}: {problem}")
             resolved.append(target)
