@@ -129,3 +129,12 @@ def sample_output(tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("sample") / "output"
     build_site(PROJECT_ROOT, output=output, strict=True, overrides={"CHORUS_NOW": SAMPLE_AS_OF})
     return output
+
+
+def load_model(site: Site, **settings):
+    """The site model of ``site``, read as `chorus check` and the build read it: no Pelican run."""
+    from chorus.build import load_settings
+    from plugins.network.state import BuildState
+
+    settings.setdefault("CHORUS_NOW", NOW)
+    return BuildState(load_settings(site.root, None, settings)).site

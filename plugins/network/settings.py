@@ -93,15 +93,6 @@ def is_text_mapping(value: Any) -> str | None:
     return None
 
 
-def one_of(*choices: Any) -> Check:
-    def check(value: Any) -> str | None:
-        if value not in choices:
-            return "expected one of " + ", ".join(repr(c) for c in choices)
-        return None
-
-    return check
-
-
 def path_template(*required: str) -> Check:
     """A relative output path template containing the given {placeholders}."""
 

@@ -1,0 +1,84 @@
+"""The site model, read from sources without Pelican: statuses, ownership as written, references."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from conftest import load_model, post
+from plugins.network.model import RefForm, Status
+
+NOW = dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    "declared, date, expected",
+    [
+        ("published", NOW - dt.timedelta(days=1), Status.PUBLISHED),
+        ("hidden", NOW - dt.timedelta(days=1), Status.HIDDEN),
+        ("draft", NOW - dt.timedelta(days=1), Status.DRAFT),
+        ("published", NOW + dt.timedelta(minutes=1), Status.SCHEDULED),
+        ("hidden", NOW + dt.timedelta(days=1), Status.SCHEDULED),
+        ("draft", NOW + dt.timedelta(days=1), Status.DRAFT),  # a draft stays a draft whatever its date
+        ("published", NOW, Status.PUBLISHED),  # due now means published
+    ],
+)
+def test_the_publication_rule(declared, date, expected):
+    assert Status.of(declared, date, NOW) is expected
+    assert expected.written == (expected in (Status.PUBLISHED, Status.HIDDEN))
+    assert expected.listed == (expected is Status.PUBLISHED)
+
+
+def test_sources_are_read_once_into_posts_pages_and_files(site):
+    site.write("content/bob/deal.md", post("The deal", Tags="tenders, Flow meters", Co_Authors="alice"))
+    site.write("content/bob/later.md", post("Later", date="2027-01-01"))
+    site.write("content/bob/chart.png", b"not checked here")
+    site.write("content/pages/about.md", "Title: About\nStatus: hidden\n\nHi.\n")
+    model = load_model(site)
+    deal = model.posts_by_source["bob/deal.md"]
+    assert (deal.path, deal.owner, deal.authors, deal.department) == (
+        "content/bob/deal.md",
+        "bob",
+        ("bob", "alice"),
+        "sales",  # the owner's department unless Department: says otherwise
+    )
+    assert deal.tags == ("tenders", "Flow meters") and deal.line_of("tags") == 3
+    assert model.posts_by_source["bob/later.md"].status is Status.SCHEDULED
+    about = model.by_source["pages/about.md"]
+    assert about.status is Status.HIDDEN and about.slug == "about"
+    assert [f.relative for f in model.static_files] == ["bob/chart.png"]
+
+
+def test_naive_dates_are_in_the_sites_time_zone(site):
+    site.write("content/bob/x.md", post(date="2026-06-01 13:30"))
+    assert load_model(site, TIMEZONE="Europe/Berlin").posts_by_source["bob/x.md"].status is Status.PUBLISHED
+    assert load_model(site, TIMEZONE="UTC").posts_by_source["bob/x.md"].status is Status.SCHEDULED
+
+
+def test_unreadable_sources_are_kept_as_problems_not_posts(site):
+    site.write("content/bob/x.md", "Title: T\nDate: soon\n\nx\n")
+    model = load_model(site)
+    assert "bob/x.md" not in model.by_source
+    assert [str(p) for p in model.unreadable] == [
+        "content/bob/x.md:2: error: 'date' must be a date like 2025-03-14 or 2025-03-14 09:30, found 'soon'"
+    ]
+
+
+def test_a_broken_registry_leaves_a_site_with_only_its_problems(site):
+    site.write("departments.yml", "")
+    model = load_model(site)
+    assert not model.registry_read and not model.posts
+    assert all(p.path == "departments.yml" or p.path.startswith("authors/") for p in model.unreadable)
+
+
+def test_references_carry_form_line_and_column(site):
+    site.write(
+        "content/bob/x.md", post(Summary="See [[alice/hello]].", body="![Pump](pump.png) and [x](/topics/)")
+    )
+    refs = load_model(site).posts_by_source["bob/x.md"].references
+    assert [(r.form, r.target, r.line, r.col, r.image) for r in refs] == [
+        (RefForm.SHORT, "alice/hello", 3, 14, False),
+        (RefForm.RELATIVE, "pump.png", 5, 1, True),
+        (RefForm.ROOT, "/topics/", 5, 23, False),
+    ]
