@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from .config import ATOM, AUTHORS, DEPARTMENTS, FOLDER_SETTINGS, JSON, NETWORK, RSS, TOPICS, FeedConfig
+from plugins.network.urls import ATOM, AUTHORS, DEPARTMENTS, FEED_FOLDER_SETTINGS, JSON, NETWORK, RSS, TOPICS
+
+from .config import FeedConfig
 
 
 def breakable_url(url: str) -> Markup:
@@ -65,7 +67,7 @@ class Scope:
     def source(self) -> str:
         """The setting that places this scope's files, as named in collision errors."""
         what = f" ({self.kind.rstrip('s')} '{self.slug}')" if self.slug else ""
-        return FOLDER_SETTINGS[self.kind] + what
+        return FEED_FOLDER_SETTINGS[self.kind] + what
 
 
 @dataclass(frozen=True)

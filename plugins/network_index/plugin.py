@@ -12,17 +12,10 @@ from pathlib import Path
 from pelican import signals
 
 from plugins.network import get_state
-from plugins.network.settings import Setting, SettingsSpec, path_template
+from plugins.network.settings import SettingsSpec
+from plugins.network.urls import output_settings
 
-SETTINGS = SettingsSpec(
-    "NETWORK_INDEX_",
-    Setting(
-        "NETWORK_INDEX_SAVE_AS",
-        "network.json",
-        "Where the machine-readable index is written.",
-        path_template(),
-    ),
-)
+SETTINGS = SettingsSpec("NETWORK_INDEX_", *output_settings("NETWORK_INDEX_"))
 
 
 def site_url(settings: dict, path: str) -> str:

@@ -15,27 +15,14 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
 from plugins.network import get_state
-from plugins.network.settings import Setting, SettingsSpec, path_template
+from plugins.network.settings import SettingsSpec
+from plugins.network.urls import output_settings
 
 from .jsonld import article_json_ld
 from .links import join, site_base
 from .sitemap import Entry, robots_txt, sitemap_files
 
-SETTINGS = SettingsSpec(
-    "SEO_",
-    Setting(
-        "SEO_SITEMAP_SAVE_AS",
-        "sitemap.xml",
-        "Where the sitemap is written (needs an absolute SITEURL).",
-        path_template(),
-    ),
-    Setting(
-        "SEO_ROBOTS_SAVE_AS",
-        "robots.txt",
-        "Where robots.txt is written; crawlers only look at the site root.",
-        path_template(),
-    ),
-)
+SETTINGS = SettingsSpec("SEO_", *output_settings("SEO_"))
 
 # Listings of published content that have a page of their own (besides the home page).
 DIRECTORY_PAGES = ("AUTHORS", "CATEGORIES", "TAGS", "ARCHIVES")

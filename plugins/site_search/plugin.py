@@ -17,14 +17,13 @@ from urllib.parse import urlparse
 from pelican import signals
 
 from plugins.network import get_state
-from plugins.network.settings import Setting, SettingsSpec, is_bool, path_template
+from plugins.network.settings import Setting, SettingsSpec, is_bool
+from plugins.network.urls import output_settings
 
 SETTINGS = SettingsSpec(
     "SITE_SEARCH_",
     Setting("SITE_SEARCH_ENABLED", True, "Build the Pagefind index and the search page.", is_bool),
-    Setting(
-        "SITE_SEARCH_BUNDLE_DIR", "pagefind", "Folder of the search index in the output.", path_template()
-    ),
+    *output_settings("SITE_SEARCH_"),
 )
 
 

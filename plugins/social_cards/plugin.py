@@ -24,8 +24,9 @@ from plugins.network import ConfigError, Problem, SourceError, get_state
 from plugins.network.images import ImageDecodeError
 from plugins.network.model import Author, Department
 from plugins.network.portraits import colour_for, initials
-from plugins.network.settings import SETTINGS_FILE, Setting, SettingsSpec, is_text, path_template
+from plugins.network.settings import SETTINGS_FILE, Setting, SettingsSpec, is_text
 from plugins.network.state import OutputRegistry
+from plugins.network.urls import output_settings
 
 from .draw import CardContent, Portrait, card_key, draw_card, file_digest, font_digest
 from .layout import Fonts
@@ -43,12 +44,7 @@ def _is_colour(value) -> str | None:
 
 SETTINGS = SettingsSpec(
     "SOCIAL_CARDS_",
-    Setting(
-        "SOCIAL_CARDS_PATH",
-        "cards",
-        "Output folder of the cards; a page at <url>/ gets <path>/<url>.png.",
-        path_template(),
-    ),
+    *output_settings("SOCIAL_CARDS_"),
     Setting(
         "SOCIAL_CARDS_FONT",
         str(FONTS_DIR / "DejaVuSans.ttf"),
