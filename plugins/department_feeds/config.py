@@ -7,25 +7,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import urlsplit
 
 from plugins.network.settings import Setting, SettingsSpec
 from plugins.network.urls import (
     AUTHORS,
-    DEFAULT_FEED_FILE_NAMES,
     DEPARTMENTS,
-    FEED_FOLDER_SETTINGS,
     FEED_FORMATS,
     FEED_SCOPES,
     NETWORK,
     TOPICS,
+    UrlScheme,
     output_settings,
 )
 
 SCOPES = FEED_SCOPES
 FORMATS = FEED_FORMATS
-FOLDER_SETTINGS = FEED_FOLDER_SETTINGS
-DEFAULT_FILE_NAMES = DEFAULT_FEED_FILE_NAMES
 DEFAULT_MAX_ITEMS = {NETWORK: 20, DEPARTMENTS: 20, AUTHORS: 50, TOPICS: 20}
 
 _DOMAIN_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
@@ -82,41 +78,24 @@ def apply_settings(settings: dict) -> None:
 
 @dataclass(frozen=True)
 class FeedConfig:
-    """The validated settings, read once per use (cheap: a few dictionary look-ups)."""
+    """The validated settings, read once per use (cheap: a few dictionary look-ups).
+
+    Where each feed, OPML list and the Subscribe page go, and their absolute URLs, come from
+    the site's URL scheme (``urls.feed``, ``urls.opml``, ``urls.subscribe``, ``urls.absolute``).
+    """
 
     scopes: tuple[str, ...]
     formats: tuple[str, ...]
     max_items: Mapping[str, int]
-    file_names: Mapping[str, str]
-    folders: Mapping[str, str]
-    base_url: str
     id_domain: str
-    opml_save_as: str
-    department_opml_save_as: str
-    subscribe_url: str
-    subscribe_save_as: str
+    urls: UrlScheme
 
     @classmethod
-    def from_settings(cls, settings: dict) -> FeedConfig:
-        base_url = (settings.get("SITEURL") or settings["DEPARTMENT_FEEDS_FALLBACK_SITEURL"]).rstrip("/")
+    def from_settings(cls, settings: dict, urls: UrlScheme) -> FeedConfig:
         return cls(
             scopes=tuple(s for s in SCOPES if s in settings["DEPARTMENT_FEEDS_SCOPES"]),
             formats=tuple(settings["DEPARTMENT_FEEDS_FORMATS"]),
             max_items=MappingProxyType({**DEFAULT_MAX_ITEMS, **settings["DEPARTMENT_FEEDS_MAX_ITEMS"]}),
-            file_names=MappingProxyType({**DEFAULT_FILE_NAMES, **settings["DEPARTMENT_FEEDS_FILE_NAMES"]}),
-            folders=MappingProxyType({scope: settings[name] for scope, name in FOLDER_SETTINGS.items()}),
-            base_url=base_url,
-            id_domain=settings["DEPARTMENT_FEEDS_ID_DOMAIN"] or (urlsplit(base_url).hostname or "localhost"),
-            opml_save_as=settings["DEPARTMENT_FEEDS_OPML_SAVE_AS"],
-            department_opml_save_as=settings["DEPARTMENT_FEEDS_DEPARTMENT_OPML_SAVE_AS"],
-            subscribe_url=settings["DEPARTMENT_FEEDS_SUBSCRIBE_URL"],
-            subscribe_save_as=settings["DEPARTMENT_FEEDS_SUBSCRIBE_SAVE_AS"],
+            id_domain=settings["DEPARTMENT_FEEDS_ID_DOMAIN"] or urls.host,
+            urls=urls,
         )
-
-    def absolute(self, path: str) -> str:
-        """The absolute URL of a site-relative path (feeds are read far away from the site)."""
-        return f"{self.base_url}/{path.lstrip('/')}"
-
-    def feed_path(self, scope: str, slug: str, fmt: str) -> str:
-        folder = self.folders[scope].format(slug=slug).strip("/")
-        return f"{folder}/{self.file_names[fmt]}"
