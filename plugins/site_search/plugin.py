@@ -12,7 +12,6 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlparse
 
 from pelican import signals
 
@@ -36,7 +35,7 @@ def apply_settings(pelican) -> None:
     SETTINGS.apply(settings)
     # Where the site lives on its host ("/" or "/voices/"): search results link from there,
     # so search keeps working when the site is served from a sub-path.
-    settings["SITE_SEARCH_BASE_PATH"] = (urlparse(settings.get("SITEURL") or "").path.rstrip("/") or "") + "/"
+    settings["SITE_SEARCH_BASE_PATH"] = get_state(settings).urls.base_path
 
 
 def build_index(pelican) -> None:
@@ -45,7 +44,8 @@ def build_index(pelican) -> None:
         return
     state = get_state(settings)
     bundle = settings["SITE_SEARCH_BUNDLE_DIR"]
-    state.outputs.claim_or_raise(f"{bundle}/pagefind.js", "SITE_SEARCH_BUNDLE_DIR")
+    entry_point = state.urls.search_bundle("pagefind.js").save_as
+    state.outputs.claim_or_raise(entry_point, "SITE_SEARCH_BUNDLE_DIR")
     command = [
         sys.executable,
         "-m",
@@ -57,7 +57,7 @@ def build_index(pelican) -> None:
         "--silent",
     ]
     result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0 or not (Path(pelican.output_path) / bundle / "pagefind.js").is_file():
+    if result.returncode != 0 or not (Path(pelican.output_path) / entry_point).is_file():
         raise SearchIndexError(
             f"pagefind failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}"
         )
