@@ -43,6 +43,7 @@ def test_every_output_kind_with_the_default_settings(scheme_of):
     assert urls.archives() == Output("archives/", "archives/index.html")
     assert urls.year_archive(2026) == Output("archives/2026/", "archives/2026/index.html")
     assert urls.search() == Output("search/", "search/index.html")
+    assert urls.not_found() == Output("404.html", "404.html")
     assert urls.subscribe() == Output("subscribe/", "subscribe/index.html")
     assert urls.media("alice/chart.png") == Output("media/alice/chart.png", "media/alice/chart.png")
 
@@ -63,6 +64,7 @@ def test_every_file_kind_with_the_default_settings(scheme_of):
     assert urls.social_card("") == file("cards/index.png")
     assert urls.avatar("alice", "alice-64.webp") == file("avatars/alice/alice-64.webp")
     assert urls.search_bundle("pagefind.js") == file("pagefind/pagefind.js")
+    assert urls.search_bundle("") == file("pagefind/")
     assert urls.network_index() == file("network.json")
     assert urls.sitemap() == file("sitemap.xml")
     assert urls.sitemap(part=2) == file("sitemap-2.xml")

@@ -173,6 +173,7 @@ _PELICAN_PAIRS = (
     ("ARCHIVES_URL", "ARCHIVES_SAVE_AS"),
     ("YEAR_ARCHIVE_URL", "YEAR_ARCHIVE_SAVE_AS"),
     ("SEARCH_URL", "SEARCH_SAVE_AS"),
+    ("404_URL", "404_SAVE_AS"),
     ("STATIC_URL", "STATIC_SAVE_AS"),
 )
 
@@ -313,6 +314,10 @@ class UrlScheme:
     def search(self) -> Output:
         return self._pair("SEARCH")
 
+    def not_found(self) -> Output:
+        """The "not found" page a web server shows at any missing URL."""
+        return self._pair("404")
+
     def subscribe(self) -> Output:
         """The Subscribe page (every feed and OPML list)."""
         return self._file(
@@ -354,7 +359,7 @@ class UrlScheme:
         return self._pair("STATIC", path=path)
 
     def search_bundle(self, file_name: str) -> Output:
-        """A file of the search index (``pagefind.js``)."""
+        """A file of the search index (``pagefind.js``); ``''`` for the folder that holds them."""
         return self._file(f"{self._values['SITE_SEARCH_BUNDLE_DIR'].strip('/')}/{file_name}")
 
     def network_index(self) -> Output:

@@ -90,7 +90,7 @@ def claim_outputs(generators) -> None:
     state = get_state(articles.settings)
     state.outputs.claim_or_raise(state.urls.robots().save_as, "SEO_ROBOTS_SAVE_AS")
     # The "not found" page is served at any missing URL: head_seo.html gives it no canonical.
-    articles.context["SEO_NOT_FOUND_SAVE_AS"] = articles.settings.get("404_SAVE_AS", "404.html")
+    articles.context["SEO_NOT_FOUND_SAVE_AS"] = state.urls.not_found().save_as
     if not state.urls.is_local:
         state.outputs.claim_or_raise(state.urls.sitemap().save_as, "SEO_SITEMAP_SAVE_AS")
 

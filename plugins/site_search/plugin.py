@@ -43,7 +43,7 @@ def build_index(pelican) -> None:
     if not settings["SITE_SEARCH_ENABLED"]:
         return
     state = get_state(settings)
-    bundle = settings["SITE_SEARCH_BUNDLE_DIR"]
+    bundle = state.urls.search_bundle("").save_as.rstrip("/")
     entry_point = state.urls.search_bundle("pagefind.js").save_as
     state.outputs.claim_or_raise(entry_point, "SITE_SEARCH_BUNDLE_DIR")
     command = [
