@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
+from lxml import etree
 from pelican.settings import read_settings
 
 from chorus.conf import chorus_settings
@@ -227,3 +229,62 @@ def test_helpers_shared_with_check_keep_their_answers(settings_of):
     reserved = reserved_top_level(settings)
     assert {"posts", "authors", "departments", "topics", "archives", "media", "search", "theme"} <= reserved
     assert "about" not in reserved
+
+
+# --- one tiny build --------------------------------------------------------------------------------
+
+VOICES = "https://example.com/voices"
+ATOM_NS = {"atom": "http://www.w3.org/2005/Atom"}
+SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def _json_ld_urls(data) -> list[str]:
+    """Every URL-valued field of a JSON-LD object, nested ones included."""
+    if isinstance(data, dict):
+        found = [v for k, v in data.items() if k in ("url", "@id", "image") and isinstance(v, str)]
+        return found + [u for v in data.values() for u in _json_ld_urls(v)]
+    if isinstance(data, list):
+        return [u for item in data for u in _json_ld_urls(item)]
+    return []
+
+
+def test_a_site_under_a_sub_path_says_so_in_every_absolute_url(site):
+    output = site.build(SITEURL=VOICES)
+    prefix = f"{VOICES}/"
+
+    atom = etree.parse(str(output / "feeds/network/atom.xml"))
+    entry_links = atom.xpath("//atom:entry/atom:link/@href", namespaces=ATOM_NS)
+    assert entry_links == [f"{prefix}posts/alice/hello/"]
+    assert all(
+        u.startswith(prefix) for u in atom.xpath("//atom:link/@href | //atom:uri/text()", namespaces=ATOM_NS)
+    )
+    feed = json.loads((output / "feeds/network/feed.json").read_text(encoding="utf-8"))
+    assert [item["url"] for item in feed["items"]] == [f"{prefix}posts/alice/hello/"]
+    assert feed["feed_url"] == f"{prefix}feeds/network/feed.json"
+
+    locs = etree.parse(str(output / "sitemap.xml")).xpath("//sm:loc/text()", namespaces=SITEMAP_NS)
+    assert f"{prefix}posts/alice/hello/" in locs and f"{prefix}authors/bob/" in locs
+    assert all(loc.startswith(prefix) for loc in locs)
+    assert f"Sitemap: {prefix}sitemap.xml" in (output / "robots.txt").read_text()
+
+    index = site.index()
+    assert index["site"]["url"] == VOICES
+    urls = [d["url"] for d in index["departments"]] + [a["profile_url"] for a in index["authors"]]
+    urls += [p["url"] for p in index["posts"]]
+    assert f"{prefix}departments/service/" in urls and all(u.startswith(prefix) for u in urls)
+
+    post_page = site.page("posts/alice/hello/index.html")
+    assert [link.get("href") for link in post_page.cssselect('link[rel="canonical"]')] == [
+        f"{prefix}posts/alice/hello/"
+    ]
+    for page in (post_page, site.page("authors/alice/index.html")):
+        for script in page.cssselect('script[type="application/ld+json"]'):
+            found = _json_ld_urls(json.loads(script.text))
+            assert found and all(u.startswith(prefix) for u in found), found
+
+
+def test_a_bad_siteurl_fails_the_build_before_anything_is_read(site):
+    assert site.problems(SITEURL="ftp://x") == [
+        "pelicanconf.py: error: SITEURL: expected '' or an absolute http(s) URL like 'https://voices.example.com', found 'ftp://x'"
+    ]
+    assert not site.output.exists()
