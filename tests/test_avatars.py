@@ -216,6 +216,7 @@ def test_avatar_that_fails_while_processing_names_the_file(tmp_path):
     from plugins.author_profiles.avatars import make_avatars
     from plugins.network import SourceError
     from plugins.network.model import Author
+    from plugins.network.urls import UrlScheme
 
     broken = tmp_path / "alice.png"
     broken.write_bytes(png_bytes(size=(300, 300))[:120])
@@ -238,7 +239,7 @@ def test_avatar_that_fails_while_processing_names_the_file(tmp_path):
             [64],
             tmp_path / "cache",
             tmp_path / "out",
-            "avatars",
+            UrlScheme({}),
             ["webp", "jpeg"],
             "authors/alice.png",
         )

@@ -14,6 +14,7 @@ from lxml import html as lxml_html
 from chorus.build import build_site
 from chorus.conf import PROJECT_ROOT
 from conftest import post
+from plugins.network.urls import UrlScheme
 from plugins.seo import sitemap as sitemap_module
 from plugins.seo.sitemap import Entry, sitemap_files
 
@@ -224,7 +225,7 @@ def test_large_sitemap_is_split_under_an_index(monkeypatch):
     entries = [
         Entry(f"posts/a/{n}/", f"posts/a/{n}/index.html", stamp + dt.timedelta(days=n)) for n in range(5)
     ]
-    files = sitemap_files(entries, SITEURL, "sitemap.xml")
+    files = sitemap_files(entries, UrlScheme({"SITEURL": SITEURL}))
     assert sorted(files) == ["sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml", "sitemap.xml"]
     index = etree.fromstring(files["sitemap.xml"])
     assert index.tag == f"{{{NS['sm']}}}sitemapindex"

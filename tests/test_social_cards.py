@@ -206,6 +206,9 @@ def test_card_url_reaches_the_page_head(site):
         ("posts/alice/hello/index.html", "cards/posts/alice/hello.png"),
         ("authors/alice/index.html", "cards/authors/alice.png"),
         ("departments/service/index.html", "cards/departments/service.png"),
+        # pages written by other features with wrappers of their own: the social_cards context key
+        ("authors/bob/index.html", "cards/authors/bob.png"),
+        ("departments/sales/index.html", "cards/departments/sales.png"),
     ):
         image = site.page(page).cssselect('meta[property="og:image"]')[0].get("content")
         assert image.startswith(f"https://voices.example/{card}?v="), (page, image)

@@ -25,6 +25,7 @@ from plugins.network.errors import Problem, SourceError
 from plugins.network.images import ImageDecodeError, open_raster
 from plugins.network.model import Author
 from plugins.network.portraits import colour_for, initials, square_crop
+from plugins.network.urls import UrlScheme
 
 # Bumped whenever the processing changes, so cached results of older code are not reused.
 _PIPELINE_VERSION = b"v2"
@@ -155,12 +156,13 @@ def make_avatars(
     author: Author,
     sizes: list[int],
     cache_dir: Path,
-    output_dir: Path,
-    url_prefix: str,
+    output_root: Path,
+    urls: UrlScheme,
     format_names: list[str] = ("webp", "jpeg"),  # type: ignore[assignment]
     shown_as: str = "",
 ) -> AvatarSet:
-    """Write the author's avatars into output_dir (from the cache when the source is unchanged)."""
+    """Write the author's avatars where ``urls.avatar`` puts them under output_root (from the
+    cache when the source is unchanged)."""
     format_names = list(format_names)
     formats = [FORMATS[name] for name in format_names]
     sizes = sorted(sizes)
@@ -177,14 +179,14 @@ def make_avatars(
             if old.is_dir() and old != staging:
                 shutil.rmtree(old, ignore_errors=True)
         staging.rename(cached)
-    target = output_dir / author.id
-    target.mkdir(parents=True, exist_ok=True)
     by_format: dict[str, list[AvatarImage]] = {name: [] for name in format_names}
     for size in sizes:
         for name, fmt in zip(format_names, formats, strict=False):
-            file_name = f"{author.id}-{size}.{fmt.extension}"
-            shutil.copyfile(cached / _file_name(size, fmt), target / file_name)
-            by_format[name].append(AvatarImage(size, f"{url_prefix}/{author.id}/{file_name}", fmt.extension))
+            place = urls.avatar(author.id, f"{author.id}-{size}.{fmt.extension}")
+            target = output_root / place.save_as
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(cached / _file_name(size, fmt), target)
+            by_format[name].append(AvatarImage(size, place.url, fmt.extension))
     fallback_name = next(n for n in format_names if n in FALLBACK_FORMATS)
     sources = tuple(
         AvatarSource(FORMATS[name].mime, tuple(images))

@@ -33,7 +33,7 @@ from plugins.network.state import OutputRegistry
 from .avatars import make_avatars
 from .contributions import contributions, department_groups, expertise_index, topics_by_author
 from .settings import SETTINGS
-from .views import Directory, DirectoryKind, profile_page
+from .views import DepartmentLink, Directory, DirectoryKind, profile_page
 
 KIND_LABELS = {EXPERT: "In-house experts", GUEST: "Guest contributors"}
 DIRECTORY_TEMPLATE = "authors"
@@ -62,10 +62,8 @@ def _wrappers(generator, network) -> dict:
 
 def write_avatars(generator, state, wrappers: dict) -> dict:
     settings = generator.settings
-    folder = settings["AUTHOR_PROFILES_AVATAR_PATH"]
     cache_root = Path(settings.get("CACHE_PATH") or "cache")
     cache_dir = (cache_root if cache_root.is_absolute() else state.root / cache_root) / "avatars"
-    output_dir = Path(generator.output_path) / folder
     avatars = {}
     for author in state.network.authors.values():
         shown = display_path(author.avatar, state.root) if author.avatar else author.source
@@ -73,15 +71,14 @@ def write_avatars(generator, state, wrappers: dict) -> dict:
             author,
             list(settings["AUTHOR_PROFILES_AVATAR_SIZES"]),
             cache_dir,
-            output_dir,
-            folder,
+            Path(generator.output_path),
+            state.urls,
             list(settings["AUTHOR_PROFILES_AVATAR_FORMATS"]),
             shown,
         )
         for image in avatar_set.images:
             state.outputs.claim_or_raise(image.url, author.source)
         avatars[author.id] = avatar_set
-    state.avatars = avatars
     # Pelican may hold more than one wrapper per author (equal by slug): attach to each.
     for article in list(generator.articles) + list(generator.hidden_articles):
         for wrapper in article.authors:
@@ -111,25 +108,15 @@ def _profile_outputs(wrapper, own_posts, settings) -> list[str]:
     return [paginator.page(n).save_as for n in paginator.page_range]
 
 
-def _site_pages(settings) -> list[tuple[str, str, str]]:
+def _site_pages(urls) -> list[tuple[str, str, str]]:
     """(save_as, setting, what) of the pages this plugin adds to the author folder."""
-    pages = [
-        (
-            settings["AUTHOR_PROFILES_EXPERTISE_SAVE_AS"],
-            "AUTHOR_PROFILES_EXPERTISE_SAVE_AS",
-            "the expertise index",
-        )
-    ]
+    pages = [(urls.expertise_index().save_as, "AUTHOR_PROFILES_EXPERTISE_SAVE_AS", "the expertise index")]
     for kind in AUTHOR_KINDS:
         pages.append(
-            (
-                settings["AUTHOR_PROFILES_KIND_SAVE_AS"].format(kind=kind),
-                "AUTHOR_PROFILES_KIND_SAVE_AS",
-                f"the directory of {kind}s",
-            )
+            (urls.author_directory(kind).save_as, "AUTHOR_PROFILES_KIND_SAVE_AS", f"the directory of {kind}s")
         )
-    if settings.get("AUTHORS_SAVE_AS"):
-        pages.append((settings["AUTHORS_SAVE_AS"], "AUTHORS_SAVE_AS", "the expert directory"))
+    if urls.author_directory().save_as:
+        pages.append((urls.author_directory().save_as, "AUTHORS_SAVE_AS", "the expert directory"))
     return pages
 
 
@@ -138,7 +125,7 @@ def _claim_outputs(state, settings, wrappers, own_by_author) -> None:
     gets a message naming the setting to change, not only the clash."""
     problems = ProblemList()
     site_pages = []
-    for save_as, setting, what in _site_pages(settings):
+    for save_as, setting, what in _site_pages(state.urls):
         alone = OutputRegistry()  # compares paths as the run's registry does (case, Unicode)
         alone.claim(save_as, setting)
         site_pages.append((alone, setting, what))
@@ -155,7 +142,7 @@ def _claim_outputs(state, settings, wrappers, own_by_author) -> None:
             elif problem := state.outputs.claim(output, source):
                 problems.items.append(problem)
     if not problems.errors:
-        for save_as, setting, _ in _site_pages(settings):
+        for save_as, setting, _ in _site_pages(state.urls):
             if problem := state.outputs.claim(save_as, setting):
                 problems.items.append(problem)
     problems.raise_if_errors()
@@ -189,6 +176,7 @@ def prepare_profiles(generator) -> None:
         current, lambda i: contributed[i].topics, slug_of, settings["AUTHOR_PROFILES_TOPIC_WRITERS"]
     )
     indexed = {topic.slug for topic in topics}
+    department_link = _department_links(generator, state)
     for author_id, wrapper in wrappers.items():
         author = network.authors[author_id]
         wrapper.profile = author
@@ -197,9 +185,11 @@ def prepare_profiles(generator) -> None:
             contributed[author_id],
             avatars.get(author_id),
             settings,
+            state.urls,
             # Only topics the index has a section for get a link (a former contributor's
             # expertise may be nobody's current one).
             topic_slug=lambda text: slug if (slug := slug_of(text)) in indexed else "",
+            department_link=department_link,
             former=author.is_former(state.today),
         )
     own_by_author = {author_id: list(c.own) for author_id, c in contributed.items()}
@@ -209,15 +199,13 @@ def prepare_profiles(generator) -> None:
         ((wrappers[i], own_by_author[i]) for i in network.authors), key=lambda pair: pair[0].name.casefold()
     )
     generator.context["author_directory"] = _directory(settings, state, current, topics, wrappers)
-    generator.context["author_profiles_department_url"] = _department_url(generator, state)
 
 
 def _directory(settings, state, current, topics, wrappers) -> Directory:
-    network = state.network
+    network, urls = state.network, state.urls
     former = [a for a in network.authors.values() if a.is_former(state.today)]
-    kinds = (DirectoryKind("", "Everyone", settings.get("AUTHORS_URL") or ""),) + tuple(
-        DirectoryKind(kind, KIND_LABELS[kind], settings["AUTHOR_PROFILES_KIND_URL"].format(kind=kind))
-        for kind in AUTHOR_KINDS
+    kinds = (DirectoryKind("", "Everyone", urls.author_directory().url),) + tuple(
+        DirectoryKind(kind, KIND_LABELS[kind], urls.author_directory(kind).url) for kind in AUTHOR_KINDS
     )
     return Directory(
         groups=department_groups(network, current),
@@ -228,24 +216,22 @@ def _directory(settings, state, current, topics, wrappers) -> Directory:
         topics_of=topics_by_author(topics),
         people=wrappers,
         kinds=kinds,
-        expertise_url=settings["AUTHOR_PROFILES_EXPERTISE_URL"],
+        expertise_url=urls.expertise_index().url,
         current_count=len(current),
     )
 
 
-def _department_url(generator, state):
-    """URL of a department's page, or None while it has none (Pelican writes one only for
-    departments with posts; another feature may write the rest and claim them)."""
-    settings = generator.settings
+def _department_links(generator, state):
+    """A department as a profile names it: linked while it has a page (Pelican writes one only
+    for departments with posts; another feature may write the rest and claim them)."""
+    written = {category.slug for category, _ in generator.categories}
 
-    def url(department_id: str) -> str | None:
-        written = {category.slug for category, _ in generator.categories}
-        save_as = settings["CATEGORY_SAVE_AS"].format(slug=department_id)
-        if department_id in written or (save_as and save_as in state.outputs):
-            return settings["CATEGORY_URL"].format(slug=department_id)
-        return None
+    def link(department_id: str) -> DepartmentLink:
+        page = state.urls.department(department_id)
+        has_page = department_id in written or (page.save_as and page.save_as in state.outputs)
+        return DepartmentLink(state.network.departments[department_id], page.url if has_page else None)
 
-    return url
+    return link
 
 
 def write_directory_pages(generator, writer) -> None:
@@ -255,26 +241,27 @@ def write_directory_pages(generator, writer) -> None:
     directory = generator.context.get("author_directory")
     if directory is None:
         return
+    urls = get_state(settings).urls
     relative = settings["RELATIVE_URLS"]
     for kind in directory.kinds[1:]:
-        save_as = settings["AUTHOR_PROFILES_KIND_SAVE_AS"].format(kind=kind.kind)
+        page = urls.author_directory(kind.kind)
         writer.write_file(
-            save_as,
+            page.save_as,
             generator.get_template(DIRECTORY_TEMPLATE),
             generator.context,
             relative,
-            url=kind.url,
+            url=page.url,
             directory_kind=kind,
-            page_name=save_as.rsplit(".", 1)[0],
+            page_name=page.save_as.rsplit(".", 1)[0],
         )
-    save_as = settings["AUTHOR_PROFILES_EXPERTISE_SAVE_AS"]
+    page = urls.expertise_index()
     writer.write_file(
-        save_as,
+        page.save_as,
         generator.get_template(EXPERTISE_TEMPLATE),
         generator.context,
         relative,
-        url=directory.expertise_url,
-        page_name=save_as.rsplit(".", 1)[0],
+        url=page.url,
+        page_name=page.save_as.rsplit(".", 1)[0],
     )
 
 

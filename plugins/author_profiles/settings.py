@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from plugins.network.settings import Setting, SettingsSpec, is_bool, is_positive_int, path_template
+from plugins.network.settings import Setting, SettingsSpec, is_bool, is_positive_int
+from plugins.network.urls import output_settings
 
 from .avatars import FALLBACK_FORMATS, FORMATS, unsupported_formats
 
@@ -48,21 +49,6 @@ def _disclosure(value: Any) -> str | None:
     return None
 
 
-def _url(*required: str):
-    """A relative URL ending in '/' (a folder with index.html) containing the placeholders."""
-    check_path = path_template(*required)
-
-    def check(value: Any) -> str | None:
-        message = check_path(value)
-        if message:
-            return message.replace("output path", "URL")
-        if not value.endswith("/"):
-            return "expected a folder URL ending in '/', like 'authors/expertise/'"
-        return None
-
-    return check
-
-
 SETTINGS = SettingsSpec(
     "AUTHOR_PROFILES_",
     Setting(
@@ -74,7 +60,6 @@ SETTINGS = SettingsSpec(
         "Avatar formats: modern ones become <source>s; the one JPEG or PNG is the <img> fallback.",
         _formats,
     ),
-    Setting("AUTHOR_PROFILES_AVATAR_PATH", "avatars", "Output folder of the avatars.", path_template()),
     Setting(
         "AUTHOR_PROFILES_GUEST_DISCLOSURE",
         DEFAULT_GUEST_DISCLOSURE,
@@ -99,23 +84,5 @@ SETTINGS = SettingsSpec(
         "List former contributors in their own section of the directory.",
         is_bool,
     ),
-    Setting("AUTHOR_PROFILES_EXPERTISE_URL", "authors/expertise/", "URL of the expertise index.", _url()),
-    Setting(
-        "AUTHOR_PROFILES_EXPERTISE_SAVE_AS",
-        "authors/expertise/index.html",
-        "File of the expertise index.",
-        path_template(),
-    ),
-    Setting(
-        "AUTHOR_PROFILES_KIND_URL",
-        "authors/kind/{kind}/",
-        "URL of the directory of one kind (expert, guest).",
-        _url("kind"),
-    ),
-    Setting(
-        "AUTHOR_PROFILES_KIND_SAVE_AS",
-        "authors/kind/{kind}/index.html",
-        "File of the directory of one kind (expert, guest).",
-        path_template("kind"),
-    ),
+    *output_settings("AUTHOR_PROFILES_"),
 )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from plugins.network.model import Author
+from plugins.network.model import Author, Department
+from plugins.network.urls import UrlScheme
 
 from .avatars import AvatarSet
 from .contributions import TOPIC_ANCHOR_PREFIX, Contributions, DepartmentGroup, ExpertiseTopic, TopicCount
@@ -13,9 +14,12 @@ from .contributions import TOPIC_ANCHOR_PREFIX, Contributions, DepartmentGroup, 
 SCHEMA_CONTEXT = "https://schema.org"
 
 
-def site_url(settings: dict, path: str) -> str:
-    """Absolute when SITEURL is set, else relative to the site root."""
-    return f"{(settings.get('SITEURL') or '').rstrip('/')}/{path.lstrip('/')}"
+@dataclass(frozen=True)
+class DepartmentLink:
+    """One of an author's departments, as their profile names it."""
+
+    department: Department
+    url: str | None  # its page, relative like article.url; None while the department has no page
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class ProfilePage:
     cowritten: tuple
     topics: tuple[TopicCount, ...]  # the most written, limited by AUTHOR_PROFILES_TOP_TOPICS
     expertise: tuple[ExpertiseLink, ...]
+    departments: tuple[DepartmentLink, ...]  # the author's departments, their main one first
     former: bool
     json_ld: dict[str, Any]
 
@@ -75,12 +80,16 @@ def profile_page(
     contributed: Contributions,
     avatars: AvatarSet | None,
     settings: dict,
+    urls: UrlScheme,
     *,
     topic_slug,
+    department_link,
     former: bool,
 ) -> ProfilePage:
-    profile_url = site_url(settings, settings["AUTHOR_URL"].format(slug=author.id))
-    image = site_url(settings, avatars.fallback[-1].url) if avatars else None
+    """``department_link(id)`` answers a DepartmentLink; URLs in the JSON-LD are ``urls.link``s,
+    absolute once SITEURL is set."""
+    profile_url = urls.link(urls.author(author.id).url)
+    image = urls.link(avatars.fallback[-1].url) if avatars else None
     expertise = []
     for name in author.expertise:
         slug = topic_slug(name)
@@ -91,6 +100,7 @@ def profile_page(
         cowritten=contributed.cowritten,
         topics=contributed.topics[: settings["AUTHOR_PROFILES_TOP_TOPICS"]],
         expertise=tuple(expertise),
+        departments=tuple(department_link(department_id) for department_id in author.departments),
         former=former,
         json_ld=person_json_ld(
             author,

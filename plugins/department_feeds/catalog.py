@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from .config import ATOM, AUTHORS, DEPARTMENTS, FOLDER_SETTINGS, JSON, NETWORK, RSS, TOPICS, FeedConfig
+from plugins.network.urls import ATOM, AUTHORS, DEPARTMENTS, FEED_FOLDER_SETTINGS, JSON, NETWORK, RSS, TOPICS
+
+from .config import FeedConfig
 
 
 def breakable_url(url: str) -> Markup:
@@ -65,7 +67,7 @@ class Scope:
     def source(self) -> str:
         """The setting that places this scope's files, as named in collision errors."""
         what = f" ({self.kind.rstrip('s')} '{self.slug}')" if self.slug else ""
-        return FOLDER_SETTINGS[self.kind] + what
+        return FEED_FOLDER_SETTINGS[self.kind] + what
 
 
 @dataclass(frozen=True)
@@ -129,11 +131,9 @@ class FeedCatalog:
 
 
 def _feeds(config: FeedConfig, kind: str, slug: str) -> tuple[Feed, ...]:
-    feeds = []
-    for fmt in config.formats:
-        path = config.feed_path(kind, slug, fmt)
-        feeds.append(Feed(fmt, path, config.absolute(path)))
-    return tuple(feeds)
+    urls = config.urls
+    places = ((fmt, urls.feed(kind, fmt, slug or None)) for fmt in config.formats)
+    return tuple(Feed(fmt, place.save_as, urls.absolute(place.url)) for fmt, place in places)
 
 
 def _newest_first(articles) -> list:
@@ -159,7 +159,7 @@ class _ScopeMaker:
             title=name if kind == NETWORK else f"{name} — {self.site}",
             description=description,
             page_path=page_path,
-            page_url=self.config.absolute(page_path),
+            page_url=self.config.urls.absolute(page_path),
             limit=self.config.max_items[kind],
             articles=_newest_first(articles)[: self.config.max_items[kind]],
             feeds=_feeds(self.config, kind, slug),
@@ -228,11 +228,11 @@ def _opml_files(
             for label, scopes in (("Departments", departments), ("People", authors))
             if scopes
         )
-        path = config.opml_save_as
+        place = config.urls.opml()
         files.append(
             OpmlFile(
-                path,
-                config.absolute(path),
+                place.save_as,
+                config.urls.absolute(place.url),
                 f"{site}: departments and people",
                 groups,
                 "DEPARTMENT_FEEDS_OPML_SAVE_AS",
@@ -242,9 +242,18 @@ def _opml_files(
     for department in departments:
         people = tuple(by_author[a.id] for a in network.members(department.slug) if a.id in by_author)
         groups = (("Department", (department,)),) + ((("People", people),) if people else ())
-        path = config.department_opml_save_as.format(slug=department.slug)
+        place = config.urls.opml(department.slug)
         source = f"DEPARTMENT_FEEDS_DEPARTMENT_OPML_SAVE_AS (department '{department.slug}')"
-        files.append(OpmlFile(path, config.absolute(path), department.title, groups, source, department.slug))
+        files.append(
+            OpmlFile(
+                place.save_as,
+                config.urls.absolute(place.url),
+                department.title,
+                groups,
+                source,
+                department.slug,
+            )
+        )
     return files
 
 

@@ -48,15 +48,17 @@ class Entry:
 
 def _person(author, config: FeedConfig) -> Person:
     images = getattr(author, "avatar_images", None)
-    avatar = config.absolute(images.fallback_for(AVATAR_SIZE).url) if images and images.fallback else None
-    return Person(author.name, config.absolute(author.url), avatar)
+    avatar = (
+        config.urls.absolute(images.fallback_for(AVATAR_SIZE).url) if images and images.fallback else None
+    )
+    return Person(author.name, config.urls.absolute(author.url), avatar)
 
 
 def _categories(article, config: FeedConfig) -> tuple[Category, ...]:
     department = article.category
-    categories = [Category(department.slug, department.name, config.absolute(department.url))]
+    categories = [Category(department.slug, department.name, config.urls.absolute(department.url))]
     categories += [
-        Category(tag.slug, tag.name, config.absolute(tag.url)) for tag in getattr(article, "tags", [])
+        Category(tag.slug, tag.name, config.urls.absolute(tag.url)) for tag in getattr(article, "tags", [])
     ]
     return tuple(categories)
 
@@ -68,7 +70,7 @@ def updated_of(article) -> dt.datetime:
 
 
 def make_entry(article, config: FeedConfig) -> Entry:
-    url = config.absolute(article.url)
+    url = config.urls.absolute(article.url)
     # .content resolves {filename} and {static} links; relative ones are resolved here.
     content = notices(article) + absolutise(article.content, url)
     summary = absolutise(article.summary or "", url)

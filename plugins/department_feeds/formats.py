@@ -15,8 +15,9 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
+from plugins.network.urls import ATOM, AUTHORS, JSON, RSS
+
 from .catalog import Feed, Scope
-from .config import ATOM, AUTHORS, JSON, RSS
 from .entries import Entry, Person
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"

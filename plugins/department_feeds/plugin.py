@@ -34,7 +34,7 @@ def _outputs(catalog: FeedCatalog, config: FeedConfig) -> list[tuple[str, str]]:
     """(output path, the setting that puts it there) for every file this plugin writes."""
     outputs = [(feed.path, scope.source) for scope in catalog.scopes for feed in scope.feeds]
     outputs += [(opml.path, opml.source) for opml in catalog.opml_files]
-    outputs.append((config.subscribe_save_as, "DEPARTMENT_FEEDS_SUBSCRIBE_SAVE_AS"))
+    outputs.append((config.urls.subscribe().save_as, "DEPARTMENT_FEEDS_SUBSCRIBE_SAVE_AS"))
     return outputs
 
 
@@ -43,7 +43,7 @@ def prepare_feeds(generator) -> None:
     (``Feed-Id:`` values and unique entry ids are a rule: ``plugins.network.rules.feed_ids``.)"""
     settings = generator.settings
     state = get_state(settings)
-    config = FeedConfig.from_settings(settings)
+    config = FeedConfig.from_settings(settings, state.urls)
     problems = ProblemList()
     catalog = build_catalog(state.published, state.network, settings, config)
     for output, source in _outputs(catalog, config):
@@ -93,12 +93,13 @@ def _write_scope_feeds(
 
 
 def _write_subscribe_page(generator, writer, config: FeedConfig) -> None:
+    page = config.urls.subscribe()
     writer.write_file(
-        config.subscribe_save_as,
+        page.save_as,
         generator.get_template(SUBSCRIBE_TEMPLATE),
         generator.context,
         relative_urls=generator.settings.get("RELATIVE_URLS", False),
-        url=config.subscribe_url,
+        url=page.url,
     )
 
 
@@ -109,7 +110,7 @@ def write_feeds(generator, writer) -> None:
         return
     settings = generator.settings
     state = get_state(settings)
-    config = FeedConfig.from_settings(settings)
+    config = FeedConfig.from_settings(settings, state.urls)
     output_root = Path(generator.output_path)
     # Dates come from the posts, never the clock, so an unchanged site writes unchanged files.
     newest_update = max((updated_of(a) for a in state.published), default=state.now)

@@ -73,7 +73,7 @@ def summarise(generator) -> None:
         summaries.append(
             DepartmentSummary(
                 department=department,
-                url=settings["CATEGORY_URL"].format(slug=department.id),
+                url=state.urls.department(department.id).url,
                 lead=network.authors.get(department.lead) if department.lead else None,
                 experts=experts,
                 latest=articles[: settings["HUB_PAGES_LATEST_PER_DEPARTMENT"]],
@@ -103,19 +103,19 @@ def write_empty_departments(generator, writer) -> None:
         category.slug = summary.department.id
         category.department = summary.department
         category.hub = summary
-        save_as = generator.settings["CATEGORY_SAVE_AS"].format(slug=category.slug)
+        page = state.urls.department(category.slug)
         state.outputs.claim_or_raise(
-            save_as, state.network.departments[category.slug].source or "departments.yml"
+            page.save_as, state.network.departments[category.slug].source or "departments.yml"
         )
         writer.write_file(
-            save_as,
+            page.save_as,
             template,
             generator.context,
             paginated={"articles": [], "dates": []},
             template_name="category",
-            url=category.url,
+            url=page.url,
             category=category,
-            page_name=save_as.removesuffix("/index.html"),
+            page_name=page.save_as.removesuffix("/index.html"),
         )
 
 

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from .model import Page, Post, Reference, RefForm, Site, Status
-from .urls import source_url, written_urls
 
 # The whole ``[[…]]`` token; the Markdown extension and the source scanner share it, so
 # whatever renders as a short link is also what gets checked.
@@ -372,8 +371,8 @@ def site_index(site: Site) -> LinkIndex:
         sources,
         {author.id: author.name for author in site.network.authors.values()},
         files=[f.relative for f in site.static_files],
-        urls=written_urls(site),
-        url_of=lambda source: source_url(site.settings, source),
+        urls=site.urls.pages_written(site),
+        url_of=lambda source: site.urls.source(source).url,
     )
     _INDEX[:] = [(site, index)]
     return index

@@ -12,9 +12,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import Problem, display_path
+
+if TYPE_CHECKING:
+    from .urls import UrlScheme
 
 EXPERT = "expert"
 GUEST = "guest"
@@ -224,6 +227,7 @@ class SourceFile:
 class Site:
     """Everything one build (or ``chorus check``) knows about the sources, read once.
 
+    ``urls`` is the site's one URL scheme (``plugins.network.urls``): where each output goes.
     ``posts`` and ``pages`` hold every source whose header could be read, whatever its
     status; ``unreadable`` holds the problems of those that could not. Rules
     (``plugins.network.rules``) are functions of this object; the build's plugins derive
@@ -235,6 +239,7 @@ class Site:
     network: Network
     now: dt.datetime
     settings: Mapping[str, Any]
+    urls: UrlScheme
     posts: tuple[Post, ...] = ()
     pages: tuple[Page, ...] = ()
     files: tuple[SourceFile, ...] = ()

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 from .model import Post
+from .urls import UrlScheme
 
 _PINNED_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~/-]{0,199}$")
 _PINNED_URI = re.compile(r"^(?:tag|urn|https?):[^\s<>\"'{}|\\^`]{1,300}$", re.IGNORECASE)
@@ -35,10 +35,9 @@ def feed_id_problem(value: str) -> str | None:
     )
 
 
-def id_domain(settings: Mapping[str, Any]) -> str:
-    """DEPARTMENT_FEEDS_ID_DOMAIN, else the host of the site's URL."""
-    base = settings.get("SITEURL") or settings.get("DEPARTMENT_FEEDS_FALLBACK_SITEURL") or ""
-    return settings.get("DEPARTMENT_FEEDS_ID_DOMAIN") or urlsplit(str(base)).hostname or "localhost"
+def id_domain(settings: Mapping[str, Any], urls: UrlScheme) -> str:
+    """DEPARTMENT_FEEDS_ID_DOMAIN, else the host of the site's absolute URLs."""
+    return str(settings.get("DEPARTMENT_FEEDS_ID_DOMAIN") or urls.host)
 
 
 def stable_id(post: Post, domain: str) -> str:

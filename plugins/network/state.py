@@ -27,6 +27,7 @@ from .settings import (
     is_text,
     is_text_mapping,
 )
+from .urls import UrlScheme
 
 STATE_KEY = "chorus_state"
 
@@ -171,6 +172,7 @@ class BuildState:
     def __init__(self, settings: dict):
         CORE_SETTINGS.apply(settings)
         self.settings = settings
+        self.urls = UrlScheme(settings)
         content = Path(settings["PATH"]).resolve()
         self.content_path = content
         self.root = Path(settings["CHORUS_ROOT"] or content.parent).resolve()

@@ -1,11 +1,412 @@
-"""Where things are written, computed from the URL settings (shared by build and check)."""
+"""Where every file of the site is written and which URL it has: one scheme, shared by build and check.
+
+Pelican's contract stays: the values come from UPPER_SNAKE settings in ``pelicanconf.py`` —
+Pelican's own ``*_URL`` / ``*_SAVE_AS`` pairs, and the path settings of Chorus's features,
+declared once below (``OUTPUT_SETTINGS``) and included in each feature's ``SettingsSpec``,
+which validates them and lists them in docs/settings.md. ``UrlScheme`` reads them all once
+and answers, for every kind of output, an ``Output(url, save_as)``.
+
+SITEURL is checked once, when the scheme is built (at Pelican's ``initialized``, before any
+content is read): ``''`` (a local build) or an absolute http(s) URL, maybe with a sub-path.
+Two ways to turn a site-relative URL into one a reader can follow, one rule each:
+
+- ``absolute(url)`` is always absolute, for files read away from the site (feeds, OPML, the
+  sitemap): ``SITEURL/url``, and on a local build ``DEPARTMENT_FEEDS_FALLBACK_SITEURL/url``
+  (``http://localhost:8000``, where ``chorus serve`` serves the build).
+- ``link(url)`` is how the site's own pages and ``network.json`` refer to a page, the same as
+  the theme's ``{{ SITEURL }}/{{ url }}``: absolute on a published site, root-relative
+  (``/url``) on a local build, so a local build never claims to live on localhost.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import posixpath
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
+from urllib.parse import quote, urlsplit
 
+from pelican.settings import DEFAULT_CONFIG
+
+from .errors import ConfigError, Problem
 from .model import AUTHOR_KINDS, Page, Post, Site
+from .settings import SETTINGS_FILE, Setting, path_template
+
+# --- feed scopes and formats (the values of DEPARTMENT_FEEDS_SCOPES and _FORMATS) -------------
+
+NETWORK, DEPARTMENTS, AUTHORS, TOPICS = "network", "departments", "authors", "topics"
+FEED_SCOPES = (NETWORK, DEPARTMENTS, AUTHORS, TOPICS)
+ATOM, RSS, JSON = "atom", "rss", "json"
+FEED_FORMATS = (ATOM, RSS, JSON)
+DEFAULT_FEED_FILE_NAMES = {ATOM: "atom.xml", RSS: "rss.xml", JSON: "feed.json"}
+
+# The folder setting of each feed scope; every scope but the network has one folder per slug.
+FEED_FOLDER_SETTINGS = {
+    NETWORK: "DEPARTMENT_FEEDS_NETWORK_PATH",
+    DEPARTMENTS: "DEPARTMENT_FEEDS_DEPARTMENT_PATH",
+    AUTHORS: "DEPARTMENT_FEEDS_AUTHOR_PATH",
+    TOPICS: "DEPARTMENT_FEEDS_TOPIC_PATH",
+}
+
+LOCAL_SITEURL = "http://localhost:8000"
+FALLBACK_SITEURL = "DEPARTMENT_FEEDS_FALLBACK_SITEURL"
+
+# --- checks of the output settings -----------------------------------------------------------
+
+_FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+_PCHAR = r"[A-Za-z0-9._~!$&'()*+,;=:@%-]"  # RFC 3986 path characters
+_HOST = r"(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])"
+_ABSOLUTE_URL = re.compile(rf"https?://{_HOST}(?::[0-9]{{1,5}})?(?:/{_PCHAR}*)*", re.IGNORECASE)
+# Characters a URL may carry as they are; anything else (spaces, non-ASCII, quotes) is percent-encoded.
+_URL_SAFE = "/:@!$&'()*+,;=?#%~"
+
+
+def siteurl_problem(value: Any) -> str | None:
+    """What is wrong with a SITEURL value, or None: '' or an absolute http(s) URL, maybe with a path."""
+    if value == "" or (isinstance(value, str) and _ABSOLUTE_URL.fullmatch(value)):
+        return None
+    return (
+        f"SITEURL: expected '' or an absolute http(s) URL like 'https://voices.example.com', found {value!r}"
+    )
+
+
+def _absolute_url(value: Any) -> str | None:
+    if isinstance(value, str) and _ABSOLUTE_URL.fullmatch(value):
+        return None
+    return "expected an absolute http(s) URL like 'http://localhost:8000'"
+
+
+def _path_using_only(*placeholders: str) -> Any:
+    """An output path template using exactly these placeholders."""
+    base = path_template(*placeholders)
+
+    def check(value: Any) -> str | None:
+        if message := base(value):
+            return message
+        try:
+            value.format(**{p: "x" for p in placeholders})
+        except (KeyError, IndexError, ValueError):
+            allowed = ", ".join("{" + p + "}" for p in placeholders) or "no placeholders"
+            return f"expected a relative output path using only {allowed}"
+        return None
+
+    return check
+
+
+def _folder_url(*required: str) -> Any:
+    """A relative URL ending in '/' (a folder with index.html) containing the placeholders."""
+    check_path = path_template(*required)
+
+    def check(value: Any) -> str | None:
+        message = check_path(value)
+        if message:
+            return message.replace("output path", "URL")
+        if not value.endswith("/"):
+            return "expected a folder URL ending in '/', like 'authors/expertise/'"
+        return None
+
+    return check
+
+
+def _relative_url(value: Any) -> str | None:
+    if isinstance(value, str) and value and not value.startswith("/") and ".." not in value:
+        return None
+    return "expected a relative URL like 'subscribe/'"
+
+
+def _feed_file_names(value: Any) -> str | None:
+    if (
+        not isinstance(value, dict)
+        or not set(value) <= set(FEED_FORMATS)
+        or not all(isinstance(n, str) and _FILE_NAME.match(n) for n in value.values())
+    ):
+        return "expected a dict of format (" + ", ".join(FEED_FORMATS) + ") to a file name like 'atom.xml'"
+    merged = {**DEFAULT_FEED_FILE_NAMES, **value}
+    if len(set(merged.values())) != len(merged):
+        return f"every format needs its own file name (with the defaults: {merged!r})"
+    return None
+
+
+# Every Chorus setting that places an output. Each feature's SettingsSpec includes the ones
+# carrying its prefix (``output_settings(prefix)``): one declaration, validated by the feature.
+OUTPUT_SETTINGS = (
+    Setting(FALLBACK_SITEURL, LOCAL_SITEURL, "Absolute URL used in feeds when SITEURL is '' (local builds), so local feeds stay valid.", _absolute_url),
+    Setting("DEPARTMENT_FEEDS_NETWORK_PATH", "feeds/network/", "Folder of the network's feeds.", _path_using_only()),
+    Setting("DEPARTMENT_FEEDS_DEPARTMENT_PATH", "feeds/departments/{slug}/", "Folder of each department's feeds ({slug} = department id).", _path_using_only("slug")),
+    Setting("DEPARTMENT_FEEDS_AUTHOR_PATH", "feeds/authors/{slug}/", "Folder of each author's feeds ({slug} = author id).", _path_using_only("slug")),
+    Setting("DEPARTMENT_FEEDS_TOPIC_PATH", "feeds/topics/{slug}/", "Folder of each topic's feeds ({slug} = topic slug).", _path_using_only("slug")),
+    Setting("DEPARTMENT_FEEDS_FILE_NAMES", dict(DEFAULT_FEED_FILE_NAMES), "File name of each format inside a scope's folder (formats left out keep their default).", _feed_file_names),
+    Setting("DEPARTMENT_FEEDS_OPML_SAVE_AS", "feeds/network.opml", "OPML file listing every department and author feed.", _path_using_only()),
+    Setting("DEPARTMENT_FEEDS_DEPARTMENT_OPML_SAVE_AS", "feeds/departments/{slug}.opml", "OPML file of one department: its feed and its people's feeds.", _path_using_only("slug")),
+    Setting("DEPARTMENT_FEEDS_SUBSCRIBE_URL", "subscribe/", "URL of the Subscribe page.", _relative_url),
+    Setting("DEPARTMENT_FEEDS_SUBSCRIBE_SAVE_AS", "subscribe/index.html", "Where the Subscribe page is written.", _path_using_only()),
+    Setting("AUTHOR_PROFILES_AVATAR_PATH", "avatars", "Output folder of the avatars.", path_template()),
+    Setting("AUTHOR_PROFILES_EXPERTISE_URL", "authors/expertise/", "URL of the expertise index.", _folder_url()),
+    Setting("AUTHOR_PROFILES_EXPERTISE_SAVE_AS", "authors/expertise/index.html", "File of the expertise index.", path_template()),
+    Setting("AUTHOR_PROFILES_KIND_URL", "authors/kind/{kind}/", "URL of the directory of one kind (expert, guest).", _folder_url("kind")),
+    Setting("AUTHOR_PROFILES_KIND_SAVE_AS", "authors/kind/{kind}/index.html", "File of the directory of one kind (expert, guest).", path_template("kind")),
+    Setting("SOCIAL_CARDS_PATH", "cards", "Output folder of the cards; a page at <url>/ gets <path>/<url>.png.", path_template()),
+    Setting("SEO_SITEMAP_SAVE_AS", "sitemap.xml", "Where the sitemap is written (needs an absolute SITEURL).", path_template()),
+    Setting("SEO_ROBOTS_SAVE_AS", "robots.txt", "Where robots.txt is written; crawlers only look at the site root.", path_template()),
+    Setting("NETWORK_INDEX_SAVE_AS", "network.json", "Where the machine-readable index is written.", path_template()),
+    Setting("SITE_SEARCH_BUNDLE_DIR", "pagefind", "Folder of the search index in the output.", path_template()),
+)  # fmt: skip
+
+
+def output_settings(prefix: str) -> tuple[Setting, ...]:
+    """The output settings one feature declares in its SettingsSpec (those carrying its prefix)."""
+    return tuple(s for s in OUTPUT_SETTINGS if s.name.startswith(prefix))
+
+
+# Pelican's pairs the scheme reads, as (URL setting, save-as setting).
+_PELICAN_PAIRS = (
+    ("ARTICLE_URL", "ARTICLE_SAVE_AS"),
+    ("PAGE_URL", "PAGE_SAVE_AS"),
+    ("AUTHOR_URL", "AUTHOR_SAVE_AS"),
+    ("AUTHORS_URL", "AUTHORS_SAVE_AS"),
+    ("CATEGORY_URL", "CATEGORY_SAVE_AS"),
+    ("CATEGORIES_URL", "CATEGORIES_SAVE_AS"),
+    ("TAG_URL", "TAG_SAVE_AS"),
+    ("TAGS_URL", "TAGS_SAVE_AS"),
+    ("ARCHIVES_URL", "ARCHIVES_SAVE_AS"),
+    ("YEAR_ARCHIVE_URL", "YEAR_ARCHIVE_SAVE_AS"),
+    ("SEARCH_URL", "SEARCH_SAVE_AS"),
+    ("404_URL", "404_SAVE_AS"),
+    ("STATIC_URL", "STATIC_SAVE_AS"),
+)
+
+
+def _pelican_value(settings: Mapping[str, Any], name: str) -> Any:
+    """A Pelican setting; a direct template without one (SEARCH) is written to <name>.html, as Pelican does."""
+    if name in settings:
+        return settings[name]
+    if name in DEFAULT_CONFIG:
+        return DEFAULT_CONFIG[name]
+    return name.rsplit("_", 2 if name.endswith("_SAVE_AS") else 1)[0].lower() + ".html"
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the site: its URL relative to SITEURL (like Pelican's ``article.url``; '' is
+    the home page) and its path in the output folder ('' when the site does not write it)."""
+
+    url: str
+    save_as: str
+
+
+class UrlScheme:
+    """The site's URL scheme, read once from the Pelican settings; immutable.
+
+    Every method answers where one kind of output goes, as an ``Output``; files that are
+    not pages (feeds, cards, images) have the same ``url`` and ``save_as``.
+    """
+
+    __slots__ = ("siteurl", "_base", "_values")
+
+    siteurl: str
+    _base: str
+    _values: Mapping[str, Any]
+
+    def __init__(self, settings: Mapping[str, Any]):
+        siteurl = settings.get("SITEURL") or ""
+        if problem := siteurl_problem(siteurl):
+            raise ConfigError(Problem(SETTINGS_FILE, None, problem))
+        values: dict[str, Any] = {}
+        for pair in _PELICAN_PAIRS:
+            for name in pair:
+                values[name] = _pelican_value(settings, name)
+        values["INDEX_SAVE_AS"] = _pelican_value(settings, "INDEX_SAVE_AS")
+        for setting in OUTPUT_SETTINGS:
+            value = settings.get(setting.name, setting.default)
+            values[setting.name] = MappingProxyType(dict(value)) if isinstance(value, dict) else value
+        # A bad fallback is reported by the feeds' settings check, which runs at initialized too.
+        fallback = values[FALLBACK_SITEURL]
+        base = siteurl or (fallback if isinstance(fallback, str) else LOCAL_SITEURL)
+        object.__setattr__(self, "siteurl", siteurl.rstrip("/"))
+        object.__setattr__(self, "_base", base.rstrip("/"))
+        object.__setattr__(self, "_values", MappingProxyType(values))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"UrlScheme is immutable (tried to set {name!r})")
+
+    def __repr__(self) -> str:
+        return f"UrlScheme(siteurl={self.siteurl!r})"
+
+    # --- absolute URLs -------------------------------------------------------------------------
+
+    @property
+    def is_local(self) -> bool:
+        """SITEURL is '': a local build, served from the root of localhost."""
+        return not self.siteurl
+
+    @property
+    def base_path(self) -> str:
+        """Where the site lives on its host, '/' or '/voices/' (search links results from there)."""
+        return urlsplit(self.siteurl).path.rstrip("/") + "/"
+
+    @property
+    def host(self) -> str:
+        """The host name of the absolute URLs (SITEURL's, or the local fallback's)."""
+        return urlsplit(self._base).hostname or "localhost"
+
+    def absolute(self, url: str) -> str:
+        """The absolute URL of a site-relative URL; on a local build, under the local fallback."""
+        return f"{self._base}/{_encoded(url)}"
+
+    def link(self, url: str) -> str:
+        """A site-relative URL as the site's pages link it: ``SITEURL/url`` (root-relative locally)."""
+        return f"{self.siteurl}/{_encoded(url)}"
+
+    # --- pages ---------------------------------------------------------------------------------
+
+    def _pair(self, name: str, **fields: Any) -> Output:
+        url, save_as = self._values[f"{name}_URL"], self._values[f"{name}_SAVE_AS"]
+        return Output(url.format(**fields), save_as.format(**fields) if save_as else "")
+
+    def home(self) -> Output:
+        return Output("", self._values["INDEX_SAVE_AS"])
+
+    def post(self, owner: str, slug: str) -> Output:
+        """A post of author ``owner`` (its folder under content/)."""
+        return self._pair("ARTICLE", author_id=owner, author=owner, slug=slug)
+
+    def page(self, slug: str) -> Output:
+        return self._pair("PAGE", slug=slug)
+
+    def author(self, author_id: str) -> Output:
+        """An author's profile."""
+        return self._pair("AUTHOR", slug=author_id)
+
+    def author_directory(self, kind: str = "") -> Output:
+        """The expert directory: everyone (kind ''), or only one kind of author ('expert', 'guest')."""
+        if not kind:
+            return self._pair("AUTHORS")
+        return self._file(
+            self._values["AUTHOR_PROFILES_KIND_URL"].format(kind=kind),
+            self._values["AUTHOR_PROFILES_KIND_SAVE_AS"].format(kind=kind),
+        )
+
+    def expertise_index(self) -> Output:
+        return Output(
+            self._values["AUTHOR_PROFILES_EXPERTISE_URL"], self._values["AUTHOR_PROFILES_EXPERTISE_SAVE_AS"]
+        )
+
+    def department(self, department_id: str) -> Output:
+        return self._pair("CATEGORY", slug=department_id)
+
+    def department_index(self) -> Output:
+        return self._pair("CATEGORIES")
+
+    def topic(self, slug: str) -> Output:
+        return self._pair("TAG", slug=slug)
+
+    def topic_index(self) -> Output:
+        return self._pair("TAGS")
+
+    def archives(self) -> Output:
+        return self._pair("ARCHIVES")
+
+    def year_archive(self, year: int) -> Output:
+        return self._pair("YEAR_ARCHIVE", date=dt.date(year, 1, 1))
+
+    def search(self) -> Output:
+        return self._pair("SEARCH")
+
+    def not_found(self) -> Output:
+        """The "not found" page a web server shows at any missing URL."""
+        return self._pair("404")
+
+    def subscribe(self) -> Output:
+        """The Subscribe page (every feed and OPML list)."""
+        return self._file(
+            self._values["DEPARTMENT_FEEDS_SUBSCRIBE_URL"], self._values["DEPARTMENT_FEEDS_SUBSCRIBE_SAVE_AS"]
+        )
+
+    # --- files ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _file(url: str, save_as: str | None = None) -> Output:
+        return Output(url, url if save_as is None else save_as)
+
+    def feed(self, scope: str, fmt: str, slug: str | None = None) -> Output:
+        """The feed of one scope (network, departments, authors, topics) in one format (atom, rss, json);
+        every scope but the network names its department, author or topic by ``slug``."""
+        if (scope == NETWORK) != (slug is None):
+            raise ValueError(f"the {scope} feed needs {'no' if scope == NETWORK else 'a'} slug")
+        folder = self._values[FEED_FOLDER_SETTINGS[scope]].format(slug=slug).strip("/")
+        file_names = {**DEFAULT_FEED_FILE_NAMES, **self._values["DEPARTMENT_FEEDS_FILE_NAMES"]}
+        return self._file(f"{folder}/{file_names[fmt]}")
+
+    def opml(self, department: str | None = None) -> Output:
+        """The OPML list of the whole network, or of one department and its people."""
+        if department is None:
+            return self._file(self._values["DEPARTMENT_FEEDS_OPML_SAVE_AS"])
+        return self._file(self._values["DEPARTMENT_FEEDS_DEPARTMENT_OPML_SAVE_AS"].format(slug=department))
+
+    def social_card(self, page_url: str) -> Output:
+        """The card of the page at ``page_url``: ``posts/alice/hello/`` -> ``cards/posts/alice/hello.png``."""
+        name = page_url.strip("/") or "index"
+        return self._file(f"{self._values['SOCIAL_CARDS_PATH'].strip('/')}/{name}.png")
+
+    def avatar(self, author_id: str, file_name: str) -> Output:
+        """One avatar image of an author (``alice-128.webp``)."""
+        return self._file(f"{self._values['AUTHOR_PROFILES_AVATAR_PATH'].strip('/')}/{author_id}/{file_name}")
+
+    def media(self, path: str) -> Output:
+        """A static file from content/, by its path there."""
+        return self._pair("STATIC", path=path)
+
+    def search_bundle(self, file_name: str) -> Output:
+        """A file of the search index (``pagefind.js``); ``''`` for the folder that holds them."""
+        return self._file(f"{self._values['SITE_SEARCH_BUNDLE_DIR'].strip('/')}/{file_name}")
+
+    def network_index(self) -> Output:
+        """``network.json``: departments, authors and published posts."""
+        return self._file(self._values["NETWORK_INDEX_SAVE_AS"])
+
+    def sitemap(self, part: int | None = None) -> Output:
+        """The sitemap, or numbered part ``part`` of a sitemap too big for one file."""
+        save_as = self._values["SEO_SITEMAP_SAVE_AS"]
+        if part is None:
+            return self._file(save_as)
+        stem, extension = posixpath.splitext(save_as)
+        return self._file(f"{stem}-{part}{extension}")
+
+    def robots(self) -> Output:
+        return self._file(self._values["SEO_ROBOTS_SAVE_AS"])
+
+    # --- the model's sources -----------------------------------------------------------------
+
+    def source(self, source: Page) -> Output:
+        """Where a post or page of the site model is written."""
+        if isinstance(source, Post):
+            return self.post(source.owner, source.slug)
+        return self.page(source.slug)
+
+    def pages_written(self, site: Site) -> set[str]:
+        """The URL of every page and media file the build writes for ``site``: what a
+        root-relative or relative link in a post may point at."""
+        published = [p for p in site.posts if p.status.listed]
+        outputs = [self.home(), self.author_directory(), self.expertise_index(), self.department_index()]
+        outputs += [self.topic_index(), self.archives(), self.search(), self.subscribe()]
+        outputs += [self.author_directory(kind) for kind in AUTHOR_KINDS]
+        outputs += [self.source(s) for s in (*site.posts, *site.pages) if s.status.written]
+        outputs += [self.author(a) for a in site.network.authors]
+        outputs += [self.department(d) for d in site.network.departments]
+        outputs += [self.topic(slug_of(t, site.settings, "TAG")) for p in published for t in p.tags]
+        outputs += [self.year_archive(p.date.year) for p in published if p.date]
+        outputs += [self.media(f.relative) for f in site.static_files]
+        return {output.url for output in outputs if output.save_as}
+
+
+def _encoded(url: str) -> str:
+    return quote(url.lstrip("/"), safe=_URL_SAFE)
+
+
+# --- helpers shared with chorus check --------------------------------------------------------
 
 
 def reserved_top_level(settings: dict) -> set[str]:
@@ -19,14 +420,6 @@ def reserved_top_level(settings: dict) -> set[str]:
     names.update(settings.get("DIRECT_TEMPLATES", []))
     names.add(settings.get("THEME_STATIC_DIR", "theme"))
     return names
-
-
-def post_save_as(settings: dict, owner: str, slug: str) -> str:
-    return settings["ARTICLE_SAVE_AS"].format(author_id=owner, slug=slug, author=owner)
-
-
-def page_save_as(settings: dict, slug: str) -> str:
-    return settings["PAGE_SAVE_AS"].format(slug=slug)
 
 
 def slug_of(text: str, settings: Mapping[str, Any], kind: str = "SLUG") -> str:
@@ -59,45 +452,3 @@ class TagSpellings:
         if first_name.casefold() == name.casefold():
             return None
         return f"tag '{name}' and tag '{first_name}' ({first_source}) would share the page topics/{slug}/; use one spelling"
-
-
-def source_url(settings: Mapping[str, Any], source: Page) -> str:
-    """The URL of a post's or page's own page, relative to the site root."""
-    if isinstance(source, Post):
-        return str(settings["ARTICLE_URL"]).format(
-            author_id=source.owner, slug=source.slug, author=source.owner
-        )
-    return str(settings["PAGE_URL"]).format(slug=source.slug)
-
-
-def written_urls(site: Site) -> set[str]:
-    """Every page and media URL the build writes for ``site`` (relative to the site root),
-    which is what a root-relative or relative link in a post may point at."""
-    settings = site.settings
-    get = settings.get
-    urls = {"", *(str(get(key) or "") for key in _LISTING_URLS)}
-    urls |= {source_url(settings, s) for s in (*site.posts, *site.pages) if s.status.written}
-    urls |= {str(settings["AUTHOR_URL"]).format(slug=a) for a in site.network.authors}
-    urls |= {str(get("AUTHOR_PROFILES_KIND_URL", "")).format(kind=k) for k in AUTHOR_KINDS}
-    urls |= {str(settings["CATEGORY_URL"]).format(slug=d) for d in site.network.departments}
-    published = [p for p in site.posts if p.status.listed]
-    urls |= {
-        str(settings["TAG_URL"]).format(slug=slug_of(t, dict(settings), "TAG"))
-        for p in published
-        for t in p.tags
-    }
-    if get("YEAR_ARCHIVE_URL"):
-        urls |= {str(settings["YEAR_ARCHIVE_URL"]).format(date=p.date) for p in published if p.date}
-    urls |= {str(settings["STATIC_URL"]).format(path=f.relative) for f in site.static_files}
-    return urls
-
-
-_LISTING_URLS = (
-    "AUTHORS_URL",
-    "CATEGORIES_URL",
-    "TAGS_URL",
-    "ARCHIVES_URL",
-    "SEARCH_URL",
-    "AUTHOR_PROFILES_EXPERTISE_URL",
-    "DEPARTMENT_FEEDS_SUBSCRIBE_URL",
-)

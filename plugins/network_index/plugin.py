@@ -12,21 +12,10 @@ from pathlib import Path
 from pelican import signals
 
 from plugins.network import get_state
-from plugins.network.settings import Setting, SettingsSpec, path_template
+from plugins.network.settings import SettingsSpec
+from plugins.network.urls import output_settings
 
-SETTINGS = SettingsSpec(
-    "NETWORK_INDEX_",
-    Setting(
-        "NETWORK_INDEX_SAVE_AS",
-        "network.json",
-        "Where the machine-readable index is written.",
-        path_template(),
-    ),
-)
-
-
-def site_url(settings: dict, path: str) -> str:
-    return f"{settings.get('SITEURL', '').rstrip('/')}/{path}"
+SETTINGS = SettingsSpec("NETWORK_INDEX_", *output_settings("NETWORK_INDEX_"))
 
 
 def apply_settings(pelican) -> None:
@@ -37,12 +26,11 @@ def build_index(settings: dict) -> dict:
     state = get_state(settings)
     network = state.network
     articles = state.published
-    author_url = settings["AUTHOR_URL"]
-    department_url = settings["CATEGORY_URL"]
+    urls = state.urls  # link(): absolute on a published site, root-relative on a local build
     return {
         "site": {
             "name": settings.get("SITENAME"),
-            "url": settings.get("SITEURL", ""),
+            "url": urls.siteurl,
             "company": settings["CHORUS_COMPANY"],
         },
         "departments": [
@@ -52,7 +40,7 @@ def build_index(settings: dict) -> dict:
                 "description": d.description,
                 "lead": d.lead,
                 "colour": d.colour,
-                "url": site_url(settings, department_url.format(slug=d.id)),
+                "url": urls.link(urls.department(d.id).url),
             }
             for d in network.departments.values()
         ],
@@ -66,13 +54,13 @@ def build_index(settings: dict) -> dict:
                 "departments": list(a.departments),
                 "affiliation": a.affiliation,
                 "former": a.is_former(state.today),
-                "profile_url": site_url(settings, author_url.format(slug=a.id)),
+                "profile_url": urls.link(urls.author(a.id).url),
             }
             for a in network.authors.values()
         ],
         "posts": [
             {
-                "url": site_url(settings, article.url),
+                "url": urls.link(article.url),
                 "title": article.title,
                 "authors": [a.slug for a in article.authors],
                 "department": article.department.id,
@@ -88,7 +76,7 @@ def build_index(settings: dict) -> dict:
 def write_index(pelican) -> None:
     settings = pelican.settings
     state = get_state(settings)
-    save_as = settings["NETWORK_INDEX_SAVE_AS"]
+    save_as = state.urls.network_index().save_as
     state.outputs.claim_or_raise(save_as, "NETWORK_INDEX_SAVE_AS")
     target = Path(pelican.output_path) / save_as
     target.parent.mkdir(parents=True, exist_ok=True)

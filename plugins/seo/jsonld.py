@@ -9,12 +9,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from plugins.network.model import Author
-
-from .links import join, site_base
-
-
-def site_link(settings: dict, url: str) -> str:
-    return join(site_base(settings), url)
+from plugins.network.urls import UrlScheme
 
 
 def organization(name: str, url: str | None = None) -> dict:
@@ -34,9 +29,10 @@ def person(author: Author, profile_url: str, company: str) -> dict:
     return data
 
 
-def article_json_ld(article, settings: dict) -> dict:
+def article_json_ld(article, settings: dict, urls: UrlScheme) -> dict:
+    """URLs as the page links them (``urls.link``): absolute once SITEURL is set, root-relative before."""
     company = settings["CHORUS_COMPANY"]
-    url = site_link(settings, article.url)
+    url = urls.link(article.url)
     data: dict = {
         "@context": "https://schema.org",
         "@type": "Article",
@@ -46,10 +42,8 @@ def article_json_ld(article, settings: dict) -> dict:
         "mainEntityOfPage": {"@type": "WebPage", "@id": getattr(article, "canonical", None) or url},
         "datePublished": article.date.isoformat(),
         "dateModified": (getattr(article, "modified", None) or article.date).isoformat(),
-        "author": [
-            person(wrapper.profile, site_link(settings, wrapper.url), company) for wrapper in article.authors
-        ],
-        "publisher": organization(company, site_link(settings, "") if site_base(settings) else None),
+        "author": [person(wrapper.profile, urls.link(wrapper.url), company) for wrapper in article.authors],
+        "publisher": organization(company, None if urls.is_local else urls.link("")),
         "articleSection": article.department.name,
         "inLanguage": settings.get("DEFAULT_LANG", "en"),
     }
@@ -60,6 +54,6 @@ def article_json_ld(article, settings: dict) -> dict:
     if tags:
         data["keywords"] = tags
     card = getattr(article, "social_card", None)
-    if card and site_base(settings):
-        data["image"] = site_link(settings, card)
+    if card and not urls.is_local:
+        data["image"] = urls.link(card)
     return data

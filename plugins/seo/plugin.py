@@ -5,6 +5,15 @@ The tags in ``<head>`` (canonical URL, Open Graph, Twitter card) are written by
 attach. The sitemap lists only published pages: its candidates come from the published
 posts and the registries, and a candidate is listed only if the build wrote its file, so
 drafts, future and hidden posts can never appear, and neither can a page nobody wrote.
+
+- ``all_generators_finalized``: robots.txt and the sitemap claim their paths before
+  anything is written.
+- ``article_generator_write_article``: a post's JSON-LD, once its card URL is known.
+- ``page_writer_finalized``: every page is written (posts, listings, profiles, pages), so the
+  sitemap and robots.txt are written from the candidates whose files exist.
+
+Every URL and path comes from the site's URL scheme (``get_state(settings).urls``). A local
+build (SITEURL '') writes no sitemap: search engines never see it.
 """
 
 from __future__ import annotations
@@ -12,33 +21,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from pelican import signals
-from pelican.generators import ArticlesGenerator, PagesGenerator
+from pelican.generators import ArticlesGenerator
 
 from plugins.network import get_state
-from plugins.network.settings import Setting, SettingsSpec, path_template
+from plugins.network.settings import SettingsSpec
+from plugins.network.urls import output_settings
 
 from .jsonld import article_json_ld
-from .links import join, site_base
 from .sitemap import Entry, robots_txt, sitemap_files
 
-SETTINGS = SettingsSpec(
-    "SEO_",
-    Setting(
-        "SEO_SITEMAP_SAVE_AS",
-        "sitemap.xml",
-        "Where the sitemap is written (needs an absolute SITEURL).",
-        path_template(),
-    ),
-    Setting(
-        "SEO_ROBOTS_SAVE_AS",
-        "robots.txt",
-        "Where robots.txt is written; crawlers only look at the site root.",
-        path_template(),
-    ),
-)
-
-# Listings of published content that have a page of their own (besides the home page).
-DIRECTORY_PAGES = ("AUTHORS", "CATEGORIES", "TAGS", "ARCHIVES")
+SETTINGS = SettingsSpec("SEO_", *output_settings("SEO_"))
 
 
 def apply_settings(pelican) -> None:
@@ -65,50 +57,47 @@ def _newest_by(published, keys_of) -> dict:
     return newest
 
 
-def sitemap_candidates(articles: ArticlesGenerator, pages: PagesGenerator | None, state) -> list[Entry]:
-    """Every page a search engine should know, from published content only, newest change as lastmod."""
-    settings = articles.settings
+def sitemap_candidates(context: dict, state) -> list[Entry]:
+    """Every page a search engine should know, from published content only, newest change as lastmod.
+
+    ``context`` is Pelican's shared context once posts and pages are read (its ``pages`` and ``tags``).
+    """
+    urls = state.urls
     published = list(state.published)
     newest = _newest(published)
-    entries = [Entry("", settings["INDEX_SAVE_AS"], newest)]
-    entries += [Entry(settings[f"{n}_URL"], settings[f"{n}_SAVE_AS"], newest) for n in DIRECTORY_PAGES]
+    listings = [
+        urls.home(),
+        urls.author_directory(),
+        urls.department_index(),
+        urls.topic_index(),
+        urls.archives(),
+    ]
+    entries = [Entry.of(listing, newest) for listing in listings]
     entries += [Entry(a.url, a.save_as, _changed(a)) for a in published]
-    if pages is not None:
-        entries += [Entry(p.url, p.save_as, _changed(p)) for p in pages.pages]
+    entries += [Entry(p.url, p.save_as, _changed(p)) for p in context.get("pages", [])]
     by_author = _newest_by(published, lambda a: [w.slug for w in a.authors])
+    entries += [Entry.of(urls.author(i), by_author.get(i)) for i in state.network.authors]
     by_department = _newest_by(published, lambda a: [a.category.slug])
-    for kind, ids, by_id in (
-        ("AUTHOR", state.network.authors, by_author),
-        ("CATEGORY", state.network.departments, by_department),
-    ):
-        for slug in ids:
-            url, save_as = (
-                settings[f"{kind}_URL"].format(slug=slug),
-                settings[f"{kind}_SAVE_AS"].format(slug=slug),
-            )
-            entries.append(Entry(url, save_as, by_id.get(slug)))
-    for tag, tagged in sorted(articles.tags.items(), key=lambda item: item[0].slug):
+    entries += [Entry.of(urls.department(i), by_department.get(i)) for i in state.network.departments]
+    for tag, tagged in sorted(context.get("tags", []), key=lambda item: item[0].slug):
         entries.append(Entry(tag.url, tag.save_as, _newest(tagged)))
     return entries
 
 
-def collect_sitemap(generators) -> None:
-    """Before anything is written: claim the files and remember the candidates."""
+def claim_outputs(generators) -> None:
+    """Before anything is written: robots.txt and the sitemap claim their files."""
     articles = next(g for g in generators if isinstance(g, ArticlesGenerator))
-    pages = next((g for g in generators if isinstance(g, PagesGenerator)), None)
-    settings = articles.settings
-    state = get_state(settings)
-    state.outputs.claim_or_raise(settings["SEO_ROBOTS_SAVE_AS"], "SEO_ROBOTS_SAVE_AS")
-    state.sitemap_candidates = sitemap_candidates(articles, pages, state)
+    state = get_state(articles.settings)
+    state.outputs.claim_or_raise(state.urls.robots().save_as, "SEO_ROBOTS_SAVE_AS")
     # The "not found" page is served at any missing URL: head_seo.html gives it no canonical.
-    articles.context["SEO_NOT_FOUND_SAVE_AS"] = settings.get("404_SAVE_AS", "404.html")
-    if site_base(settings):
-        state.outputs.claim_or_raise(settings["SEO_SITEMAP_SAVE_AS"], "SEO_SITEMAP_SAVE_AS")
+    articles.context["SEO_NOT_FOUND_SAVE_AS"] = state.urls.not_found().save_as
+    if not state.urls.is_local:
+        state.outputs.claim_or_raise(state.urls.sitemap().save_as, "SEO_SITEMAP_SAVE_AS")
 
 
 def attach_json_ld(generator, content) -> None:
     """Just before a post is written, when its card URL is known."""
-    content.json_ld = article_json_ld(content, generator.settings)
+    content.json_ld = article_json_ld(content, generator.settings, get_state(generator.settings).urls)
 
 
 def _written(candidates: list[Entry], output: Path) -> list[Entry]:
@@ -121,29 +110,29 @@ def _written(candidates: list[Entry], output: Path) -> list[Entry]:
     return written
 
 
-def write_sitemap_and_robots(pelican) -> None:
-    """After every page is written, so the sitemap lists only files that exist."""
-    settings = pelican.settings
-    state = get_state(settings)
-    output = Path(pelican.output_path)
-    base = site_base(settings)
+def write_sitemap_and_robots(generator, writer) -> None:
+    """After the pages are written (the last HTML Pelican writes), so the sitemap lists only files that exist."""
+    state = get_state(generator.settings)
+    urls = state.urls
+    output = Path(generator.output_path)
     sitemap_url = None
-    if base:
-        save_as = settings["SEO_SITEMAP_SAVE_AS"]
-        for name, data in sitemap_files(_written(state.sitemap_candidates, output), base, save_as).items():
-            if name != save_as:  # numbered parts of a large sitemap
+    if not urls.is_local:
+        candidates = sitemap_candidates(generator.context, state)
+        main = urls.sitemap().save_as
+        for name, data in sitemap_files(_written(candidates, output), urls).items():
+            if name != main:  # numbered parts of a large sitemap
                 state.outputs.claim_or_raise(name, "SEO_SITEMAP_SAVE_AS")
             target = output / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        sitemap_url = join(base, save_as)
-    robots = output / settings["SEO_ROBOTS_SAVE_AS"]
+        sitemap_url = urls.absolute(urls.sitemap().url)
+    robots = output / urls.robots().save_as
     robots.parent.mkdir(parents=True, exist_ok=True)
     robots.write_text(robots_txt(sitemap_url), encoding="utf-8")
 
 
 def register() -> None:
     signals.initialized.connect(apply_settings)
-    signals.all_generators_finalized.connect(collect_sitemap)
+    signals.all_generators_finalized.connect(claim_outputs)
     signals.article_generator_write_article.connect(attach_json_ld)
-    signals.finalized.connect(write_sitemap_and_robots)
+    signals.page_writer_finalized.connect(write_sitemap_and_robots)

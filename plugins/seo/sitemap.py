@@ -8,11 +8,10 @@ numbered files and a sitemap index under the configured name.
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from .links import join
+from plugins.network.urls import Output, UrlScheme
 
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 MAX_URLS = 50_000
@@ -26,6 +25,10 @@ class Entry:
     save_as: str
     lastmod: dt.datetime | None = None
 
+    @classmethod
+    def of(cls, output: Output, lastmod: dt.datetime | None) -> Entry:
+        return cls(output.url, output.save_as, lastmod)
+
 
 def _stamp(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="seconds")
@@ -36,29 +39,29 @@ def _document(root: ET.Element) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def urlset(entries: list[Entry], site_url: str) -> bytes:
+def urlset(entries: list[Entry], urls: UrlScheme) -> bytes:
     root = ET.Element("urlset", xmlns=NAMESPACE)
     for entry in entries:
         item = ET.SubElement(root, "url")
-        ET.SubElement(item, "loc").text = join(site_url, entry.url)
+        ET.SubElement(item, "loc").text = urls.absolute(entry.url)
         if entry.lastmod is not None:
             ET.SubElement(item, "lastmod").text = _stamp(entry.lastmod)
     return _document(root)
 
 
-def sitemap_files(entries: list[Entry], site_url: str, save_as: str) -> dict[str, bytes]:
-    """File name -> content: one sitemap, or numbered sitemaps and an index at ``save_as``."""
+def sitemap_files(entries: list[Entry], urls: UrlScheme) -> dict[str, bytes]:
+    """File name -> content: one sitemap, or numbered parts and an index where the sitemap goes."""
+    save_as = urls.sitemap().save_as
     if len(entries) <= MAX_URLS:
-        return {save_as: urlset(entries, site_url)}
-    stem, extension = posixpath.splitext(save_as)
+        return {save_as: urlset(entries, urls)}
     files: dict[str, bytes] = {}
     index = ET.Element("sitemapindex", xmlns=NAMESPACE)
     for number, start in enumerate(range(0, len(entries), MAX_URLS), 1):
         chunk = entries[start : start + MAX_URLS]
-        name = f"{stem}-{number}{extension}"
-        files[name] = urlset(chunk, site_url)
+        part = urls.sitemap(part=number)
+        files[part.save_as] = urlset(chunk, urls)
         item = ET.SubElement(index, "sitemap")
-        ET.SubElement(item, "loc").text = join(site_url, name)
+        ET.SubElement(item, "loc").text = urls.absolute(part.url)
         stamps = [e.lastmod for e in chunk if e.lastmod is not None]
         if stamps:
             ET.SubElement(item, "lastmod").text = _stamp(max(stamps))

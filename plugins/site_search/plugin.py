@@ -12,19 +12,17 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlparse
 
 from pelican import signals
 
 from plugins.network import get_state
-from plugins.network.settings import Setting, SettingsSpec, is_bool, path_template
+from plugins.network.settings import Setting, SettingsSpec, is_bool
+from plugins.network.urls import output_settings
 
 SETTINGS = SettingsSpec(
     "SITE_SEARCH_",
     Setting("SITE_SEARCH_ENABLED", True, "Build the Pagefind index and the search page.", is_bool),
-    Setting(
-        "SITE_SEARCH_BUNDLE_DIR", "pagefind", "Folder of the search index in the output.", path_template()
-    ),
+    *output_settings("SITE_SEARCH_"),
 )
 
 
@@ -37,7 +35,7 @@ def apply_settings(pelican) -> None:
     SETTINGS.apply(settings)
     # Where the site lives on its host ("/" or "/voices/"): search results link from there,
     # so search keeps working when the site is served from a sub-path.
-    settings["SITE_SEARCH_BASE_PATH"] = (urlparse(settings.get("SITEURL") or "").path.rstrip("/") or "") + "/"
+    settings["SITE_SEARCH_BASE_PATH"] = get_state(settings).urls.base_path
 
 
 def build_index(pelican) -> None:
@@ -45,8 +43,9 @@ def build_index(pelican) -> None:
     if not settings["SITE_SEARCH_ENABLED"]:
         return
     state = get_state(settings)
-    bundle = settings["SITE_SEARCH_BUNDLE_DIR"]
-    state.outputs.claim_or_raise(f"{bundle}/pagefind.js", "SITE_SEARCH_BUNDLE_DIR")
+    bundle = state.urls.search_bundle("").save_as.rstrip("/")
+    entry_point = state.urls.search_bundle("pagefind.js").save_as
+    state.outputs.claim_or_raise(entry_point, "SITE_SEARCH_BUNDLE_DIR")
     command = [
         sys.executable,
         "-m",
@@ -58,7 +57,7 @@ def build_index(pelican) -> None:
         "--silent",
     ]
     result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0 or not (Path(pelican.output_path) / bundle / "pagefind.js").is_file():
+    if result.returncode != 0 or not (Path(pelican.output_path) / entry_point).is_file():
         raise SearchIndexError(
             f"pagefind failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}"
         )

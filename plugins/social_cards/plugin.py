@@ -2,8 +2,11 @@
 
 Cards are drawn once all content is read and before any page is written, so templates can
 point ``og:image`` at them: ``article.social_card``, the author wrapper's ``social_card`` and
-the category's ``social_card`` hold the card's URL relative to SITEURL. Each card is cached
-under CACHE_PATH by a hash of everything drawn on it, so a rebuild draws only what changed.
+the category's ``social_card`` hold the card's URL relative to SITEURL, and the
+``social_cards`` context key (a :class:`SocialCards`) answers for the profiles and
+department pages other features write with wrappers of their own. Where a card goes is
+``urls.social_card(page_url)`` of the site's URL scheme. Each card is cached under
+CACHE_PATH by a hash of everything drawn on it, so a rebuild draws only what changed.
 """
 
 from __future__ import annotations
@@ -12,8 +15,10 @@ import logging
 import os
 import re
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 from markupsafe import Markup
 from pelican import signals
@@ -24,8 +29,9 @@ from plugins.network import ConfigError, Problem, SourceError, get_state
 from plugins.network.images import ImageDecodeError
 from plugins.network.model import Author, Department
 from plugins.network.portraits import colour_for, initials
-from plugins.network.settings import SETTINGS_FILE, Setting, SettingsSpec, is_text, path_template
+from plugins.network.settings import SETTINGS_FILE, Setting, SettingsSpec, is_text
 from plugins.network.state import OutputRegistry
+from plugins.network.urls import UrlScheme, output_settings
 
 from .draw import CardContent, Portrait, card_key, draw_card, file_digest, font_digest
 from .layout import Fonts
@@ -43,12 +49,7 @@ def _is_colour(value) -> str | None:
 
 SETTINGS = SettingsSpec(
     "SOCIAL_CARDS_",
-    Setting(
-        "SOCIAL_CARDS_PATH",
-        "cards",
-        "Output folder of the cards; a page at <url>/ gets <path>/<url>.png.",
-        path_template(),
-    ),
+    *output_settings("SOCIAL_CARDS_"),
     Setting(
         "SOCIAL_CARDS_FONT",
         str(FONTS_DIR / "DejaVuSans.ttf"),
@@ -70,22 +71,44 @@ SETTINGS = SettingsSpec(
 )
 
 
+CONTEXT_KEY = "social_cards"  # what partials/head_seo.html reads
+
+
+@dataclass(frozen=True)
+class SocialCards:
+    """The card URL (relative to SITEURL, versioned with ``?v=``) of every profile and department page."""
+
+    authors: Mapping[str, str]  # author id -> card URL
+    departments: Mapping[str, str]  # department id -> card URL
+
+    def author(self, author_id: str) -> str | None:
+        return self.authors.get(author_id)
+
+    def department(self, department_id: str) -> str | None:
+        return self.departments.get(department_id)
+
+
+def _font_paths(settings: dict, root: Path) -> list[Path]:
+    """The regular and the bold font; relative paths start at the site root."""
+    paths = [Path(settings[name]) for name in ("SOCIAL_CARDS_FONT", "SOCIAL_CARDS_FONT_BOLD")]
+    return [path if path.is_absolute() else root / path for path in paths]
+
+
 def apply_settings(pelican) -> None:
     SETTINGS.apply(pelican.settings)
     state = get_state(pelican.settings)
     problems = []
-    paths = []
-    for name in ("SOCIAL_CARDS_FONT", "SOCIAL_CARDS_FONT_BOLD"):
-        path = Path(pelican.settings[name])
-        path = path if path.is_absolute() else state.root / path
+    for name, path in zip(
+        ("SOCIAL_CARDS_FONT", "SOCIAL_CARDS_FONT_BOLD"),
+        _font_paths(pelican.settings, state.root),
+        strict=True,
+    ):
         try:
             ImageFont.truetype(str(path), 12)
         except OSError as exc:
             problems.append(Problem(SETTINGS_FILE, None, f"{name}: cannot load font '{path}' ({exc})"))
-        paths.append(path)
     if problems:
         raise ConfigError(problems)
-    state.social_card_fonts = Fonts(*paths)
 
 
 @dataclass
@@ -95,7 +118,7 @@ class CardWriter:
     fonts: Fonts
     cache_dir: Path
     output_dir: Path
-    folder: str
+    urls: UrlScheme
     outputs: OutputRegistry  # every card is claimed, so no other source can write it
     drawn: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
@@ -116,15 +139,14 @@ class CardWriter:
         The URL carries the card's hash as a query, so sites that cache previews by URL
         fetch the new card when it changes.
         """
-        name = page_url.strip("/") or "index"
-        output = f"{self.folder}/{name}.png"
-        self.outputs.claim_or_raise(output, source)
+        card = self.urls.social_card(page_url)
+        self.outputs.claim_or_raise(card.save_as, source)
         key = self._key(content)
-        cached = self._cached(content, key, name, source)
-        target = self.output_dir / output
+        cached = self._cached(content, key, page_url.strip("/") or "index", source)
+        target = self.output_dir / card.save_as
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(cached, target)
-        return f"{output}?v={key[:12]}"
+        return f"{card.url}?v={key[:12]}"
 
     def _cached(self, content: CardContent, key: str, name: str, source: str) -> Path:
         folder = self.cache_dir / name
@@ -241,7 +263,7 @@ def _profile_cards(writer: CardWriter, state, settings: dict) -> dict[str, str]:
     return {
         author.id: writer.write(
             profile_card(author, network.departments.get(author.department), settings),
-            settings["AUTHOR_URL"].format(slug=author.id),
+            state.urls.author(author.id).url,
             author.source,
         )
         for author in network.authors.values()
@@ -257,7 +279,7 @@ def _department_cards(writer: CardWriter, state, settings: dict) -> dict[str, st
         members = [a for a in current if department.id in a.departments]
         cards[department.id] = writer.write(
             department_card(department, lead, members, settings),
-            settings["CATEGORY_URL"].format(slug=department.id),
+            state.urls.department(department.id).url,
             department.source,
         )
     return cards
@@ -281,10 +303,10 @@ def write_cards(generators) -> None:
     settings = articles.settings
     state = get_state(settings)
     writer = CardWriter(
-        state.social_card_fonts,
+        Fonts(*_font_paths(settings, state.root)),
         _cache_dir(settings, state.root),
         Path(articles.output_path),
-        settings["SOCIAL_CARDS_PATH"],
+        state.urls,
         state.outputs,
     )
     # Hidden posts are written (only never listed), so a shared link to one gets a card too.
@@ -296,7 +318,9 @@ def write_cards(generators) -> None:
     department_cards = _department_cards(writer, state, settings)
     _attach(articles, author_cards, department_cards)
     # For pages other features write about authors or departments with wrappers of their own.
-    state.social_cards = {"authors": author_cards, "departments": department_cards}
+    articles.context[CONTEXT_KEY] = SocialCards(
+        MappingProxyType(author_cards), MappingProxyType(department_cards)
+    )
     logger.info("Social cards: %d drawn, %d unchanged", len(writer.drawn), len(writer.reused))
 
 

@@ -10,7 +10,7 @@ from ..postid import feed_id_problem, id_domain, stable_id
 
 
 def feed_ids(site: Site) -> Iterator[Problem]:
-    domain = id_domain(site.settings)
+    domain = id_domain(site.settings, site.urls)
     first_use: dict[str, tuple[str, int | None]] = {}
     for post in sorted(site.posts, key=lambda p: p.source):
         line = post.line_of("feed-id")

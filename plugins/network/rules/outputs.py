@@ -10,8 +10,6 @@ from ..model import AUTHOR_KINDS, Site
 from ..state import OutputRegistry
 from ..urls import (
     TagSpellings,
-    page_save_as,
-    post_save_as,
     reserved_slug_message,
     reserved_top_level,
     slug_of,
@@ -25,9 +23,9 @@ def output_paths(site: Site) -> Iterator[Problem]:
     for page in site.pages:
         if page.status.written and (message := reserved_slug_message(page.slug, reserved)):
             yield Problem(page.path, page.line_of("slug"), message, rule="url-collision")
-    claims = [(post_save_as(settings, p.owner, p.slug), p.path) for p in site.posts if p.status.written]
+    claims = [(site.urls.source(p).save_as, p.path) for p in site.posts if p.status.written]
     claims += [
-        (page_save_as(settings, p.slug), p.path)
+        (site.urls.source(p).save_as, p.path)
         for p in site.pages
         if p.status.written and not reserved_slug_message(p.slug, reserved)
     ]
