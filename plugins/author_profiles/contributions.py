@@ -100,10 +100,10 @@ def expertise_index(
             if slug:
                 listed.setdefault(slug, set()).add(author.id)
                 names.setdefault(slug, topic)
-        for topic in topics_of(author.id):
-            written.setdefault(topic.slug, {})[author.id] = topic.count
-            tag_urls.setdefault(topic.slug, topic.url)
-            names[topic.slug] = topic.name  # the tag's spelling is the one topic pages use
+        for tagged in topics_of(author.id):
+            written.setdefault(tagged.slug, {})[author.id] = tagged.count
+            tag_urls.setdefault(tagged.slug, tagged.url)
+            names[tagged.slug] = tagged.name  # the tag's spelling is the one topic pages use
     by_name = {a.id: a.name.casefold() for a in authors}
     index = []
     for slug in set(listed) | set(written):

@@ -47,7 +47,7 @@ def apply_settings(pelican) -> None:
 def _wrappers(generator, network) -> dict:
     """One Pelican Author per registry author: the ones on posts, new ones for the rest."""
     settings = generator.settings
-    wrappers = {}
+    wrappers: dict[str, PelicanAuthor] = {}
     for article in list(generator.articles) + list(generator.hidden_articles) + list(generator.drafts):
         for wrapper in getattr(article, "authors", []):
             wrappers.setdefault(wrapper.slug, wrapper)

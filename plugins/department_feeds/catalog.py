@@ -9,6 +9,7 @@ two can never disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -185,7 +186,7 @@ class _ScopeMaker:
 
     def author_scopes(self, published) -> list[Scope]:
         by_author: dict[str, list] = {}
-        wrappers = {}
+        wrappers: dict[str, Any] = {}
         for article in published:
             for author in article.authors:
                 by_author.setdefault(author.slug, []).append(article)
@@ -206,7 +207,7 @@ class _ScopeMaker:
 
     def topic_scopes(self, published) -> list[Scope]:
         by_topic: dict[str, list] = {}
-        tags = {}
+        tags: dict[str, Any] = {}
         for article in published:
             for tag in getattr(article, "tags", []):
                 by_topic.setdefault(tag.slug, []).append(article)

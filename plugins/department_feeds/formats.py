@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
@@ -114,7 +115,12 @@ def _json_person(person: Person) -> dict:
 
 
 def _json_item(entry: Entry) -> dict:
-    item = {"id": entry.id, "url": entry.url, "title": entry.title, "content_html": entry.content_html}
+    item: dict[str, Any] = {
+        "id": entry.id,
+        "url": entry.url,
+        "title": entry.title,
+        "content_html": entry.content_html,
+    }
     if entry.canonical:
         item["external_url"] = entry.canonical
     if entry.summary_text:
@@ -128,7 +134,7 @@ def _json_item(entry: Entry) -> dict:
 
 def json_bytes(header: FeedHeader, entries: list[Entry]) -> bytes:
     scope = header.scope
-    feed = {
+    feed: dict[str, Any] = {
         "version": JSON_FEED_VERSION,
         "title": scope.title,
         "home_page_url": scope.page_url,

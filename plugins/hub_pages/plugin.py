@@ -14,6 +14,7 @@ from pelican import signals
 from pelican.urlwrappers import Category
 
 from plugins.network import get_state
+from plugins.network.model import Author, Department
 from plugins.network.settings import Setting, SettingsSpec, is_positive_int
 
 SETTINGS = SettingsSpec(
@@ -33,9 +34,9 @@ SETTINGS = SettingsSpec(
 
 @dataclass
 class DepartmentSummary:
-    department: object  # model Department
+    department: Department
     url: str
-    lead: object | None  # model Author
+    lead: Author | None
     experts: list = field(default_factory=list)  # current model Authors
     latest: list = field(default_factory=list)  # published articles
     topics: list = field(default_factory=list)  # (Tag, count)

@@ -6,6 +6,8 @@ Returns a plain dict; the template writes it with ``|tojson``, which escapes ``<
 
 from __future__ import annotations
 
+from typing import Any
+
 from markupsafe import Markup
 
 from plugins.network.model import Author
@@ -20,7 +22,12 @@ def organization(name: str, url: str | None = None) -> dict:
 
 
 def person(author: Author, profile_url: str, company: str) -> dict:
-    data = {"@type": "Person", "name": author.name, "url": profile_url, "jobTitle": author.title}
+    data: dict[str, Any] = {
+        "@type": "Person",
+        "name": author.name,
+        "url": profile_url,
+        "jobTitle": author.title,
+    }
     if author.is_guest:
         if author.affiliation:
             data["affiliation"] = organization(author.affiliation)

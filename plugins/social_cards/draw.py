@@ -83,8 +83,8 @@ def parse_colour(value: str) -> tuple[int, int, int]:
 
 
 def _luminance(rgb: tuple[int, int, int]) -> float:
-    def channel(c: int) -> float:
-        c = c / 255
+    def channel(value: int) -> float:
+        c = value / 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
     r, g, b = (channel(c) for c in rgb)
@@ -194,7 +194,9 @@ def draw_card(content: CardContent, fonts: Fonts) -> Image.Image:
 
     title, subtitle = layout_text(content, fonts)
     for block, font_for, fill in ((title, fonts.bold, INK), (subtitle, fonts.regular, MUTED)):
-        for line in block.lines if block else ():
+        if block is None:
+            continue
+        for line in block.lines:
             draw.text((line.x, line.y), line.text, fill=fill, font=font_for(block.size), anchor="la")
 
     draw.rectangle((LEFT, RULE_Y, WIDTH - RIGHT, RULE_Y + 1), fill=RULE)

@@ -197,6 +197,7 @@ def post_card(article, settings: dict) -> CardContent:
     department = article.department
     kicker = department.name + (" · Guest post" if owner.is_guest else "")
     coauthors = tuple(author.profile.name for author in article.authors[1:])
+    lines: tuple[str, ...]
     if owner.is_guest and owner.affiliation and not coauthors:
         lines = (owner.name, owner.title, owner.affiliation)  # room for the affiliation on its own
     else:
@@ -237,6 +238,7 @@ def department_card(
     department: Department, lead: Author | None, members: list[Author], settings: dict
 ) -> CardContent:
     others = tuple(m.name for m in members if lead is None or m.id != lead.id)
+    lines: tuple[str, ...]
     if lead is not None:
         lines, portrait = (f"Led by {lead.name}", lead.title), portrait_of(lead)
     else:
