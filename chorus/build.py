@@ -11,17 +11,19 @@ import logging
 import os
 import shutil
 import tempfile
+import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from pelican import Pelican
 from pelican.settings import read_settings
 
 from chorus.conf import chorus_settings
-from plugins.network import ChorusError, Problem
-from plugins.network.errors import ERROR, WARNING
+from plugins.network import ChorusError, ConfigError, Problem
+from plugins.network.errors import ERROR, WARNING, display_path
 
 
 class BuildFailed(Exception):
@@ -53,12 +55,50 @@ class _Recorder(logging.Handler):
 
 
 def load_settings(root: Path, settings_file: Path | None, overrides: dict[str, Any]) -> dict:
-    """The site's pelicanconf.py when there is one, else Chorus defaults for ``root``."""
+    """The site's pelicanconf.py when there is one, else Chorus defaults for ``root``.
+
+    A mistake in the settings file (a typo, a bad import) is a ConfigError naming its line,
+    not a traceback: the file is the site owner's, not Chorus's code."""
     if settings_file is None and (root / "pelicanconf.py").is_file():
         settings_file = root / "pelicanconf.py"
-    if settings_file is not None:
+    if settings_file is None:
+        return read_settings(None, override={**chorus_settings(root), **overrides})
+    try:
         return read_settings(str(settings_file), override=overrides)
-    return read_settings(None, override={**chorus_settings(root), **overrides})
+    except ChorusError:
+        raise
+    except Exception as exc:  # only what the settings file itself raised; anything else is a bug
+        line = _line_in(exc, settings_file)
+        if line is None:
+            raise
+        shown = display_path(settings_file, root)
+        message = exc.msg if isinstance(exc, SyntaxError) else str(exc)
+        raise ConfigError(Problem(shown, line, f"{type(exc).__name__}: {message}", rule="settings")) from None
+
+
+def _line_in(exc: BaseException, path: Path) -> int | None:
+    """The line of ``path`` where ``exc`` was raised (innermost frame in that file), or None."""
+    if isinstance(exc, SyntaxError) and exc.filename and Path(exc.filename).resolve() == path.resolve():
+        return exc.lineno
+    line = None
+    for frame, lineno in traceback.walk_tb(exc.__traceback__):
+        if Path(frame.f_code.co_filename).resolve() == path.resolve():
+            line = lineno
+    return line
+
+
+def template_problem(exc: jinja2.TemplateError, root: Path) -> Problem:
+    """A template mistake as ``path:line: error:``: where Jinja says, or the template frame."""
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if filename is None:
+        for frame, lineno in traceback.walk_tb(exc.__traceback__):
+            if frame.f_code.co_filename.endswith((".html", ".xml", ".txt")):
+                filename, line = frame.f_code.co_filename, lineno
+    if isinstance(exc, jinja2.TemplateNotFound):
+        message = f"template '{exc.name}' not found"
+    else:
+        message = exc.message or type(exc).__name__
+    return Problem(display_path(filename, root) if filename else "templates", line, message, rule="template")
 
 
 def build_site(
@@ -95,6 +135,9 @@ def build_site(
     except ChorusError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(exc.problems) from None
+    except jinja2.TemplateError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildFailed([template_problem(exc, root)]) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from conftest import NOW, png_bytes, post
 
 
@@ -45,3 +47,43 @@ def test_strict_turns_warnings_into_failures(site):
 
 def test_usage_error_exits_2(site):
     assert chorus("frobnicate", cwd=site.root).returncode == 2
+
+
+OVERRIDES = (
+    "from pathlib import Path\nfrom chorus.conf import chorus_settings\n"
+    "globals().update(chorus_settings(__file__))\n"
+    "THEME_TEMPLATES_OVERRIDES = [str(Path(__file__).parent / 'templates')]\n"
+)
+
+
+@pytest.mark.parametrize(
+    "files, expected",
+    [
+        (
+            {"pelicanconf.py": OVERRIDES + "SITENAME = undefined_name\n"},
+            "pelicanconf.py:5: error: NameError: name 'undefined_name' is not defined",
+        ),
+        (
+            {"pelicanconf.py": OVERRIDES + "SITENAME = 'unclosed\n"},
+            "pelicanconf.py:5: error: SyntaxError: unterminated string literal (detected at line 5)",
+        ),
+        (
+            {
+                "pelicanconf.py": OVERRIDES,
+                "templates/article.html": "{% extends 'base.html' %}\n{{ article.title }\n",
+            },
+            "templates/article.html:2: error: unexpected '}'",
+        ),
+        (
+            {"pelicanconf.py": OVERRIDES, "templates/page.html": "x\n{% include 'nothere.html' %}\n"},
+            "templates/page.html:2: error: template 'nothere.html' not found",
+        ),
+    ],
+)
+def test_settings_and_template_mistakes_name_file_and_line_without_a_traceback(site, files, expected):
+    site.write("content/pages/about.md", "Title: About\n\nHi.\n")
+    for path, text in files.items():
+        site.write(path, text)
+    result = chorus("build", "--now", NOW, cwd=site.root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert expected in result.stderr.splitlines()
