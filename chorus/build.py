@@ -24,6 +24,7 @@ from pelican.settings import read_settings
 from chorus.conf import chorus_settings
 from plugins.network import ChorusError, ConfigError, Problem
 from plugins.network.errors import ERROR, WARNING, display_path
+from plugins.network.urls import UrlScheme
 
 
 class BuildFailed(Exception):
@@ -39,6 +40,7 @@ class BuildResult:
     output: Path
     warnings: list[str] = field(default_factory=list)
     articles: int = 0
+    urls: UrlScheme | None = None  # where the run wrote each kind of page
 
 
 class _Recorder(logging.Handler):
@@ -153,7 +155,9 @@ def build_site(
         raise BuildFailed(failures)
     _swap_in(staging, final_output)
     state = settings.get("chorus_state")
-    return BuildResult(final_output, recorder.warnings, len(state.published) if state else 0)
+    if state is None:
+        return BuildResult(final_output, recorder.warnings)
+    return BuildResult(final_output, recorder.warnings, len(state.published), state.urls)
 
 
 def _check_plugins_loaded(settings: dict, pelican: Pelican) -> None:

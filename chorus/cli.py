@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import sys
-import threading
-import time
 from pathlib import Path
 
 from chorus.build import BuildFailed, build_site
@@ -50,46 +46,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK if _build(args) else EXIT_FAILED
 
 
-def _snapshot(paths: list[Path]) -> dict[str, float]:
-    stamps = {}
-    for top in paths:
-        if top.is_file():
-            stamps[str(top)] = top.stat().st_mtime
-        elif top.is_dir():
-            for path in top.rglob("*"):
-                if path.is_file() and "__pycache__" not in path.parts:
-                    stamps[str(path)] = path.stat().st_mtime
-    return stamps
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Build, serve the output on localhost, and rebuild whenever a source file changes."""
+    """Build, serve the output on localhost, rebuild on every change; the browser follows."""
+    from chorus.serve import serve
+
     root = Path(args.root).resolve()
     output = Path(args.output).resolve() if args.output else root / "output"
-    args.output = str(output)
-    _build(args)
-    watched = [
-        root / name
-        for name in ("content", "authors", "departments.yml", "pelicanconf.py", "theme", "plugins")
-    ]
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
-    server = http.server.ThreadingHTTPServer((args.bind, args.port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"serving {output} at http://{args.bind}:{server.server_address[1]}/ (Ctrl-C to stop)")
-    stamps = _snapshot(watched)
-    try:
-        while True:
-            time.sleep(args.interval)
-            current = _snapshot(watched)
-            if current != stamps:
-                stamps = current
-                print("change detected, rebuilding…")
-                _build(args)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.shutdown()
-    return EXIT_OK
+    return serve(
+        root, output, settings_file=args.settings, bind=args.bind, port=args.port, overrides=_overrides(args)
+    )
 
 
 def _state_for(args: argparse.Namespace):
@@ -195,7 +160,6 @@ def make_parser() -> argparse.ArgumentParser:
     _site_arguments(serve)
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--bind", default="127.0.0.1")
-    serve.add_argument("--interval", type=float, default=1.0, help="seconds between change checks")
     serve.set_defaults(func=cmd_serve)
 
     check = commands.add_parser("check", help="validate the network without building it (for pull requests)")

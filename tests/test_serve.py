@@ -1,0 +1,113 @@
+"""`chorus serve`: live reload and the error overlay's data, the site's own 404, the served
+address in feeds, and nothing of the preview in the published output."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.request
+
+import pytest
+
+from chorus.serve import EVENTS_PATH, SCRIPT_PATH, is_source_change, serve
+from conftest import NOW, post
+
+
+@pytest.fixture
+def preview(site):
+    """A running preview of the tiny site on a free port; yields its base URL."""
+    ready, stop = threading.Event(), threading.Event()
+    addresses: list[str] = []
+    thread = threading.Thread(
+        target=serve,
+        args=(site.root, site.output),
+        kwargs={
+            "settings_file": None,
+            "bind": "127.0.0.1",
+            "port": 0,
+            "overrides": {"CHORUS_NOW": NOW},
+            "ready": ready,
+            "stop": stop,
+            "on_address": addresses.append,
+        },
+        daemon=True,
+    )
+    thread.start()
+    assert ready.wait(60), "the preview did not start"
+    yield addresses[0]
+    stop.set()
+    thread.join(30)
+
+
+def get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def events(url: str):
+    """The server-sent 'build' events, decoded, as they arrive."""
+    response = urllib.request.urlopen(url + EVENTS_PATH, timeout=60)
+    for line in response:
+        if line.startswith(b"data: "):
+            yield json.loads(line[len(b"data: ") :])
+
+
+def test_pages_get_the_live_script_only_while_served(preview, site):
+    status, html = get(preview + "/posts/alice/hello/")
+    assert status == 200 and SCRIPT_PATH in html
+    assert get(preview + SCRIPT_PATH)[0] == 200
+    written = "".join(p.read_text(errors="replace") for p in site.output.rglob("*.html"))
+    assert "__chorus" not in written, "the preview's script must never reach the output"
+
+
+def test_missing_pages_get_the_sites_own_404(preview):
+    status, html = get(preview + "/no/such/page/")
+    assert status == 404 and "<html" in html and SCRIPT_PATH in html
+
+
+def test_feeds_use_the_address_actually_served(preview):
+    _, atom = get(preview + "/feeds/network/atom.xml")
+    assert f'href="{preview}/posts/alice/hello/"' in atom
+
+
+def test_a_failed_build_is_sent_with_its_lines_and_a_good_one_clears_it(preview, site):
+    stream = events(preview)
+    first = next(stream)
+    assert first["problems"] == []
+    site.write("content/alice/hello.md", post("Hello", body="See [[bob/nothing]]."))
+    failed = next(stream)
+    assert failed["generation"] > first["generation"]
+    assert failed["problems"] == ["content/alice/hello.md:4:5: error: unknown post '[[bob/nothing]]'"]
+    assert get(preview + "/posts/alice/hello/")[0] == 200, "the last good build is still served"
+    site.write("content/alice/hello.md", post("Hello again"))
+    fixed = next(stream)
+    assert fixed["problems"] == [] and "Hello again" in get(preview + "/posts/alice/hello/")[1]
+
+
+def test_a_settings_typo_does_not_end_the_preview(preview, site):
+    stream = events(preview)
+    next(stream)
+    site.write("pelicanconf.py", "SITENAME = undefined_name\n")
+    failed = next(stream)
+    assert failed["problems"] == ["pelicanconf.py:1: error: NameError: name 'undefined_name' is not defined"]
+    (site.root / "pelicanconf.py").unlink()
+    assert next(stream)["problems"] == []
+
+
+@pytest.mark.parametrize(
+    "path, counts",
+    [
+        ("/site/content/alice/hello.md", True),
+        ("/site/pelicanconf.py", True),
+        ("/site/output/index.html", False),
+        ("/site/cache/cards/x.png", False),
+        ("/site/content/alice/.hello.md.swp", False),
+        ("/site/.git/index", False),
+    ],
+)
+def test_what_counts_as_a_source_change(path, counts):
+    assert is_source_change(path) is counts
