@@ -62,8 +62,7 @@ def _wrappers(generator, network) -> dict:
 
 def write_avatars(generator, state, wrappers: dict) -> dict:
     settings = generator.settings
-    cache_root = Path(settings.get("CACHE_PATH") or "cache")
-    cache_dir = (cache_root if cache_root.is_absolute() else state.root / cache_root) / "avatars"
+    cache_dir = state.cache_dir("avatars")
     avatars = {}
     for author in state.network.authors.values():
         shown = display_path(author.avatar, state.root) if author.avatar else author.source

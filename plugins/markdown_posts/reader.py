@@ -2,8 +2,9 @@
 
 Replaces Pelican's MarkdownReader. The source was read and its header checked once, into
 the site model (``plugins.network.sources``), and every rule ran before Pelican asks for a
-file; this reader renders the body and summary with the one sanitising renderer and hands
-Pelican the post's metadata. Markdown that cannot be rendered in time is the one problem
+file; the first read renders every source at once with the one sanitising renderer, on
+every core and through the render cache (``prerender``), and each read hands Pelican one
+post's HTML and metadata. Markdown that cannot be rendered in time is the one problem
 only rendering finds: it is reported with the file and line like every other.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from weakref import WeakKeyDictionary
 
 from pelican import signals
 from pelican.readers import BaseReader
@@ -20,11 +21,32 @@ from pelican.urlwrappers import Tag
 from pelican.utils import SafeDatetime
 
 from plugins.network import Problem, SourceError, get_state
-from plugins.network.links import classify, content_relative
-from plugins.network.model import Post, RefForm
-from plugins.network.rendering import RenderError
+from plugins.network.model import Post
+from plugins.network.parallel import worker_count
+from plugins.network.state import BuildState
+
+from .prerender import BODY, SUMMARY, RenderCache, Rendered, render_site
 
 _WORD = re.compile(r"\w+")
+
+
+# What render_site produced for each build, found again by the reader for every file.
+_RENDERED: WeakKeyDictionary[BuildState, dict[tuple[str, str], Rendered]] = WeakKeyDictionary()
+
+
+def rendered_site(state: BuildState) -> dict[tuple[str, str], Rendered]:
+    """Every source of the run rendered, once, on every core (the rules ran before any read)."""
+    if state not in _RENDERED:
+        settings = state.settings
+        _RENDERED[state] = render_site(
+            state.site,
+            state.renderer,
+            settings.get("MARKDOWN"),
+            RenderCache(state.cache_dir("markdown")),
+            settings["CHORUS_MAX_RENDER_SECONDS"],
+            worker_count(settings["CHORUS_WORKERS"]),
+        )
+    return _RENDERED[state]
 
 
 class ChorusMarkdownReader(BaseReader):
@@ -37,36 +59,22 @@ class ChorusMarkdownReader(BaseReader):
         source = state.site.by_source.get(relative)
         if source is None:  # not in the model: the rules have reported why, and the build stopped
             raise SourceError(Problem(state.shown(source_path), None, "could not be read", rule="reading"))
-        limit = self.settings["CHORUS_MAX_RENDER_SECONDS"]
-        site = state.site
+        rendered = rendered_site(state)
 
-        def point_at_content(url: str) -> str:
-            """A relative path to a file in content/ becomes Pelican's {static} or {filename}
-            form, so it points where the build publishes that file, not next to the page."""
-            classified = classify(url)
-            if classified is None or classified[0] is not RefForm.RELATIVE:
-                return url
-            target = content_relative(unquote(urlsplit(url).path), relative)
-            if target in site.by_source:
-                return "{filename}" + url
-            if target in site.static_paths:
-                return "{static}" + url
-            return url
-
-        def render(text: str, line: int | None) -> str:
-            try:
-                return state.renderer.render(text, time_limit=limit, rewrite_url=point_at_content)
-            except RenderError as exc:
-                problem = Problem(source.path, line, str(exc), rule="markdown")
+        def html_of(part: str, line: int | None) -> str:
+            result = rendered[(relative, part)]
+            if result.error is not None:
+                problem = Problem(source.path, line, result.error, rule="markdown")
                 state.reader_problems[relative] = [problem]
-                raise SourceError(problem) from None
+                raise SourceError(problem)
+            return result.html
 
         metadata: dict[str, object] = {"title": source.title, "slug": source.slug}
         for key in ("date", "modified"):
             if (stamp := getattr(source, key)) is not None:
                 metadata[key] = SafeDatetime.fromisoformat(stamp.isoformat())
         if source.summary is not None:
-            metadata["summary"] = render(source.summary, source.line_of("summary"))
+            metadata["summary"] = html_of(SUMMARY, source.line_of("summary"))
         if "status" in source.header:
             metadata["status"] = source.header["status"].raw.lower()
         if isinstance(source, Post):
@@ -82,7 +90,7 @@ class ChorusMarkdownReader(BaseReader):
         words = len(_WORD.findall(source.body))
         metadata["word_count"] = words
         metadata["reading_time"] = max(1, math.ceil(words / self.settings["CHORUS_WORDS_PER_MINUTE"]))
-        return render(source.body, source.body_line), metadata
+        return html_of(BODY, source.body_line), metadata
 
 
 def add_reader(readers) -> None:

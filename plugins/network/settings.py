@@ -67,6 +67,12 @@ def is_positive_int(value: Any) -> str | None:
     return None
 
 
+def is_whole_number(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return "expected a whole number of 0 or more"
+    return None
+
+
 def is_text(value: Any) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return "expected non-empty text"

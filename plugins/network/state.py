@@ -26,6 +26,7 @@ from .settings import (
     is_positive_int,
     is_text,
     is_text_mapping,
+    is_whole_number,
 )
 from .urls import UrlScheme
 
@@ -124,6 +125,12 @@ CORE_SETTINGS = SettingsSpec(
     ),
     Setting("CHORUS_WORDS_PER_MINUTE", 230, "Reading speed used for reading times.", is_positive_int),
     Setting(
+        "CHORUS_WORKERS",
+        0,
+        "Processes that render Markdown and draw cards (0: one per core; 1: no extra process).",
+        is_whole_number,
+    ),
+    Setting(
         "CHORUS_STATIC_EXTENSIONS",
         ["png", "jpg", "jpeg", "gif", "webp", "pdf"],
         "Files other than posts that may live in content/.",
@@ -213,6 +220,11 @@ class BuildState:
 
             self._site = load_site(self)
         return self._site
+
+    def cache_dir(self, name: str) -> Path:
+        """A folder of the build cache (CACHE_PATH, relative to the site root), kept between builds."""
+        cache_root = Path(self.settings.get("CACHE_PATH") or "cache")
+        return (cache_root if cache_root.is_absolute() else self.root / cache_root) / name
 
     @property
     def today(self) -> dt.date:

@@ -28,6 +28,7 @@ from PIL import ImageFont
 from plugins.network import ConfigError, Problem, SourceError, get_state
 from plugins.network.images import ImageDecodeError
 from plugins.network.model import Author, Department
+from plugins.network.parallel import map_jobs, worker_count
 from plugins.network.portraits import colour_for, initials
 from plugins.network.settings import SETTINGS_FILE, Setting, SettingsSpec, is_text
 from plugins.network.state import OutputRegistry
@@ -122,6 +123,9 @@ class CardWriter:
     outputs: OutputRegistry  # every card is claimed, so no other source can write it
     drawn: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
+    # (card to draw, its cache file, the source named if it cannot be drawn) until finish()
+    _to_draw: dict[Path, tuple[CardContent, str]] = field(default_factory=dict)
+    _to_copy: list[tuple[Path, Path]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.fonts_digest = font_digest(self.fonts)
@@ -142,34 +146,46 @@ class CardWriter:
         card = self.urls.social_card(page_url)
         self.outputs.claim_or_raise(card.save_as, source)
         key = self._key(content)
-        cached = self._cached(content, key, page_url.strip("/") or "index", source)
-        target = self.output_dir / card.save_as
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(cached, target)
+        cached = self.cache_dir / (page_url.strip("/") or "index") / f"{key}.png"
+        if cached.is_file():
+            self.reused.append(cached.parent.name)
+        else:
+            self._to_draw[cached] = (content, source)
+        self._to_copy.append((cached, self.output_dir / card.save_as))
         return f"{card.url}?v={key[:12]}"
 
-    def _cached(self, content: CardContent, key: str, name: str, source: str) -> Path:
-        folder = self.cache_dir / name
-        cached = folder / f"{key}.png"
-        if cached.is_file():
-            self.reused.append(name)
-            return cached
+    def finish(self, workers: int) -> None:
+        """Draw the cards the cache lacks (on every core), then copy every card into place."""
+        pending = list(self._to_draw.items())
+        failures = [
+            Problem(failure, None, message)
+            for failure, message in map_jobs(self._draw, pending, workers)
+            if failure is not None and message is not None
+        ]
+        if failures:
+            raise SourceError(failures)
+        self.drawn += [cached.parent.name for cached, _ in pending]
+        for cached, target in self._to_copy:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(cached, target)
+
+    def _draw(self, job: tuple[Path, tuple[CardContent, str]]) -> tuple[str | None, str | None]:
+        """Draw one card into the cache; (source to name, message) when its avatar cannot be drawn."""
+        cached, (content, source) = job
         try:
             image = draw_card(content, self.fonts)
         except ImageDecodeError as exc:
             portrait = content.portrait.shown_as if content.portrait else source
-            raise SourceError(
-                Problem(portrait or source, None, f"avatar could not be drawn on a card: {exc}")
-            ) from None
+            return portrait or source, f"avatar could not be drawn on a card: {exc}"
+        folder = cached.parent
         folder.mkdir(parents=True, exist_ok=True)
-        partial = folder / f".{key}.{os.getpid()}.tmp"
+        partial = folder / f".{cached.stem}.{os.getpid()}.tmp"
         # Level 1 encodes in half the time of the default for a file about 15% larger (~70 KB).
         image.save(partial, "PNG", compress_level=1)
         for old in folder.glob("*.png"):
             old.unlink()  # an older card of the same page: never needed again
         os.replace(partial, cached)
-        self.drawn.append(name)
-        return cached
+        return None, None
 
 
 def portrait_of(author: Author) -> Portrait:
@@ -255,11 +271,6 @@ def department_card(
     )
 
 
-def _cache_dir(settings: dict, root: Path) -> Path:
-    cache_root = Path(settings.get("CACHE_PATH") or "cache")
-    return (cache_root if cache_root.is_absolute() else root / cache_root) / "social-cards"
-
-
 def _profile_cards(writer: CardWriter, state, settings: dict) -> dict[str, str]:
     network = state.network
     return {
@@ -306,7 +317,7 @@ def write_cards(generators) -> None:
     state = get_state(settings)
     writer = CardWriter(
         Fonts(*_font_paths(settings, state.root)),
-        _cache_dir(settings, state.root),
+        state.cache_dir("social-cards"),
         Path(articles.output_path),
         state.urls,
         state.outputs,
@@ -318,6 +329,7 @@ def write_cards(generators) -> None:
         )
     author_cards = _profile_cards(writer, state, settings)
     department_cards = _department_cards(writer, state, settings)
+    writer.finish(worker_count(settings["CHORUS_WORKERS"]))
     _attach(articles, author_cards, department_cards)
     # For pages other features write about authors or departments with wrappers of their own.
     articles.context[CONTEXT_KEY] = SocialCards(

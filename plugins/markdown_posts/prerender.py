@@ -1,0 +1,140 @@
+"""Every post and page rendered before Pelican asks for them: on every core, and only once.
+
+Rendering Markdown is most of a build's work, and each source renders alone, so all of them
+are rendered up front in worker processes (``plugins.network.parallel``). Each result is
+also kept in a content-addressed cache (``cache/markdown/``): the key covers the text, the
+Markdown configuration, what the text's relative links point at, and the code and library
+versions that render, so a clean build with the cache present renders only what changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from plugins.network import links, rendering
+from plugins.network.links import classify, content_relative
+from plugins.network.model import Page, RefForm, Site
+from plugins.network.parallel import map_jobs
+from plugins.network.rendering import MarkdownRenderer, RenderError
+
+BODY, SUMMARY = "body", "summary"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The sanitised HTML of one part of a source, or why it could not be rendered."""
+
+    html: str = ""
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class _Job:
+    source: Page
+    part: str
+    text: str
+    key: str
+
+
+def point_at_content(site: Site, source: str, url: str) -> str:
+    """A relative path to a file in content/ becomes Pelican's {static} or {filename} form,
+    so it points where the build publishes that file, not next to the page."""
+    classified = classify(url)
+    if classified is None or classified[0] is not RefForm.RELATIVE:
+        return url
+    target = content_relative(unquote(urlsplit(url).path), source)
+    if target in site.by_source:
+        return "{filename}" + url
+    if target in site.static_paths:
+        return "{static}" + url
+    return url
+
+
+def _code_digest() -> str:
+    """What renders: this code, the renderer's, and the libraries they call."""
+    digest = hashlib.sha256()
+    for module_file in (rendering.__file__, links.__file__, __file__):
+        digest.update(Path(str(module_file)).read_bytes())
+    for package in ("markdown", "nh3", "pygments"):
+        digest.update(f"{package}={metadata.version(package)}".encode())
+    return digest.hexdigest()
+
+
+def _key(base: str, source: Page, site: Site, text: str) -> str:
+    pointed = sorted(
+        (ref.target, point_at_content(site, source.source, ref.target))
+        for ref in source.references
+        if ref.form is RefForm.RELATIVE
+    )
+    digest = hashlib.sha256(base.encode())
+    digest.update(text.encode())
+    digest.update(repr(pointed).encode())
+    return digest.hexdigest()
+
+
+class RenderCache:
+    """Rendered HTML on disk, one file per key (``ab/abcdef….html``), written atomically."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.html"
+
+    def get(self, key: str) -> str | None:
+        path = self._path(key)
+        return path.read_text(encoding="utf-8") if path.is_file() else None
+
+    def put(self, key: str, html: str) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{key}.{os.getpid()}.tmp")
+        partial.write_text(html, encoding="utf-8")
+        os.replace(partial, path)
+
+
+def render_site(
+    site: Site,
+    renderer: MarkdownRenderer,
+    config: object,
+    cache: RenderCache,
+    time_limit: float,
+    workers: int,
+) -> dict[tuple[str, str], Rendered]:
+    """(source, part) -> Rendered, for the body and summary of every post and page."""
+    base = f"{_code_digest()}\0{config!r}\0"
+    jobs = []
+    for source in (*site.posts, *site.pages):
+        jobs.append(_Job(source, BODY, source.body, _key(base, source, site, source.body)))
+        if source.summary is not None:
+            jobs.append(_Job(source, SUMMARY, source.summary, _key(base, source, site, source.summary)))
+    results: dict[tuple[str, str], Rendered] = {}
+    missing = []
+    for job in jobs:
+        cached = cache.get(job.key)
+        if cached is None:
+            missing.append(job)
+        else:
+            results[(job.source.source, job.part)] = Rendered(cached)
+
+    def render(job: _Job) -> Rendered:
+        try:
+            html = renderer.render(
+                job.text,
+                time_limit=time_limit,
+                rewrite_url=lambda url: point_at_content(site, job.source.source, url),
+            )
+        except RenderError as exc:
+            return Rendered(error=str(exc))
+        return Rendered(html)
+
+    for job, rendered in zip(missing, map_jobs(render, missing, workers), strict=True):
+        results[(job.source.source, job.part)] = rendered
+        if rendered.error is None:
+            cache.put(job.key, rendered.html)
+    return results

@@ -1,0 +1,65 @@
+"""A build on every core writes exactly what a one-process build writes; a warm render cache
+renders nothing and changes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import png_bytes, post
+
+
+def _files(output: Path) -> dict[str, bytes]:
+    """Every file the build wrote, except the search index: Pagefind itself writes a different
+    index on every run (its filter files are named by content hashes of unordered data), so
+    the pages it indexes are compared instead."""
+    return {
+        p.relative_to(output).as_posix(): p.read_bytes()
+        for p in sorted(output.rglob("*"))
+        if p.is_file() and "pagefind" not in p.relative_to(output).parts
+    }
+
+
+def _network_of(site, posts: int = 24) -> None:
+    site.write("content/bob/chart.png", png_bytes())
+    for number in range(posts):
+        owner = ("alice", "bob", "gina")[number % 3]
+        site.write(
+            f"content/{owner}/post-{number}.md",
+            post(
+                f"Post {number} on meters",
+                date=f"2026-0{1 + number % 5}-1{number % 10}",
+                Tags=f"meters, topic {number % 4}",
+                body=f"Text of post {number}, *emphasis*, `code` and [[alice/hello]].\n\n![Chart](../bob/chart.png)",
+            ),
+        )
+
+
+def test_parallel_build_is_byte_identical_to_a_serial_one(site, tmp_path):
+    _network_of(site)
+    serial = _files(site.build(CHORUS_WORKERS=1, CACHE_PATH=str(tmp_path / "serial-cache")))
+    parallel = _files(site.build(CHORUS_WORKERS=2, CACHE_PATH=str(tmp_path / "parallel-cache")))
+    assert serial.keys() == parallel.keys()
+    assert [name for name in serial if serial[name] != parallel[name]] == []
+
+
+def test_a_warm_render_cache_renders_nothing_and_writes_the_same_site(site, tmp_path, monkeypatch):
+    _network_of(site, posts=6)
+    cache = str(tmp_path / "cache")
+    cold = _files(site.build(CACHE_PATH=cache))
+    assert list((tmp_path / "cache" / "markdown").rglob("*.html")), "the render cache was not written"
+
+    import plugins.markdown_posts.prerender as prerender
+
+    rendered: list[int] = []
+    real_map = prerender.map_jobs
+
+    def counting(function, jobs, workers):
+        rendered.append(len(jobs))
+        return real_map(function, jobs, workers)
+
+    monkeypatch.setattr(prerender, "map_jobs", counting)
+    assert _files(site.build(CACHE_PATH=cache)) == cold
+    assert rendered == [0], "a warm cache still rendered Markdown"
+    site.write("content/bob/post-1.md", post("Post 1, edited", body="A sentence no other post has."))
+    site.build(CACHE_PATH=cache)
+    assert rendered[-1] == 1, "only the edited post is rendered again"
