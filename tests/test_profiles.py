@@ -393,7 +393,7 @@ def _tag(name: str):
 
 def _article(owner: str, *coauthors: str, tags=()):
     return SimpleNamespace(
-        owner_id=owner,
+        post=SimpleNamespace(owner=owner),
         authors=[SimpleNamespace(slug=a) for a in (owner, *coauthors)],
         tags=[_tag(t) for t in tags],
     )

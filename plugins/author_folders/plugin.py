@@ -84,7 +84,6 @@ def assign_authors(generator) -> None:
         article.author = article.authors[0]
         article.category = category(post.department)
         article.department = network.departments[post.department]
-        article.owner_id = post.owner
         # Pelican knows three states; a scheduled post is a draft until its date.
         article.status = post.status.value if post.status.written else "draft"
         {"published": published, "hidden": hidden, "draft": drafts}[article.status].append(article)

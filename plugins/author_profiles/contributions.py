@@ -1,6 +1,6 @@
 """Who wrote what, and who knows about what: pure functions over published posts.
 
-Input posts are Pelican articles after ``author_folders`` ran (``owner_id``, ``authors``
+Input posts are Pelican articles after ``author_folders`` ran (``post``, ``authors``
 with ``slug``, ``tags`` with ``slug``, ``name`` and ``url``), newest first; only published
 posts may come in. Nothing here touches Pelican, so it is tested without a build.
 """
@@ -52,9 +52,9 @@ def topic_counts(articles: Iterable) -> tuple[TopicCount, ...]:
 
 def contributions(author_id: str, published: Sequence) -> Contributions:
     """Split an author's published posts into their own and the ones they co-wrote."""
-    own = tuple(a for a in published if a.owner_id == author_id)
+    own = tuple(a for a in published if a.post.owner == author_id)
     cowritten = tuple(
-        a for a in published if a.owner_id != author_id and any(w.slug == author_id for w in a.authors)
+        a for a in published if a.post.owner != author_id and any(w.slug == author_id for w in a.authors)
     )
     return Contributions(own, cowritten, topic_counts(own + cowritten))
 

@@ -94,7 +94,7 @@ def _attach_backlinks(generator, published: list, written: list, links_of: dict)
 
 
 def _attach_navigation(published: list, written: list) -> None:
-    by_author = neighbours(published, lambda a: a.owner_id)
+    by_author = neighbours(published, lambda a: a.post.owner)
     by_department = neighbours(published, lambda a: a.department.id)
     boxes = series_boxes(published)
     for article in written:
