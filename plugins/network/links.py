@@ -115,26 +115,23 @@ def scan_references(text: str, first_line: int = 1, *, short_links: bool = True)
             continue
         if "[" not in line and "<" not in line:
             continue  # most lines: nothing to look at
-        line = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+        if "`" in line:
+            line = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
         on_line: list[Reference] = []
-        if short_links:
+        if short_links and "[[" in line:
             for match in _SHORT_LINK.finditer(line):
                 if match.start() and line[match.start() - 1] == "\\":
                     continue
                 target, label = split_short(match.group(1))
                 on_line.append(Reference(RefForm.SHORT, target, number, match.start() + 1, text=label))
-        for match in _INLINE.finditer(line):
+        for match in _INLINE.finditer(line) if "](" in line else ():
             url = match.group("angled") if match.group("angled") is not None else match.group("url")
             image = bool(match.group("bang"))
             if classified := classify(url):
                 on_line.append(
                     Reference(*classified, number, match.start() + 1, image=image, text=match.group("text"))
                 )
-            elif image and not match.group("text").strip():
-                on_line.append(
-                    Reference(RefForm.RELATIVE, "", number, match.start() + 1, image=True, text="")
-                )
-        for pattern in (_DEFINITION, _HTML_ATTRIBUTE):
+        for pattern in (_DEFINITION, _HTML_ATTRIBUTE) if "]:" in line or "<" in line else ():
             for match in pattern.finditer(line):
                 if classified := classify(match.group("url")):
                     image = "tag" in match.groupdict() and match.group("tag").lower() in ("img", "source")

@@ -21,6 +21,7 @@ Two ways to turn a site-relative URL into one a reader can follow, one rule each
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import posixpath
 import re
 from collections.abc import Mapping
@@ -424,10 +425,17 @@ def reserved_top_level(settings: dict) -> set[str]:
 
 def slug_of(text: str, settings: Mapping[str, Any], kind: str = "SLUG") -> str:
     """The slug Pelican gives ``text`` (kind: SLUG, TAG, CATEGORY or AUTHOR substitutions)."""
+    substitutions = settings.get(f"{kind}_REGEX_SUBSTITUTIONS", settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
+    frozen = tuple(tuple(pair) for pair in substitutions)
+    return _slugify(text, frozen, bool(settings.get("SLUGIFY_PRESERVE_CASE", False)))
+
+
+@functools.lru_cache(maxsize=65536)
+def _slugify(text: str, substitutions: tuple[tuple[str, str], ...], preserve_case: bool) -> str:
+    """Pelican's slugify, remembered: a network has thousands of posts but hundreds of tags."""
     from pelican.utils import slugify
 
-    substitutions = settings.get(f"{kind}_REGEX_SUBSTITUTIONS", settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
-    return slugify(text, regex_subs=substitutions, preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False))
+    return str(slugify(text, regex_subs=list(substitutions), preserve_case=preserve_case))
 
 
 def reserved_slug_message(slug: str, reserved: set[str]) -> str | None:
