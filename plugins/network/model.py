@@ -198,6 +198,7 @@ class Post(Page):
     canonical: str | None = None
     feed_id: str | None = None
     policy_allow: str | None = None
+    comments: bool = True  # False: 'Comments: off' (whether a site has comments at all is a setting)
 
     @property
     def authors(self) -> tuple[str, ...]:
