@@ -1,4 +1,4 @@
-"""Conversation, not broadcast: share links on every post."""
+"""Conversation, not broadcast: share links on every post, and comments readers opt into."""
 
 from .plugin import register
 
