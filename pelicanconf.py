@@ -35,3 +35,13 @@ CHORUS_DEPARTMENT_EDITORS = {
 # Feed entry ids are tag: URIs from this domain, so moving the site to another host or
 # URL scheme never makes subscribers see a post twice.
 DEPARTMENT_FEEDS_ID_DOMAIN = "voices.halvard.example"
+
+# Comments are off (COMMENTS_PROVIDER = None): this demo has no discussion repository. To
+# keep comments in the network's GitHub Discussions, with giscus.app's values for the repo:
+#   COMMENTS_PROVIDER = "giscus"
+#   COMMENTS_GISCUS = {"repo": "halvard/voices", "repo_id": "R_…", "category": "Comments", "category_id": "DIC_…"}
+# or, on the company's own Remark42 server:
+#   COMMENTS_PROVIDER = "remark42"
+#   COMMENTS_REMARK42 = {"host": "https://comments.halvard.example", "site_id": "voices"}
+# Every comments section links the comment policy, content/pages/comment-policy.md
+# (COMMENTS_POLICY_PAGE). See docs/conversation.md.

@@ -25,6 +25,7 @@ CHORUS_PLUGINS = [
     "plugins.department_feeds",
     "plugins.social_cards",
     "plugins.seo",
+    "plugins.conversation",
 ]
 
 

@@ -82,3 +82,26 @@ def test_references_carry_form_line_and_column(site):
         (RefForm.RELATIVE, "pump.png", 5, 1, True),
         (RefForm.ROOT, "/topics/", 5, 23, False),
     ]
+
+
+def test_comments_header_turns_comments_off_for_one_post(site):
+    site.write("content/bob/quiet.md", post("Quiet", Comments="off"))
+    site.write("content/bob/chatty.md", post("Chatty", Comments="On"))
+    site.write("content/bob/said-no.md", post("Said no", Comments="no"))
+    model = load_model(site)
+    comments = {source: p.comments for source, p in model.posts_by_source.items()}
+    assert comments == {
+        "alice/hello.md": True,  # not said: the site's settings decide
+        "bob/quiet.md": False,
+        "bob/chatty.md": True,
+        "bob/said-no.md": False,
+    }
+
+
+def test_comments_header_is_on_or_off_and_only_for_posts(site):
+    site.write("content/bob/x.md", post(Comments="maybe"))
+    site.write("content/pages/about.md", "Title: About\nComments: off\n\nHi.\n")
+    assert sorted(str(p) for p in load_model(site).unreadable) == [
+        "content/bob/x.md:3: error: 'comments' must be on or off (yes or no), found 'maybe'",
+        "content/pages/about.md:2: error: unknown metadata 'comments' (expected one of: date, modified, slug, status, summary, title)",
+    ]

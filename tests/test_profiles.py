@@ -430,3 +430,80 @@ def test_expertise_index_keeps_only_the_top_writers_besides_those_who_list_it():
         ("d", False, 2),
     ]
     assert topic.anchor == "topic-x" and topic.tag_url == "topics/x/"
+
+
+# --- reaching the expert -------------------------------------------------------------------
+
+
+def _ask_links(element) -> list[tuple[str, str]]:
+    return [
+        (" ".join(a.text_content().split()), a.get("href"))
+        for a in element.cssselect("a.ask-link, a.ask-button")
+    ]
+
+
+def test_authors_with_a_contact_route_show_ask_on_post_bylines_and_profiles(site):
+    site.write("authors/alice.yml", ALICE + "contact: mailto:alice@example.com\n")
+    site.write("authors/gina.yml", GINA + "contact: https://forms.example.com/ask?to=gina\n")
+    site.write("content/alice/hello.md", post("Hello from service", Co_Authors="bob, gina"))
+    site.build()
+    article = site.page("posts/alice/hello/index.html")
+    assert _ask_links(article.cssselect(".byline")[0]) == [
+        ("Ask Alice a question by e-mail", "mailto:alice@example.com"),
+        ("Ask Gina a question (contact form)", "https://forms.example.com/ask?to=gina"),
+    ], "bob has no route: nothing is shown for him"
+    assert [s.text_content() for s in article.cssselect(".byline .ask-link .visually-hidden")] == [
+        " a question by e-mail",
+        " a question (contact form)",
+    ], "the visible text is 'Ask Alice'; the rest is for screen readers"
+    assert not _ask_links(site.page("index.html")), "listings' cards stay short"
+    assert _ask_links(site.page("authors/alice/index.html")) == [
+        ("Ask Alice a question by e-mail", "mailto:alice@example.com")
+    ]
+    assert not _ask_links(site.page("authors/bob/index.html"))
+
+
+def test_former_contributors_show_no_ask_link(site):
+    site.write("authors/alice.yml", ALICE + "contact: mailto:alice@example.com\nuntil: 2026-01-31\n")
+    site.build()
+    assert not _ask_links(site.page("posts/alice/hello/index.html"))
+    assert not _ask_links(site.page("authors/alice/index.html"))
+    assert not site.page("authors/index.html").cssselect("#accepts-questions")
+
+
+def test_directory_filters_to_people_who_accept_questions_with_and_without_script(site):
+    site.write("authors/bob.yml", BOB + "contact: mailto:bob@example.com\n")
+    site.write("authors/gina.yml", GINA + "contact: https://forms.example.com/ask\n")
+    site.build()
+    directory = site.page("authors/index.html")
+    # Without script: a filter link to the list of people who take questions.
+    assert [
+        a.get("href") for a in directory.cssselect(".directory-filters a[href='#accepts-questions']")
+    ] == ["#accepts-questions"]
+    [section] = directory.cssselect("#accepts-questions")
+    assert [a.text_content() for a in section.cssselect("li > a:first-child")] == ["Bob Quote", "Gina Guest"]
+    assert _ask_links(section) == [
+        ("Ask Bob a question by e-mail", "mailto:bob@example.com"),
+        ("Ask Gina a question (contact form)", "https://forms.example.com/ask"),
+    ]
+    # With script: directory.js filters the cards on data-questions.
+    assert [
+        o.get("value") for o in directory.cssselect("[data-directory-filter] select[name=questions] option")
+    ] == [
+        "",
+        "yes",
+    ]
+    questions = {
+        p.get("data-author"): p.get("data-questions") for p in directory.cssselect("[data-directory] .person")
+    }
+    assert questions == {"alice": None, "bob": "yes", "gina": "yes"}
+    guests = site.page("authors/kind/guest/index.html")
+    assert [a.text_content() for a in guests.cssselect("#accepts-questions li > a:first-child")] == [
+        "Gina Guest"
+    ]
+
+
+def test_directory_without_contact_routes_offers_no_questions_filter(site):
+    site.build()
+    directory = site.page("authors/index.html")
+    assert not directory.cssselect("#accepts-questions, a[href='#accepts-questions'], select[name=questions]")

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+
+import pytest
+
 from conftest import ALICE, png_bytes
 
 
@@ -145,3 +150,66 @@ def test_every_registry_problem_is_reported_at_once(site):
     problems = site.problems()
     assert any(p.startswith("authors/bob.yml:7:") for p in problems)
     assert any(p.startswith("authors/gina.yml:1:") for p in problems)
+
+
+def test_contact_route_is_a_mailto_address_or_an_https_form(site):
+    from conftest import load_model
+
+    site.write("authors/bob.yml", BOB_WITH("contact: mailto:bob@example.com\n"))
+    site.write("authors/alice.yml", ALICE + "contact: https://forms.example.com/ask?expert=alice\n")
+    authors = load_model(site).network.authors
+    assert authors["bob"].contact == "mailto:bob@example.com"
+    assert authors["alice"].contact == "https://forms.example.com/ask?expert=alice"
+    assert authors["gina"].contact is None
+
+
+@pytest.mark.parametrize(
+    "route",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        "data:text/html,<b>x</b>",
+        "http://forms.example.com/ask",  # a question may carry personal data: https only
+        "bob@example.com",  # the scheme is required
+        "mailto:not-an-address",
+        "mailto:bob@example.com?cc=x@evil.example",
+        "https://",
+        'https://forms.example.com/"onmouseover="x',
+        "tel:+4912345",
+    ],
+)
+def test_contact_route_refuses_everything_else_with_its_line(site, route):
+    from conftest import load_model
+
+    site.write("authors/bob.yml", BOB_WITH(f"contact: {json.dumps(route)}\n"))
+    [problem] = [str(p) for p in load_model(site).unreadable]
+    assert problem == (
+        "authors/bob.yml:7: error: 'contact': must be 'mailto:' and an address, like mailto:li.wei@example.com,"
+        f" or an https:// URL of a contact form, found {route!r}"
+    )
+
+
+def test_first_name_skips_abbreviations():
+    from plugins.network.model import Author
+
+    def named(name: str) -> str:
+        return Author("x", name, "expert", "t", "d", ("d",), (), "", "").first_name
+
+    assert [named(n) for n in ("Li Wei", "Dr. Elena Vogt", "Prof. Dr. Ana Lima", "Cher")] == [
+        "Li",
+        "Elena",
+        "Ana",
+        "Cher",
+    ]
+
+
+def test_former_contributors_take_no_more_questions():
+    import datetime as dt
+
+    from plugins.network.model import Author
+
+    author = Author("x", "X", "expert", "t", "d", ("d",), (), "", "", contact="mailto:x@example.com")
+    assert author.ask_route(dt.date(2026, 1, 1)) == "mailto:x@example.com"
+    leaving = dataclasses.replace(author, until=dt.date(2026, 6, 30))
+    assert leaving.ask_route(dt.date(2026, 6, 30)) == "mailto:x@example.com"  # until the last day
+    assert leaving.ask_route(dt.date(2026, 7, 1)) is None

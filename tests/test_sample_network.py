@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 
@@ -83,3 +84,21 @@ def test_internal_links_resolve(sample_output):
             if not (resolved.is_file() or (resolved / "index.html").is_file()):
                 broken.append((str(path.relative_to(sample_output)), target))
     assert not broken, broken[:10]
+
+
+def test_some_experts_take_questions_and_the_comment_policy_is_published(sample_output):
+    def page(path: str):
+        return lxml_html.fromstring((sample_output / path / "index.html").read_bytes())
+
+    directory = page("authors")
+    asking = [a.text_content() for a in directory.cssselect("#accepts-questions li > a:first-child")]
+    assert len(asking) >= 4 and "Li Wei" in asking and "Dr. Elena Vogt" in asking, asking
+    routes = {urlsplit(a.get("href")).scheme for a in directory.cssselect("#accepts-questions a.ask-link")}
+    assert routes == {"mailto", "https"}, "both kinds of route are shown"
+    assert [a.text_content() for a in page("authors/li-wei").cssselect(".profile a.ask-button")] == [
+        "Ask Li a question by e-mail"
+    ]
+    assert not page("authors/anna-berg").cssselect("a.ask-button"), "no route, nothing shown"
+    policy = page("comment-policy")
+    assert policy.cssselect("h1")[0].text_content() == "Comment policy"
+    assert any(a.get("href") == "/comment-policy/" for a in page("").cssselect("nav a"))

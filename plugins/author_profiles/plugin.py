@@ -189,7 +189,7 @@ def prepare_profiles(generator) -> None:
             # expertise may be nobody's current one).
             topic_slug=lambda text: slug if (slug := slug_of(text)) in indexed else "",
             department_link=department_link,
-            former=author.is_former(state.today),
+            today=state.today,
         )
     own_by_author = {author_id: list(c.own) for author_id, c in contributed.items()}
     _claim_outputs(state, settings, wrappers, own_by_author)

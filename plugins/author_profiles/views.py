@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -33,6 +34,27 @@ class ExpertiseLink:
 
 
 @dataclass(frozen=True)
+class AskLink:
+    """How a reader asks an author a question: their registry's contact route, while they contribute."""
+
+    url: str  # 'mailto:…' or an https:// contact form
+    label: str  # "Ask Li"
+    by_email: bool
+
+    @property
+    def how(self) -> str:
+        """The rest of the link's accessible name: "Ask Li" + " a question by e-mail"."""
+        return " a question by e-mail" if self.by_email else " a question (contact form)"
+
+    @classmethod
+    def of(cls, author: Author, today: dt.date) -> AskLink | None:
+        route = author.ask_route(today)
+        if route is None:
+            return None
+        return cls(route, f"Ask {author.first_name}", route.startswith("mailto:"))
+
+
+@dataclass(frozen=True)
 class ProfilePage:
     """Everything about one author that their profile adds to Pelican's author context."""
 
@@ -44,6 +66,7 @@ class ProfilePage:
     departments: tuple[DepartmentLink, ...]  # the author's departments, their main one first
     former: bool
     json_ld: dict[str, Any]
+    ask: AskLink | None = None  # None: no contact route, or a former contributor
 
 
 def person_json_ld(
@@ -84,10 +107,11 @@ def profile_page(
     *,
     topic_slug,
     department_link,
-    former: bool,
+    today: dt.date,
 ) -> ProfilePage:
     """``department_link(id)`` answers a DepartmentLink; URLs in the JSON-LD are ``urls.link``s,
     absolute once SITEURL is set."""
+    former = author.is_former(today)
     profile_url = urls.link(urls.author(author.id).url)
     image = urls.link(avatars.fallback[-1].url) if avatars else None
     expertise = []
@@ -109,6 +133,7 @@ def profile_page(
             image_url=image,
             former=former,
         ),
+        ask=AskLink.of(author, today),
     )
 
 
@@ -150,6 +175,14 @@ class Directory:
             former=tuple(a for a in self.former if a.kind == kind),
             current_count=len(current),
         )
+
+    @property
+    def accepting_questions(self) -> tuple[Any, ...]:
+        """The people in this view who take questions (each a Pelican Author with
+        ``profile_page.ask``), by name: the directory's "accepts questions" filter."""
+        current = {a.id: self.people[a.id] for g in self.groups for a in g.members}
+        asking = [p for p in current.values() if p.profile_page and p.profile_page.ask]
+        return tuple(sorted(asking, key=lambda p: p.name.casefold()))
 
     def topic_choices(self) -> list[ExpertiseTopic]:
         """Topics that somebody in this view appears under, for the topic filter."""

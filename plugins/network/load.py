@@ -7,6 +7,7 @@ import difflib
 import re
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .errors import ProblemList, SourceError, display_path
 from .images import check_image
@@ -119,6 +120,23 @@ class _Fields:
         return result
 
 
+def contact_problem(route: str) -> str | None:
+    """What is wrong with a contact route, or None: 'mailto:' and one address, or an https:// URL.
+
+    Nothing else: the route becomes a link on every byline, so no other scheme (javascript:,
+    data:, tel:…) and no characters that could leave the attribute get through.
+    """
+    if route.startswith("mailto:") and _EMAIL.match(route.removeprefix("mailto:")):
+        return None
+    parts = urlsplit(route) if route.startswith("https://") else None
+    if parts and parts.hostname and not any(c in route for c in " <>\"'`\\") and route.isprintable():
+        return None
+    return (
+        "must be 'mailto:' and an address, like mailto:li.wei@example.com,"
+        f" or an https:// URL of a contact form, found {route!r}"
+    )
+
+
 def _safe_url(url: str) -> str | None:
     lowered = url.lower()
     if lowered.startswith(("https://", "http://")) and not any(c in url for c in " <>\"'"):
@@ -176,7 +194,7 @@ def load_departments(path: Path, root: Path, problems: ProblemList) -> tuple[dic
 
 AUTHOR_FIELDS = (
     "id", "name", "kind", "title", "department", "departments", "expertise", "avatar",
-    "email", "links", "bio", "affiliation", "until",
+    "email", "links", "bio", "affiliation", "until", "contact",
 )  # fmt: skip
 
 
@@ -243,6 +261,7 @@ def load_author(
         required=False,
         check=lambda v: None if _EMAIL.match(v) else "must be an e-mail address like name@example.com",
     )
+    contact = fields.text("contact", required=False, check=contact_problem)
     links = []
     for link_kind, url, line in fields.mapping_of_text("links"):
         if link_kind not in link_kinds:
@@ -292,6 +311,7 @@ def load_author(
         links=tuple(links),
         affiliation=affiliation,
         until=until,
+        contact=contact,
         source=shown,
         bio_line=data["bio"].line,
         expertise_line=data["expertise"].line,

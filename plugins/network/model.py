@@ -59,6 +59,7 @@ class Author:
     links: tuple[Link, ...] = ()
     affiliation: str | None = None
     until: dt.date | None = None
+    contact: str | None = None  # where readers ask a question: 'mailto:…' or an https:// form
     source: str = ""
     bio_line: int | None = None  # where 'bio:' stands in the registry file
     expertise_line: int | None = None
@@ -67,9 +68,20 @@ class Author:
     def is_guest(self) -> bool:
         return self.kind == GUEST
 
+    @property
+    def first_name(self) -> str:
+        """The first word of the name that is not an abbreviation: 'Dr. Elena Vogt' -> 'Elena'."""
+        words = self.name.split()
+        return next((w for w in words if not w.endswith(".")), words[0] if words else self.name)
+
     def is_former(self, today: dt.date) -> bool:
         """Former contributors keep their page and posts but leave 'current' listings."""
         return self.until is not None and self.until < today
+
+    def ask_route(self, today: dt.date) -> str | None:
+        """Where a reader can ask this author a question: the registry's contact route, while
+        they contribute (nobody answers a former contributor's form)."""
+        return None if self.is_former(today) else self.contact
 
 
 @dataclass(frozen=True)
@@ -198,6 +210,7 @@ class Post(Page):
     canonical: str | None = None
     feed_id: str | None = None
     policy_allow: str | None = None
+    comments: bool = True  # False: 'Comments: off' (whether a site has comments at all is a setting)
 
     @property
     def authors(self) -> tuple[str, ...]:

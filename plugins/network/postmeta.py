@@ -21,10 +21,13 @@ _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2})?)(Z|[+-]\
 STATUSES = ("published", "draft", "hidden")
 _TRUE = ("yes", "true")
 _FALSE = ("no", "false")
+_ON = ("on", "yes")
+_OFF = ("off", "no")
 
 POST_FIELDS = (
     "title", "date", "modified", "tags", "summary", "department", "author", "co-authors",
     "status", "canonical", "series", "featured", "slug", "related", "feed-id", "policy-allow",
+    "comments",
 )  # fmt: skip
 PAGE_FIELDS = ("title", "summary", "slug", "status", "date", "modified")
 
@@ -138,6 +141,11 @@ def convert_fields(header: Header, path: str, is_page: bool, problems: ProblemLi
                 bad("yes or no")
             else:
                 result.values[key] = raw.lower() in _TRUE
+        elif key == "comments":
+            if raw.lower() not in _ON + _OFF:
+                bad("on or off (yes or no)")
+            else:
+                result.values[key] = raw.lower() in _ON
         elif key == "slug":
             if not SLUG_PATTERN.match(raw):
                 bad("lower-case letters, digits and hyphens, like 'field-repairs'")

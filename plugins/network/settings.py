@@ -2,13 +2,14 @@
 
 Each plugin declares its settings once (name, default, what is expected, a docstring);
 ``SettingsSpec.apply`` fills in defaults, collects every problem (wrong type, unknown key
-carrying the prefix, with the closest known name) and raises one ConfigError.
+carrying the prefix, with the closest known name, a setting that needs another one) and
+raises one ConfigError.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,14 @@ from .errors import ConfigError, Problem
 
 SETTINGS_FILE = "pelicanconf.py"
 
-Check = Callable[[Any], str | None]
+# A check answers None when the value is fine; else what was expected (the value found is
+# added to the message), or, for a value with parts (a dict), one message per problem, each
+# naming its part and what it found.
+Check = Callable[[Any], str | list[str] | None]
+ValueCheck = Callable[[Any], str | None]  # a check of a value without parts
+# A relation judges settings together (one needs another); it answers a whole message
+# starting with the setting it is about, or None.
+Relation = Callable[[Mapping[str, Any]], str | None]
 
 
 @dataclass(frozen=True)
@@ -28,9 +36,10 @@ class Setting:
 
 
 class SettingsSpec:
-    def __init__(self, prefix: str, *settings: Setting):
+    def __init__(self, prefix: str, *settings: Setting, relations: Sequence[Relation] = ()):
         self.prefix = prefix
         self.settings = {s.name: s for s in settings}
+        self.relations = tuple(relations)
         assert all(name.startswith(prefix) for name in self.settings), prefix
 
     def apply(self, settings: dict) -> None:
@@ -47,10 +56,13 @@ class SettingsSpec:
                 problems.append(Problem(SETTINGS_FILE, None, f"{key}: unknown setting ({hint})"))
         for name, spec in self.settings.items():
             value = settings.setdefault(name, spec.default)
-            if spec.check:
-                message = spec.check(value)
-                if message:
-                    problems.append(Problem(SETTINGS_FILE, None, f"{name}: {message} (got {value!r})"))
+            found = spec.check(value) if spec.check else None
+            if isinstance(found, str):
+                problems.append(Problem(SETTINGS_FILE, None, f"{name}: {found} (got {value!r})"))
+            else:
+                problems += [Problem(SETTINGS_FILE, None, f"{name}: {message}") for message in found or ()]
+        if not problems:  # relations assume every value is well formed
+            problems += [Problem(SETTINGS_FILE, None, m) for r in self.relations if (m := r(settings))]
         if problems:
             raise ConfigError(problems)
 
@@ -99,7 +111,51 @@ def is_text_mapping(value: Any) -> str | None:
     return None
 
 
-def path_template(*required: str) -> Check:
+def one_of(*choices: Any) -> ValueCheck:
+    def check(value: Any) -> str | None:
+        if value in choices and not isinstance(value, bool):
+            return None
+        return "expected one of " + ", ".join(map(repr, choices))
+
+    return check
+
+
+def is_text_list(value: Any) -> str | None:
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v.strip() for v in value):
+        return "expected a list of text, like ['hr', 'sales']"
+    return None
+
+
+def keyed(required: Mapping[str, ValueCheck], optional: Mapping[str, ValueCheck] | None = None) -> Check:
+    """None, or a dict with every ``required`` key, maybe some ``optional`` ones, each value checked.
+
+    Every missing, unknown or wrong key is its own problem:
+    ``COMMENTS_GISCUS: missing key 'repo_id' (expected a dict with repo, repo_id, …)``.
+    """
+    optional = dict(optional or {})
+    known = {**required, **optional}
+    shape = "a dict with " + ", ".join(required) + (f"; optional: {', '.join(optional)}" if optional else "")
+
+    def check(value: Any) -> str | list[str] | None:
+        if value is None:
+            return None
+        if not isinstance(value, dict) or not all(isinstance(key, str) for key in value):
+            return f"expected None or {shape}"
+        problems = [f"missing key '{key}' (expected {shape})" for key in required if key not in value]
+        for key in value:
+            if key not in known:
+                close = difflib.get_close_matches(key, known, n=1)
+                hint = f"did you mean '{close[0]}'?" if close else f"expected {shape}"
+                problems.append(f"unknown key '{key}' ({hint})")
+        for key, key_check in known.items():
+            if key in value and (message := key_check(value[key])):
+                problems.append(f"key '{key}': {message}, found {value[key]!r}")
+        return problems
+
+    return check
+
+
+def path_template(*required: str) -> ValueCheck:
     """A relative output path template containing the given {placeholders}."""
 
     def check(value: Any) -> str | None:

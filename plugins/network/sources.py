@@ -171,4 +171,5 @@ def _post(parsed: ParsedPost, network: Network, now: dt.datetime, zone: dt.tzinf
         canonical=text("canonical"),
         feed_id=text("feed-id"),
         policy_allow=text("policy-allow"),
+        comments=bool(values.get("comments", True)),
     )

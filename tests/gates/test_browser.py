@@ -1,7 +1,7 @@
 """Gate: the sample network in a real browser (Debian's Chromium, driven by Playwright).
 
 Search finds a post by a phrase of its text, at the root and from a sub-path; the directory
-filter narrows the list; feeds are discoverable; no page asks another host for anything or
+filter narrows the list, also to people who accept questions; feeds are discoverable; no page asks another host for anything or
 logs an error; a post stays within its performance budget. Screenshots of the main pages at
 375 px and 1280 px go to test-artifacts/screenshots/, and the README's two to docs/screenshots/.
 """
@@ -110,6 +110,21 @@ def test_directory_filter_narrows_the_list(context, sample_site):
     assert f"department={choice}" in page.url, "the filtered view should be shareable"
     page.click("[data-directory-filter] button[type=reset]")
     page.wait_for_function(f"({VISIBLE_PEOPLE})() === {total}")
+    assert not log.errors
+
+
+def test_directory_filter_shows_people_who_accept_questions(context, sample_site):
+    page, log = open_page(context, sample_site.url("/authors/"))
+    total = page.evaluate(VISIBLE_PEOPLE)
+    page.locator("[data-directory-filter] select[name=questions]").select_option("yes")
+    shown = page.evaluate(VISIBLE_PEOPLE)
+    listed = len(sample_site.page("/authors/").cssselect("#accepts-questions li"))
+    assert 0 < shown == listed < total, (shown, listed, total)
+    kinds = page.eval_on_selector_all(
+        "[data-directory] .person:not([hidden])", "people => people.map(p => p.dataset.questions)"
+    )
+    assert set(kinds) == {"yes"}
+    assert "questions=yes" in page.url, "the filtered view should be shareable"
     assert not log.errors
 
 

@@ -1,16 +1,18 @@
-/* Expert directory: filter people in place by department, topic and kind.
+/* Expert directory: filter people in place by department, topic, kind and whether they
+ * accept questions.
  *
  * Progressive enhancement only: without this script the directory is grouped sections,
- * kind pages and the expertise index, all reachable by links. With it, the hidden form
+ * kind pages, the expertise index and the list of people who accept questions, all
+ * reachable by links. With it, the hidden form
  * is shown; native <select>s keep it keyboard-accessible, and the number of people shown
  * is announced through the form's role="status" region. The choice is kept in the
- * address (?department=…&topic=…&kind=…) so a filtered view can be shared.
+ * address (?department=…&topic=…&kind=…&questions=yes) so a filtered view can be shared.
  * Data is read from data-* attributes and written with textContent only.
  */
 (function () {
   "use strict";
 
-  var FIELDS = ["department", "topic", "kind"];
+  var FIELDS = ["department", "topic", "kind", "questions"];
 
   function words(value) {
     return (value || "").split(" ").filter(Boolean);
@@ -30,6 +32,9 @@
       return false;
     }
     if (choice.topic && words(person.getAttribute("data-topics")).indexOf(choice.topic) === -1) {
+      return false;
+    }
+    if (choice.questions && person.getAttribute("data-questions") !== choice.questions) {
       return false;
     }
     return true;

@@ -1,0 +1,48 @@
+"""The settings machinery every plugin shares: compound values and settings that need each other."""
+
+from __future__ import annotations
+
+import pytest
+
+from plugins.network.errors import ConfigError
+from plugins.network.settings import Setting, SettingsSpec, is_text, keyed, one_of
+
+SPEC = SettingsSpec(
+    "DEMO_",
+    Setting("DEMO_MODE", None, "Which backend.", one_of(None, "a")),
+    Setting(
+        "DEMO_A", None, "The backend's keys.", keyed({"host": is_text, "id": is_text}, {"theme": is_text})
+    ),
+    relations=[
+        lambda s: (
+            "DEMO_A: required when DEMO_MODE is 'a'" if s["DEMO_MODE"] == "a" and not s["DEMO_A"] else None
+        )
+    ],
+)
+
+
+def problems(**settings) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        SPEC.apply(settings)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_every_problem_of_a_dict_setting_is_its_own_line():
+    assert problems(DEMO_A={"host": "", "thme": "x"}) == [
+        "pelicanconf.py: error: DEMO_A: key 'host': expected non-empty text, found ''",
+        "pelicanconf.py: error: DEMO_A: missing key 'id' (expected a dict with host, id; optional: theme)",
+        "pelicanconf.py: error: DEMO_A: unknown key 'thme' (did you mean 'theme'?)",
+    ]
+    assert problems(DEMO_A=["host"]) == [
+        "pelicanconf.py: error: DEMO_A: expected None or a dict with host, id; optional: theme (got ['host'])"
+    ]
+
+
+def test_relations_are_judged_once_every_value_is_well_formed():
+    assert problems(DEMO_MODE="a") == ["pelicanconf.py: error: DEMO_A: required when DEMO_MODE is 'a'"]
+    assert problems(DEMO_MODE="b", DEMO_A=None) == [
+        "pelicanconf.py: error: DEMO_MODE: expected one of None, 'a' (got 'b')"
+    ]
+    settings = {"DEMO_MODE": "a", "DEMO_A": {"host": "h", "id": "1"}}
+    SPEC.apply(settings)
+    assert settings["DEMO_A"] == {"host": "h", "id": "1"}
