@@ -104,6 +104,12 @@ CASES = {
         {"policy.yml": POLICY, "content/bob/x.md": post(Policy_Allow="nope — reviewed")},
         "content/bob/x.md:3: error: Policy-Allow names unknown rule 'nope' (expected one of: customer-names)",
     ),
+    "comments": (
+        {
+            "pelicanconf.py": "from chorus.conf import chorus_settings\nglobals().update(chorus_settings(__file__))\nCOMMENTS_OFF_DEPARTMENTS = ['salse']\n"
+        },
+        "pelicanconf.py: error: COMMENTS_OFF_DEPARTMENTS: unknown department 'salse' (did you mean 'sales'?)",
+    ),
     "codeowners": (
         {".github/CODEOWNERS": "* @someone\n"},
         ".github/CODEOWNERS: error: out of date with the author registry; run 'chorus codeowners' and commit the result",

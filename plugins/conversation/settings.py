@@ -1,8 +1,8 @@
 """COMMENTS_* settings, checked before any content is read (chorus check applies them too).
 
 What needs the content (that COMMENTS_OFF_DEPARTMENTS names departments of the registry,
-that COMMENTS_POLICY_PAGE is a page the build writes) is checked when the posts are read:
-see ``plugin.check_against_site``.
+that COMMENTS_POLICY_PAGE is a page the build writes) is a rule like every other check of
+the content: ``plugins.network.rules.comments``, run by chorus check and the build alike.
 """
 
 from __future__ import annotations

@@ -13,7 +13,19 @@ from dataclasses import dataclass
 
 from ..errors import Problem
 from ..model import Site
-from . import codeowners, feed_ids, links, outputs, ownership, policy, publication, reading, registry, tree
+from . import (
+    codeowners,
+    comments,
+    feed_ids,
+    links,
+    outputs,
+    ownership,
+    policy,
+    publication,
+    reading,
+    registry,
+    tree,
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +50,7 @@ RULES: tuple[Rule, ...] = (
     Rule("feed-ids", feed_ids.feed_ids),
     Rule("policy", policy.policy),
     Rule("codeowners", codeowners.codeowners),
+    Rule("comments", comments.comments_settings),
 )
 
 
