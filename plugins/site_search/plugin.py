@@ -5,25 +5,42 @@ posts, profiles and department pages — never listings, and never hidden posts 
 future posts are not written at all). Filters come from ``data-pagefind-filter`` attributes
 (department, author, kind). It runs on the build's staging folder, so a failed index leaves
 the previous site in place like any other failed build.
+
+Pagefind holds everything it indexes in memory until it writes the index, so a large
+network is indexed in batches of at most SITE_SEARCH_BATCH_PAGES pages, each its own
+bundle (the first in SITE_SEARCH_BUNDLE_DIR, the others in ``part-N/`` inside it), which
+the search page merges when it searches (Pagefind's ``mergeIndex``). The pages come from
+the site model, so the search page knows the bundles before the index is written.
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import asyncio
+import math
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pelican import signals
+from pelican.generators import ArticlesGenerator
 
 from plugins.network import get_state
-from plugins.network.settings import Setting, SettingsSpec, is_bool
-from plugins.network.urls import output_settings
+from plugins.network.model import Site
+from plugins.network.settings import Setting, SettingsSpec, is_bool, is_positive_int
+from plugins.network.urls import UrlScheme, output_settings
 
 SETTINGS = SettingsSpec(
     "SITE_SEARCH_",
     Setting("SITE_SEARCH_ENABLED", True, "Build the Pagefind index and the search page.", is_bool),
+    Setting(
+        "SITE_SEARCH_BATCH_PAGES",
+        2000,
+        "Most pages one Pagefind run indexes; a larger site gets several bundles the search page merges (bounds memory).",
+        is_positive_int,
+    ),
     *output_settings("SITE_SEARCH_"),
 )
+# The bundles besides the first, as URLs relative to the site: what search.html merges.
+CONTEXT_KEY = "search_bundles"
 
 
 class SearchIndexError(RuntimeError):
@@ -38,31 +55,66 @@ def apply_settings(pelican) -> None:
     settings["SITE_SEARCH_BASE_PATH"] = get_state(settings).urls.base_path
 
 
+def indexed_pages(site: Site, urls: UrlScheme) -> list[str]:
+    """The files whose main content is searchable: published posts, profiles, departments."""
+    pages = [urls.source(post).save_as for post in site.posts if post.status.listed]
+    pages += [urls.author(author_id).save_as for author_id in site.network.authors]
+    pages += [urls.department(department_id).save_as for department_id in site.network.departments]
+    return sorted(page for page in pages if page)
+
+
+def batches(pages: list[str], size: int) -> list[list[str]]:
+    count = max(1, math.ceil(len(pages) / size))
+    return [pages[number * size : (number + 1) * size] for number in range(count)]
+
+
+def bundle_folder(urls: UrlScheme, number: int) -> str:
+    """The folder of bundle ``number`` (0: the main bundle), relative to the site."""
+    main = urls.search_bundle("").save_as.rstrip("/")
+    return main if number == 0 else f"{main}/part-{number}"
+
+
+def announce_bundles(generator: ArticlesGenerator) -> None:
+    """Before pages are written: tell the search page which extra bundles to merge."""
+    settings = generator.settings
+    if not settings["SITE_SEARCH_ENABLED"]:
+        return
+    state = get_state(settings)
+    count = len(batches(indexed_pages(state.site, state.urls), settings["SITE_SEARCH_BATCH_PAGES"]))
+    generator.context[CONTEXT_KEY] = [bundle_folder(state.urls, n) + "/" for n in range(1, count)]
+
+
+async def _index(output: Path, pages: list[str], bundle: Path) -> None:
+    from pagefind.index import PagefindIndex
+
+    async with PagefindIndex(config={"output_path": str(bundle)}) as index:
+        for page in pages:
+            url = "/" + page.removesuffix("index.html")
+            await index.add_html_file(content=(output / page).read_text(encoding="utf-8"), url=url)
+
+
 def build_index(pelican) -> None:
     settings = pelican.settings
     if not settings["SITE_SEARCH_ENABLED"]:
         return
     state = get_state(settings)
-    bundle = state.urls.search_bundle("").save_as.rstrip("/")
+    output = Path(pelican.output_path)
     entry_point = state.urls.search_bundle("pagefind.js").save_as
     state.outputs.claim_or_raise(entry_point, "SITE_SEARCH_BUNDLE_DIR")
-    command = [
-        sys.executable,
-        "-m",
-        "pagefind",
-        "--site",
-        str(pelican.output_path),
-        "--output-subdir",
-        bundle,
-        "--silent",
-    ]
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0 or not (Path(pelican.output_path) / entry_point).is_file():
-        raise SearchIndexError(
-            f"pagefind failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}"
-        )
+    pages = indexed_pages(state.site, state.urls)
+    for number, batch in enumerate(batches(pages, settings["SITE_SEARCH_BATCH_PAGES"])):
+        bundle = output / bundle_folder(state.urls, number)
+        try:
+            # In a thread of its own: the caller may already run an event loop (a browser test).
+            with ThreadPoolExecutor(1) as thread:
+                thread.submit(asyncio.run, _index(output, batch, bundle)).result()
+        except (OSError, AssertionError) as exc:  # the service's own failures: keep their details
+            raise SearchIndexError(f"pagefind failed on bundle {number}: {exc}") from exc
+        if not (bundle / "pagefind.js").is_file():
+            raise SearchIndexError(f"pagefind wrote no index into {bundle}")
 
 
 def register() -> None:
     signals.initialized.connect(apply_settings)
+    signals.article_generator_finalized.connect(announce_bundles)
     signals.finalized.connect(build_index)

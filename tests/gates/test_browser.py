@@ -13,7 +13,15 @@ from urllib.parse import quote_plus, urlsplit
 
 import pytest
 
-from .support import ARTIFACTS, MAIN_PAGES, README_SCREENSHOTS, ServedSite, open_main_page, open_page
+from .support import (
+    ARTIFACTS,
+    MAIN_PAGES,
+    README_SCREENSHOTS,
+    ServedSite,
+    build_sample,
+    open_main_page,
+    open_page,
+)
 
 WIDTHS = {375: 812, 1280: 900}  # screenshot width -> viewport height (a phone, a laptop)
 README_PAGES = {"home": "home.png", "post": "post.png"}
@@ -215,3 +223,21 @@ def test_post_page_meets_its_performance_budget(context, sample_site):
     }
     total = sum(sizes.values())
     assert total < BUDGET_BYTES, f"{post}: {total} bytes without images (budget {BUDGET_BYTES}): {sizes}"
+
+
+def test_search_merges_the_bundles_of_a_network_indexed_in_batches(context, tmp_path, serve):
+    """A network larger than one Pagefind batch is indexed in several bundles; the search page
+    finds posts in every one of them (and each batch's memory stays bounded)."""
+    output = tmp_path / "output"
+    base = serve(output)
+    build_sample(output, SITE_SEARCH_BATCH_PAGES=20)
+    site = ServedSite(output, base)
+    parts = sorted(p.name for p in (output / "pagefind").glob("part-*"))
+    assert parts == ["part-1", "part-2", "part-3"], parts
+    last_bundle_post = max(
+        str(p.relative_to(output).parent) + "/" for p in (output / "posts").glob("*/*/index.html")
+    )
+    phrase = distinctive_phrase(site, last_bundle_post)
+    page, log = search_from_header(context, site, phrase)
+    assert site.url(last_bundle_post) in search_results(page), f"searched {phrase!r}"
+    assert not log.errors
