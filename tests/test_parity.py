@@ -40,6 +40,10 @@ CASES = {
         {"content/bob/broken.png": b"\x89PNG\r\n\x1a\nnot really"},
         "content/bob/broken.png: error: image does not decode: Truncated File Read",
     ),
+    "reading:yaml": (
+        {"authors/bob.yml": "name: Bob\n\tkind: expert\n"},
+        "authors/bob.yml:2:1: error: YAML does not allow tabs for indentation; use spaces",
+    ),
     "registry": (
         {
             "authors/bob.yml": "name: Bob\nkind: expert\ntitle: T\ndepartment: sales\nexpertise: ['!!!']\nbio: b\n"

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from conftest import ALICE, png_bytes
+from conftest import ALICE, DEPARTMENTS, png_bytes
 
 
 def test_valid_registry_builds_and_lists_everyone(site):
@@ -213,3 +213,108 @@ def test_former_contributors_take_no_more_questions():
     leaving = dataclasses.replace(author, until=dt.date(2026, 6, 30))
     assert leaving.ask_route(dt.date(2026, 6, 30)) == "mailto:x@example.com"  # until the last day
     assert leaving.ask_route(dt.date(2026, 7, 1)) is None
+
+
+# Messages a non-programmer acts on: plain words, one line per root cause (issue #11, point 7).
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "name: Bob\n\tkind: expert\n",
+            "authors/bob.yml:2:1: error: YAML does not allow tabs for indentation; use spaces",
+        ),
+        ("name: Bob\t\n", "authors/bob.yml:1:10: error: YAML does not allow a tab here; use spaces"),
+        (
+            "name: Bob\ntitle: Engineer: Service\n",
+            "authors/bob.yml:2:16: error: unexpected ':' here: put a value that contains ': ' in quotes,"
+            ' like title: "Engineer: Service" (or the line is indented too far)',
+        ),
+        ("name: 'Bob\nkind: expert\n", "authors/bob.yml:1:7: error: this quote is never closed"),
+        (
+            "expertise: [a, b\nkind: expert\n",
+            "authors/bob.yml:1:12: error: this '[' is never closed with ']'",
+        ),
+        (
+            "name: @bob\n",
+            "authors/bob.yml:1:7: error: a value cannot start with '@'; put the whole value in quotes, like \"@…\"",
+        ),
+        (
+            "name: Bob\nkind\n",
+            "authors/bob.yml:2:1: error: expected 'name: value' on this line (is the ':' missing?)",
+        ),
+        (
+            "name: {first: Bob}\nkind: expert\ntitle: T\ndepartment: sales\nexpertise: [x]\nbio: b\n",
+            "authors/bob.yml:1: error: 'name' must be non-empty text (quote it if YAML reads it as something else),"
+            " found a mapping (indented 'name: value' lines or {…})",
+        ),
+        (
+            "name: Bob\nkind: expert\ntitle: T\ndepartment: sales\nexpertise: [{a: 1}]\nbio: b\n",
+            "authors/bob.yml:5: error: 'expertise' must be a list of text, like [a, b], found a list ([…] or '- ' lines)",
+        ),
+        (
+            "name: yes\nkind: expert\ntitle: T\ndepartment: sales\nexpertise: [x]\nbio: b\n",
+            "authors/bob.yml:1: error: 'name' must be non-empty text (quote it if YAML reads it as something else),"
+            " found a yes/no value (YAML reads yes, no, true, false, on and off that way; put text in quotes)",
+        ),
+        (
+            "",
+            "authors/bob.yml:1: error: expected 'name: value' lines (name, kind, title, department, expertise, bio, …); the file is empty",
+        ),
+    ],
+)
+def test_yaml_mistakes_in_plain_words(site, text, expected):
+    site.write("authors/bob.yml", text)
+    assert site.check() == [expected]
+
+
+def test_messages_never_show_internal_objects(site):
+    bad_values = ["{a: 1}", "[{a: 1}]", "[[x]]", "2024-01-02", "12", "~", "on"]
+    fields = (
+        "name",
+        "kind",
+        "title",
+        "department",
+        "departments",
+        "expertise",
+        "bio",
+        "email",
+        "links",
+        "until",
+    )
+    for value in bad_values:
+        site.write("authors/bob.yml", "\n".join(f"{field}: {value}" for field in fields) + "\n")
+        site.write(
+            "departments.yml", DEPARTMENTS + f"rnd: {value}\nhr:\n  name: {value}\n  description: {value}\n"
+        )
+        for line in site.check():
+            assert "Located" not in line and "tag:yaml.org" not in line and "<stream end>" not in line, line
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "",
+            "departments.yml: error: the department registry is empty: give each department as 'service: {name: Service, description: …}'",
+        ),
+        ("service: [\n", "departments.yml:1:10: error: this '[' is never closed with ']'"),
+        (
+            "- service\n- sales\n",
+            "departments.yml:1: error: expected a mapping of department id to its fields, like 'service: {name: Service, …}',"
+            " found a list ([…] or '- ' lines)",
+        ),
+    ],
+)
+def test_a_broken_department_registry_is_one_error_not_one_per_author(site, text, expected):
+    site.write("departments.yml", text)
+    assert site.check() == [expected]
+
+
+def test_a_lead_whose_file_is_broken_is_reported_once(site):
+    site.write("departments.yml", DEPARTMENTS.replace("  colour:", "  lead: bob\n  colour:"))
+    site.write("authors/bob.yml", "name: Bob\n\tkind: expert\n")
+    assert site.check() == [
+        "authors/bob.yml:2:1: error: YAML does not allow tabs for indentation; use spaces"
+    ]

@@ -34,6 +34,8 @@ class Department:
     colour: str | None = None
     source: str = ""
     line: int | None = None
+    # The line of each field in the registry file ('name', 'description').
+    field_lines: Mapping[str, int] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ class Author:
     source: str = ""
     bio_line: int | None = None  # where 'bio:' stands in the registry file
     expertise_line: int | None = None
+    # The line of each field in the registry file: 'name', 'expertise[0]', 'links.github', …
+    field_lines: Mapping[str, int] = field(default_factory=dict, compare=False)
 
     @property
     def is_guest(self) -> bool:

@@ -29,6 +29,7 @@ from .settings import (
     is_whole_number,
 )
 from .urls import UrlScheme
+from .yamlfile import MAX_REGISTRY_BYTES, MAX_YAML_DEPTH
 
 STATE_KEY = "chorus_state"
 
@@ -136,6 +137,18 @@ CORE_SETTINGS = SettingsSpec(
         "Files other than posts that may live in content/.",
         _is_extension_list,
     ),
+    Setting(
+        "CHORUS_MAX_REGISTRY_BYTES",
+        MAX_REGISTRY_BYTES,
+        "Largest author or department registry file accepted.",
+        is_positive_int,
+    ),
+    Setting(
+        "CHORUS_MAX_YAML_DEPTH",
+        MAX_YAML_DEPTH,
+        "Deepest nesting of lists and mappings accepted in a registry file.",
+        is_positive_int,
+    ),
 )
 
 
@@ -209,6 +222,10 @@ class BuildState:
                 ),
                 renderer=self.renderer,
                 render_seconds=self.settings["CHORUS_MAX_RENDER_SECONDS"],
+                yaml_limits=(
+                    self.settings["CHORUS_MAX_REGISTRY_BYTES"],
+                    self.settings["CHORUS_MAX_YAML_DEPTH"],
+                ),
             )
         return self._network
 
