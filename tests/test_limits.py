@@ -4,6 +4,12 @@ previous output as it was."""
 
 from __future__ import annotations
 
+import os
+
+import pytest
+
+from conftest import post
+
 
 def test_deeply_nested_yaml_is_refused_without_recursion(site):
     site.write("authors/bob.yml", "name: " + "[" * 5000 + "]" * 5000 + "\n")
@@ -18,3 +24,43 @@ def test_registry_size_limit(site):
     assert site.check() == ["authors/bob.yml: error: file is 70,006 bytes; the limit is 65,536 bytes"]
     within_limit = site.check(CHORUS_MAX_REGISTRY_BYTES=100_000)
     assert within_limit and all("missing required field" in line for line in within_limit)
+
+
+@pytest.mark.parametrize(
+    ("relative", "shown"),
+    [
+        ("content/bob/chart.png", "content/bob/chart.png"),
+        ("content/bob/x.md", "content/bob/x.md"),
+        ("authors/zed.yml", "authors/zed.yml"),
+        ("departments.yml", "departments.yml"),
+    ],
+)
+def test_a_named_pipe_never_hangs_check_or_build(site, relative, shown):
+    (site.root / relative).parent.mkdir(parents=True, exist_ok=True)
+    if (site.root / relative).exists():
+        site.remove(relative)
+    os.mkfifo(site.root / relative)
+    expected = [
+        f"{shown}: error: this is a named pipe, not an ordinary file; only ordinary files can be published or read"
+    ]
+    assert site.check() == expected
+    assert site.problems() == expected
+
+
+def test_a_post_directly_in_content(site):
+    site.write("content/x.md", post())
+    assert site.check() == [
+        "content/x.md: error: a post must be in its author's folder: move it to content/<author-id>/x.md"
+    ]
+    site.write("content/x.md", post(Author="bob"))
+    assert site.check() == [
+        "content/x.md:3: error: a post must be in its author's folder: move it to content/bob/x.md"
+    ]
+
+
+@pytest.mark.parametrize("char", ["\uffff", "\ufffe", "\ufdd0", "\U0001ffff"])
+def test_noncharacters_are_refused_with_line_and_column(site, char):
+    site.write("content/bob/x.md", post(title=f"Bad {char} title"))
+    assert site.check() == [
+        f"content/bob/x.md:1:12: error: U+{ord(char):04X} is a noncharacter, not text; delete it"
+    ]

@@ -318,3 +318,10 @@ def test_a_lead_whose_file_is_broken_is_reported_once(site):
     assert site.check() == [
         "authors/bob.yml:2:1: error: YAML does not allow tabs for indentation; use spaces"
     ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
+def test_a_registry_saved_as_utf16_is_named_as_such(site, encoding):
+    site.write("authors/bob.yml", BOB_WITH("").encode(encoding))
+    name = "UTF-32" if "32" in encoding else "UTF-16"
+    assert site.check() == [f"authors/bob.yml: error: the file is saved as {name}; save it as UTF-8"]

@@ -10,6 +10,7 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from .errors import Problem, SourceError
+from .sourcefile import not_regular_message, special_kind
 
 RASTER_FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
 _LFS_POINTER = b"version https://git-lfs.github.com/spec/"
@@ -49,9 +50,14 @@ def check_image(path: Path, shown_as: str, max_bytes: int, max_pixels: int) -> t
 
     if path.is_symlink():
         raise fail("symbolic links are not allowed for images")
-    if not path.is_file():
-        raise fail("image file not found")
-    size = path.stat().st_size
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise fail("image file not found") from None
+    kind = special_kind(info.st_mode)
+    if kind is not None:
+        raise SourceError(Problem(shown_as, None, not_regular_message(kind), rule="file-type"))
+    size = info.st_size
     if size > max_bytes:
         raise fail(f"image is {size:,} bytes; the limit is {max_bytes:,} bytes")
     with path.open("rb") as fh:

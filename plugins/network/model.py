@@ -234,6 +234,7 @@ class SourceFile:
     relative: str  # relative to its top folder (content/ or authors/), with '/'
     in_content: bool
     symlink: bool = False
+    special: str = ""  # what it is when not a regular file or a link: 'a named pipe', 'a socket', …
 
     @property
     def extension(self) -> str:
@@ -267,7 +268,9 @@ class Site:
     def static_files(self) -> tuple[SourceFile, ...]:
         """Content files that are neither posts nor pages (images, attachments)."""
         return tuple(
-            f for f in self.files if f.in_content and not f.symlink and f.extension not in MARKDOWN_EXTENSIONS
+            f
+            for f in self.files
+            if f.in_content and not f.symlink and not f.special and f.extension not in MARKDOWN_EXTENSIONS
         )
 
     @cached_property

@@ -1,4 +1,4 @@
-"""The source tree as a whole: no symbolic links, only allowed file types, sound images."""
+"""The source tree as a whole: no symbolic links or special files, only allowed file types, sound images."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from ..errors import Problem, SourceError
 from ..images import check_image
 from ..model import MARKDOWN_EXTENSIONS, Site
+from ..sourcefile import not_regular_message
 
 IMAGE_EXTENSIONS = {"png", "jpg", "jpeg", "gif", "webp"}
 
@@ -22,6 +23,9 @@ def source_tree(site: Site) -> Iterator[Problem]:
                 "symbolic links are not allowed in content/ or authors/; copy the file instead",
                 rule="symlink",
             )
+            continue
+        if file.special:
+            yield Problem(file.shown, None, not_regular_message(file.special), rule="file-type")
             continue
         if not file.in_content or file.extension in MARKDOWN_EXTENSIONS:
             continue
