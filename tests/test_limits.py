@@ -5,10 +5,45 @@ previous output as it was."""
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
 from conftest import post
+
+
+def test_too_many_tags_are_refused_quickly(site):
+    site.write("content/bob/x.md", post(Tags=", ".join(f"t{i}" for i in range(100_000))))
+    started = time.monotonic()
+    assert site.check() == [
+        "content/bob/x.md:3: error: 100,000 tags; the limit is 20 (CHORUS_MAX_TAGS): keep the few that say what the post is about"
+    ]
+    assert time.monotonic() - started < 10
+
+
+def test_a_long_tag_is_refused_before_it_becomes_a_file_name(site):
+    site.write("content/bob/x.md", post(Tags="a" * 300))
+    assert site.check() == [
+        "content/bob/x.md:3: error: tag 'aaaaaaaaaaaaaaaaaaaa…' is 300 characters long; the limit is 60 (CHORUS_MAX_TAG_LENGTH)"
+    ]
+
+
+def test_a_tag_that_spells_out_too_long_is_refused(site):
+    site.write("content/bob/x.md", post(Tags="中" * 50))
+    assert site.check(CHORUS_MAX_TAG_LENGTH=60) == [
+        "content/bob/x.md:3: error: tag '中中中中中中中中中中中中中中中中中中中中…' becomes a web address of 299 characters"
+        " (topics/zhong-zhong-zhong-zh…/); the limit is 200: shorten it"
+    ]
+
+
+def test_limits_are_settings(site):
+    site.write("content/bob/x.md", post(Tags="a, b, c"))
+    assert site.check(CHORUS_MAX_TAGS=2) == [
+        "content/bob/x.md:3: error: 3 tags; the limit is 2 (CHORUS_MAX_TAGS): keep the few that say what the post is about"
+    ]
+    assert site.check(CHORUS_MAX_TAGS=0) == [
+        "pelicanconf.py: error: CHORUS_MAX_TAGS: expected a whole number of 1 or more (got 0)"
+    ]
 
 
 def test_deeply_nested_yaml_is_refused_without_recursion(site):

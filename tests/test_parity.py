@@ -40,6 +40,10 @@ CASES = {
         {"content/bob/broken.png": b"\x89PNG\r\n\x1a\nnot really"},
         "content/bob/broken.png: error: image does not decode: Truncated File Read",
     ),
+    "reading:tags": (
+        {"content/bob/x.md": post(Tags=", ".join(f"t{i}" for i in range(100_000)))},
+        "content/bob/x.md:3: error: 100,000 tags; the limit is 20 (CHORUS_MAX_TAGS): keep the few that say what the post is about",
+    ),
     "reading:yaml": (
         {"authors/bob.yml": "name: Bob\n\tkind: expert\n"},
         "authors/bob.yml:2:1: error: YAML does not allow tabs for indentation; use spaces",
@@ -95,6 +99,10 @@ CASES = {
     "tags": (
         {"content/bob/a.md": post(Tags="Flow Meters"), "content/bob/b.md": post(Tags="flow-meters")},
         "content/bob/b.md:3: error: tag 'flow-meters' and tag 'Flow Meters' (content/bob/a.md) would share the page topics/flow-meters/; use one spelling",
+    ),
+    "tags:length": (
+        {"content/bob/x.md": post(Tags="中" * 50)},
+        "content/bob/x.md:3: error: tag '中中中中中中中中中中中中中中中中中中中中…' becomes a web address of 299 characters (topics/zhong-zhong-zhong-zh…/); the limit is 200: shorten it",
     ),
     "feed-ids": (
         {"content/bob/x.md": post(Feed_Id="has spaces")},

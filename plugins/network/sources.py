@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from .errors import Problem, SourceError
 from .links import scan_references
 from .model import MARKDOWN_EXTENSIONS, Field, Network, Page, Post, Site, SourceFile, Status
+from .postmeta import PostLimits
 from .posts import ParsedPost, parse_post_file
 from .sourcefile import special_kind
 
@@ -90,6 +91,7 @@ def load_site(state: BuildState) -> Site:
     unreadable: list[Problem] = []
     short_links = settings.get("CROSSLINKS_SHORT_LINKS", True)
     zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
+    limits = PostLimits(tags=settings["CHORUS_MAX_TAGS"], tag_length=settings["CHORUS_MAX_TAG_LENGTH"])
     for file in files:
         if not file.in_content or file.symlink or file.special or file.extension not in MARKDOWN_EXTENSIONS:
             continue
@@ -99,6 +101,7 @@ def load_site(state: BuildState) -> Site:
             file.shown,
             settings["PAGE_PATHS"],
             settings["CHORUS_MAX_POST_BYTES"],
+            limits,
         )
         if parsed.problems:
             unreadable += parsed.problems

@@ -137,6 +137,8 @@ CORE_SETTINGS = SettingsSpec(
         "Files other than posts that may live in content/.",
         _is_extension_list,
     ),
+    Setting("CHORUS_MAX_TAGS", 20, "Most tags one post may have.", is_positive_int),
+    Setting("CHORUS_MAX_TAG_LENGTH", 60, "Longest tag accepted, in characters.", is_positive_int),
     Setting(
         "CHORUS_MAX_REGISTRY_BYTES",
         MAX_REGISTRY_BYTES,

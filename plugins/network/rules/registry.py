@@ -7,13 +7,17 @@ from collections.abc import Iterator
 from ..errors import Problem
 from ..model import Site
 from ..urls import slug_of
+from .outputs import long_slug_message
 
 
 def expertise_topics(site: Site) -> Iterator[Problem]:
     """An expertise topic must have a slug, or the expertise index could not link it."""
     for author in site.network.authors.values():
         for topic in author.expertise:
-            if topic.strip() and not slug_of(topic, dict(site.settings), "TAG"):
+            slug = slug_of(topic, dict(site.settings), "TAG")
+            if slug and (message := long_slug_message("expertise topic", topic, slug)):
+                yield Problem(author.source, author.expertise_line, message, rule="registry")
+            if topic.strip() and not slug:
                 yield Problem(
                     author.source,
                     author.expertise_line,
