@@ -9,7 +9,8 @@ import time
 
 import pytest
 
-from conftest import post
+from chorus.build import BuildFailed
+from conftest import DEPARTMENTS, post
 
 
 def test_too_many_tags_are_refused_quickly(site):
@@ -99,3 +100,32 @@ def test_noncharacters_are_refused_with_line_and_column(site, char):
     assert site.check() == [
         f"content/bob/x.md:1:12: error: U+{ord(char):04X} is a noncharacter, not text; delete it"
     ]
+
+
+HOSTILE = {
+    "long tag": {"content/bob/x.md": post(Tags="a" * 300)},
+    "many tags": {"content/bob/x.md": post(Tags=",".join(f"t{i}" for i in range(100_000)))},
+    "noncharacter": {"content/bob/x.md": post(title="Bad \uffff title")},
+    "deep YAML": {"authors/bob.yml": "name: " + "[" * 5000 + "]" * 5000 + "\n"},
+    "post in content/": {"content/x.md": post()},
+    "HTML named .pdf": {"content/bob/doc.pdf": b"<html><script>alert(1)</script></html>"},
+    "empty departments": {"departments.yml": ""},
+}
+
+
+def test_every_hostile_input_fails_cleanly_and_leaves_the_previous_output(site):
+    output = site.build()
+    before = {p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    for name, files in HOSTILE.items():
+        for relative, content in files.items():
+            site.write(relative, content)
+        with pytest.raises(BuildFailed) as failed:
+            site.build()
+        assert failed.value.problems and all(": error: " in str(p) for p in failed.value.problems), name
+        for relative in files:
+            site.remove(relative)
+        if "departments.yml" in files:
+            site.write("departments.yml", DEPARTMENTS)
+    after = {p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    assert after == before
+    assert not [p for p in site.root.iterdir() if p.name.startswith(".output-")]

@@ -48,6 +48,14 @@ CASES = {
         {"authors/bob.yml": "name: Bob\n\tkind: expert\n"},
         "authors/bob.yml:2:1: error: YAML does not allow tabs for indentation; use spaces",
     ),
+    "tree:name": (
+        {"content/bob/my chart.png": png_bytes()},
+        "content/bob/my chart.png: error: name has characters that are not allowed (a space); use only letters a-z and A-Z, digits, '-', '_' and '.', like 'pump-curve.png'",
+    ),
+    "tree:content": (
+        {"content/bob/doc.pdf": b"<html><script>alert(1)</script></html>"},
+        "content/bob/doc.pdf: error: the content is not a PDF document (it looks like HTML or XML); only a real PDF document may be named .pdf",
+    ),
     "registry": (
         {
             "authors/bob.yml": "name: Bob\nkind: expert\ntitle: T\ndepartment: sales\nexpertise: ['!!!']\nbio: b\n"

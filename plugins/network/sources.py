@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from .errors import Problem, SourceError
+from .files import path_name_problem
 from .links import scan_references
 from .model import MARKDOWN_EXTENSIONS, Field, Network, Page, Post, Site, SourceFile, Status
 from .postmeta import PostLimits
@@ -92,9 +93,12 @@ def load_site(state: BuildState) -> Site:
     short_links = settings.get("CROSSLINKS_SHORT_LINKS", True)
     zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
     limits = PostLimits(tags=settings["CHORUS_MAX_TAGS"], tag_length=settings["CHORUS_MAX_TAG_LENGTH"])
+    max_name = settings["CHORUS_MAX_FILE_NAME_LENGTH"]
     for file in files:
         if not file.in_content or file.symlink or file.special or file.extension not in MARKDOWN_EXTENSIONS:
             continue
+        if path_name_problem(file.relative, max_name):
+            continue  # the tree rule reports the name; its header is read once it is renamed
         parsed = parse_post_file(
             file.path,
             state.content_path,

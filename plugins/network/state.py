@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, Problem, SourceError
+from .files import FILE_TYPES
 from .load import DEFAULT_LINK_KINDS, load_network
 from .model import Network, Site
 from .rendering import MarkdownRenderer
@@ -45,8 +46,12 @@ def _is_iso_datetime(value: Any) -> str | None:
 
 
 def _is_extension_list(value: Any) -> str | None:
+    known = ", ".join(sorted(FILE_TYPES))
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-        return "expected a list of file extensions like ['png', 'jpg']"
+        return f"expected a list of file extensions like ['png', 'jpg'] (Chorus can check: {known})"
+    unknown = [v for v in value if v.lower() not in FILE_TYPES]
+    if unknown:
+        return f"Chorus cannot check that a file's content is {', '.join(map(repr, unknown))} (it can check: {known})"
     return None
 
 
@@ -134,8 +139,20 @@ CORE_SETTINGS = SettingsSpec(
     Setting(
         "CHORUS_STATIC_EXTENSIONS",
         ["png", "jpg", "jpeg", "gif", "webp", "pdf"],
-        "Files other than posts that may live in content/.",
+        "Files other than posts that may live in content/ (each checked by its content).",
         _is_extension_list,
+    ),
+    Setting(
+        "CHORUS_MAX_ATTACHMENT_BYTES",
+        10 * 1024 * 1024,
+        "Largest file in content/ that is neither a post nor an image (a PDF).",
+        is_positive_int,
+    ),
+    Setting(
+        "CHORUS_MAX_FILE_NAME_LENGTH",
+        100,
+        "Longest file or folder name accepted in content/, in characters.",
+        is_positive_int,
     ),
     Setting("CHORUS_MAX_TAGS", 20, "Most tags one post may have.", is_positive_int),
     Setting("CHORUS_MAX_TAG_LENGTH", 60, "Longest tag accepted, in characters.", is_positive_int),
