@@ -11,7 +11,7 @@ import pytest
 
 from chorus.build import BuildFailed
 from chorus.check import run_check
-from conftest import NOW, png_bytes, post
+from conftest import DEPARTMENTS, GINA, NOW, png_bytes, post
 from plugins.network.rules import RULES
 
 POLICY = """\
@@ -55,6 +55,14 @@ CASES = {
     "tree:content": (
         {"content/bob/doc.pdf": b"<html><script>alert(1)</script></html>"},
         "content/bob/doc.pdf: error: the content is not a PDF document (it looks like HTML or XML); only a real PDF document may be named .pdf",
+    ),
+    "identity": (
+        {"authors/gina.yml": GINA.replace("Gina Guest", "\u0410lice Field")},
+        "authors/gina.yml:1: error: name 'Аlice Field' looks the same as 'Alice Field' (authors/alice.yml): readers could not tell these authors apart (here 'А' is U+0410 CYRILLIC CAPITAL LETTER A)",
+    ),
+    "identity:lead": (
+        {"departments.yml": DEPARTMENTS.replace("sales:\n", "sales:\n  lead: gina\n")},
+        "departments.yml:6: error: department 'sales': lead 'gina' is a guest (authors/gina.yml); a department is led by in-house staff (kind: expert)",
     ),
     "registry": (
         {

@@ -55,6 +55,12 @@ def _is_extension_list(value: Any) -> str | None:
     return None
 
 
+def _is_text_list(value: Any) -> str | None:
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v.strip() for v in value):
+        return "expected a list of names, like ['Halvard', 'Halvard Instruments GmbH']"
+    return None
+
+
 def _is_handle_list(value: Any) -> str | None:
     if not isinstance(value, (list, tuple)) or not all(
         isinstance(v, str) and (v.startswith("@") or "@" in v) for v in value
@@ -103,6 +109,12 @@ CORE_SETTINGS = SettingsSpec(
         _is_department_editors,
     ),
     Setting("CHORUS_COMPANY", "Our company", "Company name shown in the header, cards and JSON-LD.", is_text),
+    Setting(
+        "CHORUS_COMPANY_ALIASES",
+        [],
+        "Other names the company goes by; like CHORUS_COMPANY, a guest's title or affiliation may not contain them.",
+        _is_text_list,
+    ),
     Setting(
         "CHORUS_NOW",
         None,
