@@ -17,6 +17,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CHORUS_PLUGINS = [
     "plugins.markdown_posts",
     "plugins.author_folders",
+    "plugins.clean_images",  # images from content/ published re-encoded, without metadata
     "plugins.crosslinks",  # early: rewrites short links before any plugin reads .content
     "plugins.network_index",
     "plugins.author_profiles",

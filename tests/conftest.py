@@ -106,6 +106,13 @@ class Site:
             self.build(**settings)
         return [str(p) for p in caught.value.problems]
 
+    def check(self, **settings) -> list[str]:
+        """`chorus check`'s errors, printed as the build prints them: no Pelican run."""
+        from chorus.check import run_check
+
+        settings.setdefault("CHORUS_NOW", NOW)
+        return [str(p) for p in run_check(self.root, overrides=settings).errors]
+
     def page(self, relative: str):
         return lxml_html.fromstring((self.output / relative).read_bytes())
 

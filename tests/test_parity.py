@@ -11,7 +11,7 @@ import pytest
 
 from chorus.build import BuildFailed
 from chorus.check import run_check
-from conftest import NOW, png_bytes, post
+from conftest import DEPARTMENTS, GINA, NOW, png_bytes, post
 from plugins.network.rules import RULES
 
 POLICY = """\
@@ -39,6 +39,30 @@ CASES = {
     "tree:image": (
         {"content/bob/broken.png": b"\x89PNG\r\n\x1a\nnot really"},
         "content/bob/broken.png: error: image does not decode: Truncated File Read",
+    ),
+    "reading:tags": (
+        {"content/bob/x.md": post(Tags=", ".join(f"t{i}" for i in range(100_000)))},
+        "content/bob/x.md:3: error: 100,000 tags; the limit is 20 (CHORUS_MAX_TAGS): keep the few that say what the post is about",
+    ),
+    "reading:yaml": (
+        {"authors/bob.yml": "name: Bob\n\tkind: expert\n"},
+        "authors/bob.yml:2:1: error: YAML does not allow tabs for indentation; use spaces",
+    ),
+    "tree:name": (
+        {"content/bob/my chart.png": png_bytes()},
+        "content/bob/my chart.png: error: name has characters that are not allowed (a space); use only letters a-z and A-Z, digits, '-', '_' and '.', like 'pump-curve.png'",
+    ),
+    "tree:content": (
+        {"content/bob/doc.pdf": b"<html><script>alert(1)</script></html>"},
+        "content/bob/doc.pdf: error: the content is not a PDF document (it looks like HTML or XML); only a real PDF document may be named .pdf",
+    ),
+    "identity": (
+        {"authors/gina.yml": GINA.replace("Gina Guest", "\u0410lice Field")},
+        "authors/gina.yml:1: error: name 'Аlice Field' looks the same as 'Alice Field' (authors/alice.yml): readers could not tell these authors apart (here 'А' is U+0410 CYRILLIC CAPITAL LETTER A)",
+    ),
+    "identity:lead": (
+        {"departments.yml": DEPARTMENTS.replace("sales:\n", "sales:\n  lead: gina\n")},
+        "departments.yml:6: error: department 'sales': lead 'gina' is a guest (authors/gina.yml); a department is led by in-house staff (kind: expert)",
     ),
     "registry": (
         {
@@ -91,6 +115,10 @@ CASES = {
     "tags": (
         {"content/bob/a.md": post(Tags="Flow Meters"), "content/bob/b.md": post(Tags="flow-meters")},
         "content/bob/b.md:3: error: tag 'flow-meters' and tag 'Flow Meters' (content/bob/a.md) would share the page topics/flow-meters/; use one spelling",
+    ),
+    "tags:length": (
+        {"content/bob/x.md": post(Tags="中" * 50)},
+        "content/bob/x.md:3: error: tag '中中中中中中中中中中中中中中中中中中中中…' becomes a web address of 299 characters (topics/zhong-zhong-zhong-zh…/); the limit is 200: shorten it",
     ),
     "feed-ids": (
         {"content/bob/x.md": post(Feed_Id="has spaces")},

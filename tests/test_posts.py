@@ -120,9 +120,20 @@ def test_windows_line_endings_and_bom_keep_the_header(site):
     assert "UNPUBLISHED-WINDOWS" not in (site.output / "network.json").read_text()
 
 
-def test_invalid_utf8_names_line(site):
+def test_invalid_utf8_names_line_and_column(site):
     site.write("content/bob/x.md", b"Title: T\nDate: 2026-01-01\n\ncaf\xe9\n")
-    assert site.problems() == ["content/bob/x.md:4: error: not valid UTF-8 (byte 30); save the file as UTF-8"]
+    expected = [
+        "content/bob/x.md:4:4: error: not UTF-8: the byte 0xE9 here comes from another encoding"
+        " (often Windows-1252 or Latin-1); save the file as UTF-8"
+    ]
+    assert site.check() == expected
+    assert site.problems() == expected
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_a_post_saved_as_utf16_is_named_as_such(site, encoding):
+    site.write("content/bob/x.md", post("Från Word").encode(encoding))
+    assert site.check() == ["content/bob/x.md: error: the file is saved as UTF-16; save it as UTF-8"]
 
 
 def test_control_characters_are_refused(site):

@@ -209,7 +209,7 @@ def test_former_contributor_keeps_page_and_posts_but_leaves_current_listings(sit
 
 
 def test_pages_are_claimed_so_an_author_cannot_take_the_expertise_index(site):
-    site.write("authors/expertise.yml", BOB)
+    site.write("authors/expertise.yml", BOB.replace("Bob Quote", "Ex Pertise"))  # a name of its own
     assert site.problems() == [
         (
             "authors/expertise.yml: error: the profile of 'expertise' would be written to 'authors/expertise/index.html',"

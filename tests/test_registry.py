@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from conftest import ALICE, png_bytes
+from conftest import ALICE, DEPARTMENTS, GINA, png_bytes
 
 
 def test_valid_registry_builds_and_lists_everyone(site):
@@ -213,3 +213,217 @@ def test_former_contributors_take_no_more_questions():
     leaving = dataclasses.replace(author, until=dt.date(2026, 6, 30))
     assert leaving.ask_route(dt.date(2026, 6, 30)) == "mailto:x@example.com"  # until the last day
     assert leaving.ask_route(dt.date(2026, 7, 1)) is None
+
+
+# Messages a non-programmer acts on: plain words, one line per root cause (issue #11, point 7).
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "name: Bob\n\tkind: expert\n",
+            "authors/bob.yml:2:1: error: YAML does not allow tabs for indentation; use spaces",
+        ),
+        ("name: Bob\t\n", "authors/bob.yml:1:10: error: YAML does not allow a tab here; use spaces"),
+        (
+            "name: Bob\ntitle: Engineer: Service\n",
+            "authors/bob.yml:2:16: error: unexpected ':' here: put a value that contains ': ' in quotes,"
+            ' like title: "Engineer: Service" (or the line is indented too far)',
+        ),
+        ("name: 'Bob\nkind: expert\n", "authors/bob.yml:1:7: error: this quote is never closed"),
+        (
+            "expertise: [a, b\nkind: expert\n",
+            "authors/bob.yml:1:12: error: this '[' is never closed with ']'",
+        ),
+        (
+            "name: @bob\n",
+            "authors/bob.yml:1:7: error: a value cannot start with '@'; put the whole value in quotes, like \"@…\"",
+        ),
+        (
+            "name: Bob\nkind\n",
+            "authors/bob.yml:2:1: error: expected 'name: value' on this line (is the ':' missing?)",
+        ),
+        (
+            "name: {first: Bob}\nkind: expert\ntitle: T\ndepartment: sales\nexpertise: [x]\nbio: b\n",
+            "authors/bob.yml:1: error: 'name' must be non-empty text (quote it if YAML reads it as something else),"
+            " found a mapping (indented 'name: value' lines or {…})",
+        ),
+        (
+            "name: Bob\nkind: expert\ntitle: T\ndepartment: sales\nexpertise: [{a: 1}]\nbio: b\n",
+            "authors/bob.yml:5: error: 'expertise' must be a list of text, like [a, b], found a list ([…] or '- ' lines)",
+        ),
+        (
+            "name: yes\nkind: expert\ntitle: T\ndepartment: sales\nexpertise: [x]\nbio: b\n",
+            "authors/bob.yml:1: error: 'name' must be non-empty text (quote it if YAML reads it as something else),"
+            " found a yes/no value (YAML reads yes, no, true, false, on and off that way; put text in quotes)",
+        ),
+        (
+            "",
+            "authors/bob.yml:1: error: expected 'name: value' lines (name, kind, title, department, expertise, bio, …); the file is empty",
+        ),
+    ],
+)
+def test_yaml_mistakes_in_plain_words(site, text, expected):
+    site.write("authors/bob.yml", text)
+    assert site.check() == [expected]
+
+
+def test_messages_never_show_internal_objects(site):
+    bad_values = ["{a: 1}", "[{a: 1}]", "[[x]]", "2024-01-02", "12", "~", "on"]
+    fields = (
+        "name",
+        "kind",
+        "title",
+        "department",
+        "departments",
+        "expertise",
+        "bio",
+        "email",
+        "links",
+        "until",
+    )
+    for value in bad_values:
+        site.write("authors/bob.yml", "\n".join(f"{field}: {value}" for field in fields) + "\n")
+        site.write(
+            "departments.yml", DEPARTMENTS + f"rnd: {value}\nhr:\n  name: {value}\n  description: {value}\n"
+        )
+        for line in site.check():
+            assert "Located" not in line and "tag:yaml.org" not in line and "<stream end>" not in line, line
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "",
+            "departments.yml: error: the department registry is empty: give each department as 'service: {name: Service, description: …}'",
+        ),
+        ("service: [\n", "departments.yml:1:10: error: this '[' is never closed with ']'"),
+        (
+            "- service\n- sales\n",
+            "departments.yml:1: error: expected a mapping of department id to its fields, like 'service: {name: Service, …}',"
+            " found a list ([…] or '- ' lines)",
+        ),
+    ],
+)
+def test_a_broken_department_registry_is_one_error_not_one_per_author(site, text, expected):
+    site.write("departments.yml", text)
+    assert site.check() == [expected]
+
+
+def test_a_lead_whose_file_is_broken_is_reported_once(site):
+    site.write("departments.yml", DEPARTMENTS.replace("  colour:", "  lead: bob\n  colour:"))
+    site.write("authors/bob.yml", "name: Bob\n\tkind: expert\n")
+    assert site.check() == [
+        "authors/bob.yml:2:1: error: YAML does not allow tabs for indentation; use spaces"
+    ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
+def test_a_registry_saved_as_utf16_is_named_as_such(site, encoding):
+    site.write("authors/bob.yml", BOB_WITH("").encode(encoding))
+    name = "UTF-32" if "32" in encoding else "UTF-16"
+    assert site.check() == [f"authors/bob.yml: error: the file is saved as {name}; save it as UTF-8"]
+
+
+# Identity (issue #11, point 6): readers can tell authors apart; a guest cannot pass for staff.
+
+
+def test_a_name_confusable_with_another_authors_is_refused_naming_both(site):
+    site.write("authors/gina.yml", GINA.replace("Gina Guest", "\u0410lice Field"))  # Cyrillic А
+    expected = [
+        "authors/gina.yml:1: error: name 'Аlice Field' looks the same as 'Alice Field' (authors/alice.yml):"
+        " readers could not tell these authors apart (here 'А' is U+0410 CYRILLIC CAPITAL LETTER A)"
+    ]
+    assert site.check() == expected
+    assert site.problems() == expected
+
+
+@pytest.mark.parametrize(
+    "name", ["AIice Field", "ALICE FIELD", "Alice  Field", "Ａlice Field", "Alice Fie\u200bld"]
+)
+def test_look_alike_spellings_of_a_name(site, name):
+    site.write("authors/bob.yml", BOB_WITH("").replace("Bob Quote", name))
+    [problem] = site.check()
+    assert problem.startswith(
+        f"authors/bob.yml:1: error: name '{name}' looks the same as 'Alice Field' (authors/alice.yml)"
+    )
+
+
+def test_an_expert_keeps_their_name_next_to_a_guest(site):
+    # alphabetically the guest's file comes first; the expert is still the one who keeps the name
+    site.write("authors/aaron.yml", GINA.replace("Gina Guest", "Bob Quote"))
+    [problem] = site.check()
+    assert problem.startswith(
+        "authors/aaron.yml:1: error: name 'Bob Quote' looks the same as 'Bob Quote' (authors/bob.yml)"
+    )
+
+
+def test_ids_that_look_alike_are_refused(site):
+    site.write("authors/a1ice.yml", GINA.replace("Gina Guest", "Robert Zed"))
+    assert site.check() == [
+        "authors/a1ice.yml: error: author id 'a1ice' looks the same as 'alice' (authors/alice.yml):"
+        " choose an id that cannot be mistaken for it"
+    ]
+
+
+def test_a_name_hiding_letters_of_another_script_is_refused(site):
+    site.write("authors/gina.yml", GINA.replace("Gina Guest", "Gina G\u0443est"))  # Cyrillic у
+    assert site.check() == [
+        "authors/gina.yml:1: error: name 'Gina Gуest' hides look-alike letters of another script"
+        " ('у' is U+0443 CYRILLIC SMALL LETTER U); type the name in one script"
+    ]
+
+
+def test_a_name_in_two_scripts_side_by_side_is_flagged_for_the_reviewer(site):
+    from chorus.check import run_check
+    from conftest import NOW
+
+    site.write("authors/gina.yml", GINA.replace("Gina Guest", "Gina 田中"))
+    problems = [
+        p.format(with_rule=True) for p in run_check(site.root, overrides={"CHORUS_NOW": NOW}).problems
+    ]
+    assert (
+        "authors/gina.yml:1: warning: identity: name 'Gina 田中' is written in Latin and Han letters; check that is how it is spelled"
+        in problems
+    )
+    site.build()  # a warning is for the reviewer; it does not stop publishing
+
+
+def test_a_guest_cannot_lead_a_department(site):
+    site.write("departments.yml", DEPARTMENTS.replace("sales:\n", "sales:\n  lead: gina\n"))
+    expected = [
+        "departments.yml:6: error: department 'sales': lead 'gina' is a guest (authors/gina.yml);"
+        " a department is led by in-house staff (kind: expert)"
+    ]
+    assert site.check() == expected
+    assert site.problems() == expected
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "field", "company"),
+    [
+        ("title: Researcher", "title: Researcher at Halvard", 3, "title", "Halvard"),
+        (
+            "affiliation: Nordlicht University",
+            "affiliation: HALVARD INSTRUMENTS",
+            6,
+            "affiliation",
+            "Halvard Instruments",
+        ),
+        (
+            "affiliation: Nordlicht University",
+            "affiliation: Ha1vard Instruments",
+            6,
+            "affiliation",
+            "Halvard Instruments",
+        ),
+    ],
+)
+def test_a_guest_cannot_claim_to_be_staff(site, old, new, line, field, company):
+    site.write("authors/gina.yml", GINA.replace(old, new))
+    assert site.check(CHORUS_COMPANY="Halvard Instruments", CHORUS_COMPANY_ALIASES=["Halvard"]) == [
+        f"authors/gina.yml:{line}: error: a guest's {field} cannot name {company}: guests write as themselves,"
+        " not as staff (someone employed there is kind: expert)"
+    ]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 
+import pytest
 from lxml import etree
+from PIL import Image, ImageCms, PngImagePlugin
 
-from conftest import GINA, post
+from conftest import GINA, png_bytes, post
 
 HOSTILE_BODY = """
 <script>alert('body')</script>
@@ -144,4 +147,189 @@ def test_markdown_that_renders_too_slowly_fails_instead_of_stalling_the_build(si
     site.write("content/gina/slow.md", post("Slow", body="[" * 3000 + "x" + "] " * 3000))
     assert site.problems(CHORUS_MAX_RENDER_SECONDS=1) == [
         "content/gina/slow.md:4: error: took longer than 1 s to render; look for thousands of nested brackets or emphasis markers"
+    ]
+
+
+# Static files are safe by construction (issue #11, point 4): images are re-encoded, other
+# files must be what their extension says, names come from a safe alphabet.
+
+
+def _jpeg_with_metadata() -> bytes:
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90° clockwise to show it upright
+    exif[0x010F] = "SecretCam"
+    exif[0x8825] = {1: "N", 2: (52.0, 31.0, 12.0), 3: "E", 4: (13.0, 24.0, 0.0)}  # GPS
+    buffer = io.BytesIO()
+    Image.new("RGB", (80, 60), (200, 40, 40)).save(
+        buffer, "JPEG", exif=exif, comment=b"Nordchem", icc_profile=_SRGB, xmp=b"<x:xmpmeta>Alice</x:xmpmeta>"
+    )
+    return buffer.getvalue()
+
+
+def _png_with_text() -> bytes:
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "Nordchem plant, line 3")
+    info.add_itxt("XML:com.adobe.xmp", "<x:xmpmeta>Alice</x:xmpmeta>")
+    buffer = io.BytesIO()
+    Image.new("RGBA", (30, 20), (10, 20, 30, 128)).save(buffer, "PNG", pnginfo=info, icc_profile=_SRGB)
+    return buffer.getvalue()
+
+
+def _animated_gif() -> bytes:
+    frames = [Image.new("RGB", (10, 10), (80 * i, 0, 0)) for i in range(3)]
+    buffer = io.BytesIO()
+    frames[0].save(
+        buffer,
+        "GIF",
+        save_all=True,
+        append_images=frames[1:],
+        duration=[100, 200, 300],
+        loop=0,
+        comment=b"Nordchem",
+    )
+    return buffer.getvalue()
+
+
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+def test_published_images_are_reencoded_without_metadata(site):
+    site.write("content/alice/photo.jpg", _jpeg_with_metadata())
+    site.write("content/alice/images/chart.png", _png_with_text())
+    site.write("content/alice/spin.gif", _animated_gif())
+    site.write(
+        "content/alice/hello.md",
+        post("Hello", body="![Photo]({static}photo.jpg) ![Chart](images/chart.png) ![Spin](spin.gif)"),
+    )
+    site.build()
+    prose = site.page("posts/alice/hello/index.html").cssselect(".prose")[0]
+    assert [img.get("src") for img in prose.cssselect("img")] == [
+        "/media/alice/photo.jpg",
+        "/media/alice/images/chart.png",
+        "/media/alice/spin.gif",
+    ]
+    media = site.output / "media/alice"
+    for name, fmt, size in [("photo.jpg", "JPEG", (60, 80)), ("images/chart.png", "PNG", (30, 20))]:
+        data = (media / name).read_bytes()
+        with Image.open(media / name) as image:
+            assert (image.format, image.size) == (fmt, size)  # turned upright, same format
+            assert not image.getexif(), name  # no EXIF, so no GPS and no orientation left
+            assert not {"exif", "xmp", "icc_profile", "comment", "Comment", "XML:com.adobe.xmp"} & set(
+                image.info
+            )
+            assert not getattr(image, "text", {}), name  # no PNG text chunks
+        assert b"Nordchem" not in data and b"Alice" not in data and b"SecretCam" not in data
+    with Image.open(media / "photo.jpg") as photo:
+        assert photo.getpixel((30, 40))[0] > 150  # still red: the pixels, not a blank image
+    with Image.open(media / "spin.gif") as spin:
+        assert spin.n_frames == 3 and "comment" not in spin.info
+        durations = []
+        for index in range(spin.n_frames):
+            spin.seek(index)
+            durations.append(spin.info["duration"])
+        assert durations == [100, 200, 300]
+
+
+def test_a_real_pdf_is_published_as_it_is(site):
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    site.write("content/alice/datasheet.pdf", pdf)
+    site.build()
+    assert (site.output / "media/alice/datasheet.pdf").read_bytes() == pdf
+
+
+@pytest.mark.parametrize(
+    ("relative", "content", "expected"),
+    [
+        (
+            "content/bob/doc.pdf",
+            b"<html><script>alert(1)</script></html>",
+            "content/bob/doc.pdf: error: the content is not a PDF document (it looks like HTML or XML);"
+            " only a real PDF document may be named .pdf",
+        ),
+        (
+            "content/bob/sheet.pdf",
+            b"PK\x03\x04rest of a zip",
+            "content/bob/sheet.pdf: error: the content is not a PDF document (it is a ZIP archive (Word and Excel"
+            " files are too)); only a real PDF document may be named .pdf",
+        ),
+        (
+            "content/bob/chart.jpg",
+            png_bytes(),
+            "content/bob/chart.jpg: error: the content is a PNG image, not JPEG: rename the file to end in .png"
+            " (and the links to it)",
+        ),
+        (
+            "content/bob/page.png",
+            b"<html><script>alert(1)</script></html>",
+            "content/bob/page.png: error: not a decodable image (expected one of PNG, JPEG, WEBP, GIF)",
+        ),
+        (
+            "content/bob/big.pdf",
+            b"%PDF-" + b"0" * 2000,
+            "content/bob/big.pdf: error: file is 2,005 bytes; the limit is 1,000 bytes (CHORUS_MAX_ATTACHMENT_BYTES)",
+        ),
+        (
+            "content/bob/lfs.pdf",
+            b"version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 12345\n",
+            "content/bob/lfs.pdf: error: this is a Git LFS pointer, not a PDF document: fetch LFS objects before building",
+        ),
+    ],
+)
+def test_a_file_must_be_what_its_extension_says(site, relative, content, expected):
+    site.write(relative, content)
+    assert site.check(CHORUS_MAX_ATTACHMENT_BYTES=1000) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("relative", "expected"),
+    [
+        (
+            "content/bob/my chart.png",
+            "content/bob/my chart.png: error: name has characters that are not allowed (a space);"
+            " use only letters a-z and A-Z, digits, '-', '_' and '.', like 'pump-curve.png'",
+        ),
+        (
+            "content/bob/-rf.png",
+            "content/bob/-rf.png: error: name starts with '-'; start it with a letter or a digit",
+        ),
+        (
+            "content/bob/a\nb.png",
+            "content/bob/a\\u000ab.png: error: name has characters that are not allowed (U+000A);"
+            " use only letters a-z and A-Z, digits, '-', '_' and '.', like 'pump-curve.png'",
+        ),
+        (
+            "content/bob/k\u00e4se.md",
+            "content/bob/käse.md: error: name has characters that are not allowed ('ä');"
+            " use only letters a-z and A-Z, digits, '-', '_' and '.', like 'pump-curve.png'",
+        ),
+        (
+            "content/bob/con.png",
+            "content/bob/con.png: error: 'con' is a reserved name on Windows; choose another name",
+        ),
+        (
+            "content/bob/" + "a" * 120 + ".png",
+            "content/bob/"
+            + "a" * 120
+            + ".png: error: name is 124 characters long; the limit is 100 (CHORUS_MAX_FILE_NAME_LENGTH)",
+        ),
+    ],
+)
+def test_file_names_come_from_a_safe_alphabet(site, relative, expected):
+    site.write(relative, png_bytes() if relative.endswith(".png") else post())
+    assert site.check() == [expected]
+
+
+def test_a_folder_with_a_bad_name_is_one_error(site):
+    for name in ("a.png", "b.png", "c.md"):
+        site.write(f"content/bob/old stuff/{name}", png_bytes() if name.endswith(".png") else post())
+    assert site.check() == [
+        "content/bob/old stuff: error: name has characters that are not allowed (a space);"
+        " use only letters a-z and A-Z, digits, '-', '_' and '.', like 'pump-curve.png'"
+    ]
+
+
+def test_static_extensions_are_types_chorus_can_check(site):
+    assert site.check(CHORUS_STATIC_EXTENSIONS=["png", "html"]) == [
+        "pelicanconf.py: error: CHORUS_STATIC_EXTENSIONS: Chorus cannot check that a file's content is 'html'"
+        " (it can check: gif, jpeg, jpg, pdf, png, webp) (got ['png', 'html'])"
     ]

@@ -1,18 +1,44 @@
-"""Checking images before anything decodes them in full."""
+"""Checking images before anything decodes them in full, and re-encoding them clean.
+
+Every place that decodes author-supplied pixels (checks, avatars, cards, post images)
+opens them with :func:`open_raster`, so the safety rules are written once.
+"""
 
 from __future__ import annotations
 
+import io
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageSequence, UnidentifiedImageError
 
 from .errors import Problem, SourceError
+from .sourcefile import not_regular_message, special_kind
 
 RASTER_FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
-_LFS_POINTER = b"version https://git-lfs.github.com/spec/"
+FORMAT_EXTENSIONS = {"PNG": ".png", "JPEG": ".jpg", "GIF": ".gif", "WEBP": ".webp"}
+LFS_POINTER = b"version https://git-lfs.github.com/spec/"
+
+# What survives re-encoding besides the pixels: how to show them, never what was said about them.
+_KEPT_INFO = ("transparency", "duration", "loop", "background")
+_SAVE_OPTIONS: dict[str, dict[str, object]] = {
+    "JPEG": {"quality": 90},
+    "PNG": {},
+    "WEBP": {"quality": 90},
+    "GIF": {},
+}
+_ORIENTATION = 0x0112  # the EXIF tag
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
 class ImageDecodeError(Exception):
@@ -21,11 +47,7 @@ class ImageDecodeError(Exception):
 
 @contextmanager
 def open_raster(path: Path) -> Iterator[Image.Image]:
-    """Open an image for decoding: allowlisted formats only, decompression bombs refused.
-
-    Every place that decodes author-supplied pixels (checks, avatars, cards) opens them
-    here, so the safety rules are written once.
-    """
+    """Open an image for decoding: allowlisted formats only, decompression bombs refused."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -37,32 +59,110 @@ def open_raster(path: Path) -> Iterator[Image.Image]:
         ) from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ImageDecodeError(f"image refused as a decompression bomb ({exc})") from None
-    except (OSError, SyntaxError, ValueError) as exc:
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise ImageDecodeError(f"image does not decode: {exc}") from None
 
 
-def check_image(path: Path, shown_as: str, max_bytes: int, max_pixels: int) -> tuple[int, int]:
-    """Return (width, height) of a safe raster image; raise SourceError naming the file otherwise."""
+def check_image(
+    path: Path, shown_as: str, max_bytes: int, max_pixels: int, *, expected_format: str | None = None
+) -> tuple[int, int]:
+    """Return (width, height) of a safe raster image; raise SourceError naming the file otherwise.
+
+    Every frame is decoded (an animation is limited to ``max_pixels`` in all), so what
+    passes here also re-encodes. With ``expected_format``, the content must be that format."""
 
     def fail(message: str) -> SourceError:
         return SourceError(Problem(shown_as, None, message, rule="image"))
 
     if path.is_symlink():
         raise fail("symbolic links are not allowed for images")
-    if not path.is_file():
-        raise fail("image file not found")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise fail(f"image is {size:,} bytes; the limit is {max_bytes:,} bytes")
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise fail("image file not found") from None
+    kind = special_kind(info.st_mode)
+    if kind is not None:
+        raise SourceError(Problem(shown_as, None, not_regular_message(kind), rule="file-type"))
+    if info.st_size > max_bytes:
+        raise fail(f"image is {info.st_size:,} bytes; the limit is {max_bytes:,} bytes")
     with path.open("rb") as fh:
-        if fh.read(len(_LFS_POINTER)) == _LFS_POINTER:
+        if fh.read(len(LFS_POINTER)) == LFS_POINTER:
             raise fail("this is a Git LFS pointer, not an image: fetch LFS objects before building")
     try:
         with open_raster(path) as image:
             width, height = image.size
+            frames = getattr(image, "n_frames", 1)
             if width * height > max_pixels:
                 raise fail(f"image is {width}x{height} pixels; the limit is {max_pixels:,} pixels")
-            image.load()
+            if width * height * frames > max_pixels:
+                raise fail(
+                    f"animation is {frames} frames of {width}x{height} pixels; the limit is {max_pixels:,} pixels in all"
+                )
+            if expected_format and image.format != expected_format:
+                found = image.format or "another"
+                raise fail(
+                    f"the content is a {found} image, not {expected_format}:"
+                    f" rename the file to end in {FORMAT_EXTENSIONS.get(found, '.' + found.lower())}"
+                    " (and the links to it)"
+                )
+            for frame in ImageSequence.Iterator(image):
+                frame.load()
     except ImageDecodeError as exc:
         raise fail(str(exc)) from None
     return width, height
+
+
+def clean_image(path: Path, shown_as: str) -> bytes:
+    """The image re-encoded in its own format from its pixels alone, turned upright.
+
+    EXIF (camera, GPS position), XMP, ICC profiles (converted to sRGB first, so colours
+    stay), PNG text chunks and GIF comments are all left behind; an animation keeps its
+    frames and timing. The image was checked by :func:`check_image` first."""
+    try:
+        with open_raster(path) as image:
+            image_format = str(image.format)
+            transpose = _TRANSPOSE.get(image.getexif().get(_ORIENTATION, 1))
+            profile = image.info.get("icc_profile")
+            kept = {key: image.info[key] for key in _KEPT_INFO if key in image.info}
+            frames = []
+            durations = []
+            for frame in ImageSequence.Iterator(image):
+                durations.append(frame.info.get("duration", kept.get("duration", 100)))
+                clean = _pixels_only(frame, profile)
+                frames.append(clean.transpose(transpose) if transpose is not None else clean)
+        buffer = io.BytesIO()
+        options = dict(_SAVE_OPTIONS[image_format])
+        if "transparency" in kept and frames[0].mode in ("P", "L", "RGB"):
+            options["transparency"] = kept["transparency"]
+        if len(frames) > 1:
+            options.update(save_all=True, append_images=frames[1:], duration=durations)
+            options["loop"] = kept.get("loop", 0)
+        if image_format == "JPEG" and frames[0].mode not in ("L", "RGB", "CMYK"):
+            frames[0] = frames[0].convert("RGB")
+        frames[0].save(buffer, image_format, **options)
+    except ImageDecodeError as exc:
+        raise SourceError(Problem(shown_as, None, str(exc), rule="image")) from None
+    except (OSError, ValueError) as exc:
+        raise SourceError(
+            Problem(shown_as, None, f"image could not be re-encoded: {exc}", rule="image")
+        ) from None
+    return buffer.getvalue()
+
+
+def _pixels_only(frame: Image.Image, profile: bytes | None) -> Image.Image:
+    """A copy of one frame with nothing but its pixels (and palette): colours in sRGB."""
+    clean = frame.copy()
+    clean.info = {}
+    if profile and clean.mode in ("RGB", "RGBA", "CMYK"):
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+            mode = "RGBA" if clean.mode == "RGBA" else "RGB"
+            converted = ImageCms.profileToProfile(
+                clean, source, ImageCms.createProfile("sRGB"), outputMode=mode
+            )
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            converted = None  # an unreadable profile: the pixels stay as they are, without it
+        if converted is not None:
+            clean = converted
+            clean.info = {}
+    return clean

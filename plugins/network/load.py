@@ -7,6 +7,7 @@ import difflib
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import ProblemList, SourceError, display_path
@@ -14,7 +15,7 @@ from .images import check_image
 from .model import AUTHOR_KINDS, GUEST, Author, Department, Link, Network
 from .rendering import MarkdownRenderer, RenderError
 from .sourcefile import read_source_text
-from .yamlfile import MAX_REGISTRY_BYTES, Located, load_yaml
+from .yamlfile import MAX_REGISTRY_BYTES, MAX_YAML_DEPTH, Located, describe, load_yaml
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -60,7 +61,9 @@ class _Fields:
         return located
 
     def _bad(self, located: Located, key: str, expected: str) -> None:
-        self.problems.add(self.path, located.line, f"'{key}' must be {expected}, found {located.value!r}")
+        self.problems.add(
+            self.path, located.line, f"'{key}' must be {expected}, found {describe(located.value)}"
+        )
 
     def text(
         self, key: str, required: bool = True, check: Callable[[str], str | None] | None = None
@@ -144,27 +147,42 @@ def _safe_url(url: str) -> str | None:
     return "must be an http(s) URL"
 
 
-def load_departments(path: Path, root: Path, problems: ProblemList) -> tuple[dict[str, Department], set[str]]:
+def load_departments(
+    path: Path,
+    root: Path,
+    problems: ProblemList,
+    limits: tuple[int, int] = (MAX_REGISTRY_BYTES, MAX_YAML_DEPTH),
+) -> tuple[dict[str, Department], set[str] | None]:
     """The valid departments, and every id declared (so one bad entry does not make every
-    author of that department fail too)."""
+    author of that department fail too); None instead of the ids when the registry itself
+    could not be read, so that one root cause is reported once, not once per author."""
     shown = display_path(path, root)
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         problems.add(
             shown,
             None,
             "department registry not found (expected a YAML mapping of department id to name and description)",
         )
-        return {}, set()
+        return {}, None
     try:
-        data = load_yaml(read_source_text(path, shown, MAX_REGISTRY_BYTES), shown)
+        data = read_yaml(path, shown, limits)
     except SourceError as exc:
         problems.extend(exc.problems)
-        return {}, set()
+        return {}, None
+    if data is None:
+        problems.add(
+            shown,
+            None,
+            "the department registry is empty: give each department as 'service: {name: Service, description: …}'",
+        )
+        return {}, None
     if not isinstance(data, dict) or not data:
         problems.add(
-            shown, 1, "expected a mapping of department id to its fields, like 'service: {name: Service, …}'"
+            shown,
+            1,
+            f"expected a mapping of department id to its fields, like 'service: {{name: Service, …}}', found {describe(data)}",
         )
-        return {}, set()
+        return {}, None
     departments = {}
     for dep_id, located in data.items():
         if not ID_PATTERN.match(dep_id):
@@ -188,8 +206,30 @@ def load_departments(path: Path, root: Path, problems: ProblemList) -> tuple[dic
         )
         lead = fields.text("lead", required=False)
         if name and description:
-            departments[dep_id] = Department(dep_id, name, description, lead, colour, shown, located.line)
+            departments[dep_id] = Department(
+                dep_id, name, description, lead, colour, shown, located.line, field_lines(located.value)
+            )
     return departments, set(data)
+
+
+def read_yaml(path: Path, shown: str, limits: tuple[int, int]) -> Any:
+    """A registry file, read strictly: ``limits`` are its largest size in bytes and nesting depth."""
+    max_bytes, max_depth = limits
+    return load_yaml(
+        read_source_text(path, shown, max_bytes), shown, max_bytes=max_bytes, max_depth=max_depth
+    )
+
+
+def field_lines(mapping: dict[str, Located]) -> dict[str, int]:
+    """The line of each field, of each list item ('expertise[0]') and mapping entry ('links.x')."""
+    lines = {}
+    for key, located in mapping.items():
+        lines[key] = located.line
+        if isinstance(located.value, list):
+            lines.update((f"{key}[{i}]", item.line) for i, item in enumerate(located.value))
+        elif isinstance(located.value, dict):
+            lines.update((f"{key}.{name}", item.line) for name, item in located.value.items())
+    return lines
 
 
 AUTHOR_FIELDS = (
@@ -201,13 +241,16 @@ AUTHOR_FIELDS = (
 def load_author(
     path: Path,
     root: Path,
-    departments: set[str],
+    departments: set[str] | None,
     problems: ProblemList,
     renderer: MarkdownRenderer,
     link_kinds: dict[str, str],
     image_limits: tuple[int, int],
     render_seconds: float | None = None,
+    yaml_limits: tuple[int, int] = (MAX_REGISTRY_BYTES, MAX_YAML_DEPTH),
 ) -> Author | None:
+    """One author's registry entry, or None (with its problems added). ``departments`` is
+    None when the department registry could not be read: that is reported once, there."""
     shown = display_path(path, root)
     author_id = path.stem
     if not ID_PATTERN.match(author_id):
@@ -218,13 +261,16 @@ def load_author(
         )
         return None
     try:
-        data = load_yaml(read_source_text(path, shown, MAX_REGISTRY_BYTES), shown)
+        data = read_yaml(path, shown, yaml_limits)
     except SourceError as exc:
         problems.extend(exc.problems)
         return None
     if not isinstance(data, dict):
+        found = "the file is empty" if data is None else f"found {describe(data)}"
         problems.add(
-            shown, 1, "expected a mapping of fields (name, kind, title, department, expertise, bio, …)"
+            shown,
+            1,
+            f"expected 'name: value' lines (name, kind, title, department, expertise, bio, …); {found}",
         )
         return None
     before = len(problems.errors)
@@ -245,12 +291,14 @@ def load_author(
     title = fields.text("title")
 
     def known_departments(value: str) -> str | None:
-        return None if value in departments else f"unknown department '{value}'" + suggest(value, departments)
+        if departments is None or value in departments:
+            return None
+        return f"unknown department '{value}'" + suggest(value, departments)
 
     department = fields.text("department", check=known_departments)
     extra_departments = []
     for dep, line in fields.text_list("departments", required=False):
-        if dep not in departments:
+        if departments is not None and dep not in departments:
             problems.add(shown, line, f"unknown department '{dep}'" + suggest(dep, departments))
         elif dep != department and dep not in extra_departments:
             extra_departments.append(dep)
@@ -315,6 +363,7 @@ def load_author(
         source=shown,
         bio_line=data["bio"].line,
         expertise_line=data["expertise"].line,
+        field_lines=field_lines(data),
     )
 
 
@@ -327,13 +376,17 @@ def load_network(
     image_limits: tuple[int, int] = (2 * 1024 * 1024, 16_000_000),
     renderer: MarkdownRenderer | None = None,
     render_seconds: float | None = None,
+    yaml_limits: tuple[int, int] = (MAX_REGISTRY_BYTES, MAX_YAML_DEPTH),
 ) -> Network:
-    """Read both registries; raise SourceError listing every problem found."""
+    """Read both registries; raise SourceError listing every problem found.
+
+    ``yaml_limits`` bound every registry file: its size in bytes and its nesting depth."""
     problems = ProblemList(rule="registry")
     renderer = renderer or MarkdownRenderer()
     link_kinds = link_kinds or DEFAULT_LINK_KINDS
-    departments, declared_departments = load_departments(departments_file, root, problems)
+    departments, declared_departments = load_departments(departments_file, root, problems, yaml_limits)
     authors: dict[str, Author] = {}
+    author_files: set[str] = set()  # every author id with a file, readable or not
     if not authors_dir.is_dir():
         problems.add(display_path(authors_dir, root), None, "author registry folder not found")
     else:
@@ -348,13 +401,23 @@ def load_network(
                 )
                 continue
             seen_casefolded[folded] = display_path(path, root)
+            author_files.add(path.stem)
             author = load_author(
-                path, root, declared_departments, problems, renderer, link_kinds, image_limits, render_seconds
+                path,
+                root,
+                declared_departments,
+                problems,
+                renderer,
+                link_kinds,
+                image_limits,
+                render_seconds,
+                yaml_limits,
             )
             if author:
                 authors[author.id] = author
     for dep in departments.values():
-        if dep.lead and dep.lead not in authors:
+        # A lead whose own file has problems is reported there, once.
+        if dep.lead and dep.lead not in authors and dep.lead not in author_files:
             problems.add(
                 dep.source,
                 dep.line,

@@ -34,6 +34,8 @@ class Department:
     colour: str | None = None
     source: str = ""
     line: int | None = None
+    # The line of each field in the registry file ('name', 'description').
+    field_lines: Mapping[str, int] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ class Author:
     source: str = ""
     bio_line: int | None = None  # where 'bio:' stands in the registry file
     expertise_line: int | None = None
+    # The line of each field in the registry file: 'name', 'expertise[0]', 'links.github', …
+    field_lines: Mapping[str, int] = field(default_factory=dict, compare=False)
 
     @property
     def is_guest(self) -> bool:
@@ -230,6 +234,7 @@ class SourceFile:
     relative: str  # relative to its top folder (content/ or authors/), with '/'
     in_content: bool
     symlink: bool = False
+    special: str = ""  # what it is when not a regular file or a link: 'a named pipe', 'a socket', …
 
     @property
     def extension(self) -> str:
@@ -263,7 +268,9 @@ class Site:
     def static_files(self) -> tuple[SourceFile, ...]:
         """Content files that are neither posts nor pages (images, attachments)."""
         return tuple(
-            f for f in self.files if f.in_content and not f.symlink and f.extension not in MARKDOWN_EXTENSIONS
+            f
+            for f in self.files
+            if f.in_content and not f.symlink and not f.special and f.extension not in MARKDOWN_EXTENSIONS
         )
 
     @cached_property

@@ -102,6 +102,26 @@ def split_list(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+@dataclass(frozen=True)
+class PostLimits:
+    """Bounds on header values (settings CHORUS_MAX_TAGS and CHORUS_MAX_TAG_LENGTH)."""
+
+    tags: int = 20
+    tag_length: int = 60
+
+
+DEFAULT_LIMITS = PostLimits()
+
+
+def _tag_problem(tags: list[str], limits: PostLimits) -> str | None:
+    if len(tags) > limits.tags:
+        return f"{len(tags):,} tags; the limit is {limits.tags} (CHORUS_MAX_TAGS): keep the few that say what the post is about"
+    for tag in tags:
+        if len(tag) > limits.tag_length:
+            return f"tag '{tag[:20]}…' is {len(tag):,} characters long; the limit is {limits.tag_length} (CHORUS_MAX_TAG_LENGTH)"
+    return None
+
+
 @dataclass
 class PostFields:
     """Typed header values, each with the line it was written on (in ``lines``)."""
@@ -110,7 +130,9 @@ class PostFields:
     lines: dict[str, int] = field(default_factory=dict)
 
 
-def convert_fields(header: Header, path: str, is_page: bool, problems: ProblemList) -> PostFields:
+def convert_fields(
+    header: Header, path: str, is_page: bool, problems: ProblemList, limits: PostLimits = DEFAULT_LIMITS
+) -> PostFields:
     """Check every header field against the schema; collect problems, return what is valid."""
     allowed = PAGE_FIELDS if is_page else POST_FIELDS
     result = PostFields()
@@ -130,7 +152,11 @@ def convert_fields(header: Header, path: str, is_page: bool, problems: ProblemLi
             else:
                 result.values[key] = stamp
         elif key in ("tags", "co-authors", "related"):
-            result.values[key] = split_list(raw)
+            items = split_list(raw)
+            if key == "tags" and (message := _tag_problem(items, limits)):
+                problems.add(path, line, message)
+            else:
+                result.values[key] = items
         elif key == "status":
             if raw.lower() not in STATUSES:
                 bad("one of " + ", ".join(STATUSES))
@@ -186,4 +212,12 @@ def slug_from_filename(stem: str, path: str, problems: ProblemList) -> str | Non
     return stem.lower().replace("_", "-")
 
 
-__all__ = ["Header", "PostFields", "Problem", "parse_header", "convert_fields", "slug_from_filename"]
+__all__ = [
+    "Header",
+    "PostFields",
+    "PostLimits",
+    "Problem",
+    "parse_header",
+    "convert_fields",
+    "slug_from_filename",
+]

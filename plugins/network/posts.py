@@ -10,7 +10,15 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .errors import Problem, ProblemList, SourceError
-from .postmeta import Header, PostFields, convert_fields, parse_header, slug_from_filename
+from .postmeta import (
+    DEFAULT_LIMITS,
+    Header,
+    PostFields,
+    PostLimits,
+    convert_fields,
+    parse_header,
+    slug_from_filename,
+)
 from .sourcefile import read_source_text
 
 
@@ -33,7 +41,12 @@ def is_page_source(relative: PurePosixPath | str, page_paths: list[str]) -> bool
 
 
 def parse_post_file(
-    path: Path, content_root: Path, shown: str, page_paths: list[str], max_bytes: int
+    path: Path,
+    content_root: Path,
+    shown: str,
+    page_paths: list[str],
+    max_bytes: int,
+    limits: PostLimits = DEFAULT_LIMITS,
 ) -> ParsedPost:
     """Parse a Markdown source; problems are collected in ``.problems``, never raised."""
     relative = PurePosixPath(Path(path).absolute().relative_to(content_root).as_posix())
@@ -45,7 +58,7 @@ def parse_post_file(
         return parsed
     problems = ProblemList(rule="metadata")
     parsed.header = parse_header(parsed.text, shown, problems)
-    parsed.fields = convert_fields(parsed.header, shown, parsed.is_page, problems)
+    parsed.fields = convert_fields(parsed.header, shown, parsed.is_page, problems, limits)
     parsed.slug = parsed.fields.values.get("slug") or slug_from_filename(parsed.path.stem, shown, problems)  # type: ignore[assignment]
     parsed.problems = problems.errors
     return parsed

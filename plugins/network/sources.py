@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
@@ -16,17 +17,21 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from .errors import Problem, SourceError
+from .files import path_name_problem
 from .links import scan_references
 from .model import MARKDOWN_EXTENSIONS, Field, Network, Page, Post, Site, SourceFile, Status
+from .postmeta import PostLimits
 from .posts import ParsedPost, parse_post_file
+from .sourcefile import special_kind
 
 if TYPE_CHECKING:
     from .state import BuildState
 
 
 def walk(top: Path, root: Path, *, in_content: bool) -> list[SourceFile]:
-    """Every file and symbolic link below ``top`` in a stable order; hidden names are skipped,
-    and symbolic links to folders are listed, never followed."""
+    """Every entry below ``top`` but folders, in a stable order; hidden names are skipped,
+    symbolic links are listed and never followed, and anything that is not a regular file
+    (a named pipe, a socket, a device) is listed as such, never opened."""
     found = []
     for folder, dirs, names in os.walk(top):
         here = Path(folder)
@@ -34,11 +39,20 @@ def walk(top: Path, root: Path, *, in_content: bool) -> list[SourceFile]:
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (here / d).is_symlink())
         for name in sorted(entries):
             path = here / name
-            symlink = path.is_symlink()
-            if name.startswith(".") or (not symlink and not path.is_file()):
+            if name.startswith("."):
                 continue
+            try:
+                mode = path.lstat().st_mode
+            except OSError:
+                continue  # gone since the folder was listed
+            if stat.S_ISDIR(mode):
+                continue
+            symlink = stat.S_ISLNK(mode)
+            special = "" if symlink else (special_kind(mode) or "")
             shown = Path(os.path.relpath(path, root)).as_posix() if _inside(path, root) else path.as_posix()
-            found.append(SourceFile(path, shown, path.relative_to(top).as_posix(), in_content, symlink))
+            found.append(
+                SourceFile(path, shown, path.relative_to(top).as_posix(), in_content, symlink, special)
+            )
     return found
 
 
@@ -78,15 +92,20 @@ def load_site(state: BuildState) -> Site:
     unreadable: list[Problem] = []
     short_links = settings.get("CROSSLINKS_SHORT_LINKS", True)
     zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
+    limits = PostLimits(tags=settings["CHORUS_MAX_TAGS"], tag_length=settings["CHORUS_MAX_TAG_LENGTH"])
+    max_name = settings["CHORUS_MAX_FILE_NAME_LENGTH"]
     for file in files:
-        if not file.in_content or file.symlink or file.extension not in MARKDOWN_EXTENSIONS:
+        if not file.in_content or file.symlink or file.special or file.extension not in MARKDOWN_EXTENSIONS:
             continue
+        if path_name_problem(file.relative, max_name):
+            continue  # the tree rule reports the name; its header is read once it is renamed
         parsed = parse_post_file(
             file.path,
             state.content_path,
             file.shown,
             settings["PAGE_PATHS"],
             settings["CHORUS_MAX_POST_BYTES"],
+            limits,
         )
         if parsed.problems:
             unreadable += parsed.problems

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, Problem, SourceError
+from .files import FILE_TYPES
 from .load import DEFAULT_LINK_KINDS, load_network
 from .model import Network, Site
 from .rendering import MarkdownRenderer
@@ -29,6 +30,7 @@ from .settings import (
     is_whole_number,
 )
 from .urls import UrlScheme
+from .yamlfile import MAX_REGISTRY_BYTES, MAX_YAML_DEPTH
 
 STATE_KEY = "chorus_state"
 
@@ -44,8 +46,18 @@ def _is_iso_datetime(value: Any) -> str | None:
 
 
 def _is_extension_list(value: Any) -> str | None:
+    known = ", ".join(sorted(FILE_TYPES))
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-        return "expected a list of file extensions like ['png', 'jpg']"
+        return f"expected a list of file extensions like ['png', 'jpg'] (Chorus can check: {known})"
+    unknown = [v for v in value if v.lower() not in FILE_TYPES]
+    if unknown:
+        return f"Chorus cannot check that a file's content is {', '.join(map(repr, unknown))} (it can check: {known})"
+    return None
+
+
+def _is_text_list(value: Any) -> str | None:
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v.strip() for v in value):
+        return "expected a list of names, like ['Halvard', 'Halvard Instruments GmbH']"
     return None
 
 
@@ -98,6 +110,12 @@ CORE_SETTINGS = SettingsSpec(
     ),
     Setting("CHORUS_COMPANY", "Our company", "Company name shown in the header, cards and JSON-LD.", is_text),
     Setting(
+        "CHORUS_COMPANY_ALIASES",
+        [],
+        "Other names the company goes by; like CHORUS_COMPANY, a guest's title or affiliation may not contain them.",
+        _is_text_list,
+    ),
+    Setting(
         "CHORUS_NOW",
         None,
         "Build as of this moment (ISO date-time); posts dated later stay unpublished. None: now.",
@@ -133,8 +151,34 @@ CORE_SETTINGS = SettingsSpec(
     Setting(
         "CHORUS_STATIC_EXTENSIONS",
         ["png", "jpg", "jpeg", "gif", "webp", "pdf"],
-        "Files other than posts that may live in content/.",
+        "Files other than posts that may live in content/ (each checked by its content).",
         _is_extension_list,
+    ),
+    Setting(
+        "CHORUS_MAX_ATTACHMENT_BYTES",
+        10 * 1024 * 1024,
+        "Largest file in content/ that is neither a post nor an image (a PDF).",
+        is_positive_int,
+    ),
+    Setting(
+        "CHORUS_MAX_FILE_NAME_LENGTH",
+        100,
+        "Longest file or folder name accepted in content/, in characters.",
+        is_positive_int,
+    ),
+    Setting("CHORUS_MAX_TAGS", 20, "Most tags one post may have.", is_positive_int),
+    Setting("CHORUS_MAX_TAG_LENGTH", 60, "Longest tag accepted, in characters.", is_positive_int),
+    Setting(
+        "CHORUS_MAX_REGISTRY_BYTES",
+        MAX_REGISTRY_BYTES,
+        "Largest author or department registry file accepted.",
+        is_positive_int,
+    ),
+    Setting(
+        "CHORUS_MAX_YAML_DEPTH",
+        MAX_YAML_DEPTH,
+        "Deepest nesting of lists and mappings accepted in a registry file.",
+        is_positive_int,
     ),
 )
 
@@ -209,6 +253,10 @@ class BuildState:
                 ),
                 renderer=self.renderer,
                 render_seconds=self.settings["CHORUS_MAX_RENDER_SECONDS"],
+                yaml_limits=(
+                    self.settings["CHORUS_MAX_REGISTRY_BYTES"],
+                    self.settings["CHORUS_MAX_YAML_DEPTH"],
+                ),
             )
         return self._network
 

@@ -40,6 +40,7 @@ RULES: tuple[Rule, ...] = (
     Rule("reading", reading.unreadable, needs_registry=False),
     Rule("tree", tree.source_tree, needs_registry=False),
     Rule("registry", registry.expertise_topics),
+    Rule("identity", registry.identities),
     Rule("ownership", ownership.post_ownership),
     Rule("publication", publication.unpublished),
     Rule("links", links.references),

@@ -69,6 +69,22 @@ def _profiles(site: Site, settings: dict[str, Any]) -> Iterator[Problem]:
                 )
 
 
+# A topic page is a folder named after the slug: file systems refuse names over 255 bytes,
+# and a tag within CHORUS_MAX_TAG_LENGTH can still spell out longer (中 becomes 'zhong').
+MAX_SLUG_BYTES = 200
+
+
+def long_slug_message(what: str, text: str, slug: str) -> str | None:
+    """Why a topic's slug is too long to be a folder name, or None."""
+    size = len(slug.encode("utf-8"))
+    if size <= MAX_SLUG_BYTES:
+        return None
+    return (
+        f"{what} '{text[:20]}…' becomes a web address of {size} characters (topics/{slug[:20]}…/);"
+        f" the limit is {MAX_SLUG_BYTES}: shorten it"
+    )
+
+
 def tag_spellings(site: Site) -> Iterator[Problem]:
     """Tags need letters or digits, and tags that share a topic page must be spelled alike."""
     settings = dict(site.settings)
@@ -80,5 +96,7 @@ def tag_spellings(site: Site) -> Iterator[Problem]:
                 yield Problem(
                     post.path, post.line_of("tags"), f"tag {tag!r} has no letters or digits", rule="tags"
                 )
-            elif message := spellings.clash(tag, slug, post.path):
+            elif (message := long_slug_message("tag", tag, slug)) or (
+                message := spellings.clash(tag, slug, post.path)
+            ):
                 yield Problem(post.path, post.line_of("tags"), message, rule="tags")

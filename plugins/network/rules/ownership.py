@@ -17,7 +17,18 @@ def post_ownership(site: Site) -> Iterator[Problem]:
 
 def _ownership(post: Post, site: Site) -> Iterator[Problem]:
     authors, departments = site.network.authors, site.network.departments
-    if len(PurePosixPath(post.source).parts) != 2:
+    parts = PurePosixPath(post.source).parts
+    if len(parts) == 1:
+        # Directly in content/: the folder is the author, so there is no author at all.
+        folder = post.claimed_author or "<author-id>"
+        yield Problem(
+            post.path,
+            post.line_of("author"),
+            f"a post must be in its author's folder: move it to content/{folder}/{parts[0]}",
+            rule="author-folder",
+        )
+        return
+    if len(parts) != 2:
         yield Problem(
             post.path,
             None,

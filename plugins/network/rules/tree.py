@@ -1,19 +1,23 @@
-"""The source tree as a whole: no symbolic links, only allowed file types, sound images."""
+"""The source tree as a whole: no symbolic links or special files, safe names, and files
+whose content is what their extension says (``plugins.network.files``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
-from ..errors import Problem, SourceError
-from ..images import check_image
-from ..model import MARKDOWN_EXTENSIONS, Site
-
-IMAGE_EXTENSIONS = {"png", "jpg", "jpeg", "gif", "webp"}
+from ..errors import Problem
+from ..files import FILE_TYPES, content_problem, path_name_problem, printable
+from ..model import MARKDOWN_EXTENSIONS, Site, SourceFile
+from ..sourcefile import not_regular_message
 
 
 def source_tree(site: Site) -> Iterator[Problem]:
     settings = site.settings
     allowed = {e.lower() for e in settings["CHORUS_STATIC_EXTENSIONS"]}
+    max_name = int(settings["CHORUS_MAX_FILE_NAME_LENGTH"])
+    content_shown = site.shown(site.content)
+    named: set[str] = set()  # a folder with a bad name is reported once, not once per file in it
     for file in site.files:
         if file.symlink:
             yield Problem(
@@ -23,23 +27,40 @@ def source_tree(site: Site) -> Iterator[Problem]:
                 rule="symlink",
             )
             continue
-        if not file.in_content or file.extension in MARKDOWN_EXTENSIONS:
+        if file.special:
+            yield Problem(file.shown, None, not_regular_message(file.special), rule="file-type")
             continue
-        if file.extension not in allowed:
-            expected = ", ".join("." + e for e in sorted(allowed))
-            yield Problem(
-                file.shown,
-                None,
-                f"file type '.{file.extension}' is not allowed in content/ (expected .md or one of: {expected})",
-                rule="file-type",
-            )
-        elif file.extension in IMAGE_EXTENSIONS:
-            try:
-                check_image(
-                    file.path,
-                    file.shown,
-                    settings["CHORUS_MAX_IMAGE_BYTES"],
-                    settings["CHORUS_MAX_IMAGE_PIXELS"],
-                )
-            except SourceError as exc:
-                yield from exc.problems
+        if not file.in_content:
+            continue
+        bad_name = path_name_problem(file.relative, max_name)
+        if bad_name:
+            where = printable(f"{content_shown}/{bad_name[0]}")
+            if where not in named:
+                named.add(where)
+                yield Problem(where, None, bad_name[1], rule="file-name")
+            continue
+        if file.extension in MARKDOWN_EXTENSIONS:
+            continue
+        yield from _attachment(file, allowed, settings)
+
+
+def _attachment(file: SourceFile, allowed: set[str], settings: Mapping[str, Any]) -> Iterator[Problem]:
+    if file.extension not in allowed:
+        expected = ", ".join("." + e for e in sorted(allowed))
+        yield Problem(
+            file.shown,
+            None,
+            f"file type '.{file.extension}' is not allowed in content/ (expected .md or one of: {expected})",
+            rule="file-type",
+        )
+        return
+    message = content_problem(
+        file.path,
+        file.extension,
+        max_image_bytes=int(settings["CHORUS_MAX_IMAGE_BYTES"]),
+        max_image_pixels=int(settings["CHORUS_MAX_IMAGE_PIXELS"]),
+        max_other_bytes=int(settings["CHORUS_MAX_ATTACHMENT_BYTES"]),
+    )
+    if message:
+        rule = "image" if FILE_TYPES[file.extension].image_format else "file-type"
+        yield Problem(file.shown, None, message, rule=rule)
