@@ -115,16 +115,21 @@ def cmd_check(args: argparse.Namespace) -> int:
             paths=args.paths,
             changed_since=args.changed_since,
             overrides=_overrides(args),
+            strict=args.strict,
         )
     except UsageError as exc:
         print(f"chorus check: {exc}", file=sys.stderr)
         return EXIT_USAGE
     for problem in report.problems:
         print(format_github(problem) if args.format == "github" else problem.format(with_rule=True))
-    errors = len(report.errors)
-    summary = f"checked {report.files_checked} files: {errors} error(s), {sum(p.level == 'warning' for p in report.problems)} warning(s)"
-    print(summary, file=sys.stderr)
-    return EXIT_FAILED if errors else EXIT_OK
+    checked = report.files_checked
+    files = checked[0] if len(checked) == 1 else f"{len(checked)} files"
+    print(
+        f"checked {files}: {len(report.errors)} error(s), {len(report.warnings)} warning(s)"
+        + (" (--strict: warnings are errors)" if args.strict else ""),
+        file=sys.stderr,
+    )
+    return EXIT_FAILED if report.errors else EXIT_OK
 
 
 def cmd_codeowners(args: argparse.Namespace) -> int:
@@ -213,6 +218,9 @@ def make_parser() -> argparse.ArgumentParser:
         help="only files changed since this git revision, and the files that depend on them",
     )
     check.add_argument("--now", help="check as of this ISO date-time")
+    check.add_argument(
+        "--strict", action="store_true", help="warnings are errors (a missing Summary: fails the check)"
+    )
     check.set_defaults(func=cmd_check)
 
     codeowners = commands.add_parser("codeowners", help="write .github/CODEOWNERS from the author registry")

@@ -11,6 +11,7 @@ import yaml
 from plugins.network import ChorusError, Problem, ProblemList
 from plugins.network.codeowners import write_codeowners
 from plugins.network.load import ID_PATTERN, suggest
+from plugins.network.postmeta import SUMMARY_PLACEHOLDER
 from plugins.network.state import BuildState
 from plugins.network.urls import slug_of
 
@@ -128,7 +129,8 @@ def new_post(
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as handle:  # "x": refuse to overwrite, even in a race
         handle.write(
-            f"Title: {title}\nDate: {date}\nStatus: draft\nTags:\n\n"
-            "Write your post here. Remove `Status: draft` when it is ready to publish.\n"
+            f"Title: {title}\nDate: {date}\nSummary: {SUMMARY_PLACEHOLDER}\nTags:\nStatus: draft\n\n"
+            "Write your post here in Markdown. Before you publish it, replace the summary above,\n"
+            "add two to five tags, and remove the line `Status: draft`.\n"
         )
     return path

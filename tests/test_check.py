@@ -9,6 +9,11 @@ import pytest
 
 from chorus.cli import main
 from conftest import NOW, post
+from plugins.network.postmeta import SUMMARY_PLACEHOLDER
+
+
+def errors(lines: list[str]) -> list[str]:
+    return [line for line in lines if ": error: " in line]
 
 
 def run(site, capsys, *args):
@@ -20,6 +25,8 @@ def run(site, capsys, *args):
 
 @pytest.fixture
 def checked_site(site, capsys):
+    """The tiny site, clean: CODEOWNERS written, its one post summarised."""
+    site.write("content/alice/hello.md", post("Hello from service", Summary="Alice says hello."))
     assert main(["codeowners", "--root", str(site.root)]) == 0
     return site
 
@@ -86,7 +93,7 @@ def test_every_problem_is_reported_not_only_the_first(checked_site, capsys):
     checked_site.write("content/bob/b.md", post(Co_Authors="nobody"))
     checked_site.write("content/alice/c.md", post(Department="legal"))
     code, lines = run(checked_site, capsys)
-    assert code == 1 and [line.split(":")[0] for line in lines] == [
+    assert code == 1 and [line.split(":")[0] for line in errors(lines)] == [
         "content/alice/c.md",
         "content/bob/a.md",
         "content/bob/b.md",
@@ -107,7 +114,7 @@ def test_paths_limit_the_report(checked_site, capsys):
     checked_site.write("content/bob/x.md", post(Co_Authors="nobody"))
     checked_site.write("content/alice/y.md", post(Co_Authors="nobody"))
     code, lines = run(checked_site, capsys, str(checked_site.root / "content/alice"))
-    assert code == 1 and [line.split(":")[0] for line in lines] == ["content/alice/y.md"]
+    assert code == 1 and [line.split(":")[0] for line in errors(lines)] == ["content/alice/y.md"]
 
 
 def test_usage_errors_exit_2(checked_site, capsys):
@@ -163,7 +170,7 @@ def test_changed_since_reports_changed_files_and_dependents(checked_site, capsys
     # an untouched broken file is not reported; a changed one is
     checked_site.write("content/alice/new.md", post(Department="legal"))
     code, lines = run(checked_site, capsys, "--changed-since", "HEAD")
-    assert code == 1 and [line.split(":")[0] for line in lines] == ["content/alice/new.md"]
+    assert code == 1 and [line.split(":")[0] for line in errors(lines)] == ["content/alice/new.md"]
     # a changed profile re-checks the posts that depend on it (co-authored ones too)
     (root / "content/alice/new.md").unlink()
     checked_site.write(
@@ -210,4 +217,37 @@ def test_changed_since_catches_posts_linking_to_a_renamed_post(checked_site, cap
     (root / "content/alice/field-repairs.md").rename(root / "content/alice/repairs-in-the-field.md")
     code, lines = run(checked_site, capsys, "--changed-since", "HEAD")
     assert code == 1
-    assert lines == ["content/bob/linker.md:4:6: error: links: unknown post '[[alice/field-repairs]]'"]
+    assert errors(lines) == [
+        "content/bob/linker.md:4:6: error: links: unknown post '[[alice/field-repairs]]'"
+    ]
+
+
+def test_a_post_without_summary_warns_and_fails_only_under_strict(checked_site, capsys):
+    checked_site.write("content/bob/x.md", post())
+    checked_site.write("content/bob/draft.md", post(Status="draft"))  # still being written: no warning
+    checked_site.write("content/bob/y.md", post(Summary=SUMMARY_PLACEHOLDER))
+    code, lines = run(checked_site, capsys)
+    expected = [
+        "content/bob/x.md:1: warning: summary: missing 'Summary:': one or two sentences for listings, feeds and search results",
+        "content/bob/y.md:3: warning: summary: 'Summary:' is still the placeholder of `chorus new post`: say what the post is about",
+    ]
+    assert code == 0 and [line for line in lines if "summary" in line] == expected
+    code, lines = run(checked_site, capsys, "--strict")
+    assert code == 1 and [line for line in lines if "summary" in line] == [
+        line.replace(": warning: ", ": error: ") for line in expected
+    ]
+
+
+def test_the_summary_line_names_what_was_checked(checked_site, capsys):
+    capsys.readouterr()
+    assert main(["check", "--root", str(checked_site.root), str(checked_site.root / "authors/bob.yml")]) == 0
+    assert capsys.readouterr().err == "checked authors/bob.yml: 0 error(s), 0 warning(s)\n"
+    assert main(["check", "--root", str(checked_site.root), str(checked_site.root / "content")]) == 0
+    assert capsys.readouterr().err.startswith("checked content/alice/hello.md: ")
+    assert main(["check", "--root", str(checked_site.root)]) == 0
+    # content/: 1 post; authors/: 3 entries and an avatar; departments.yml; .github/CODEOWNERS
+    assert capsys.readouterr().err.startswith("checked 7 files: ")
+    assert (
+        main(["check", "--root", str(checked_site.root), str(checked_site.root / "authors/nobody.yml")]) == 2
+    )
+    assert "authors/nobody.yml: no such file or folder" in capsys.readouterr().err

@@ -6,6 +6,7 @@ import subprocess
 
 from chorus.cli import main
 from conftest import NOW
+from plugins.network.postmeta import SUMMARY_PLACEHOLDER
 
 
 def new(site, capsys, *args):
@@ -81,6 +82,7 @@ def test_new_post_is_a_dated_draft_in_the_authors_folder(site, capsys):
     path = site.root / "content/bob/why-we-test-on-site.md"
     text = path.read_text()
     assert text.startswith("Title: Why we test on site!\nDate: ") and "Status: draft" in text
+    assert f"\nSummary: {SUMMARY_PLACEHOLDER}\n" in text, "the guide calls Summary: required"
     site.build()
     assert not (site.output / "posts/bob/why-we-test-on-site").exists()
     code, out = new(site, capsys, "post", "Why we test on site!", "--author", "bob")
@@ -102,3 +104,19 @@ def test_new_post_infers_the_author_from_git(site, capsys):
 def test_new_post_unknown_author(site, capsys):
     code, out = new(site, capsys, "post", "X", "--author", "bobb")
     assert code == 1 and "unknown author 'bobb' (did you mean 'bob'?)" in out
+
+
+def test_a_scaffolded_post_is_clean_as_a_draft_and_warns_until_summarised(site, capsys):
+    assert new(site, capsys, "post", "Field notes", "--author", "bob")[0] == 0
+    path = site.root / "content/bob/field-notes.md"
+    check = ["check", "--root", str(site.root), "--now", NOW, "--strict", str(path)]
+    assert main(check) == 0
+    path.write_text(path.read_text().replace("Status: draft\n", ""))
+    capsys.readouterr()
+    assert main(check) == 1
+    assert (
+        "content/bob/field-notes.md:3: error: summary: 'Summary:' is still the placeholder"
+        in capsys.readouterr().out
+    )
+    path.write_text(path.read_text().replace(SUMMARY_PLACEHOLDER, "What we learnt in the field."))
+    assert main(check) == 0

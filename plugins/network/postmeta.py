@@ -27,6 +27,8 @@ POST_FIELDS = (
     "status", "canonical", "series", "featured", "slug", "related", "feed-id", "policy-allow",
 )  # fmt: skip
 PAGE_FIELDS = ("title", "summary", "slug", "status", "date", "modified")
+# What `chorus new post` writes in 'Summary:'; the summary rule warns while it is still there.
+SUMMARY_PLACEHOLDER = "One or two sentences for listings, feeds and search results."
 
 
 @dataclass

@@ -13,7 +13,19 @@ from dataclasses import dataclass
 
 from ..errors import Problem
 from ..model import Site
-from . import codeowners, feed_ids, links, outputs, ownership, policy, publication, reading, registry, tree
+from . import (
+    codeowners,
+    feed_ids,
+    links,
+    outputs,
+    ownership,
+    policy,
+    publication,
+    reading,
+    registry,
+    summaries,
+    tree,
+)
 
 
 @dataclass(frozen=True)
@@ -30,6 +42,7 @@ RULES: tuple[Rule, ...] = (
     Rule("registry", registry.expertise_topics),
     Rule("ownership", ownership.post_ownership),
     Rule("publication", publication.unpublished),
+    Rule("summaries", summaries.summaries),
     Rule("links", links.references),
     Rule("related", links.related),
     Rule("bios", links.bio_references),
