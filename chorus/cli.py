@@ -164,6 +164,7 @@ def cmd_new(args: argparse.Namespace) -> int:
                 if args.expertise
                 else None,
                 email=args.email,
+                github=args.github,
             )
         else:
             created = [new_post(state, args.title, author=args.author)]
@@ -237,6 +238,7 @@ def make_parser() -> argparse.ArgumentParser:
     author.add_argument("--title", required=True, help="role or job title")
     author.add_argument("--expertise", help="comma-separated topics")
     author.add_argument("--email")
+    author.add_argument("--github", help="GitHub user name: CODEOWNERS asks them to review their folder")
     author.add_argument("--guest", action="store_true")
     author.add_argument("--affiliation")
     new_post = new_kinds.add_parser("post", help="a dated draft in the author's folder")

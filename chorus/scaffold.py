@@ -10,7 +10,7 @@ import yaml
 
 from plugins.network import ChorusError, Problem, ProblemList
 from plugins.network.codeowners import write_codeowners
-from plugins.network.load import ID_PATTERN, suggest
+from plugins.network.load import ID_PATTERN, github_user_problem, suggest
 from plugins.network.postmeta import SUMMARY_PLACEHOLDER
 from plugins.network.state import BuildState
 from plugins.network.urls import slug_of
@@ -35,6 +35,7 @@ def new_author(
     affiliation: str | None = None,
     expertise: list[str] | None = None,
     email: str | None = None,
+    github: str | None = None,
 ) -> list[Path]:
     network = state.network
     problems = ProblemList(rule="scaffold")
@@ -54,6 +55,8 @@ def new_author(
         problems.add("chorus new", None, "a guest needs --affiliation (the organisation they write from)")
     if affiliation and not guest:
         problems.add("chorus new", None, "--affiliation is for guests; add --guest or drop it")
+    if github and (message := github_user_problem(github)):
+        problems.add("chorus new", None, f"--github {message}")
     if not name.strip() or not title.strip():
         problems.add("chorus new", None, "--name and --title must not be empty")
     registry_file = state.authors_path / f"{author_id}.yml"
@@ -73,6 +76,8 @@ def new_author(
     }
     if email:
         entry["email"] = email
+    if github:
+        entry["github"] = github.removeprefix("@")
     if guest:
         entry["affiliation"] = affiliation
         entry["bio"] = f"{name} writes for {company} as a guest from {affiliation}."

@@ -30,10 +30,12 @@ def test_new_author_creates_registry_entry_folder_and_codeowners(site, capsys):
         "Sales Engineer",
         "--email",
         "dora@example.com",
+        "--github",
+        "dora-lee-acme",
     )
     assert code == 0, out
     assert (site.root / "content/dora-lee").is_dir()
-    assert "/content/dora-lee/ dora@example.com" in (site.root / ".github/CODEOWNERS").read_text()
+    assert "/content/dora-lee/ @dora-lee-acme\n" in (site.root / ".github/CODEOWNERS").read_text()
     # the new entry is valid: the site builds and lists Dora, and check is clean
     site.build()
     assert "dora-lee" in [a["id"] for a in site.index()["authors"]]

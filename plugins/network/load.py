@@ -18,6 +18,8 @@ from .yamlfile import MAX_REGISTRY_BYTES, Located, load_yaml
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[a-z]{2,}$", re.I)
+# A GitHub user name: letters and digits, single hyphens between them, at most 39 characters.
+_GITHUB_USER = re.compile(r"^[A-Za-z0-9](?:-?[A-Za-z0-9])*$")
 REGISTRY_SUFFIXES = (".yml", ".yaml")
 
 DEFAULT_LINK_KINDS = {
@@ -126,6 +128,15 @@ def _safe_url(url: str) -> str | None:
     return "must be an http(s) URL"
 
 
+def github_user_problem(value: str) -> str | None:
+    name = value.removeprefix("@")
+    if _GITHUB_USER.match(name) and len(name) <= 39:
+        return None
+    return (
+        f"must be a GitHub user name like 'li-wei-halvard' (letters, digits, single hyphens), found {value!r}"
+    )
+
+
 def load_departments(path: Path, root: Path, problems: ProblemList) -> tuple[dict[str, Department], set[str]]:
     """The valid departments, and every id declared (so one bad entry does not make every
     author of that department fail too)."""
@@ -176,7 +187,7 @@ def load_departments(path: Path, root: Path, problems: ProblemList) -> tuple[dic
 
 AUTHOR_FIELDS = (
     "id", "name", "kind", "title", "department", "departments", "expertise", "avatar",
-    "email", "links", "bio", "affiliation", "until",
+    "email", "links", "bio", "affiliation", "until", "github",
 )  # fmt: skip
 
 
@@ -243,6 +254,7 @@ def load_author(
         required=False,
         check=lambda v: None if _EMAIL.match(v) else "must be an e-mail address like name@example.com",
     )
+    github = fields.text("github", required=False, check=github_user_problem)
     links = []
     for link_kind, url, line in fields.mapping_of_text("links"):
         if link_kind not in link_kinds:
@@ -292,6 +304,7 @@ def load_author(
         links=tuple(links),
         affiliation=affiliation,
         until=until,
+        github=github.removeprefix("@") if github else None,
         source=shown,
         bio_line=data["bio"].line,
         expertise_line=data["expertise"].line,

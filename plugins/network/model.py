@@ -59,6 +59,7 @@ class Author:
     links: tuple[Link, ...] = ()
     affiliation: str | None = None
     until: dt.date | None = None
+    github: str | None = None  # GitHub user name, without '@': CODEOWNERS asks them to review
     source: str = ""
     bio_line: int | None = None  # where 'bio:' stands in the registry file
     expertise_line: int | None = None

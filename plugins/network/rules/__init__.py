@@ -51,6 +51,7 @@ RULES: tuple[Rule, ...] = (
     Rule("feed-ids", feed_ids.feed_ids),
     Rule("policy", policy.policy),
     Rule("codeowners", codeowners.codeowners),
+    Rule("github-handles", codeowners.github_handles),
 )
 
 
