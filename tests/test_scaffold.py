@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 
+import yaml
+
 from chorus.cli import main
 from conftest import NOW
 from plugins.network.postmeta import SUMMARY_PLACEHOLDER
@@ -122,3 +124,27 @@ def test_a_scaffolded_post_is_clean_as_a_draft_and_warns_until_summarised(site, 
     )
     path.write_text(path.read_text().replace(SUMMARY_PLACEHOLDER, "What we learnt in the field."))
     assert main(check) == 0
+
+
+def test_a_new_author_entry_has_sensible_defaults(site, capsys):
+    code, out = new(
+        site,
+        capsys,
+        "author",
+        "dora-lee",
+        "--name",
+        "Dora Lee",
+        "--department",
+        "sales",
+        "--title",
+        "Sales Engineer",
+    )
+    assert code == 0, out
+    entry = yaml.safe_load((site.root / "authors/dora-lee.yml").read_text())
+    assert entry["expertise"] == [], "a department is not a topic: the author names their own"
+    assert entry["bio"] == "Dora Lee works in Sales at Our company as Sales Engineer."
+    text = (site.root / "authors/dora-lee.yml").read_text()
+    assert "# Two to five topics you write about" in text and "# Two to four sentences" in text
+    site.build()
+    profile = site.page("authors/dora-lee/index.html")
+    assert "Dora Lee works in Sales at Our company as Sales Engineer." in profile.text_content()

@@ -37,12 +37,15 @@ def github_handles(site: Site) -> Iterator[Problem]:
     for author in site.network.authors.values():
         if author.github or author.until is not None:
             continue
-        instead = " ".join(owners_of(author, site.settings)) or "nobody"
+        instead = " ".join(owners_of(author, site.settings))
+        folder = f"{content}/{author.id}/"
+        who = (
+            f"CODEOWNERS asks {instead} to review {folder} instead" if instead else f"nobody reviews {folder}"
+        )
         yield Problem(
             author.source,
             None,
-            f"no 'github:' handle, so CODEOWNERS asks {instead} to review {content}/{author.id}/ instead;"
-            " add 'github: <their GitHub user name>'",
+            f"no 'github:' handle, so {who}; add 'github: <their GitHub user name>'",
             level=WARNING,
             rule="codeowners",
         )
