@@ -53,6 +53,9 @@ def run_check(
     root = root.resolve()
     try:
         settings = load_settings(root, settings_file, dict(overrides or {}))
+        if changed_since and not settings.get("CHORUS_PUBLISHED_REF"):
+            # The base a change is checked against is what is live: what it published must stay.
+            settings["CHORUS_PUBLISHED_REF"] = changed_since
         state = BuildState(settings)
         for _, spec in all_specs([p for p in settings.get("PLUGINS") or [] if isinstance(p, str)]):
             spec.apply(settings)  # the same validation each plugin runs when the build starts
@@ -79,7 +82,12 @@ def checked_files(site: Site) -> list[str]:
     the site's other registries when they exist."""
     shown = [f.shown for f in site.files]
     settings = site.settings
-    for name in (settings["CHORUS_DEPARTMENTS_FILE"], settings["CHORUS_POLICY_FILE"], CODEOWNERS_PATH):
+    for name in (
+        settings["CHORUS_DEPARTMENTS_FILE"],
+        settings["CHORUS_POLICY_FILE"],
+        settings["CHORUS_REDIRECTS_FILE"],
+        CODEOWNERS_PATH,
+    ):
         if (site.root / name).is_file():
             shown.append(site.shown(site.root / name))
     return sorted(set(shown))

@@ -19,6 +19,7 @@ CHORUS_PLUGINS = [
     "plugins.author_folders",
     "plugins.crosslinks",  # early: rewrites short links before any plugin reads .content
     "plugins.network_index",
+    "plugins.redirects",
     "plugins.author_profiles",
     "plugins.hub_pages",
     "plugins.site_search",

@@ -153,6 +153,7 @@ OUTPUT_SETTINGS = (
     Setting("SEO_ROBOTS_SAVE_AS", "robots.txt", "Where robots.txt is written; crawlers only look at the site root.", path_template()),
     Setting("NETWORK_INDEX_SAVE_AS", "network.json", "Where the machine-readable index is written.", path_template()),
     Setting("SITE_SEARCH_BUNDLE_DIR", "pagefind", "Folder of the search index in the output.", path_template()),
+    Setting("REDIRECTS_FILE_SAVE_AS", "_redirects", "The list of redirects for hosts that read one (Netlify, Cloudflare Pages).", path_template()),
 )  # fmt: skip
 
 
@@ -377,6 +378,14 @@ class UrlScheme:
 
     def robots(self) -> Output:
         return self._file(self._values["SEO_ROBOTS_SAVE_AS"])
+
+    def redirect(self, old_url: str) -> Output:
+        """The redirect page at an old URL of the site (a folder gets its ``index.html``)."""
+        return Output(old_url, old_url + "index.html" if not old_url or old_url.endswith("/") else old_url)
+
+    def redirects_file(self) -> Output:
+        """``_redirects``: every old URL and where it goes, for hosts that redirect with a 301."""
+        return self._file(self._values["REDIRECTS_FILE_SAVE_AS"])
 
     # --- the model's sources -----------------------------------------------------------------
 
