@@ -88,7 +88,7 @@ CASES = {
     ),
     "outputs:page": (
         {"content/pages/topics.md": "Title: Topics\n\nx\n"},
-        "content/pages/topics.md: error: page slug 'topics' is used by the site itself (reserved: 404, _redirects, archives, authors, categories, departments, feeds, index, media, network, posts, robots, search, sitemap, subscribe, tags, theme, topics)",
+        "content/pages/topics.md: error: page slug 'topics' is used by the site itself (reserved: 404, _redirects, archives, authors, categories, departments, feeds, health, index, media, network, network-stats, posts, robots, search, sitemap, subscribe, tags, theme, topics)",
     ),
     "tags": (
         {"content/bob/a.md": post(Tags="Flow Meters"), "content/bob/b.md": post(Tags="flow-meters")},
