@@ -75,7 +75,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
     server = http.server.ThreadingHTTPServer((args.bind, args.port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"serving {output} at http://{args.bind}:{server.server_address[1]}/ (Ctrl-C to stop)")
+    # Flushed: whoever reads the output through a pipe (an editor's tool, a test) learns the address now.
+    print(f"serving {output} at http://{args.bind}:{server.server_address[1]}/ (Ctrl-C to stop)", flush=True)
     stamps = _snapshot(watched)
     try:
         while True:
