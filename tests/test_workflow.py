@@ -108,4 +108,5 @@ def test_pre_commit_runs_check_on_staged_files():
     [hook] = config["repos"][0]["hooks"]
     assert hook["entry"] == "chorus check" and hook["pass_filenames"] is True
     assert re.search(hook["files"], "content/li-wei/x.md") and re.search(hook["files"], "authors/li-wei.yml")
+    assert re.search(hook["files"], "redirects.yml")
     make_parser().parse_args(["check", "content/li-wei/x.md"])
