@@ -152,6 +152,8 @@ def _plan(state: BuildState, site: Site, post: Post, new: str) -> _Move:
         raise _refuse(f"{new}: '{owner}' is not an author in the registry (expected author-id/file-name)")
     if "/" in stem or not _STEM.match(stem):
         raise _refuse(f"{new}: the file name must be letters, digits, '-' or '_', like 'field-repairs'")
+    if post.owner not in authors:
+        raise _refuse(f"content/{post.owner}/ is not an author's folder: run chorus check first", post.path)
     if owner != post.owner:
         leaving = authors[post.owner]
         if leaving.until is None:
@@ -361,7 +363,7 @@ def _redirects_text(
         if value_at > 0:
             lines[redirect.line - 1] = line[:value_at] + move.key + line[value_at + len(name) :]
     lines = [line for number, line in enumerate(lines, start=1) if number not in drop]
-    if move.post.status.written:
+    if move.post.status.written and url_key(move.old_url) != url_key(move.new_url):
         report.redirect = f"{move.old_url}: {move.key}"
         lines.append(report.redirect)
     result = "\n".join(lines) + "\n"

@@ -102,6 +102,14 @@ def test_a_slug_follows_the_new_name_and_redirects_follow_the_post(site, capsys)
     assert read(site, "redirects.yml") == "# kept\nposts/bob/older/: bob/why\nposts/bob/ex/: bob/why\n"
 
 
+def test_a_new_file_name_with_the_same_address_needs_no_redirect(site, capsys):
+    site.write("content/bob/Field_Notes.md", post("Notes"))
+    code, out = mv(site, capsys, "bob/field-notes", "bob/field-notes")
+    assert code == 0, out
+    assert read(site, "content/bob/field-notes.md") == post("Notes", Feed_Id="bob/Field_Notes")
+    assert not (site.root / "redirects.yml").exists(), "the address did not change"
+
+
 def test_a_draft_moves_without_a_redirect_or_a_pinned_id(site, capsys):
     site.write("content/bob/d.md", post("D", Status="draft"))
     code, out = mv(site, capsys, "bob/d", "bob/e")
