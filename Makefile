@@ -7,13 +7,17 @@ BIN := $(VENV)/bin
 CHORUS := $(BIN)/chorus
 PORT ?= 8000
 
-.PHONY: html publish serve test gates-setup check lint bench clean
+.PHONY: setup html publish serve new-post test gates-setup check lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
 	touch $@
+
+# Once per clone: the virtual environment with the `chorus` command in .venv/bin/
+# (`. .venv/bin/activate` puts it on the PATH of a terminal).
+setup: $(VENV)/.installed
 
 html: $(VENV)/.installed
 	$(CHORUS) build --strict
@@ -23,6 +27,11 @@ publish: $(VENV)/.installed
 
 serve: $(VENV)/.installed
 	$(CHORUS) serve --port $(PORT)
+
+# A dated draft without activating anything: make new-post TITLE="Why we test on site" AUTHOR=dora-lee
+new-post: $(VENV)/.installed
+	@test -n "$(TITLE)" || { echo 'usage: make new-post TITLE="Why we test on site" [AUTHOR=your-author-id]' >&2; exit 2; }
+	$(CHORUS) new post "$(TITLE)" $(if $(AUTHOR),--author "$(AUTHOR)")
 
 test: $(VENV)/.installed gates-setup
 	$(BIN)/python -m pytest

@@ -9,13 +9,14 @@ are listed as information for the reviewer.
 from __future__ import annotations
 
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from chorus.build import load_settings
 from chorus.settings_doc import all_specs
 from plugins.network import ChorusError, Problem
-from plugins.network.errors import ERROR
+from plugins.network.codeowners import CODEOWNERS_PATH
+from plugins.network.errors import ERROR, WARNING
 from plugins.network.model import Site
 from plugins.network.rules import run_rules
 from plugins.network.state import BuildState
@@ -28,11 +29,15 @@ class UsageError(Exception):
 @dataclass
 class CheckReport:
     problems: list[Problem] = field(default_factory=list)
-    files_checked: int = 0
+    files_checked: list[str] = field(default_factory=list)  # as shown, relative to the site root
 
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.level == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == WARNING]
 
 
 def run_check(
@@ -42,10 +47,15 @@ def run_check(
     paths: list[str] | None = None,
     changed_since: str | None = None,
     overrides: dict | None = None,
+    strict: bool = False,
 ) -> CheckReport:
+    """Run every rule; ``strict`` makes warnings errors (a missing summary blocks the merge)."""
     root = root.resolve()
     try:
         settings = load_settings(root, settings_file, dict(overrides or {}))
+        if changed_since and not settings.get("CHORUS_PUBLISHED_REF"):
+            # The base a change is checked against is what is live: what it published must stay.
+            settings["CHORUS_PUBLISHED_REF"] = changed_since
         state = BuildState(settings)
         for _, spec in all_specs([p for p in settings.get("PLUGINS") or [] if isinstance(p, str)]):
             spec.apply(settings)  # the same validation each plugin runs when the build starts
@@ -56,11 +66,31 @@ def run_check(
             [Problem("pelicanconf.py", None, f"plugin failed to load: {exc}", rule="settings")]
         )
     site = state.site
-    report = CheckReport(run_rules(site), len(site.posts) + len(site.pages))
+    problems = run_rules(site)
+    if strict:
+        problems = [replace(p, level=ERROR) if p.level == WARNING else p for p in problems]
+    report = CheckReport(problems, checked_files(site))
     selected = _selected_paths(root, paths, changed_since, site)
     if selected is not None:
         report.problems = [p for p in report.problems if p.path in selected or _under(p.path, selected)]
+        report.files_checked = [f for f in report.files_checked if f in selected or _under(f, selected)]
     return report
+
+
+def checked_files(site: Site) -> list[str]:
+    """Every input the rules judge: the files under content/ and the author registry, and
+    the site's other registries when they exist."""
+    shown = [f.shown for f in site.files]
+    settings = site.settings
+    for name in (
+        settings["CHORUS_DEPARTMENTS_FILE"],
+        settings["CHORUS_POLICY_FILE"],
+        settings["CHORUS_REDIRECTS_FILE"],
+        CODEOWNERS_PATH,
+    ):
+        if (site.root / name).is_file():
+            shown.append(site.shown(site.root / name))
+    return sorted(set(shown))
 
 
 def _under(path: str, selected: set[str]) -> bool:
@@ -80,12 +110,10 @@ def _selected_paths(
         for given in paths:
             path = Path(given)
             path = path if path.is_absolute() else Path.cwd() / path
+            if not path.exists():
+                raise UsageError(f"{given}: no such file or folder")
             try:
-                selected.add(
-                    path.resolve().relative_to(root).as_posix()
-                    if path.exists()
-                    else path.absolute().relative_to(root).as_posix()
-                )
+                selected.add(path.resolve().relative_to(root).as_posix())
             except ValueError:
                 raise UsageError(f"{given}: not inside the site folder {root}") from None
     if changed_since:

@@ -1,4 +1,4 @@
-"""The ``chorus`` command line: build, serve (and, as the product grows, check and new)."""
+"""The ``chorus`` command line: build, serve, check, codeowners, mv and new."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def _state_for(args: argparse.Namespace):
     from plugins.network.state import BuildState
 
     root = Path(args.root).resolve()
-    return BuildState(load_settings(root, Path(args.settings) if args.settings else None, {}))
+    return BuildState(load_settings(root, Path(args.settings) if args.settings else None, _overrides(args)))
 
 
 def _print_problems(problems) -> None:
@@ -80,16 +80,21 @@ def cmd_check(args: argparse.Namespace) -> int:
             paths=args.paths,
             changed_since=args.changed_since,
             overrides=_overrides(args),
+            strict=args.strict,
         )
     except UsageError as exc:
         print(f"chorus check: {exc}", file=sys.stderr)
         return EXIT_USAGE
     for problem in report.problems:
         print(format_github(problem) if args.format == "github" else problem.format(with_rule=True))
-    errors = len(report.errors)
-    summary = f"checked {report.files_checked} files: {errors} error(s), {sum(p.level == 'warning' for p in report.problems)} warning(s)"
-    print(summary, file=sys.stderr)
-    return EXIT_FAILED if errors else EXIT_OK
+    checked = report.files_checked
+    files = checked[0] if len(checked) == 1 else f"{len(checked)} files"
+    print(
+        f"checked {files}: {len(report.errors)} error(s), {len(report.warnings)} warning(s)"
+        + (" (--strict: warnings are errors)" if args.strict else ""),
+        file=sys.stderr,
+    )
+    return EXIT_FAILED if report.errors else EXIT_OK
 
 
 def cmd_codeowners(args: argparse.Namespace) -> int:
@@ -124,6 +129,7 @@ def cmd_new(args: argparse.Namespace) -> int:
                 if args.expertise
                 else None,
                 email=args.email,
+                github=args.github,
             )
         else:
             created = [new_post(state, args.title, author=args.author)]
@@ -133,6 +139,31 @@ def cmd_new(args: argparse.Namespace) -> int:
     for path in created:
         print(f"created {state.shown(path) if path.is_relative_to(state.root) else path}")
     return EXIT_OK
+
+
+def cmd_mv(args: argparse.Namespace) -> int:
+    from chorus.move import move_post
+    from plugins.network import ChorusError
+    from plugins.network.errors import ERROR
+    from plugins.network.rules import run_rules
+
+    try:
+        report = move_post(_state_for(args), args.old, args.new)
+    except ChorusError as exc:
+        _print_problems(exc.problems)
+        return EXIT_FAILED
+    print(f"moved {report.moved_from} -> {report.moved_to}")
+    for path, count in sorted(report.rewritten.items()):
+        print(f"rewrote {count} link(s) in {path}")
+    if report.feed_id:
+        print(f"pinned Feed-Id: {report.feed_id} (feed readers keep the entry they know)")
+    if report.redirect:
+        print(f"recorded the old URL in redirects.yml: {report.redirect}")
+    for where in report.not_rewritten:
+        print(f"{where}: warning: this link to the moved post could not be rewritten; fix it by hand")
+    errors = [p for p in run_rules(_state_for(args).site) if p.level == ERROR]
+    _print_problems(errors)
+    return EXIT_FAILED if errors or report.not_rewritten else EXIT_OK
 
 
 def _site_arguments(parser: argparse.ArgumentParser) -> None:
@@ -177,12 +208,33 @@ def make_parser() -> argparse.ArgumentParser:
         help="only files changed since this git revision, and the files that depend on them",
     )
     check.add_argument("--now", help="check as of this ISO date-time")
+    check.add_argument(
+        "--strict", action="store_true", help="warnings are errors (a missing Summary: fails the check)"
+    )
     check.set_defaults(func=cmd_check)
 
     codeowners = commands.add_parser("codeowners", help="write .github/CODEOWNERS from the author registry")
     codeowners.add_argument("--root", default=".")
     codeowners.add_argument("-s", "--settings")
     codeowners.set_defaults(func=cmd_codeowners)
+
+    mv = commands.add_parser(
+        "mv",
+        help="move or rename a post: links to it are rewritten and its old URL keeps working",
+        description="Move or rename a post. Every link to it is rewritten, its old URL is recorded"
+        " in redirects.yml and its feed entry id is pinned with Feed-Id:.",
+    )
+    mv.add_argument("old", metavar="OLD", help="the post: content/li-wei/a.md or li-wei/a")
+    mv.add_argument(
+        "new",
+        metavar="NEW",
+        help="where it goes: content/li-wei/b.md, li-wei/b, or a colleague's folder (colleague-id/)"
+        " when its author is leaving",
+    )
+    mv.add_argument("--root", default=".")
+    mv.add_argument("-s", "--settings")
+    mv.add_argument("--now", help="as of this ISO date-time (which posts are published, so get a redirect)")
+    mv.set_defaults(func=cmd_mv)
 
     new = commands.add_parser("new", help="scaffold a new author or post")
     new_kinds = new.add_subparsers(dest="what", required=True)
@@ -193,6 +245,7 @@ def make_parser() -> argparse.ArgumentParser:
     author.add_argument("--title", required=True, help="role or job title")
     author.add_argument("--expertise", help="comma-separated topics")
     author.add_argument("--email")
+    author.add_argument("--github", help="GitHub user name: CODEOWNERS asks them to review their folder")
     author.add_argument("--guest", action="store_true")
     author.add_argument("--affiliation")
     new_post = new_kinds.add_parser("post", help="a dated draft in the author's folder")

@@ -20,6 +20,8 @@ CHORUS_PLUGINS = [
     "plugins.clean_images",  # images from content/ published re-encoded, without metadata
     "plugins.crosslinks",  # early: rewrites short links before any plugin reads .content
     "plugins.network_index",
+    "plugins.redirects",
+    "plugins.network_health",
     "plugins.author_profiles",
     "plugins.hub_pages",
     "plugins.site_search",

@@ -10,7 +10,9 @@ import yaml
 
 from plugins.network import ChorusError, Problem, ProblemList
 from plugins.network.codeowners import write_codeowners
-from plugins.network.load import ID_PATTERN, suggest
+from plugins.network.load import ID_PATTERN, github_user_problem, suggest
+from plugins.network.model import Department
+from plugins.network.postmeta import SUMMARY_PLACEHOLDER
 from plugins.network.state import BuildState
 from plugins.network.urls import slug_of
 
@@ -34,6 +36,7 @@ def new_author(
     affiliation: str | None = None,
     expertise: list[str] | None = None,
     email: str | None = None,
+    github: str | None = None,
 ) -> list[Path]:
     network = state.network
     problems = ProblemList(rule="scaffold")
@@ -53,6 +56,8 @@ def new_author(
         problems.add("chorus new", None, "a guest needs --affiliation (the organisation they write from)")
     if affiliation and not guest:
         problems.add("chorus new", None, "--affiliation is for guests; add --guest or drop it")
+    if github and (message := github_user_problem(github)):
+        problems.add("chorus new", None, f"--github {message}")
     if not name.strip() or not title.strip():
         problems.add("chorus new", None, "--name and --title must not be empty")
     registry_file = state.authors_path / f"{author_id}.yml"
@@ -62,30 +67,66 @@ def new_author(
             problems.add(state.shown(existing), None, "already exists; chorus new never overwrites")
     if problems.errors:
         raise ScaffoldError(problems.errors)
-    company = state.settings["CHORUS_COMPANY"]
-    entry: dict[str, object] = {
-        "name": name.strip(),
-        "kind": "guest" if guest else "expert",
-        "title": title.strip(),
-        "department": department,
-        "expertise": expertise or [network.departments[department].name.lower()],
-    }
-    if email:
-        entry["email"] = email
-    if guest:
-        entry["affiliation"] = affiliation
-        entry["bio"] = f"{name} writes for {company} as a guest from {affiliation}."
-    else:
-        entry["bio"] = f"{name} is {title} at {company}."
     registry_file.parent.mkdir(parents=True, exist_ok=True)
-    text = "# Author profile: see docs/formats.md. The bio is Markdown.\n" + yaml.safe_dump(
-        entry, sort_keys=False, allow_unicode=True
+    registry_file.write_text(
+        _author_entry(
+            name.strip(),
+            title.strip(),
+            network.departments[department],
+            state.settings["CHORUS_COMPANY"],
+            expertise=expertise or [],
+            email=email,
+            github=github,
+            affiliation=affiliation if guest else None,
+        ),
+        encoding="utf-8",
     )
-    registry_file.write_text(text, encoding="utf-8")
     folder.mkdir(parents=True)
     (folder / ".gitkeep").write_text("")
     state._network = None  # the registry changed: CODEOWNERS follows the new one
     return [registry_file, folder, write_codeowners(state)]
+
+
+def _author_entry(
+    name: str,
+    title: str,
+    department: Department,
+    company: str,
+    *,
+    expertise: list[str],
+    email: str | None,
+    github: str | None,
+    affiliation: str | None,
+) -> str:
+    """The registry file of a new author: valid as written, and saying what to fill in.
+
+    Expertise stays empty rather than guessed (a department is not a topic), and the bio is
+    a sentence that reads well on the profile until the author writes their own."""
+    entry: dict[str, object] = {
+        "name": name,
+        "kind": "guest" if affiliation else "expert",
+        "title": title,
+        "department": department.id,
+        "expertise": expertise,
+    }
+    if email:
+        entry["email"] = email
+    if github:
+        entry["github"] = github.removeprefix("@")
+    if affiliation:
+        entry["affiliation"] = affiliation
+        entry["bio"] = f"{name} writes for {company} as a guest from {affiliation}."
+    else:
+        entry["bio"] = f"{name} works in {department.name} at {company} as {title}."
+    hints = {
+        "expertise:": "# Two to five topics you write about, like [flow meters, field repairs]:",
+        "bio:": "# Two to four sentences about your work, in Markdown:",
+    }
+    lines = ["# Author profile: see docs/formats.md."]
+    dumped = yaml.safe_dump(entry, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=None)
+    for line in dumped.splitlines():
+        lines += [hint for key, hint in hints.items() if line.startswith(key)] + [line]
+    return "\n".join(lines) + "\n"
 
 
 def _git_identity(root: Path) -> tuple[str, str]:
@@ -128,7 +169,8 @@ def new_post(
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as handle:  # "x": refuse to overwrite, even in a race
         handle.write(
-            f"Title: {title}\nDate: {date}\nStatus: draft\nTags:\n\n"
-            "Write your post here. Remove `Status: draft` when it is ready to publish.\n"
+            f"Title: {title}\nDate: {date}\nSummary: {SUMMARY_PLACEHOLDER}\nTags:\nStatus: draft\n\n"
+            "Write your post here in Markdown. Before you publish it, replace the summary above,\n"
+            "add two to five tags, and remove the line `Status: draft`.\n"
         )
     return path

@@ -7,6 +7,8 @@ a rule added without a case here fails ``test_every_error_rule_has_a_case``.
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 
 from chorus.build import BuildFailed
@@ -110,7 +112,7 @@ CASES = {
     ),
     "outputs:page": (
         {"content/pages/topics.md": "Title: Topics\n\nx\n"},
-        "content/pages/topics.md: error: page slug 'topics' is used by the site itself (reserved: 404, archives, authors, categories, departments, feeds, index, media, network, posts, robots, search, sitemap, subscribe, tags, theme, topics)",
+        "content/pages/topics.md: error: page slug 'topics' is used by the site itself (reserved: 404, _redirects, archives, authors, categories, departments, feeds, health, index, media, network, network-stats, posts, robots, search, sitemap, subscribe, tags, theme, topics)",
     ),
     "tags": (
         {"content/bob/a.md": post(Tags="Flow Meters"), "content/bob/b.md": post(Tags="flow-meters")},
@@ -142,21 +144,53 @@ CASES = {
         {".github/CODEOWNERS": "* @someone\n"},
         ".github/CODEOWNERS: error: out of date with the author registry; run 'chorus codeowners' and commit the result",
     ),
+    "redirects": (
+        {"redirects.yml": "posts/bob/old/: bob/nope\n"},
+        "redirects.yml:1: error: 'posts/bob/old/' goes nowhere: unknown post 'bob/nope'",
+    ),
+    "reading:redirects": (
+        {"redirects.yml": "- posts/bob/old/\n"},
+        "redirects.yml:1: error: expected a mapping of old URL to where it goes, like 'posts/li-wei/old-name/: li-wei/new-name'",
+    ),
+    # Committed first (the live revision, CHORUS_PUBLISHED_REF), then removed.
+    "lost-urls": (
+        {"content/bob/x.md": None},
+        "content/bob/x.md: error: was published at /posts/bob/x/ (HEAD), which this change loses: move posts with 'chorus mv', or add 'posts/bob/x/: <where it goes now>' to redirects.yml",
+        {"content/bob/x.md": post()},
+    ),
 }
 
 
+def commit(site, files: dict) -> None:
+    """Write ``files`` and commit the whole site: the revision that is live."""
+    for path, content in files.items():
+        site.write(path, content)
+    identity = ["-c", "user.name=T", "-c", "user.email=t@example.com"]
+    for command in (["init", "-q", "-b", "main"], ["add", "-A"], [*identity, "commit", "-q", "-m", "live"]):
+        subprocess.run(["git", *command], cwd=site.root, check=True, capture_output=True)
+
+
 def test_every_error_rule_has_a_case():
-    informational = {"publication"}  # reports drafts and scheduled posts as info, never an error
+    # Rules that never report an error: drafts and scheduled posts (info), summaries and
+    # missing GitHub handles (warnings).
+    informational = {"publication", "summaries", "github-handles"}
     assert {rule.name for rule in RULES} - informational <= {name.split(":")[0] for name in CASES}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_check_and_build_fail_alike(site, name):
-    files, expected = CASES[name]
+    files, expected, *live = CASES[name]
+    settings = {}
+    if live:
+        commit(site, live[0])
+        settings["CHORUS_PUBLISHED_REF"] = "HEAD"
     for path, content in files.items():
-        site.write(path, content)
-    checked = [str(p) for p in run_check(site.root, overrides={"CHORUS_NOW": NOW}).errors]
+        if content is None:
+            site.remove(path)
+        else:
+            site.write(path, content)
+    checked = [str(p) for p in run_check(site.root, overrides={"CHORUS_NOW": NOW, **settings}).errors]
     with pytest.raises(BuildFailed) as built:
-        site.build()
+        site.build(**settings)
     assert expected in checked
     assert sorted(checked) == sorted(str(p) for p in built.value.problems)

@@ -37,10 +37,16 @@ def policy_site(site):
     return site
 
 
+# Reminders of other rules that every tiny post and author here triggers (no summary, no
+# GitHub handle): not what these tests are about.
+OTHER_REMINDERS = (": warning: summary: ", ": warning: codeowners: ")
+
+
 def check_lines(site, capsys):
     capsys.readouterr()
     code = main(["check", "--root", str(site.root), "--now", NOW])
-    return code, capsys.readouterr().out.splitlines()
+    lines = capsys.readouterr().out.splitlines()
+    return code, [line for line in lines if not any(r in line for r in OTHER_REMINDERS)]
 
 
 @pytest.mark.parametrize(

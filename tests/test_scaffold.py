@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import subprocess
 
+import yaml
+
 from chorus.cli import main
 from conftest import NOW
+from plugins.network.postmeta import SUMMARY_PLACEHOLDER
 
 
 def new(site, capsys, *args):
@@ -29,10 +32,12 @@ def test_new_author_creates_registry_entry_folder_and_codeowners(site, capsys):
         "Sales Engineer",
         "--email",
         "dora@example.com",
+        "--github",
+        "dora-lee-acme",
     )
     assert code == 0, out
     assert (site.root / "content/dora-lee").is_dir()
-    assert "/content/dora-lee/ dora@example.com" in (site.root / ".github/CODEOWNERS").read_text()
+    assert "/content/dora-lee/ @dora-lee-acme\n" in (site.root / ".github/CODEOWNERS").read_text()
     # the new entry is valid: the site builds and lists Dora, and check is clean
     site.build()
     assert "dora-lee" in [a["id"] for a in site.index()["authors"]]
@@ -81,6 +86,7 @@ def test_new_post_is_a_dated_draft_in_the_authors_folder(site, capsys):
     path = site.root / "content/bob/why-we-test-on-site.md"
     text = path.read_text()
     assert text.startswith("Title: Why we test on site!\nDate: ") and "Status: draft" in text
+    assert f"\nSummary: {SUMMARY_PLACEHOLDER}\n" in text, "the guide calls Summary: required"
     site.build()
     assert not (site.output / "posts/bob/why-we-test-on-site").exists()
     code, out = new(site, capsys, "post", "Why we test on site!", "--author", "bob")
@@ -102,3 +108,43 @@ def test_new_post_infers_the_author_from_git(site, capsys):
 def test_new_post_unknown_author(site, capsys):
     code, out = new(site, capsys, "post", "X", "--author", "bobb")
     assert code == 1 and "unknown author 'bobb' (did you mean 'bob'?)" in out
+
+
+def test_a_scaffolded_post_is_clean_as_a_draft_and_warns_until_summarised(site, capsys):
+    assert new(site, capsys, "post", "Field notes", "--author", "bob")[0] == 0
+    path = site.root / "content/bob/field-notes.md"
+    check = ["check", "--root", str(site.root), "--now", NOW, "--strict", str(path)]
+    assert main(check) == 0
+    path.write_text(path.read_text().replace("Status: draft\n", ""))
+    capsys.readouterr()
+    assert main(check) == 1
+    assert (
+        "content/bob/field-notes.md:3: error: summary: 'Summary:' is still the placeholder"
+        in capsys.readouterr().out
+    )
+    path.write_text(path.read_text().replace(SUMMARY_PLACEHOLDER, "What we learnt in the field."))
+    assert main(check) == 0
+
+
+def test_a_new_author_entry_has_sensible_defaults(site, capsys):
+    code, out = new(
+        site,
+        capsys,
+        "author",
+        "dora-lee",
+        "--name",
+        "Dora Lee",
+        "--department",
+        "sales",
+        "--title",
+        "Sales Engineer",
+    )
+    assert code == 0, out
+    entry = yaml.safe_load((site.root / "authors/dora-lee.yml").read_text())
+    assert entry["expertise"] == [], "a department is not a topic: the author names their own"
+    assert entry["bio"] == "Dora Lee works in Sales at Our company as Sales Engineer."
+    text = (site.root / "authors/dora-lee.yml").read_text()
+    assert "# Two to five topics you write about" in text and "# Two to four sentences" in text
+    site.build()
+    profile = site.page("authors/dora-lee/index.html")
+    assert "Dora Lee works in Sales at Our company as Sales Engineer." in profile.text_content()

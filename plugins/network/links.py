@@ -149,7 +149,7 @@ def _did_you_mean(suggestion: str | None) -> str:
     return f" (did you mean '{suggestion}'?)" if suggestion else ""
 
 
-def _url_key(url: str) -> str:
+def url_key(url: str) -> str:
     """A site URL compared the way a static host serves it: 'x/', 'x/index.html' and 'x' alike."""
     path = unquote(url).lstrip("/")
     if path.endswith("index.html"):
@@ -176,7 +176,7 @@ class LinkIndex:
         self.posts = [s for s in self.by_source.values() if isinstance(s, Post)]
         self.authors = dict(authors)
         self.files = set(files)
-        self.urls = {_url_key(u): u for u in urls}
+        self.urls = {url_key(u): u for u in urls}
         self.url_of = url_of
         self.by_key: dict[str, Post] = {}
         self.by_name: dict[str, list[Post]] = {}
@@ -258,8 +258,8 @@ class LinkIndex:
             # Not a file: a page relative to the linking page's own URL ("../other-post/").
             own = self.url_of(self.by_source[from_source]).rstrip("/") + "/"
             url = posixpath.normpath(posixpath.join(posixpath.dirname(own), parts.path))
-            if _url_key(url) in self.urls:
-                return Resolved(url=self.urls[_url_key(url)], fragment=parts.fragment)
+            if url_key(url) in self.urls:
+                return Resolved(url=self.urls[url_key(url)], fragment=parts.fragment)
         wanted = content_relative(unquote(parts.path), from_source) or parts.path.lstrip("/")
         images = ref.image or ref.form is RefForm.STATIC
         suggestion = _closest(wanted, self.files if images else [*self.by_source, *self.files])
@@ -276,7 +276,7 @@ class LinkIndex:
 
     def _site_url(self, ref: Reference) -> Resolved:
         parts = urlsplit(ref.target)
-        key = _url_key(parts.path)
+        key = url_key(parts.path)
         if key in self.urls:
             return Resolved(url=self.urls[key], fragment=parts.fragment)
         suggestion = _closest(key, self.urls)

@@ -20,6 +20,8 @@ from .yamlfile import MAX_REGISTRY_BYTES, MAX_YAML_DEPTH, Located, describe, loa
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[a-z]{2,}$", re.I)
+# A GitHub user name: letters and digits, single hyphens between them, at most 39 characters.
+_GITHUB_USER = re.compile(r"^[A-Za-z0-9](?:-?[A-Za-z0-9])*$")
 REGISTRY_SUFFIXES = (".yml", ".yaml")
 
 DEFAULT_LINK_KINDS = {
@@ -147,6 +149,15 @@ def _safe_url(url: str) -> str | None:
     return "must be an http(s) URL"
 
 
+def github_user_problem(value: str) -> str | None:
+    name = value.removeprefix("@")
+    if _GITHUB_USER.match(name) and len(name) <= 39:
+        return None
+    return (
+        f"must be a GitHub user name like 'li-wei-halvard' (letters, digits, single hyphens), found {value!r}"
+    )
+
+
 def load_departments(
     path: Path,
     root: Path,
@@ -234,7 +245,7 @@ def field_lines(mapping: dict[str, Located]) -> dict[str, int]:
 
 AUTHOR_FIELDS = (
     "id", "name", "kind", "title", "department", "departments", "expertise", "avatar",
-    "email", "links", "bio", "affiliation", "until", "contact",
+    "email", "links", "bio", "affiliation", "until", "contact", "github",
 )  # fmt: skip
 
 
@@ -310,6 +321,7 @@ def load_author(
         check=lambda v: None if _EMAIL.match(v) else "must be an e-mail address like name@example.com",
     )
     contact = fields.text("contact", required=False, check=contact_problem)
+    github = fields.text("github", required=False, check=github_user_problem)
     links = []
     for link_kind, url, line in fields.mapping_of_text("links"):
         if link_kind not in link_kinds:
@@ -360,6 +372,7 @@ def load_author(
         affiliation=affiliation,
         until=until,
         contact=contact,
+        github=github.removeprefix("@") if github else None,
         source=shown,
         bio_line=data["bio"].line,
         expertise_line=data["expertise"].line,

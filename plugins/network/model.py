@@ -62,6 +62,7 @@ class Author:
     affiliation: str | None = None
     until: dt.date | None = None
     contact: str | None = None  # where readers ask a question: 'mailto:…' or an https:// form
+    github: str | None = None  # GitHub user name, without '@': CODEOWNERS asks them to review
     source: str = ""
     bio_line: int | None = None  # where 'bio:' stands in the registry file
     expertise_line: int | None = None
@@ -226,6 +227,28 @@ class Post(Page):
 
 
 @dataclass(frozen=True)
+class Redirect:
+    """An old URL of the site and where it goes now, from the redirects file (``redirects.yml``).
+
+    ``url`` is relative to SITEURL like every URL of the scheme (``posts/li-wei/old-name/``);
+    ``target`` names a post as ``author-id/slug`` or a page of the site as ``/topics/x/``."""
+
+    url: str
+    target: str
+    path: str  # the redirects file, relative to the site root
+    line: int
+
+
+@dataclass(frozen=True)
+class PublishedUrl:
+    """A URL a source was published at in an earlier revision of the site (git)."""
+
+    url: str  # relative to SITEURL
+    path: str  # the source that published it, relative to the site root (it may be gone)
+    revision: str
+
+
+@dataclass(frozen=True)
 class SourceFile:
     """Any entry under ``content/`` or the author registry folder, as the walk found it."""
 
@@ -247,7 +270,9 @@ class Site:
 
     ``urls`` is the site's one URL scheme (``plugins.network.urls``): where each output goes.
     ``posts`` and ``pages`` hold every source whose header could be read, whatever its
-    status; ``unreadable`` holds the problems of those that could not. Rules
+    status; ``unreadable`` holds the problems of those that could not. ``redirects`` are
+    the old URLs the site keeps alive; ``published_before`` the URLs an earlier revision
+    published from sources this tree changed or removed. Rules
     (``plugins.network.rules``) are functions of this object; the build's plugins derive
     their views from it.
     """
@@ -263,6 +288,10 @@ class Site:
     files: tuple[SourceFile, ...] = ()
     unreadable: tuple[Problem, ...] = ()
     registry_read: bool = True  # False: the registries failed, so nothing was checked against them
+    redirects: tuple[Redirect, ...] = ()
+    # What the revision named by CHORUS_PUBLISHED_REF published and this tree changed
+    # (empty when there is nothing to compare with).
+    published_before: tuple[PublishedUrl, ...] = ()
 
     @property
     def static_files(self) -> tuple[SourceFile, ...]:

@@ -30,6 +30,8 @@ POST_FIELDS = (
     "comments",
 )  # fmt: skip
 PAGE_FIELDS = ("title", "summary", "slug", "status", "date", "modified")
+# What `chorus new post` writes in 'Summary:'; the summary rule warns while it is still there.
+SUMMARY_PLACEHOLDER = "One or two sentences for listings, feeds and search results."
 
 
 @dataclass

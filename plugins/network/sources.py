@@ -18,10 +18,12 @@ from zoneinfo import ZoneInfo
 
 from .errors import Problem, SourceError
 from .files import path_name_problem
+from .history import published_before
 from .links import scan_references
-from .model import MARKDOWN_EXTENSIONS, Field, Network, Page, Post, Site, SourceFile, Status
+from .model import MARKDOWN_EXTENSIONS, Field, Network, Page, Post, PublishedUrl, Site, SourceFile, Status
 from .postmeta import PostLimits
 from .posts import ParsedPost, parse_post_file
+from .redirects import read_redirects
 from .sourcefile import special_kind
 
 if TYPE_CHECKING:
@@ -113,6 +115,15 @@ def load_site(state: BuildState) -> Site:
             pages.append(Page(**_common(parsed, state.now, zone, short_links)))
         else:
             posts.append(_post(parsed, network, state.now, zone, short_links))
+    redirects_file = state.root / settings["CHORUS_REDIRECTS_FILE"]
+    redirects, problems = read_redirects(redirects_file, state.shown(redirects_file))
+    unreadable += problems
+    published: tuple[PublishedUrl, ...] = ()
+    if revision := settings.get("CHORUS_PUBLISHED_REF"):
+        published, problems = published_before(
+            state.root, state.content_path, revision, settings, state.urls, state.now, zone
+        )
+        unreadable += problems
     return Site(
         state.root,
         state.content_path,
@@ -124,6 +135,8 @@ def load_site(state: BuildState) -> Site:
         pages=tuple(pages),
         files=tuple(files),
         unreadable=tuple(unreadable),
+        redirects=redirects,
+        published_before=published,
     )
 
 

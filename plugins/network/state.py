@@ -97,6 +97,19 @@ CORE_SETTINGS = SettingsSpec(
         is_text,
     ),
     Setting(
+        "CHORUS_REDIRECTS_FILE",
+        "redirects.yml",
+        "Old URLs of the site and where they go now, written by `chorus mv` (a missing file means none).",
+        is_text,
+    ),
+    Setting(
+        "CHORUS_PUBLISHED_REF",
+        None,
+        "The git revision that is live, like 'origin/main': a URL it published that this tree loses"
+        " without a redirect is an error. None: no comparison (chorus check --changed-since REV uses REV).",
+        is_optional_text,
+    ),
+    Setting(
         "CHORUS_EDITORS",
         [],
         "Code owners of everything but authors' own folders, e.g. ['@halvard/editors'].",

@@ -154,6 +154,10 @@ OUTPUT_SETTINGS = (
     Setting("SEO_ROBOTS_SAVE_AS", "robots.txt", "Where robots.txt is written; crawlers only look at the site root.", path_template()),
     Setting("NETWORK_INDEX_SAVE_AS", "network.json", "Where the machine-readable index is written.", path_template()),
     Setting("SITE_SEARCH_BUNDLE_DIR", "pagefind", "Folder of the search index in the output.", path_template()),
+    Setting("NETWORK_HEALTH_URL", "health/", "URL of the network health page.", _folder_url()),
+    Setting("NETWORK_HEALTH_SAVE_AS", "health/index.html", "File of the network health page.", path_template()),
+    Setting("NETWORK_HEALTH_STATS_SAVE_AS", "network-stats.json", "Where the health page's figures are written as JSON, for dashboards.", path_template()),
+    Setting("REDIRECTS_FILE_SAVE_AS", "_redirects", "The list of redirects for hosts that read one (Netlify, Cloudflare Pages).", path_template()),
 )  # fmt: skip
 
 
@@ -379,6 +383,22 @@ class UrlScheme:
     def robots(self) -> Output:
         return self._file(self._values["SEO_ROBOTS_SAVE_AS"])
 
+    def network_health(self) -> Output:
+        """The network health page (published posts only)."""
+        return Output(self._values["NETWORK_HEALTH_URL"], self._values["NETWORK_HEALTH_SAVE_AS"])
+
+    def network_stats(self) -> Output:
+        """``network-stats.json``: the health page's figures, for intranet dashboards."""
+        return self._file(self._values["NETWORK_HEALTH_STATS_SAVE_AS"])
+
+    def redirect(self, old_url: str) -> Output:
+        """The redirect page at an old URL of the site (a folder gets its ``index.html``)."""
+        return Output(old_url, old_url + "index.html" if not old_url or old_url.endswith("/") else old_url)
+
+    def redirects_file(self) -> Output:
+        """``_redirects``: every old URL and where it goes, for hosts that redirect with a 301."""
+        return self._file(self._values["REDIRECTS_FILE_SAVE_AS"])
+
     # --- the model's sources -----------------------------------------------------------------
 
     def source(self, source: Page) -> Output:
@@ -392,7 +412,13 @@ class UrlScheme:
         root-relative or relative link in a post may point at."""
         published = [p for p in site.posts if p.status.listed]
         outputs = [self.home(), self.author_directory(), self.expertise_index(), self.department_index()]
-        outputs += [self.topic_index(), self.archives(), self.search(), self.subscribe()]
+        outputs += [
+            self.topic_index(),
+            self.archives(),
+            self.search(),
+            self.subscribe(),
+            self.network_health(),
+        ]
         outputs += [self.author_directory(kind) for kind in AUTHOR_KINDS]
         outputs += [self.source(s) for s in (*site.posts, *site.pages) if s.status.written]
         outputs += [self.author(a) for a in site.network.authors]

@@ -50,6 +50,7 @@ MAIN_PAGES = [
     "tag",
     "search",
     "subscribe",
+    "health",
 ]
 # Pages whose content arrives after the load, and the element that shows it is there.
 READY_WHEN = {"search": ".pagefind-ui__result-link"}
@@ -133,6 +134,7 @@ def main_page_paths(site: ServedSite) -> dict[str, str]:
         "tag": topic.get("href"),
         "search": "/search/?q=" + quote_plus(topic.text_content()),  # with results, as people see it
         "subscribe": "/subscribe/",
+        "health": "/health/",
     }
     assert list(paths) == MAIN_PAGES
     return paths

@@ -23,7 +23,9 @@ from . import (
     policy,
     publication,
     reading,
+    redirects,
     registry,
+    summaries,
     tree,
 )
 
@@ -43,15 +45,19 @@ RULES: tuple[Rule, ...] = (
     Rule("identity", registry.identities),
     Rule("ownership", ownership.post_ownership),
     Rule("publication", publication.unpublished),
+    Rule("summaries", summaries.summaries),
     Rule("links", links.references),
     Rule("related", links.related),
     Rule("bios", links.bio_references),
     Rule("outputs", outputs.output_paths),
     Rule("tags", outputs.tag_spellings),
     Rule("feed-ids", feed_ids.feed_ids),
+    Rule("redirects", redirects.redirects),
+    Rule("lost-urls", redirects.lost_urls),
     Rule("policy", policy.policy),
     Rule("codeowners", codeowners.codeowners),
     Rule("comments", comments.comments_settings),
+    Rule("github-handles", codeowners.github_handles),
 )
 
 

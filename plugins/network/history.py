@@ -1,0 +1,98 @@
+"""What an earlier revision of the site published: the URLs of sources this tree changed or removed.
+
+A URL that was published must keep working: a post that is renamed, moved or deleted needs
+a redirect. The revision is the one that is live (``CHORUS_PUBLISHED_REF``, or the base a
+pull request is checked against, ``chorus check --changed-since``); git says which sources
+changed since, and their text at that revision says where they were published, by the same
+publication rule and URL scheme as today's sources (as of the same 'now').
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from .errors import Problem, ProblemList
+from .model import MARKDOWN_EXTENSIONS, PublishedUrl, Status
+from .postmeta import convert_fields, parse_header, slug_from_filename
+from .posts import is_page_source
+from .settings import SETTINGS_FILE
+from .urls import UrlScheme
+
+RULE = "lost-url"
+SETTING = "CHORUS_PUBLISHED_REF"
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, errors="replace")
+
+
+def published_before(
+    root: Path,
+    content: Path,
+    revision: str,
+    settings: Mapping[str, Any],
+    urls: UrlScheme,
+    now: dt.datetime,
+    zone: dt.tzinfo,
+) -> tuple[tuple[PublishedUrl, ...], list[Problem]]:
+    """The URLs ``revision`` published from Markdown sources that differ from it in this tree."""
+    known = _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    if known.returncode != 0:
+        message = (
+            f"{SETTING}: cannot compare with {revision!r}, which git does not know here"
+            " (is the site in a git clone with that branch fetched?)"
+        )
+        return (), [Problem(SETTINGS_FILE, None, message, rule=RULE)]
+    folder = Path(os.path.relpath(content, root)).as_posix()
+    changed = _git(root, "diff", "--name-only", "--no-renames", "--relative", revision, "--", folder)
+    found = []
+    for shown in sorted(changed.stdout.splitlines()):
+        if PurePosixPath(shown).suffix.lstrip(".").lower() not in MARKDOWN_EXTENSIONS:
+            continue
+        old = _git(root, "show", f"{revision}:./{shown}")
+        if old.returncode != 0:
+            continue  # new since the revision: it published nothing then
+        url = _published_url(old.stdout, shown, folder, settings, urls, now, zone)
+        if url is not None:
+            found.append(PublishedUrl(url, shown, revision))
+    return tuple(found), []
+
+
+def _published_url(
+    text: str,
+    shown: str,
+    folder: str,
+    settings: Mapping[str, Any],
+    urls: UrlScheme,
+    now: dt.datetime,
+    zone: dt.tzinfo,
+) -> str | None:
+    """Where the source, as it was, was written; None when it was not (a draft, scheduled, unreadable)."""
+    relative = PurePosixPath(shown).relative_to(folder)
+    is_page = is_page_source(relative, settings["PAGE_PATHS"])
+    ignored = ProblemList()
+    header = parse_header(text.replace("\r\n", "\n"), shown, ignored)
+    values = convert_fields(header, shown, is_page, ignored).values
+    slug = values.get("slug") or slug_from_filename(relative.stem, shown, ignored)
+    if ignored.errors or not isinstance(slug, str):
+        return None  # it did not build then either
+    date = values.get("date")
+    if isinstance(date, dt.datetime) and date.tzinfo is None:
+        date = date.replace(tzinfo=zone)
+    status = Status.of(
+        str(values.get("status", "published")),
+        date if isinstance(date, dt.datetime) and not is_page else None,
+        now,
+    )
+    if not status.written:
+        return None
+    if is_page:
+        return urls.page(slug).url
+    if len(relative.parts) != 2:
+        return None
+    return urls.post(relative.parts[0], slug).url

@@ -1,0 +1,60 @@
+"""Published URLs keep working: every redirect goes somewhere, and no published URL is lost.
+
+- ``redirects``: each entry of the redirects file is an old URL of this site that the build
+  no longer writes, named once, going to a post, profile or page the build writes.
+- ``lost-urls``: a URL the live revision published (``Site.published_before``) is still
+  written, or redirected; otherwise readers and search engines following it get a 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..errors import Problem
+from ..links import LinkError, site_index, url_key
+from ..model import Site
+from ..redirects import RULE, destination, url_problem
+
+LOST = "lost-url"
+
+
+def redirects(site: Site) -> Iterator[Problem]:
+    written = {url_key(u) for u in site.urls.pages_written(site)}
+    index = site_index(site)
+    first: dict[str, int] = {}
+    for redirect in site.redirects:
+        where = (redirect.path, redirect.line)
+        if message := url_problem(redirect.url):
+            yield Problem(*where, message, rule=RULE)
+            continue
+        key = url_key(redirect.url)
+        if key in written:
+            yield Problem(
+                *where,
+                f"'{redirect.url}' is a page this site writes; a redirect there would hide it (remove this line)",
+                rule=RULE,
+            )
+        elif key in first:
+            yield Problem(*where, f"'{redirect.url}' is redirected already on line {first[key]}", rule=RULE)
+        first.setdefault(key, redirect.line)
+        try:
+            destination(redirect, site, index)
+        except LinkError as exc:
+            yield Problem(*where, f"'{redirect.url}' goes nowhere: {exc}", rule=RULE)
+
+
+def lost_urls(site: Site) -> Iterator[Problem]:
+    if not site.published_before:
+        return
+    kept = {url_key(u) for u in site.urls.pages_written(site)} | {url_key(r.url) for r in site.redirects}
+    redirects_file = site.settings["CHORUS_REDIRECTS_FILE"]
+    for published in site.published_before:
+        if url_key(published.url) in kept:
+            continue
+        yield Problem(
+            published.path,
+            None,
+            f"was published at /{published.url} ({published.revision}), which this change loses:"
+            f" move posts with 'chorus mv', or add '{published.url}: <where it goes now>' to {redirects_file}",
+            rule=LOST,
+        )
