@@ -43,7 +43,7 @@ IMAGE_EXTENSIONS = frozenset(ext for ext, kind in FILE_TYPES.items() if kind.ima
 
 
 def printable(text: str) -> str:
-    """``text`` with invisible and control characters written as \\uXXXX, so a file name with a
+    """``text`` with invisible and control characters written as \\u escapes (\\u200b), so a file name with a
     newline or a zero-width space cannot break or hide in a one-line message."""
     return "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in text)
 
