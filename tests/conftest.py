@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -145,3 +147,26 @@ def load_model(site: Site, **settings):
 
     settings.setdefault("CHORUS_NOW", NOW)
     return BuildState(load_settings(site.root, None, settings)).site
+
+
+@contextlib.contextmanager
+def running_preview(site: Site):
+    """`chorus serve` of ``site`` on a free port, in a thread; yields its base URL."""
+    from chorus.serve import serve
+
+    ready, stop = threading.Event(), threading.Event()
+    addresses: list[str] = []
+    options = {"settings_file": None, "bind": "127.0.0.1", "port": 0, "overrides": {"CHORUS_NOW": NOW}}
+    thread = threading.Thread(
+        target=serve,
+        args=(site.root, site.output),
+        kwargs={**options, "ready": ready, "stop": stop, "on_address": addresses.append},
+        daemon=True,
+    )
+    thread.start()
+    try:
+        assert ready.wait(60), "the preview did not start"
+        yield addresses[0]
+    finally:
+        stop.set()
+        thread.join(30)

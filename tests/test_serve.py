@@ -4,40 +4,20 @@ address in feeds, and nothing of the preview in the published output."""
 from __future__ import annotations
 
 import json
-import threading
 import urllib.error
 import urllib.request
 
 import pytest
 
-from chorus.serve import EVENTS_PATH, SCRIPT_PATH, is_source_change, serve
-from conftest import NOW, post
+from chorus.serve import EVENTS_PATH, SCRIPT_PATH, is_source_change
+from conftest import post, running_preview
 
 
 @pytest.fixture
 def preview(site):
     """A running preview of the tiny site on a free port; yields its base URL."""
-    ready, stop = threading.Event(), threading.Event()
-    addresses: list[str] = []
-    thread = threading.Thread(
-        target=serve,
-        args=(site.root, site.output),
-        kwargs={
-            "settings_file": None,
-            "bind": "127.0.0.1",
-            "port": 0,
-            "overrides": {"CHORUS_NOW": NOW},
-            "ready": ready,
-            "stop": stop,
-            "on_address": addresses.append,
-        },
-        daemon=True,
-    )
-    thread.start()
-    assert ready.wait(60), "the preview did not start"
-    yield addresses[0]
-    stop.set()
-    thread.join(30)
+    with running_preview(site) as address:
+        yield address
 
 
 def get(url: str) -> tuple[int, str]:

@@ -4,15 +4,13 @@ broken save shows its `path:line: error:` over the page, and the next good save 
 from __future__ import annotations
 
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from chorus.serve import serve  # noqa: E402
-from conftest import NOW, Site, post  # noqa: E402
+from conftest import Site, post, running_preview  # noqa: E402
 
 OVERLAY = "#chorus-build-problems"
 
@@ -20,26 +18,8 @@ OVERLAY = "#chorus-build-problems"
 @pytest.fixture
 def preview_of(tmp_path):
     site = Site(tmp_path / "site")
-    ready, stop, addresses = threading.Event(), threading.Event(), []
-    thread = threading.Thread(
-        target=serve,
-        args=(site.root, site.output),
-        kwargs={
-            "settings_file": None,
-            "bind": "127.0.0.1",
-            "port": 0,
-            "overrides": {"CHORUS_NOW": NOW},
-            "ready": ready,
-            "stop": stop,
-            "on_address": addresses.append,
-        },
-        daemon=True,
-    )
-    thread.start()
-    assert ready.wait(60)
-    yield site, addresses[0]
-    stop.set()
-    thread.join(30)
+    with running_preview(site) as address:
+        yield site, address
 
 
 def test_the_open_page_follows_every_save(preview_of, context):
