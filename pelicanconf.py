@@ -2,14 +2,11 @@
 
 The structural settings (URL scheme, plugins, theme, feeds) come from Chorus; this file
 holds what belongs to this site. Every Pelican setting can still be overridden here.
+It uses only what any network's settings use (the installed `chorus` package), so the
+demo builds from a wheel as it does from this checkout (tests/test_packaging.py).
 """
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from chorus.conf import chorus_settings  # noqa: E402
+from chorus.conf import chorus_settings
 
 globals().update(chorus_settings(__file__))
 

@@ -1,4 +1,4 @@
-"""The ``chorus`` command line: build, serve, check, codeowners, mv and new."""
+"""The ``chorus`` command line: init, build, serve, check, codeowners, mv, new and import."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from chorus import __version__
 from chorus.build import BuildFailed, build_site
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -183,6 +184,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="chorus", description="Build a company's expert blog network with Pelican."
     )
+    parser.add_argument("--version", action="version", version=f"chorus {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="build the site into the output folder")
     _site_arguments(build)

@@ -1,7 +1,13 @@
 """The Pelican settings that make a Chorus site: URL scheme, plugins, theme, feeds.
 
-``pelicanconf.py`` starts from ``chorus_settings(__file__)`` and adds the site's own values;
-tests and benchmarks build sites from the same function, so they exercise the real setup.
+A network's ``pelicanconf.py`` starts from ``chorus_settings(__file__)`` and adds the
+site's own values; the demo network of this repository, tests and benchmarks build sites
+from the same function, so they exercise the real setup.
+
+Chorus runs from an installed wheel or from a checkout of its repository. The wheel
+carries the theme inside the package (``chorus/theme/``); the repository keeps it at its
+top level (``theme/``). ``THEME_DIR`` is whichever exists, so neither an editable install
+nor a wheel needs the other's layout.
 """
 
 from __future__ import annotations
@@ -10,9 +16,20 @@ import copy
 from pathlib import Path
 from typing import Any
 
+import plugins
 from plugins.network.rendering import DEFAULT_MARKDOWN
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+# The folder holding the `chorus` and `plugins` packages: a checkout of the repository
+# (the demo network, docs and tests live there too) or, installed, site-packages.
+PROJECT_ROOT = PACKAGE_DIR.parent
+_THEME_IN_PACKAGE = PACKAGE_DIR / "theme"
+THEME_DIR = _THEME_IN_PACKAGE if _THEME_IN_PACKAGE.is_dir() else PROJECT_ROOT / "theme"
+# Pelican imports the features by dotted name (plugins.seo) from this folder.
+PLUGINS_ROOT = Path(plugins.__file__).resolve().parent.parent
+
+# A network's own templates (same name as Chorus's: replaces it) and files published as they are.
+TEMPLATES_DIR = "templates"
 
 CHORUS_PLUGINS = [
     "plugins.markdown_posts",
@@ -41,8 +58,11 @@ def chorus_settings(root: str | Path) -> dict[str, Any]:
         "PATH": str(root / "content"),
         "OUTPUT_PATH": str(root / "output"),
         "CHORUS_ROOT": str(root),
-        "THEME": str(PROJECT_ROOT / "theme"),
-        "PLUGIN_PATHS": [str(PROJECT_ROOT)],
+        "THEME": str(THEME_DIR),
+        # Pelican looks here first: a network replaces any template of the theme by
+        # putting one of the same name in its templates/ folder (docs/theme.md).
+        "THEME_TEMPLATES_OVERRIDES": [str(root / TEMPLATES_DIR)],
+        "PLUGIN_PATHS": [str(PLUGINS_ROOT)],
         "PLUGINS": list(CHORUS_PLUGINS),
         "TIMEZONE": "UTC",
         "DEFAULT_LANG": "en",

@@ -9,7 +9,7 @@ import importlib
 import pkgutil
 import sys
 
-from chorus.conf import CHORUS_PLUGINS, PROJECT_ROOT
+from chorus.conf import CHORUS_PLUGINS
 from plugins.network.settings import SettingsSpec
 from plugins.network.state import CORE_SETTINGS
 
@@ -30,9 +30,7 @@ def all_specs(plugins: list[str] | None = None) -> list[tuple[str, SettingsSpec]
 
 
 def _default(value) -> str:
-    # Defaults that point into the checkout are shown relative to it, so the page is the
-    # same in every clone.
-    text = repr(value).replace(str(PROJECT_ROOT), "<chorus>")
+    text = repr(value)
     return f"`{text}`" if len(text) <= 60 else f"`{text[:57]}…`"
 
 

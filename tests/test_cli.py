@@ -87,3 +87,11 @@ def test_settings_and_template_mistakes_name_file_and_line_without_a_traceback(s
     result = chorus("build", "--now", NOW, cwd=site.root)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert expected in result.stderr.splitlines()
+
+
+def test_version_is_the_packages(capsys):
+    from chorus import __version__
+    from chorus.cli import main
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"chorus {__version__}"

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PIL import Image
 
-from chorus.conf import PROJECT_ROOT
+from chorus.conf import THEME_DIR
 from conftest import post
 from plugins.network.portraits import colour_for
 from plugins.social_cards import plugin as cards_plugin
@@ -26,7 +24,7 @@ from plugins.social_cards.draw import (
 )
 from plugins.social_cards.layout import ELLIPSIS, Fonts, fit_names
 
-FONTS = Fonts(PROJECT_ROOT / "theme/fonts/DejaVuSans.ttf", PROJECT_ROOT / "theme/fonts/DejaVuSans-Bold.ttf")
+FONTS = Fonts(THEME_DIR / "fonts/DejaVuSans.ttf", THEME_DIR / "fonts/DejaVuSans-Bold.ttf")
 
 # 140 characters of ordinary words, some of them long.
 TITLE_140 = (
@@ -230,8 +228,12 @@ def test_font_settings_are_checked_before_reading(site):
     )
 
 
-def test_fonts_ship_with_their_licence():
-    fonts = PROJECT_ROOT / "theme/fonts"
+def test_fonts_ship_with_their_licence_and_are_the_default(tmp_path):
+    fonts = THEME_DIR / "fonts"
     assert (fonts / "DejaVuSans.ttf").is_file() and (fonts / "DejaVuSans-Bold.ttf").is_file()
     assert "Bitstream Vera" in (fonts / "LICENSE").read_text()
-    assert Path(cards_plugin.SETTINGS.settings["SOCIAL_CARDS_FONT"].default).is_relative_to(fonts)
+    settings = {"THEME": str(THEME_DIR), "SOCIAL_CARDS_FONT": None, "SOCIAL_CARDS_FONT_BOLD": None}
+    assert cards_plugin._font_paths(settings, tmp_path) == [
+        fonts / "DejaVuSans.ttf",
+        fonts / "DejaVuSans-Bold.ttf",
+    ]

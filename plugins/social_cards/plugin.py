@@ -30,7 +30,7 @@ from plugins.network.images import ImageDecodeError
 from plugins.network.model import Author, Department
 from plugins.network.parallel import map_jobs, worker_count
 from plugins.network.portraits import colour_for, initials
-from plugins.network.settings import SETTINGS_FILE, Setting, SettingsSpec, is_text
+from plugins.network.settings import SETTINGS_FILE, Setting, SettingsSpec, is_optional_text
 from plugins.network.state import OutputRegistry
 from plugins.network.urls import UrlScheme, output_settings
 
@@ -39,7 +39,9 @@ from .layout import Fonts
 
 logger = logging.getLogger(__name__)
 
-FONTS_DIR = Path(__file__).resolve().parents[2] / "theme" / "fonts"
+# Without a font setting, the theme's own fonts (THEME/fonts/): the theme ships them, in
+# the repository and in the wheel alike.
+THEME_FONTS = {"SOCIAL_CARDS_FONT": "DejaVuSans.ttf", "SOCIAL_CARDS_FONT_BOLD": "DejaVuSans-Bold.ttf"}
 
 
 def _is_colour(value) -> str | None:
@@ -53,15 +55,15 @@ SETTINGS = SettingsSpec(
     *output_settings("SOCIAL_CARDS_"),
     Setting(
         "SOCIAL_CARDS_FONT",
-        str(FONTS_DIR / "DejaVuSans.ttf"),
-        "TrueType font for the card's plain text (relative paths start at the site root).",
-        is_text,
+        None,
+        "TrueType font for the card's plain text (relative paths start at the site root; None: the theme's fonts/DejaVuSans.ttf).",
+        is_optional_text,
     ),
     Setting(
         "SOCIAL_CARDS_FONT_BOLD",
-        str(FONTS_DIR / "DejaVuSans-Bold.ttf"),
-        "TrueType font for titles and names.",
-        is_text,
+        None,
+        "TrueType font for titles and names (None: the theme's fonts/DejaVuSans-Bold.ttf).",
+        is_optional_text,
     ),
     Setting(
         "SOCIAL_CARDS_COLOUR",
@@ -90,8 +92,12 @@ class SocialCards:
 
 
 def _font_paths(settings: dict, root: Path) -> list[Path]:
-    """The regular and the bold font; relative paths start at the site root."""
-    paths = [Path(settings[name]) for name in ("SOCIAL_CARDS_FONT", "SOCIAL_CARDS_FONT_BOLD")]
+    """The regular and the bold font; relative paths start at the site root, unset ones
+    are the theme's."""
+    paths = [
+        Path(settings[name] or Path(settings["THEME"]) / "fonts" / default)
+        for name, default in THEME_FONTS.items()
+    ]
     return [path if path.is_absolute() else root / path for path in paths]
 
 
