@@ -28,7 +28,7 @@ THEME_DIR = _THEME_IN_PACKAGE if _THEME_IN_PACKAGE.is_dir() else PROJECT_ROOT / 
 # Pelican imports the features by dotted name (plugins.seo) from this folder.
 PLUGINS_ROOT = Path(plugins.__file__).resolve().parent.parent
 
-# A network's own templates (same name as Chorus's: replaces it) and files published as they are.
+# A network's own templates: one with the name of a Chorus template replaces it.
 TEMPLATES_DIR = "templates"
 
 CHORUS_PLUGINS = [
@@ -41,6 +41,7 @@ CHORUS_PLUGINS = [
     "plugins.network_health",
     "plugins.author_profiles",
     "plugins.hub_pages",
+    "plugins.site_static",  # before site_search: its files are there when the site is indexed
     "plugins.site_search",
     "plugins.department_feeds",
     "plugins.social_cards",

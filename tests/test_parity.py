@@ -114,6 +114,14 @@ CASES = {
         {"content/pages/topics.md": "Title: Topics\n\nx\n"},
         "content/pages/topics.md: error: page slug 'topics' is used by the site itself (reserved: 404, _redirects, archives, authors, categories, departments, feeds, health, index, media, network, network-stats, posts, robots, search, sitemap, subscribe, tags, theme, topics)",
     ),
+    "outputs:static": (
+        {"static/robots.txt": "User-agent: *\n"},
+        "static/robots.txt: error: would replace 'robots.txt', which the site writes itself (SEO_ROBOTS_SAVE_AS); remove one",
+    ),
+    "outputs:static-folder": (
+        {"static/authors/alice.css": "a {}\n"},
+        "static/authors/alice.css: error: would be written into 'authors/', a folder the site writes itself (AUTHORS_SAVE_AS); move it",
+    ),
     "tags": (
         {"content/bob/a.md": post(Tags="Flow Meters"), "content/bob/b.md": post(Tags="flow-meters")},
         "content/bob/b.md:3: error: tag 'flow-meters' and tag 'Flow Meters' (content/bob/a.md) would share the page topics/flow-meters/; use one spelling",

@@ -263,6 +263,11 @@ class SourceFile:
     def extension(self) -> str:
         return self.path.suffix.lower().lstrip(".")
 
+    @property
+    def regular(self) -> bool:
+        """An ordinary file: neither a symbolic link nor a named pipe, socket or device."""
+        return not self.symlink and not self.special
+
 
 @dataclass(frozen=True)
 class Site:
@@ -286,6 +291,8 @@ class Site:
     posts: tuple[Post, ...] = ()
     pages: tuple[Page, ...] = ()
     files: tuple[SourceFile, ...] = ()
+    # The network's static/ folder (CHORUS_STATIC_DIR): published as they are at the site root.
+    public_files: tuple[SourceFile, ...] = ()
     unreadable: tuple[Problem, ...] = ()
     registry_read: bool = True  # False: the registries failed, so nothing was checked against them
     redirects: tuple[Redirect, ...] = ()

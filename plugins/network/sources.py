@@ -73,6 +73,7 @@ def load_site(state: BuildState) -> Site:
     for top, in_content in ((state.content_path, True), (state.authors_path, False)):
         if top.is_dir():
             files += walk(top, state.root, in_content=in_content)
+    public_files = walk(state.static_path, state.root, in_content=False) if state.static_path.is_dir() else []
     frozen_settings = MappingProxyType(settings)
     try:
         network = state.network
@@ -85,6 +86,7 @@ def load_site(state: BuildState) -> Site:
             frozen_settings,
             state.urls,
             files=tuple(files),
+            public_files=tuple(public_files),
             unreadable=tuple(exc.problems),
             registry_read=False,
         )
@@ -134,6 +136,7 @@ def load_site(state: BuildState) -> Site:
         posts=tuple(posts),
         pages=tuple(pages),
         files=tuple(files),
+        public_files=tuple(public_files),
         unreadable=tuple(unreadable),
         redirects=redirects,
         published_before=published,

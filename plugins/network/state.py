@@ -91,6 +91,12 @@ CORE_SETTINGS = SettingsSpec(
     ),
     Setting("CHORUS_DEPARTMENTS_FILE", "departments.yml", "The department registry.", is_text),
     Setting(
+        "CHORUS_STATIC_DIR",
+        "static",
+        "The network's own files (CSS, favicon, …), published as they are at the site root: static/css/brand.css is /css/brand.css.",
+        is_text,
+    ),
+    Setting(
         "CHORUS_POLICY_FILE",
         "policy.yml",
         "The company's 'what not to say' rules (a missing file means no rules).",
@@ -242,6 +248,7 @@ class BuildState:
         self.root = Path(settings["CHORUS_ROOT"] or content.parent).resolve()
         self.authors_path = (self.root / settings["CHORUS_AUTHORS_PATH"]).resolve()
         self.departments_file = (self.root / settings["CHORUS_DEPARTMENTS_FILE"]).resolve()
+        self.static_path = (self.root / settings["CHORUS_STATIC_DIR"]).resolve()
         self.now = _now(settings)
         self.renderer = MarkdownRenderer(settings.get("MARKDOWN"))
         self.outputs = OutputRegistry()

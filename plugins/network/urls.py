@@ -364,6 +364,11 @@ class UrlScheme:
         """A static file from content/, by its path there."""
         return self._pair("STATIC", path=path)
 
+    def public_file(self, path: str) -> Output:
+        """A file of the network's static/ folder, by its path there: published at the same
+        path from the site root (``css/brand.css``)."""
+        return self._file(path)
+
     def search_bundle(self, file_name: str) -> Output:
         """A file of the search index (``pagefind.js``); ``''`` for the folder that holds them."""
         return self._file(f"{self._values['SITE_SEARCH_BUNDLE_DIR'].strip('/')}/{file_name}")
@@ -426,6 +431,7 @@ class UrlScheme:
         outputs += [self.topic(slug_of(t, site.settings, "TAG")) for p in published for t in p.tags]
         outputs += [self.year_archive(p.date.year) for p in published if p.date]
         outputs += [self.media(f.relative) for f in site.static_files]
+        outputs += [self.public_file(f.relative) for f in site.public_files if f.regular]
         return {output.url for output in outputs if output.save_as}
 
 
@@ -447,6 +453,31 @@ def reserved_top_level(settings: dict) -> set[str]:
     names.update(settings.get("DIRECT_TEMPLATES", []))
     names.add(settings.get("THEME_STATIC_DIR", "theme"))
     return names
+
+
+def public_file_problem(path: str, settings: Mapping[str, Any]) -> str | None:
+    """Why a file of the network's static/ folder (``path`` relative to it) may not be
+    published where it would go, or None: it would replace a file the site writes itself
+    (``robots.txt``), or land in one of the site's own folders (``authors/``)."""
+    first, _, rest = path.partition("/")
+    outputs = [(k, v) for k, v in settings.items() if k.endswith("_SAVE_AS")]
+    # Folders of the features' files (cards/, avatars/, pagefind/, feeds/network/).
+    outputs += [
+        (s.name, str(settings.get(s.name, s.default)).strip("/") + "/")
+        for s in OUTPUT_SETTINGS
+        if s.name.endswith(("_PATH", "_DIR"))
+    ]
+    for key, value in sorted(outputs):
+        if not isinstance(value, str) or not value:
+            continue
+        if not rest and value == path:
+            return f"would replace '{path}', which the site writes itself ({key}); remove one"
+        folder = value.split("/")[0]
+        if rest and "/" in value and "{" not in folder and folder == first:
+            return f"would be written into '{first}/', a folder the site writes itself ({key}); move it"
+    if rest and first == settings.get("THEME_STATIC_DIR", "theme"):
+        return f"would be written into '{first}/', the theme's own files (THEME_STATIC_DIR); move it"
+    return None
 
 
 def slug_of(text: str, settings: Mapping[str, Any], kind: str = "SLUG") -> str:

@@ -10,6 +10,7 @@ from ..model import AUTHOR_KINDS, Site
 from ..state import OutputRegistry
 from ..urls import (
     TagSpellings,
+    public_file_problem,
     reserved_slug_message,
     reserved_top_level,
     slug_of,
@@ -29,6 +30,13 @@ def output_paths(site: Site) -> Iterator[Problem]:
         for p in site.pages
         if p.status.written and not reserved_slug_message(p.slug, reserved)
     ]
+    for file in site.public_files:
+        if not file.regular:
+            continue  # refused by the tree rule
+        if message := public_file_problem(file.relative, settings):
+            yield Problem(file.shown, None, message, rule="url-collision")
+        else:
+            claims.append((site.urls.public_file(file.relative).save_as, file.shown))
     for output, source in sorted(claims, key=lambda claim: claim[1]):
         if problem := outputs.claim(output, source):
             yield problem

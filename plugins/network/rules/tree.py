@@ -14,6 +14,17 @@ from ..sourcefile import not_regular_message
 
 def source_tree(site: Site) -> Iterator[Problem]:
     settings = site.settings
+    static_dir = str(settings["CHORUS_STATIC_DIR"]).strip("/")
+    for file in site.public_files:
+        if file.symlink:
+            yield Problem(
+                file.shown,
+                None,
+                f"symbolic links are not allowed in {static_dir}/ (the file they point to would be published); copy the file instead",
+                rule="symlink",
+            )
+        elif file.special:
+            yield Problem(file.shown, None, not_regular_message(file.special), rule="file-type")
     allowed = {e.lower() for e in settings["CHORUS_STATIC_EXTENSIONS"]}
     max_name = int(settings["CHORUS_MAX_FILE_NAME_LENGTH"])
     content_shown = site.shown(site.content)

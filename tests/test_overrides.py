@@ -1,0 +1,86 @@
+"""Overrides, not forks: a network's templates/ replaces Chorus's templates by name, and its
+static/ folder is published as it is, without copying the theme."""
+
+from __future__ import annotations
+
+import os
+
+from chorus.check import run_check
+from conftest import NOW, post
+
+BRAND_CSS = "body { accent-color: #c2255c; }\n"
+HEAD_EXTRA = '<link rel="stylesheet" href="{{ SITEURL }}/css/brand.css">\n'
+NOT_FOUND = """\
+{% extends "base.html" %}
+{% block title %}Lost? — {{ SITENAME }}{% endblock %}
+{% block content %}
+<h1 id="acme-404">This page went on a field trip</h1>
+{% endblock %}
+"""
+# An override can extend Chorus's own template with the "!theme/" prefix and add to it.
+NAV_EXTRA = """\
+{% include "!theme/partials/nav_extra.html" %}
+<li><a id="acme-careers" href="https://careers.example.com/">Careers</a></li>
+"""
+
+
+def test_templates_and_static_files_of_the_network_reach_the_output(site):
+    site.write("templates/404.html", NOT_FOUND)
+    site.write("templates/partials/head_extra.html", HEAD_EXTRA)
+    site.write("templates/partials/nav_extra.html", NAV_EXTRA)
+    site.write("static/css/brand.css", BRAND_CSS)
+    site.write("static/favicon.ico", b"\x00\x00\x01\x00")
+    site.write("content/pages/about.md", "Title: About\n\nSee [our stylesheet](/css/brand.css).\n")
+    site.build()
+
+    assert site.page("404.html").cssselect("h1#acme-404")[0].text == "This page went on a field trip"
+    assert site.page("404.html").findtext(".//title").startswith("Lost?")
+    assert (site.output / "css/brand.css").read_text() == BRAND_CSS
+    assert (site.output / "favicon.ico").read_bytes() == b"\x00\x00\x01\x00"
+    # Every page kind has the network's stylesheet, last in <head>, and the extended
+    # navigation: the profile, directory and search pages replace the head block themselves.
+    pages = [
+        "index.html",
+        "posts/alice/hello/index.html",
+        "authors/alice/index.html",
+        "authors/index.html",
+        "departments/service/index.html",
+        "search/index.html",
+        "about/index.html",
+        "404.html",
+    ]
+    for page in pages:
+        tree = site.page(page)
+        head = tree.find("head")
+        assert head[-1].tag == "link" and head[-1].get("href") == "/css/brand.css", page
+        assert tree.cssselect("nav a#acme-careers"), page
+        assert tree.cssselect('nav a[href="/subscribe/"]'), page  # Chorus's own item is kept
+
+
+def test_static_files_are_checked_like_every_other_source(site):
+    site.write("static/robots.txt", "User-agent: *\n")
+    site.write("static/feeds/all.xml", "<rss/>")
+    site.write("static/downloads/brochure.pdf", b"%PDF-1.4\n")
+    os.symlink("/etc/hostname", site.root / "static/hostname.txt")
+    os.mkfifo(site.root / "static/pipe.css")  # copying it would wait forever
+    site.write(
+        "content/bob/x.md", post(body="[Brochure](/downloads/brochure.pdf), [old](/downloads/old.pdf)")
+    )
+    problems = [str(p) for p in run_check(site.root, overrides={"CHORUS_NOW": NOW}).errors]
+    assert problems == [
+        "content/bob/x.md:4:38: error: '/downloads/old.pdf' is not a page of this site (did you mean '/downloads/brochure.pdf'?)",
+        "static/feeds/all.xml: error: would be written into 'feeds/', a folder the site writes itself (DEPARTMENT_FEEDS_AUTHOR_PATH); move it",
+        "static/hostname.txt: error: symbolic links are not allowed in static/ (the file they point to would be published); copy the file instead",
+        "static/pipe.css: error: this is a named pipe, not an ordinary file; only ordinary files can be published or read",
+        "static/robots.txt: error: would replace 'robots.txt', which the site writes itself (SEO_ROBOTS_SAVE_AS); remove one",
+    ]
+    assert sorted(site.problems()) == sorted(problems)
+    assert not site.output.exists()
+
+
+def test_a_static_file_that_a_page_would_write_fails_naming_both(site):
+    site.write("content/pages/about.md", "Title: About\n\nHi.\n")
+    site.write("static/about/index.html", "<p>hand-made</p>")
+    assert site.problems() == [
+        "static/about/index.html: error: would be written to 'about/index.html', which content/pages/about.md already writes (rename one, or give it another Slug:)"
+    ]
