@@ -167,6 +167,26 @@ def cmd_mv(args: argparse.Namespace) -> int:
     return EXIT_FAILED if errors or report.not_rewritten else EXIT_OK
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from chorus.scaffold import init_network
+    from plugins.network import ChorusError
+
+    directory = Path(args.directory)
+    try:
+        created = init_network(directory, name=args.name, url=args.url, lang=args.lang)
+    except ChorusError as exc:
+        _print_problems(exc.problems)
+        return EXIT_FAILED
+    for path in created:
+        print(f"created {path}")
+    print(
+        f"\nNext: cd {directory} && chorus serve   (preview on http://127.0.0.1:8000/)\n"
+        "Then edit pelicanconf.py and authors/editor.yml (your name, and 'github:' so CODEOWNERS asks you\n"
+        "to review), and commit: the README says what else to do."
+    )
+    return EXIT_OK
+
+
 def _site_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--root", default=".", help="site folder holding content/, authors/ and departments.yml (default: .)"
@@ -186,6 +206,12 @@ def make_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"chorus {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
+    init = commands.add_parser("init", help="create a new network repository, ready to build and commit")
+    init.add_argument("directory", help="a new or empty folder")
+    init.add_argument("--name", required=True, help="the company's name, e.g. 'Halvard Instruments'")
+    init.add_argument("--url", help="where the site will be published, e.g. https://voices.example.com")
+    init.add_argument("--lang", default="en", help="the site's language code (default: en)")
+    init.set_defaults(func=cmd_init)
     build = commands.add_parser("build", help="build the site into the output folder")
     _site_arguments(build)
     build.set_defaults(func=cmd_build)

@@ -1,20 +1,26 @@
-"""``chorus new author`` and ``chorus new post``: the right files in the right place, never an overwrite."""
+"""``chorus init``, ``chorus new author`` and ``chorus new post``: the right files in the
+right place, never an overwrite."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 import subprocess
 from pathlib import Path
+from string import Template
+from urllib.parse import urlsplit
 
 import yaml
 
+from chorus import __version__
 from plugins.network import ChorusError, Problem, ProblemList
 from plugins.network.codeowners import write_codeowners
 from plugins.network.load import ID_PATTERN, github_user_problem, suggest
 from plugins.network.model import Department
 from plugins.network.postmeta import SUMMARY_PLACEHOLDER
 from plugins.network.state import BuildState
-from plugins.network.urls import slug_of
+from plugins.network.urls import siteurl_problem, slug_of
 
 
 class ScaffoldError(ChorusError):
@@ -37,6 +43,7 @@ def new_author(
     expertise: list[str] | None = None,
     email: str | None = None,
     github: str | None = None,
+    bio: str | None = None,
 ) -> list[Path]:
     network = state.network
     problems = ProblemList(rule="scaffold")
@@ -67,8 +74,8 @@ def new_author(
             problems.add(state.shown(existing), None, "already exists; chorus new never overwrites")
     if problems.errors:
         raise ScaffoldError(problems.errors)
-    registry_file.parent.mkdir(parents=True, exist_ok=True)
-    registry_file.write_text(
+    write_registry_entry(
+        registry_file,
         _author_entry(
             name.strip(),
             title.strip(),
@@ -78,8 +85,8 @@ def new_author(
             email=email,
             github=github,
             affiliation=affiliation if guest else None,
+            bio=bio,
         ),
-        encoding="utf-8",
     )
     folder.mkdir(parents=True)
     (folder / ".gitkeep").write_text("")
@@ -97,6 +104,7 @@ def _author_entry(
     email: str | None,
     github: str | None,
     affiliation: str | None,
+    bio: str | None = None,
 ) -> str:
     """The registry file of a new author: valid as written, and saying what to fill in.
 
@@ -115,18 +123,33 @@ def _author_entry(
         entry["github"] = github.removeprefix("@")
     if affiliation:
         entry["affiliation"] = affiliation
-        entry["bio"] = f"{name} writes for {company} as a guest from {affiliation}."
+        entry["bio"] = bio or f"{name} writes for {company} as a guest from {affiliation}."
     else:
-        entry["bio"] = f"{name} works in {department.name} at {company} as {title}."
-    hints = {
-        "expertise:": "# Two to five topics you write about, like [flow meters, field repairs]:",
-        "bio:": "# Two to four sentences about your work, in Markdown:",
-    }
-    lines = ["# Author profile: see docs/formats.md."]
+        entry["bio"] = bio or f"{name} works in {department.name} at {company} as {title}."
+    return registry_text(entry)
+
+
+_REGISTRY_HINTS = {
+    "expertise:": "# Two to five topics you write about, like [flow meters, field repairs]:",
+    "bio:": "# Two to four sentences about your work, in Markdown:",
+}
+
+
+def registry_text(entry: dict[str, object], comment: str = "") -> str:
+    """An author registry file: the entry, with a hint above the fields a person fills in
+    and ``comment`` (lines starting with '#') under the first line."""
+    lines = ["# Author profile: see docs/formats.md.", *comment.splitlines()]
     dumped = yaml.safe_dump(entry, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=None)
     for line in dumped.splitlines():
-        lines += [hint for key, hint in hints.items() if line.startswith(key)] + [line]
+        lines += [hint for key, hint in _REGISTRY_HINTS.items() if line.startswith(key)] + [line]
     return "\n".join(lines) + "\n"
+
+
+def write_registry_entry(path: Path, text: str) -> None:
+    """Write one author registry file (``authors/<id>.yml``); refuse to overwrite one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+        handle.write(text)
 
 
 def _git_identity(root: Path) -> tuple[str, str]:
@@ -173,4 +196,129 @@ def new_post(
             "Write your post here in Markdown. Before you publish it, replace the summary above,\n"
             "add two to five tags, and remove the line `Status: draft`.\n"
         )
+    return path
+
+
+# --- chorus init ----------------------------------------------------------------------------
+
+SKELETON = Path(__file__).with_name("skeleton")
+EDITOR_ID = "editor"
+DEPARTMENT_ID = "editorial"
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+# Skeleton file -> where it goes in the new network; ".tmpl" files get the network's values.
+SKELETON_FILES = {
+    "pelicanconf.py.tmpl": "pelicanconf.py",
+    "publishconf.py.tmpl": "publishconf.py",
+    "policy.yml.tmpl": "policy.yml",
+    "README.md.tmpl": "README.md",
+    "requirements.txt.tmpl": "requirements.txt",
+    "gitignore": ".gitignore",
+    "network.yml": ".github/workflows/network.yml",
+}
+
+
+def _python(value: str) -> str:
+    """A Python string literal (JSON's escapes are Python's)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def init_network(
+    directory: Path,
+    *,
+    name: str,
+    url: str | None = None,
+    lang: str = "en",
+    today: dt.date | None = None,
+) -> list[Path]:
+    """A new network repository in ``directory``, ready to commit: it checks and builds at once."""
+    problems = ProblemList(rule="scaffold")
+    name = name.strip()
+    url = (url or "").strip().rstrip("/")
+    if not name or not name.isprintable():
+        problems.add(
+            "chorus init",
+            None,
+            f"--name must be one line of text, like 'Halvard Instruments', found {name!r}",
+        )
+    if url and siteurl_problem(url):
+        problems.add(
+            "chorus init",
+            None,
+            f"--url must be an absolute http(s) URL like 'https://voices.example.com', found {url!r}",
+        )
+    if not _LANGUAGE.match(lang):
+        problems.add(
+            "chorus init", None, f"--lang must be a language code like 'en', 'de' or 'pt-BR', found {lang!r}"
+        )
+    if directory.exists() and (
+        not directory.is_dir() or any(entry.name != ".git" for entry in directory.iterdir())
+    ):
+        problems.add(str(directory), None, "is not empty: chorus init only writes into a new or empty folder")
+    if problems.errors:
+        raise ScaffoldError(problems.errors)
+
+    site_name = f"{name} Voices"
+    host = urlsplit(url).hostname if url else None
+    values = {
+        "sitename": _python(site_name),
+        "sitename_plain": site_name,
+        "company_literal": _python(name),
+        "company_plain": name,
+        "lang": _python(lang),
+        "siteurl": _python(url),
+        "id_domain_line": f"DEPARTMENT_FEEDS_ID_DOMAIN = {_python(host)}"
+        if host
+        else '# DEPARTMENT_FEEDS_ID_DOMAIN = "voices.example.com"',
+        "version": __version__,
+        # The welcome post is published at once: its date is in pelicanconf.py's TIMEZONE, UTC.
+        "today": (today or dt.datetime.now(dt.UTC).date()).isoformat(),
+    }
+    shown = directory
+    directory = directory.resolve()
+    directory.mkdir(parents=True, exist_ok=True)
+    created = []
+    for source, target in SKELETON_FILES.items():
+        text = (SKELETON / source).read_text(encoding="utf-8")
+        if source.endswith(".tmpl"):
+            text = Template(text).substitute(values)
+        created.append(_create(directory / target, text))
+    department: dict[str, str] = {
+        "name": "Editorial",
+        "description": f"The editors who look after {site_name}: what it publishes and how it reads.",
+    }
+    departments_file = _create(directory / "departments.yml", _departments_yaml(department))
+    for folder in ("content", "authors"):
+        (directory / folder).mkdir(exist_ok=True)
+    from chorus.build import load_settings
+
+    state = BuildState(load_settings(directory, None, {}))
+    created += [
+        departments_file,
+        *new_author(
+            state,
+            EDITOR_ID,
+            name="The editors",
+            department=DEPARTMENT_ID,
+            title=f"Editors of {site_name}",
+            expertise=["editorial guidelines", "writing"],
+            bio=f"The editors of {site_name} help the experts of {name} find their voice, and look after the network's guidelines.",
+        ),
+    ]
+    # The lead must be a registry author, so the department names it once the editor exists.
+    departments_file.write_text(_departments_yaml({**department, "lead": EDITOR_ID}), encoding="utf-8")
+    welcome = Template((SKELETON / "welcome.md.tmpl").read_text(encoding="utf-8")).substitute(values)
+    created.append(_create(state.content_path / EDITOR_ID / "welcome.md", welcome))
+    return sorted(shown / path.relative_to(directory) for path in created if path.is_file())
+
+
+def _departments_yaml(department: dict[str, str]) -> str:
+    return "# The department registry: see docs/formats.md. Every author belongs to one or more.\n" + (
+        yaml.safe_dump({DEPARTMENT_ID: department}, sort_keys=False, allow_unicode=True, width=1000)
+    )
+
+
+def _create(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8") as handle:
+        handle.write(text)
     return path

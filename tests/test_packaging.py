@@ -157,6 +157,25 @@ def test_the_wheel_is_the_copy_that_runs(installed, tmp_path):
     assert shipped == expected
 
 
+def test_a_company_starts_its_network_with_the_installed_chorus(installed, tmp_path):
+    """The three commands of the README's "Start your own network", outside this repository."""
+    created = installed.run(installed.chorus, "init", "acme", "--name", "Acme Tools", cwd=tmp_path)
+    assert created.returncode == 0, created.stdout + created.stderr
+    network = tmp_path / "acme"
+    built = installed.run(installed.chorus, "build", "--strict", cwd=network)
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert "built 1 published posts" in built.stdout
+    assert (network / "output/posts/editor/welcome/index.html").is_file()
+    assert (network / "output/theme/css/chorus.css").read_bytes() == (
+        THEME_DIR / "static/css/chorus.css"
+    ).read_bytes()
+    checked = installed.run(installed.chorus, "check", cwd=network)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    # The one thing left to say: nobody reviews the editor's folder until they add their GitHub user name.
+    assert "0 error(s), 1 warning(s)" in checked.stderr
+    assert "authors/editor.yml: warning: codeowners: no 'github:' handle" in checked.stdout
+
+
 def test_the_demo_network_builds_from_the_wheel(installed, tmp_path):
     """The sample company is built the way an outside network is: its own folder, the
     installed package, nothing from this repository's code."""

@@ -8,7 +8,9 @@ import shlex
 import yaml
 
 from chorus.cli import make_parser
-from chorus.conf import PROJECT_ROOT
+from chorus.conf import PACKAGE_DIR, PROJECT_ROOT
+
+NETWORK_TEMPLATE = PACKAGE_DIR / "skeleton/network.yml"  # what `chorus init` writes
 
 
 def load(path):
@@ -110,3 +112,40 @@ def test_pre_commit_runs_check_on_staged_files():
     assert re.search(hook["files"], "content/li-wei/x.md") and re.search(hook["files"], "authors/li-wei.yml")
     assert re.search(hook["files"], "redirects.yml")
     make_parser().parse_args(["check", "content/li-wei/x.md"])
+
+
+def network_workflow(demo: str) -> str:
+    """The demo's workflow as a network repository needs it: the pinned Chorus release
+    instead of this checkout, and the address GitHub Pages serves for the published build."""
+    text = demo.replace(
+        "# CI for the network's own repository.\n",
+        "# CI for this network's repository (written by `chorus init`; adapt it freely).\n",
+    )
+    text = text.replace("cache-dependency-path: pyproject.toml", "cache-dependency-path: requirements.txt")
+    text = text.replace(
+        "      - run: python -m pip install .\n",
+        "      - run: python -m pip install -r requirements.txt  # the pinned Chorus release\n",
+    )
+    build = "      - name: Build strictly with the publishing settings\n        run: chorus build --strict -s publishconf.py\n"
+    pages = "      - id: pages\n        uses: actions/configure-pages@v5\n"
+    siteurl = "        env:\n          CHORUS_SITEURL: ${{ steps.pages.outputs.base_url }}  # where GitHub Pages serves the site\n"
+    return text.replace(build, pages + build + siteurl)
+
+
+def test_a_new_networks_workflow_is_the_demos_with_the_pinned_release_and_the_pages_address():
+    demo = (PROJECT_ROOT / ".github/workflows/network.yml").read_text()
+    assert NETWORK_TEMPLATE.read_text() == network_workflow(demo), "regenerate chorus/skeleton/network.yml"
+    workflow = yaml.safe_load(NETWORK_TEMPLATE.read_text())
+    installs = [
+        s["run"]
+        for job in workflow["jobs"].values()
+        for s in job["steps"]
+        if "pip install" in s.get("run", "")
+    ]
+    assert installs == ["python -m pip install -r requirements.txt"] * 2
+    publish = workflow["jobs"]["publish"]["steps"]
+    [build] = [s for s in publish if s.get("run", "").startswith("chorus build --strict -s publishconf.py")]
+    assert build["env"]["CHORUS_SITEURL"] == "${{ steps.pages.outputs.base_url }}"
+    parser = make_parser()
+    for command in chorus_commands(workflow):
+        parser.parse_args(shlex.split(re.sub(r"\$\{\{[^}]*\}\}", "main", command))[1:])
