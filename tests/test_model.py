@@ -103,5 +103,19 @@ def test_comments_header_is_on_or_off_and_only_for_posts(site):
     site.write("content/pages/about.md", "Title: About\nComments: off\n\nHi.\n")
     assert sorted(str(p) for p in load_model(site).unreadable) == [
         "content/bob/x.md:3: error: 'comments' must be on or off (yes or no), found 'maybe'",
-        "content/pages/about.md:2: error: unknown metadata 'comments' (expected one of: date, modified, slug, status, summary, title)",
+        "content/pages/about.md:2: error: unknown metadata 'comments' (expected one of: date, imported-from, modified, slug, status, summary, title)",
+    ]
+
+
+def test_an_imported_post_and_page_keep_their_old_address(site):
+    site.write("content/bob/x.md", post(Imported_From="https://blog.example.com/2019/03/x/"))
+    site.write(
+        "content/pages/about.md", "Title: About\nImported-From: https://blog.example.com/about/\n\nHi.\n"
+    )
+    site.write("content/bob/y.md", post(Imported_From="blog.example.com/y"))
+    model = load_model(site)
+    assert model.posts_by_source["bob/x.md"].imported_from == "https://blog.example.com/2019/03/x/"
+    assert model.by_source["pages/about.md"].imported_from == "https://blog.example.com/about/"
+    assert [str(p) for p in model.unreadable] == [
+        "content/bob/y.md:3: error: 'imported-from' must be an http(s) URL, found 'blog.example.com/y'"
     ]

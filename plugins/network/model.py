@@ -186,6 +186,9 @@ class Page:
     date: dt.datetime | None = None
     modified: dt.datetime | None = None
     summary: str | None = None
+    # Where it was published before it was imported (``Imported-From:``): the old address
+    # to redirect to this one.
+    imported_from: str | None = None
 
     def line_of(self, key: str) -> int | None:
         found = self.header.get(key)

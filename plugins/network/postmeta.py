@@ -27,9 +27,9 @@ _OFF = ("off", "no")
 POST_FIELDS = (
     "title", "date", "modified", "tags", "summary", "department", "author", "co-authors",
     "status", "canonical", "series", "featured", "slug", "related", "feed-id", "policy-allow",
-    "comments",
+    "comments", "imported-from",
 )  # fmt: skip
-PAGE_FIELDS = ("title", "summary", "slug", "status", "date", "modified")
+PAGE_FIELDS = ("title", "summary", "slug", "status", "date", "modified", "imported-from")
 # What `chorus new post` writes in 'Summary:'; the summary rule warns while it is still there.
 SUMMARY_PLACEHOLDER = "One or two sentences for listings, feeds and search results."
 
@@ -184,7 +184,7 @@ def convert_fields(
                 bad("an id like 'service' or 'li-wei'")
             else:
                 result.values[key] = raw
-        elif key == "canonical":
+        elif key in ("canonical", "imported-from"):
             if not re.match(r"^https?://[^\s<>\"']+$", raw):
                 bad("an http(s) URL")
             else:

@@ -178,6 +178,7 @@ def _common(parsed: ParsedPost, now: dt.datetime, zone: dt.tzinfo, short_links: 
         "date": date,
         "modified": _aware(values.get("modified"), zone),
         "summary": str(values["summary"]) if "summary" in values else None,
+        "imported_from": str(values["imported-from"]) if "imported-from" in values else None,
     }
 
 
