@@ -187,6 +187,32 @@ def cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from chorus.importers import ImportReport
+    from plugins.network import ChorusError
+
+    root = Path(args.root)
+    settings = Path(args.settings) if args.settings else None
+    try:
+        report: ImportReport
+        if args.source == "wordpress":
+            from chorus.importers.wordpress import import_wordpress
+
+            uploads = Path(args.uploads) if args.uploads else None
+            report = import_wordpress(
+                root, Path(args.export), department=args.department, uploads=uploads, settings_file=settings
+            )
+        else:
+            from chorus.importers.markdown import import_markdown
+
+            report = import_markdown(root, Path(args.folder), args.author, settings_file=settings)
+    except ChorusError as exc:
+        _print_problems(exc.problems)
+        return EXIT_FAILED
+    print("\n".join(report.lines()))
+    return EXIT_OK
+
+
 def _site_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--root", default=".", help="site folder holding content/, authors/ and departments.yml (default: .)"
@@ -283,6 +309,25 @@ def make_parser() -> argparse.ArgumentParser:
         sub.add_argument("--root", default=".")
         sub.add_argument("-s", "--settings")
     new.set_defaults(func=cmd_new)
+
+    imports = commands.add_parser("import", help="bring an existing blog into the network")
+    sources = imports.add_subparsers(dest="source", required=True)
+    wordpress = sources.add_parser("wordpress", help="a WordPress export (WXR, Tools → Export)")
+    wordpress.add_argument("export", help="the export file, e.g. blog.WordPress.2026-01-31.xml")
+    wordpress.add_argument("--department", help="department id given to the authors it creates")
+    wordpress.add_argument(
+        "--uploads",
+        help="a local copy of wp-content/uploads (default: uploads/ or wp-content/uploads/ beside the export)",
+    )
+    markdown = sources.add_parser("markdown", help="a folder of Jekyll, Hugo or Pelican Markdown posts")
+    markdown.add_argument("folder")
+    markdown.add_argument(
+        "--author", required=True, help="the registry author whose folder receives the posts"
+    )
+    for sub in (wordpress, markdown):
+        sub.add_argument("--root", default=".", help="the network's folder (default: .)")
+        sub.add_argument("-s", "--settings")
+    imports.set_defaults(func=cmd_import)
     return parser
 
 

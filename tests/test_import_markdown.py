@@ -1,0 +1,146 @@
+"""`chorus import markdown`: Jekyll, Hugo and Pelican posts become posts of one author."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from chorus.cli import main
+from chorus.importers.markdown import as_date, front_matter
+from conftest import NOW, png_bytes
+
+JEKYLL = """\
+---
+layout: post
+title: "Hello, world"
+date: 2019-03-04 10:00:00 +0100
+tags: pumps valves
+categories: [Field notes]
+excerpt: The first post.
+---
+Hello from **Jekyll**.
+"""
+
+JEKYLL_DRAFT = """\
+---
+title: An idea
+---
+Not finished.
+"""
+
+HUGO_BUNDLE = """\
++++
+title = "Commissioning day"
+date = 2020-05-01T10:00:00+02:00
+lastmod = 2020-06-01T09:00:00+02:00
+draft = false
+tags = ["commissioning", "Pumps"]
+slug = "commissioning"
+description = "What happens on the day."
++++
+
+![The wiring diagram](diagram.png)
+"""
+
+PELICAN = """\
+Title: Quotes that win
+Date: 2021-01-02 10:00
+Category: Sales
+Tags: tenders, pumps
+Summary: How we price.
+Author: someone-else
+
+Body text.
+"""
+
+
+@pytest.fixture
+def blog(tmp_path):
+    folder = tmp_path / "old-blog"
+    files = {
+        "_posts/2019-03-04-hello-world.md": JEKYLL,
+        "_drafts/an-idea.md": JEKYLL_DRAFT,
+        "content/posts/commissioning/index.md": HUGO_BUNDLE,
+        "content/posts/_index.md": "---\ntitle: Posts\n---\n",
+        "pelican/quotes.md": PELICAN,
+        "notes/untitled.md": "Just some text without a title.\n",
+        "notes/2022-02-02-heading.md": "# A title from the heading\n\nAnd a body.\n",
+        "notes/undated.md": "---\ntitle: When?\n---\nx\n",
+    }
+    for path, text in files.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_text(text, encoding="utf-8")
+    (folder / "content/posts/commissioning/diagram.png").write_bytes(png_bytes())
+    return folder
+
+
+def run_import(site, capsys, *args):
+    capsys.readouterr()
+    code = main(["import", "markdown", *args, "--root", str(site.root)])
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def test_jekyll_hugo_and_pelican_posts_become_the_authors_posts(site, blog, capsys):
+    code, out = run_import(site, capsys, str(blog), "--author", "alice")
+    assert code == 0, out
+    assert out.splitlines()[0] == (
+        "imported 4 post(s), 1 draft(s), 0 page(s); created 0 author(s), kept 0;"
+        " copied 1 attachment(s); skipped 3 item(s)"
+    )
+    assert (
+        f"  skipped {blog}/notes/undated.md: no date: front matter 'date', or a file name like 2019-03-04-title.md"
+        in out
+    )
+    assert f"  skipped {blog}/content/posts/_index.md: a Hugo section page, not a post" in out
+    assert (
+        f"  skipped {blog}/notes/untitled.md: no title (front matter 'title', or a '# Heading' first line)"
+        in out
+    )
+    content = site.root / "content/alice"
+    hello = (content / "hello-world.md").read_text(encoding="utf-8")
+    assert hello.startswith(
+        "Title: Hello, world\nDate: 2019-03-04 10:00:00+01:00\nTags: pumps, valves, Field notes\n"
+        "Summary: The first post.\n\nHello from **Jekyll**.\n"
+    )
+    bundle = (content / "commissioning.md").read_text(encoding="utf-8")
+    assert bundle.startswith(
+        "Title: Commissioning day\nDate: 2020-05-01 10:00:00+02:00\nModified: 2020-06-01 09:00:00+02:00\n"
+        "Tags: commissioning, pumps\n"  # one spelling per topic: the first seen
+    )
+    assert (content / "diagram.png").read_bytes() == png_bytes()
+    quotes = (content / "quotes.md").read_text(encoding="utf-8")
+    assert quotes.startswith(
+        "Title: Quotes that win\nDate: 2021-01-02 10:00:00\nTags: tenders, pumps, Sales\n"
+    )
+    assert "Author" not in quotes  # the folder is the author
+    assert "Status: draft" in (content / "an-idea.md").read_text(encoding="utf-8")
+    assert (content / "heading.md").read_text(encoding="utf-8").endswith("\n\nAnd a body.\n")
+    assert "nothing to review" in out
+    assert main(["check", "--root", str(site.root), "--now", NOW]) == 0
+    site.build()
+    page = site.page("posts/alice/commissioning/index.html")
+    assert page.cssselect('img[src="/media/alice/diagram.png"][alt="The wiring diagram"]')
+
+    # Again: nothing is overwritten.
+    code, out = run_import(site, capsys, str(blog), "--author", "alice")
+    assert out.splitlines()[0].startswith("imported 0 post(s), 0 draft(s)")
+    assert "content/alice/hello-world.md exists already; chorus import never overwrites" in out
+
+
+def test_an_unknown_author_is_refused(site, blog, capsys):
+    code, out = run_import(site, capsys, str(blog), "--author", "alise")
+    assert (
+        code == 1 and "chorus import: error: --author: unknown author 'alise' (did you mean 'alice'?)" in out
+    )
+
+
+def test_front_matter_formats_and_dates():
+    assert front_matter("+++\ntitle = 'T'\n+++\nbody\n") == ({"title": "T"}, "body\n")
+    assert front_matter("Title: T\nTags: a, b\n\nbody\n") == ({"title": "T", "tags": "a, b"}, "body\n")
+    assert front_matter("no header\n") == ({}, "no header\n")
+    assert as_date("2019-03-04 10:00:00 +0100") == dt.datetime(
+        2019, 3, 4, 10, tzinfo=dt.timezone(dt.timedelta(hours=1))
+    )
+    assert as_date(dt.date(2020, 1, 2)) == dt.date(2020, 1, 2) and as_date("soon") is None
