@@ -250,6 +250,111 @@ def test_every_header_field_is_read(policy_site, capsys, fields, expected):
     assert check_lines(policy_site, capsys)[1] == [expected.format(CUSTOMER)]
 
 
+def test_file_and_folder_names_are_read(policy_site, capsys):
+    policy_site.write("content/bob/nordchem-visit.md", post())
+    policy_site.write("content/bob/acme_water_works.png", png_bytes())
+    policy_site.write("content/bob/nordchem/plant.png", png_bytes())
+    policy_site.write("authors/bob.png", png_bytes())  # registry files are read too, by name
+    code, lines = check_lines(policy_site, capsys)
+    assert lines == [
+        f"content/bob/acme_water_works.png: {CUSTOMER} (in file-name)",
+        f"content/bob/nordchem: {CUSTOMER} (in file-name)",
+        f"content/bob/nordchem-visit.md: {CUSTOMER} (in file-name)",
+    ]
+
+
+GUEST = """\
+name: Gina Guest
+kind: guest
+title: Researcher at Nordchem
+department: service
+expertise:
+  - sensor drift
+  - Acme Water Works pumps
+links:
+  website: https://nordchem.example/gina
+affiliation: Nord&#99;hem Research
+email: gina@nordchem.example
+bio: |
+  Gina studies sensor drift.
+
+  She used to work for ACME WATER WORKS.
+"""
+
+
+def test_every_registry_field_is_read_with_its_line(policy_site, capsys):
+    policy_site.write("authors/gina.yml", GUEST)
+    assert main(["codeowners", "--root", str(policy_site.root)]) == 0  # the e-mail owns her folder
+    code, lines = check_lines(policy_site, capsys)
+    assert lines == [
+        f"authors/gina.yml:3: {CUSTOMER} (in title)",
+        f"authors/gina.yml:7: {CUSTOMER} (in expertise)",
+        f"authors/gina.yml:9: {CUSTOMER} (in links)",
+        f"authors/gina.yml:10: {CUSTOMER} (in affiliation)",
+        f"authors/gina.yml:11: {CUSTOMER} (in email)",
+        f"authors/gina.yml:15: {CUSTOMER} (in bio)",
+    ]
+
+
+def test_author_name_is_read(policy_site, capsys):
+    policy_site.write("authors/bob.yml", BOB_AS_CUSTOMER)
+    assert check_lines(policy_site, capsys)[1] == [f"authors/bob.yml:1: {CUSTOMER} (in name)"]
+
+
+BOB_AS_CUSTOMER = """\
+name: Bob Nordchem
+kind: expert
+title: Account Manager
+department: sales
+expertise: [tenders]
+bio: Bob scopes projects.
+"""
+
+
+def test_departments_are_read(policy_site, capsys):
+    policy_site.write(
+        "departments.yml",
+        "service:\n  name: Service\n  description: Keeps meters running.\n"
+        "sales:\n  name: Sales\n  description: |\n    Quotes.\n    Our best customer is Nordchem.\n",
+    )
+    assert check_lines(policy_site, capsys)[1] == [f"departments.yml:8: {CUSTOMER} (in description)"]
+
+
+def test_registry_entry_carries_a_reviewed_exception(policy_site, capsys):
+    policy_site.write(
+        "authors/gina.yml",
+        GINA_AT_CUSTOMER + "policy-allow: customer-names — Nordchem consented to being named (ED-7)\n",
+    )
+    code, lines = check_lines(policy_site, capsys)
+    assert (code, lines) == (
+        0,
+        [
+            "authors/gina.yml:6: info: customer-names: allowed by policy-allow: … consented to being named (ED-7)"
+        ],
+    )
+
+
+GINA_AT_CUSTOMER = """\
+name: Gina Guest
+kind: guest
+title: Researcher
+department: service
+expertise: [sensor drift]
+affiliation: Nordchem Research
+bio: Gina studies sensor drift.
+"""
+
+
+def test_registry_exception_needs_a_known_rule(policy_site, capsys):
+    policy_site.write("authors/gina.yml", GINA_AT_CUSTOMER + "policy-allow: customer-name — ok\n")
+    code, lines = check_lines(policy_site, capsys)
+    assert code == 1
+    assert lines == [
+        "authors/gina.yml:6: error: customer-names: name customers only with written consent (in affiliation)",
+        "authors/gina.yml:8: error: policy-allow: policy-allow names unknown rule 'customer-name' (did you mean 'customer-names'?)",
+    ]
+
+
 def test_reasons_are_printed_without_the_term(policy_site, capsys):
     policy_site.write(
         "content/bob/x.md", post(Policy_Allow="customer-names — Nordchem said yes (ED-1)", body="Nordchem")

@@ -9,8 +9,9 @@ Everything is matched on normalised text (``plugins.network.normalise``), so a t
 reads the same to a person matches however its characters are disguised. The source rule
 (``plugins.network.rules.policy``) loads the policy here and matches it here.
 
-A post may carry a reviewed exception, ``Policy-Allow: rule-id — reason``; ``chorus check``
-lists each allowed match so the reviewer sees it. Messages never echo the matched text (a reason that names it is
+A post may carry a reviewed exception, ``Policy-Allow: rule-id — reason``, and an author
+registry entry ``policy-allow: rule-id — reason``; ``chorus check`` lists each allowed match
+so the reviewer sees it. Messages never echo the matched text (a reason that names it is
 shown with the term left out): CI logs of a public repository must not repeat it.
 """
 
@@ -27,17 +28,19 @@ from typing import Any
 
 from .errors import ERROR, INFO, WARNING, Problem, ProblemList, display_path
 from .load import _Fields, suggest
+from .model import Author, Department
 from .normalise import Normalised, attribute_values, normalise
 from .postmeta import POST_FIELDS
 from .sourcefile import read_source_text
 from .timelimit import TimeLimitExceeded, time_limit
 from .yamlfile import MAX_REGISTRY_BYTES, load_yaml
 
-# What a rule's `fields:` may name: the header keys as written in posts and pages, and the
-# body's parts.
+# What a rule's `fields:` may name: the keys as written in posts, pages and registry files,
+# the body's parts, and the names of files and folders.
 HEADER_FIELDS = tuple(key for key in POST_FIELDS if key != "policy-allow")
 BODY_FIELDS = ("body", "alt", "links")
-FIELDS = (*HEADER_FIELDS, *BODY_FIELDS)
+REGISTRY_FIELDS = ("name", "affiliation", "bio", "expertise", "email", "description")
+FIELDS = tuple(dict.fromkeys((*HEADER_FIELDS, *BODY_FIELDS, "file-name", *REGISTRY_FIELDS)))
 AUDIENCES = ("all", "guests", "experts")
 PATTERN_SECONDS = 0.2  # a pattern slower than this on the test strings is refused
 
@@ -313,12 +316,54 @@ def header_snippets(header: Mapping[str, tuple[str, int]]) -> list[Snippet]:
     ]
 
 
+def file_name_snippet(name: str) -> Snippet:
+    return Snippet("file-name", name, None, markup=False)
+
+
+def _value_snippet(field_name: str, text: str, line: int | None) -> Snippet:
+    # A value with line breaks is a literal block ('bio: |'): it starts on the next line.
+    if "\n" in text.strip() and line is not None:
+        return Snippet(field_name, text, line + 1, None)
+    return Snippet(field_name, text, line, None, folded=True)
+
+
+def author_snippets(author: Author) -> list[Snippet]:
+    """The texts an author registry entry publishes, with the lines they stand on."""
+    lines = author.field_lines
+    snippets = [
+        _value_snippet("name", author.name, lines.get("name")),
+        _value_snippet("title", author.title, lines.get("title")),
+        _value_snippet("bio", author.bio, lines.get("bio")),
+    ]
+    if author.affiliation:
+        snippets.append(_value_snippet("affiliation", author.affiliation, lines.get("affiliation")))
+    if author.email:
+        snippets.append(_value_snippet("email", author.email, lines.get("email")))
+    for index, topic in enumerate(author.expertise):
+        line = lines.get(f"expertise[{index}]", lines.get("expertise"))
+        snippets.append(_value_snippet("expertise", topic, line))
+    for link in author.links:
+        snippets.append(
+            _value_snippet("links", link.url, lines.get(f"links.{link.kind}", lines.get("links")))
+        )
+    return snippets
+
+
+def department_snippets(department: Department) -> list[Snippet]:
+    lines = department.field_lines
+    return [
+        _value_snippet("name", department.name, lines.get("name", department.line)),
+        _value_snippet("description", department.description, lines.get("description", department.line)),
+    ]
+
+
 def parse_allowances(
     value: str | None,
     line: int | None,
     shown: str,
     policy: Policy,
     problems: ProblemList,
+    key: str = "Policy-Allow",
 ) -> dict[str, str]:
     """``Policy-Allow: rule-a, rule-b — reason`` -> {rule id: reason (terms left out)}."""
     if not value:
@@ -328,7 +373,7 @@ def parse_allowances(
         problems.add(
             shown,
             line,
-            "Policy-Allow needs rule ids and a reason, like 'Policy-Allow: customer-names — consent on file (ticket ED-12)'",
+            f"{key} needs rule ids and a reason, like '{key}: customer-names — consent on file (ticket ED-12)'",
             rule="policy-allow",
         )
         return {}
@@ -339,7 +384,7 @@ def parse_allowances(
             problems.add(
                 shown,
                 line,
-                f"Policy-Allow names unknown rule '{rule_id}'" + suggest(rule_id, policy.ids),
+                f"{key} names unknown rule '{rule_id}'" + suggest(rule_id, policy.ids),
                 rule="policy-allow",
             )
         else:
@@ -373,6 +418,7 @@ def scan(
     departments: Iterable[str],
     allowed: Mapping[str, str],
     shown: str,
+    allow_key: str = "Policy-Allow",
 ) -> list[Problem]:
     """Every rule match as a Problem at its severity; allowed matches as info for reviewers."""
     departments = tuple(departments)
@@ -391,7 +437,7 @@ def scan(
                 if key in found:
                     continue
                 if rule.id in allowed:
-                    message = f"allowed by Policy-Allow: {allowed[rule.id]}"
+                    message = f"allowed by {allow_key}: {allowed[rule.id]}"
                     found[key] = Problem(shown, line, message, level=INFO, rule=rule.id, col=col)
                 else:
                     message = f"{rule.message} (in {snippet.field})"
