@@ -10,7 +10,8 @@
 4. default-ignorable and format characters removed (zero-width space and joiners, soft
    hyphen, word joiner, bidi marks, variation selectors, tag characters, …);
 5. Markdown emphasis markers inside a word removed (``Nord**chem**``);
-6. white space, no-break spaces included (step 3 made them spaces), collapsed to one space.
+6. white space, no-break spaces included (step 3 made them spaces), collapsed to one space,
+   and none at either end.
 
 With ``track=True`` every character of the result knows where it came from, so a match is
 reported at its line and column in the source; the steps, and therefore the result, are the
@@ -33,16 +34,18 @@ _INLINE = (
     "sub", "sup", "time", "tt", "u", "var", "wbr",
 )  # fmt: skip
 # Attributes: quoted values may hold '>'; stopping at the next '<' keeps a stray '<' linear.
-_ATTRIBUTES = r"""(?:[^>"'<]|"[^"<>]*"|'[^'<>]*')*+"""
+_ATTRIBUTES = r"""(?:[^>"'<]++|"[^"<>]*"|'[^'<>]*')*+"""
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _INLINE_TAG = re.compile(rf"</?(?:{'|'.join(_INLINE)})(?=[\s/>]){_ATTRIBUTES}>", re.I)
 _TAG = re.compile(
     rf"</?[A-Za-z][\w.-]*(?::[\w.-]+)?(?=[\s/>]){_ATTRIBUTES}>|<!\[CDATA\[|\]\]>|<![A-Za-z][^<>]*>|<\?[^<>]*\?>"
 )
 _ATTRIBUTE_VALUE = re.compile(r"""[\s"'][\w:.-]+\s*=\s*(?:"([^"<>]*)"|'([^'<>]*)')""")
+_ANY_VALUE = re.compile(r"""=\s*(?:"([^"<>]*)"|'([^'<>]*)')""")
 _REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
 # A run of non-ASCII characters, with the ASCII letter a combining mark may follow.
 _NON_ASCII = re.compile(r"[A-Za-z0-9]?[^\x00-\x7f]+")
+_SPACES = re.compile(r"\s+")
 # Default_Ignorable_Code_Point and general category Cf (format), Unicode 14.
 _IGNORABLE_RANGES = (
     (0x00AD, 0x00AD), (0x034F, 0x034F), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD),
@@ -53,8 +56,9 @@ _IGNORABLE_RANGES = (
     (0xE0000, 0xE0FFF),
 )  # fmt: skip
 _IGNORABLE = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _IGNORABLE_RANGES) + "]+")
-_EMPHASIS = re.compile(r"(?<=\w)[*_~`]+(?=\w)")
-_SPACE = re.compile(r"\s{2,}|[^\S ]")
+# Markers between two word characters (the look-behind comes second, so that the search
+# skips ahead to the next marker).
+_EMPHASIS = re.compile(r"[*_~`](?<=\w[*_~`])[*_~`]*(?=\w)")
 
 # One edit of a step: output span [out_start, out_end) replaced input span [in_start, in_end).
 _Edit = tuple[int, int, int, int]
@@ -101,11 +105,11 @@ class _Steps:
         if edits:
             self.recorded.append((tuple(edit[0] for edit in edits), tuple(edits)))
 
-    def sub(self, pattern: re.Pattern[str], replace: str | Callable[[str], str], text: str) -> str:
+    def sub(self, pattern: re.Pattern[str], replace: str | Callable[[str, int], str], text: str) -> str:
         if not self.track:
             if isinstance(replace, str):
                 return pattern.sub(replace, text)  # only "" and " ": no escapes to expand
-            return pattern.sub(lambda match: replace(match.group()), text)
+            return pattern.sub(lambda match: replace(match.group(), match.start()), text)
         pieces: list[str] = []
         edits: list[_Edit] = []
         last = out = 0
@@ -113,7 +117,7 @@ class _Steps:
             start, end = match.span()
             pieces.append(text[last:start])
             out += start - last
-            new = replace if isinstance(replace, str) else replace(match.group())
+            new = replace if isinstance(replace, str) else replace(match.group(), start)
             pieces.append(new)
             edits.append((out, out + len(new), start, end))
             out += len(new)
@@ -123,20 +127,22 @@ class _Steps:
         return "".join(pieces)
 
     def fold(self, text: str) -> str:
-        """NFKC and case folding; ASCII needs only lower-casing, which keeps every length."""
-        if not text.isascii():
-            if self.track:
-                text = self._fold_tracked(text)
-            else:
-                text = _NON_ASCII.sub(lambda match: _fold(match.group()), text)
-        return text.lower()
+        """NFKC and case folding; ASCII needs only lower-casing."""
+        if text.isascii():
+            return text.lower()
+        folded = _fold(text)
+        if self.track:
+            self._track_fold(text, folded)
+        return folded
 
-    def _fold_tracked(self, text: str) -> str:
+    def _track_fold(self, text: str, folded: str) -> None:
+        """Where each folded character came from: character by character, unless characters
+        combined with their neighbours (then the whole text is one edit)."""
         pieces: list[str] = []
         edits: list[_Edit] = []
         last = out = 0
         for match in _NON_ASCII.finditer(text):
-            pieces.append(text[last : match.start()])
+            pieces.append(text[last : match.start()].lower())
             out += match.start() - last
             for start, end in _clusters(match.group(), match.start()):
                 new = _fold(text[start:end])
@@ -144,9 +150,17 @@ class _Steps:
                 edits.append((out, out + len(new), start, end))
                 out += len(new)
             last = match.end()
-        pieces.append(text[last:])
+        pieces.append(text[last:].lower())
+        if "".join(pieces) != folded:
+            edits = [(0, len(folded), 0, len(text))]
         self.record(edits)
-        return "".join(pieces)
+
+    def space(self, text: str) -> str:
+        """Every run of white space one space, and none at either end."""
+        if not self.track:
+            return " ".join(text.split())
+        end = len(text)
+        return self.sub(_SPACES, lambda run, at: "" if at == 0 or at + len(run) == end else " ", text)
 
 
 def _fold(text: str) -> str:
@@ -164,12 +178,14 @@ def _clusters(run: str, offset: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _decode_reference(reference: str) -> str:
+def _decode_reference(reference: str, start: int) -> str:
     return html.unescape(reference)
 
 
 def normalise(text: str, *, markup: bool = True, track: bool = False) -> Normalised:
     """``text`` as the policy matches it (see the module docstring for the steps)."""
+    if not track:
+        return Normalised(normalised_text(text, markup=markup))
     steps = _Steps(track)
     if markup and "<" in text:
         text = steps.sub(_COMMENT, "", text)
@@ -181,8 +197,29 @@ def normalise(text: str, *, markup: bool = True, track: bool = False) -> Normali
     if not text.isascii():
         text = steps.sub(_IGNORABLE, "", text)
     text = steps.sub(_EMPHASIS, "", text)
-    text = steps.sub(_SPACE, " ", text)
+    text = steps.space(text)
     return Normalised(text, tuple(steps.recorded))
+
+
+def normalised_text(text: str, *, markup: bool = True) -> str:
+    """The steps of ``normalise`` without tracking, in as few passes as possible: the output
+    gate reads every built file with it."""
+    if markup and "<" in text:
+        if "<!--" in text:
+            text = _COMMENT.sub("", text)
+        text = _INLINE_TAG.sub("", text)
+        text = _TAG.sub(" ", text)
+    if "&" in text:
+        text = _REFERENCE.sub(_decode_match, text)
+    if text.isascii():
+        text = text.lower()
+    else:
+        text = _IGNORABLE.sub("", _fold(text))
+    return " ".join(_EMPHASIS.sub("", text).split())
+
+
+def _decode_match(match: re.Match[str]) -> str:
+    return html.unescape(match.group())
 
 
 def attribute_values(markup: str) -> list[tuple[int, str]]:
@@ -197,3 +234,11 @@ def attribute_values(markup: str) -> list[tuple[int, str]]:
                 group = 1 if match.group(1) is not None else 2
                 values.append((tag.start() + match.start(group), match.group(group)))
     return values
+
+
+def attribute_text(markup: str) -> str:
+    """Every quoted attribute value in ``markup``, one per line: a quick read for built files
+    (a quoted ``= "value"`` in text is read too, which only means more text to match)."""
+    if "=" not in markup:
+        return ""
+    return " \n ".join(double or single for double, single in _ANY_VALUE.findall(markup))
