@@ -30,7 +30,7 @@ from typing import Any
 from .errors import ERROR, INFO, WARNING, Problem, ProblemList, display_path
 from .load import _Fields, suggest
 from .model import Author, Department
-from .normalise import Normalised, attribute_values, normalise
+from .normalise import Normalised, attribute_values, normalise, normalised_text
 from .postmeta import POST_FIELDS
 from .sourcefile import read_source_text
 from .timelimit import TimeLimitExceeded, time_limit
@@ -478,6 +478,10 @@ def scan(
     for snippet in snippets:
         active = [r for r in rules if snippet.field in r.fields]
         if not active:
+            continue
+        # Most text matches nothing: only a match needs the edits that place it in the file.
+        text = normalised_text(snippet.text, markup=snippet.markup)
+        if not any(next(rule.spans(text), None) for rule in active):
             continue
         normalised: Normalised = normalise(snippet.text, markup=snippet.markup, track=True)
         for rule in active:
