@@ -95,7 +95,7 @@ class OutputGate:
         self.site = site
         self.policy = policy
         self.matcher: Matcher = policy.gate()
-        self.site_path = urlsplit(str(site.settings.get("SITEURL") or "")).path.rstrip("/")
+        self.site_path = site.urls.base_path.rstrip("/")  # '' or '/voices'
         ignored = ProblemList()  # malformed exceptions are the source rule's to report
         self.scopes: dict[str, _Scope] = {}
         for post in site.posts:
@@ -109,10 +109,12 @@ class OutputGate:
             for output, source in owners.items()
             if source in files
         }
-        self.by_url: dict[str, _Scope] = {}
-        for output, scope in self.owners.items():
-            if scope.source in self.scopes and output.endswith("index.html"):
-                self.by_url["/" + output.removesuffix("index.html")] = scope
+        # Where each post is published (the site's one URL scheme): cards and entries link it.
+        self.by_url = {
+            _url_key(site.urls.source(post).url): self.scopes[post.path]
+            for post in site.posts
+            if post.status.written
+        }
         self._registry: list[_Value] | None = None
         # Feeds repeat each entry and listings each card: a piece of text is matched once.
         self._seen: dict[tuple[int, int, bool], bool] = {}
@@ -264,12 +266,11 @@ class OutputGate:
         return sorted(values, key=lambda item: -len(item[0]))
 
     def _scope_of(self, url: str) -> _Scope | None:
+        """The post a link (absolute, root-relative or as the scheme writes it) points at."""
         path = urlsplit(url.strip()).path
         if self.site_path and path.startswith(self.site_path + "/"):
             path = path[len(self.site_path) :]
-        path = "/" + path.lstrip("/")
-        path = path.removesuffix("index.html")
-        return self.by_url.get(path if path.endswith("/") else path + "/")
+        return self.by_url.get(_url_key(path))
 
     def _markup_parts(self, text: str) -> list[_Part]:
         """The file cut into the cards of posts and the rest: each piece of text belongs to
@@ -373,6 +374,11 @@ def _covering(values: list[_Value], text: str, start: int, end: int) -> Iterator
             at = text.find(value, max(0, end - len(value)))
             if at != -1 and at <= start:
                 yield allowed, source
+
+
+def _url_key(path: str) -> str:
+    """A URL path compared without its slashes and index file: 'posts/bob/x'."""
+    return path.strip().removesuffix("index.html").strip("/")
 
 
 def _files(folder: Path) -> Iterator[Path]:

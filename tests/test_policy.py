@@ -276,6 +276,7 @@ links:
   website: https://nordchem.example/gina
 affiliation: Nord&#99;hem Research
 email: gina@nordchem.example
+contact: https://nordchem.example/ask-gina
 bio: |
   Gina studies sensor drift.
 
@@ -293,7 +294,8 @@ def test_every_registry_field_is_read_with_its_line(policy_site, capsys):
         f"authors/gina.yml:9: {CUSTOMER} (in links)",
         f"authors/gina.yml:10: {CUSTOMER} (in affiliation)",
         f"authors/gina.yml:11: {CUSTOMER} (in email)",
-        f"authors/gina.yml:15: {CUSTOMER} (in bio)",
+        f"authors/gina.yml:12: {CUSTOMER} (in contact)",
+        f"authors/gina.yml:16: {CUSTOMER} (in bio)",
     ]
 
 

@@ -40,7 +40,7 @@ from .yamlfile import MAX_REGISTRY_BYTES, load_yaml
 # the body's parts, and the names of files and folders.
 HEADER_FIELDS = tuple(key for key in POST_FIELDS if key != "policy-allow")
 BODY_FIELDS = ("body", "alt", "links")
-REGISTRY_FIELDS = ("name", "affiliation", "bio", "expertise", "email", "description")
+REGISTRY_FIELDS = ("name", "affiliation", "bio", "expertise", "email", "contact", "description")
 FIELDS = tuple(dict.fromkeys((*HEADER_FIELDS, *BODY_FIELDS, "file-name", *REGISTRY_FIELDS)))
 AUDIENCES = ("all", "guests", "experts")
 PATTERN_SECONDS = 0.2  # a pattern slower than this on the test strings is refused
@@ -390,6 +390,8 @@ def author_snippets(author: Author) -> list[Snippet]:
         snippets.append(_value_snippet("affiliation", author.affiliation, lines.get("affiliation")))
     if author.email:
         snippets.append(_value_snippet("email", author.email, lines.get("email")))
+    if author.contact:
+        snippets.append(_value_snippet("contact", author.contact, lines.get("contact")))
     for index, topic in enumerate(author.expertise):
         line = lines.get(f"expertise[{index}]", lines.get("expertise"))
         snippets.append(_value_snippet("expertise", topic, line))
