@@ -47,6 +47,7 @@ from PIL import Image, UnidentifiedImageError
 from plugins.network.errors import Problem, ProblemList, display_path
 from plugins.network.model import Site
 from plugins.network.normalise import attribute_text, normalised_text
+from plugins.network.parallel import map_jobs, worker_count
 from plugins.network.policy import (
     Matcher,
     Policy,
@@ -118,6 +119,7 @@ class OutputGate:
         self._registry: list[_Value] | None = None
         # Feeds repeat each entry and listings each card: a piece of text is matched once.
         self._seen: dict[tuple[int, int, bool], bool] = {}
+        self._clean: set[tuple[int, int, bool]] = set()  # blocks without a match
         self._card_blocks: dict[str, list[_Value]] = {}
         self._folder = Path()
         self._judged: dict[tuple[str, _Part, _Scope | None], list[tuple[str, str]]] = {}
@@ -130,14 +132,18 @@ class OutputGate:
             return []
         self._folder = folder
         found: dict[tuple[str, str, str], Problem] = {}
-        for path in sorted(_files(folder)):
-            relative = path.relative_to(folder).as_posix()
-            problems = list(self._check_file(path, relative, self.owners.get(relative)))
+        jobs = [path.relative_to(folder).as_posix() for path in sorted(_files(folder))]
+        workers = worker_count(int(self.site.settings.get("CHORUS_WORKERS", 0)))
+        for relative, problems in zip(jobs, map_jobs(self._check_job, jobs, workers), strict=True):
             if problems:
                 shown = display_path(shown_as / relative, root)
                 for rule, message in problems:
                     found.setdefault((shown, rule, message), Problem(shown, None, message, rule=rule))
         return list(found.values())
+
+    def _check_job(self, relative: str) -> list[tuple[str, str]]:
+        """One built file's problems (a job for the build's worker processes)."""
+        return list(self._check_file(self._folder / relative, relative, self.owners.get(relative)))
 
     def _check_file(self, path: Path, relative: str, owner: _Scope | None) -> Iterator[tuple[str, str]]:
         """(rule id, message) of every match in one built file."""
@@ -159,24 +165,29 @@ class OutputGate:
             yield normalised_text(values)
 
     def _suspect(self, part: _Part) -> bool:
-        """Whether text has a match that no author entry's exception covers. Markup is matched
-        block by block: a paragraph is in a post's page, in each of its feed entries and in
-        listings, and the same text is matched once per build."""
+        """Whether text has a match that no author entry's exception covers.
+
+        Markup is remembered block by block: a paragraph is in a post's page, in each of its
+        feed entries and in listings, and a block found clean is not read again this build.
+        The new blocks of a text are read together, in one pass."""
         key = (len(part.text), hash(part.text), part.markup)  # keeping the texts costs memory
         found = self._seen.get(key)
         if found is None:
             pieces = _blocks(part.text) if part.markup else [part.text]
-            found = self._seen[key] = any(self._suspect_text(piece, part.markup) for piece in pieces)
+            keys = [(len(piece), hash(piece), part.markup) for piece in pieces]
+            new = [
+                piece for piece, piece_key in zip(pieces, keys, strict=True) if piece_key not in self._clean
+            ]
+            found = bool(new) and self._suspect_text("\n".join(new), part.markup)
+            if not found:
+                self._clean.update(keys)
+            self._seen[key] = found
         return found
 
     def _suspect_text(self, text: str, markup: bool) -> bool:
-        key = (len(text), hash(text), markup)
-        found = self._seen.get(key)
-        if found is None:
-            found = self._unexcused(normalised_text(text, markup=markup))
-            if not found and markup and (values := attribute_text(text)):
-                found = self._unexcused(normalised_text(values))
-            self._seen[key] = found
+        found = self._unexcused(normalised_text(text, markup=markup))
+        if not found and markup and (values := attribute_text(text)):
+            found = self._unexcused(normalised_text(values))
         return found
 
     def _unexcused(self, text: str) -> bool:
