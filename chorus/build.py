@@ -22,8 +22,11 @@ from pelican import Pelican
 from pelican.settings import read_settings
 
 from chorus.conf import chorus_settings
+from chorus.gate import check_output
 from plugins.network import ChorusError, ConfigError, Problem
 from plugins.network.errors import ERROR, WARNING, display_path
+from plugins.network.policy import load_policy
+from plugins.network.state import BuildState
 from plugins.network.urls import UrlScheme
 
 
@@ -150,14 +153,28 @@ def build_site(
     failures: list[Problem | str] = [f"{ERROR}: {m}" for m in recorder.errors]
     if strict:
         failures += [f"{WARNING}: {m}" for m in recorder.warnings]
+    state = settings.get("chorus_state")
+    if not failures and state is not None and settings["CHORUS_OUTPUT_GATE"]:
+        failures += _output_gate(staging, final_output, state)
     if failures:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(failures)
     _swap_in(staging, final_output)
-    state = settings.get("chorus_state")
     if state is None:
         return BuildResult(final_output, recorder.warnings)
     return BuildResult(final_output, recorder.warnings, len(state.published), state.urls)
+
+
+def _output_gate(staging: Path, final_output: Path, state: BuildState) -> list[Problem]:
+    """The last check before publishing: no error-level policy term in any built file."""
+    site = state.site
+    try:
+        policy = load_policy(
+            site.root / site.settings["CHORUS_POLICY_FILE"], site.root, set(site.network.departments)
+        )
+    except ChorusError as exc:
+        return list(exc.problems)
+    return check_output(staging, final_output, site, policy, state.outputs.owners())
 
 
 def _check_plugins_loaded(settings: dict, pelican: Pelican) -> None:

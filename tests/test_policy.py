@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from chorus.cli import main
-from conftest import NOW, post
+from conftest import NOW, png_bytes, post
+from plugins.network.normalise import normalise, normalised_text
 
 POLICY = """\
 rules:
@@ -180,3 +181,252 @@ def test_drafts_are_checked_and_block_check_and_build_alike(policy_site, capsys)
     )
     assert code == 1 and expected in lines
     assert policy_site.problems() == [expected.replace("error: customer-names: ", "error: ")]
+
+
+# --- Normalised matching: a term disguised in the source is the term ----------------------
+
+CUSTOMER = "error: customer-names: name customers only with written consent"
+
+
+@pytest.mark.parametrize(
+    "body, col",
+    [
+        ("We met Nord&#99;hem.", 8),  # decimal character reference
+        ("We met &#x4E;ordchem.", 8),  # hexadecimal character reference
+        ("We met Nord&shy;chem.", 8),  # named reference to a soft hyphen
+        ("We met Nord\u00adchem.", 8),  # soft hyphen
+        ("We met Acme\u00a0Water\u202fWorks.", 8),  # no-break and narrow no-break spaces
+        ("We met Nord\u200bchem.", 8),  # zero-width space
+        ("We met Nord\u2060chem.", 8),  # word joiner
+        ("We met Nord\u200e\u200fchem.", 8),  # bidi marks
+        ("We met Nord\ufe0fchem\U000e0041.", 8),  # variation selector, tag character
+        ("We met Nord<!-- x -->chem.", 8),  # HTML comment inside the word
+        ("We met Nord<b></b>chem.", 8),  # empty element inside the word
+        ("We met Nord<span class='x'>chem</span>.", 8),  # inline element inside the word
+        ("We met Nord**chem**.", 8),  # emphasis inside the word
+        ("We met *Nord*chem.", 9),  # emphasis around a part of the word
+        ("We met Nord_chem_.", 8),
+        ("We met \uff2e\uff4f\uff52\uff44\uff43\uff48\uff45\uff4d.", 8),  # fullwidth letters
+        ("We met \U0001d40d\U0001d428\U0001d42b\U0001d41d\U0001d41c\U0001d421\U0001d41e\U0001d426.", 8),
+        ("We met NORDCHEM.", 8),
+        ("We met Acme-Water-Works.", 8),  # a term's words joined by hyphens
+        ("We met AcmeWaterWorks.", 8),
+    ],
+)
+def test_disguised_terms_are_found_at_their_place_in_the_source(policy_site, capsys, body, col):
+    policy_site.write("content/bob/x.md", post(body=body))
+    code, lines = check_lines(policy_site, capsys)
+    assert lines == [f"content/bob/x.md:4:{col}: {CUSTOMER} (in body)"]
+    assert code == 1
+
+
+def test_a_disguise_on_a_later_line_keeps_its_line_and_column(policy_site, capsys):
+    policy_site.write("content/bob/x.md", post(body="First line.\n\nSecond: **Nord**&#99;hem."))
+    assert check_lines(policy_site, capsys)[1] == [f"content/bob/x.md:6:11: {CUSTOMER} (in body)"]
+
+
+def test_html_attributes_in_a_body_are_read(policy_site, capsys):
+    policy_site.write("content/bob/p.png", png_bytes())
+    policy_site.write("content/bob/x.md", post(body='Plant:\n<img src="p.png" alt="Nord&#99;hem plant">'))
+    assert check_lines(policy_site, capsys)[1] == [f"content/bob/x.md:5:23: {CUSTOMER} (in alt)"]
+
+
+def test_disguised_terms_never_appear_in_messages(policy_site, capsys):
+    policy_site.write("content/bob/x.md", post("Nord\u00adchem", body="Nord&#99;hem"))
+    code, lines = check_lines(policy_site, capsys)
+    assert code == 1 and len(lines) == 2
+    assert not any("nord" in line.lower() for line in lines)
+
+
+# --- Every field of every source ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "fields, expected",
+    [
+        ({"Tags": "meters, Nordchem"}, "content/bob/x.md:3:15: {} (in tags)"),
+        ({"Series": "Visits to Nordchem"}, "content/bob/x.md:3:19: {} (in series)"),
+        ({"Slug": "nordchem-visit"}, "content/bob/x.md:3:7: {} (in slug)"),
+        ({"Canonical": "https://nordchem.example/x"}, "content/bob/x.md:3:20: {} (in canonical)"),
+        ({"Feed_Id": "tag:nordchem.example,2020:x"}, "content/bob/x.md:3:14: {} (in feed-id)"),
+        ({"Summary": "About Acme Water\u00adWorks"}, "content/bob/x.md:3:16: {} (in summary)"),
+    ],
+)
+def test_every_header_field_is_read(policy_site, capsys, fields, expected):
+    policy_site.write("content/bob/x.md", post(**fields))
+    assert check_lines(policy_site, capsys)[1] == [expected.format(CUSTOMER)]
+
+
+def test_file_and_folder_names_are_read(policy_site, capsys):
+    policy_site.write("content/bob/nordchem-visit.md", post())
+    policy_site.write("content/bob/acme_water_works.png", png_bytes())
+    policy_site.write("content/bob/nordchem/plant.png", png_bytes())
+    policy_site.write("authors/bob.png", png_bytes())  # registry files are read too, by name
+    code, lines = check_lines(policy_site, capsys)
+    assert lines == [
+        f"content/bob/acme_water_works.png: {CUSTOMER} (in file-name)",
+        f"content/bob/nordchem: {CUSTOMER} (in file-name)",
+        f"content/bob/nordchem-visit.md: {CUSTOMER} (in file-name)",
+    ]
+
+
+GUEST = """\
+name: Gina Guest
+kind: guest
+title: Researcher at Nordchem
+department: service
+expertise:
+  - sensor drift
+  - Acme Water Works pumps
+links:
+  website: https://nordchem.example/gina
+affiliation: Nord&#99;hem Research
+email: gina@nordchem.example
+contact: https://nordchem.example/ask-gina
+bio: |
+  Gina studies sensor drift.
+
+  She used to work for ACME WATER WORKS.
+"""
+
+
+def test_every_registry_field_is_read_with_its_line(policy_site, capsys):
+    policy_site.write("authors/gina.yml", GUEST)
+    assert main(["codeowners", "--root", str(policy_site.root)]) == 0  # the e-mail owns her folder
+    code, lines = check_lines(policy_site, capsys)
+    assert lines == [
+        f"authors/gina.yml:3: {CUSTOMER} (in title)",
+        f"authors/gina.yml:7: {CUSTOMER} (in expertise)",
+        f"authors/gina.yml:9: {CUSTOMER} (in links)",
+        f"authors/gina.yml:10: {CUSTOMER} (in affiliation)",
+        f"authors/gina.yml:11: {CUSTOMER} (in email)",
+        f"authors/gina.yml:12: {CUSTOMER} (in contact)",
+        f"authors/gina.yml:16: {CUSTOMER} (in bio)",
+    ]
+
+
+def test_author_name_is_read(policy_site, capsys):
+    policy_site.write("authors/bob.yml", BOB_AS_CUSTOMER)
+    assert check_lines(policy_site, capsys)[1] == [f"authors/bob.yml:1: {CUSTOMER} (in name)"]
+
+
+BOB_AS_CUSTOMER = """\
+name: Bob Nordchem
+kind: expert
+title: Account Manager
+department: sales
+expertise: [tenders]
+bio: Bob scopes projects.
+"""
+
+
+def test_departments_are_read(policy_site, capsys):
+    policy_site.write(
+        "departments.yml",
+        "service:\n  name: Service\n  description: Keeps meters running.\n"
+        "sales:\n  name: Sales\n  description: |\n    Quotes.\n    Our best customer is Nordchem.\n",
+    )
+    assert check_lines(policy_site, capsys)[1] == [f"departments.yml:8: {CUSTOMER} (in description)"]
+
+
+def test_registry_entry_carries_a_reviewed_exception(policy_site, capsys):
+    policy_site.write(
+        "authors/gina.yml",
+        GINA_AT_CUSTOMER + "policy-allow: customer-names — Nordchem consented to being named (ED-7)\n",
+    )
+    code, lines = check_lines(policy_site, capsys)
+    assert (code, lines) == (
+        0,
+        [
+            "authors/gina.yml:6: info: customer-names: allowed by policy-allow: … consented to being named (ED-7)"
+        ],
+    )
+
+
+GINA_AT_CUSTOMER = """\
+name: Gina Guest
+kind: guest
+title: Researcher
+department: service
+expertise: [sensor drift]
+affiliation: Nordchem Research
+bio: Gina studies sensor drift.
+"""
+
+
+def test_registry_exception_needs_a_known_rule(policy_site, capsys):
+    policy_site.write("authors/gina.yml", GINA_AT_CUSTOMER + "policy-allow: customer-name — ok\n")
+    code, lines = check_lines(policy_site, capsys)
+    assert code == 1
+    assert lines == [
+        "authors/gina.yml:6: error: customer-names: name customers only with written consent (in affiliation)",
+        "authors/gina.yml:8: error: policy-allow: policy-allow names unknown rule 'customer-name' (did you mean 'customer-names'?)",
+    ]
+
+
+def test_reasons_are_printed_without_the_term(policy_site, capsys):
+    policy_site.write(
+        "content/bob/x.md", post(Policy_Allow="customer-names — Nordchem said yes (ED-1)", body="Nordchem")
+    )
+    assert check_lines(policy_site, capsys)[1] == [
+        "content/bob/x.md:5:1: info: customer-names: allowed by Policy-Allow: … said yes (ED-1)"
+    ]
+
+
+# --- Patterns: compiled one by one, refused when unsafe ----------------------------------------
+
+
+def policy_with_patterns(*patterns: str) -> str:
+    listed = "".join(f"      - '{p}'\n" for p in patterns)
+    return f"rules:\n  - id: r\n    severity: error\n    message: m\n    patterns:\n{listed}"
+
+
+@pytest.mark.parametrize(
+    "pattern, message",
+    [
+        ("(", "pattern is not a valid regular expression: missing ), unterminated subpattern at position 0"),
+        ("a{99999999999}", "pattern is not a valid regular expression: the repetition number is too large"),
+        (
+            "(a+)+b",
+            "pattern repeats a group that itself repeats, like (a+)+, which can take hours on some text;"
+            " make the inner repeat possessive (a++) or the group atomic (?>...)",
+        ),
+        (
+            "(a|aa)*b",
+            "pattern took longer than 0.2 s on a test string (it backtracks too much); simplify it",
+        ),
+        ("x*", "pattern matches empty text, so it would match everywhere"),
+    ],
+)
+def test_unsafe_patterns_are_refused_with_their_line(site, capsys, pattern, message):
+    site.write("policy.yml", policy_with_patterns("fine", pattern))
+    assert main(["codeowners", "--root", str(site.root)]) == 0
+    code, lines = check_lines(site, capsys)
+    assert (code, lines) == (1, [f"policy.yml:7: error: policy-file: {message}"])
+
+
+def test_patterns_with_inline_flags_work_beside_others(site, capsys):
+    site.write("policy.yml", policy_with_patterns("(?x) nord chem", "(?i)ACME", r"\bdiscount\b"))
+    assert main(["codeowners", "--root", str(site.root)]) == 0
+    site.write("content/bob/x.md", post(body="Nordchem, Acme and a discount."))
+    code, lines = check_lines(site, capsys)
+    assert [line.split(": error")[0] for line in lines] == [
+        "content/bob/x.md:4:1",
+        "content/bob/x.md:4:11",
+        "content/bob/x.md:4:22",
+    ]
+
+
+@pytest.mark.parametrize("markup", [True, False])
+def test_tracked_and_fast_normalising_agree(markup):
+    # Sources are normalised with every edit tracked, built files without: the text must be
+    # the same, or the source rule and the output gate would disagree.
+    samples = [
+        "  Nord&#99;hem\u00a0and <b>Acme</b> Water\u00adWorks  ",
+        "<!-- a -->Nord<span class='x'>chem</span><br>next<p>para</p>",
+        "\uff2e\uff4f\uff52\uff44 \U0001d41c\U0001d421\U0001d41e\U0001d426 e\u0301 \u1100\u1161 Stra\u00dfe \ufb01",
+        "Nord**chem**, _x_, snake_case, `code`, ~~gone~~\n\n\tTabs\u2003and\u200b\u2060\ufeffjoins",
+        "a < b > c &amp;#99; &lt;i&gt; &notanentity; &#x1F600; &#0;",
+    ]
+    for sample in samples:
+        assert normalise(sample, markup=markup, track=True).text == normalised_text(sample, markup=markup)

@@ -245,7 +245,7 @@ def field_lines(mapping: dict[str, Located]) -> dict[str, int]:
 
 AUTHOR_FIELDS = (
     "id", "name", "kind", "title", "department", "departments", "expertise", "avatar",
-    "email", "links", "bio", "affiliation", "until", "contact", "github",
+    "email", "links", "bio", "affiliation", "until", "contact", "github", "policy-allow",
 )  # fmt: skip
 
 
@@ -331,6 +331,7 @@ def load_author(
         else:
             links.append(Link(link_kind, link_kinds[link_kind], url))
     affiliation = fields.text("affiliation", required=kind == GUEST)
+    policy_allow = fields.text("policy-allow", required=False)  # judged by the policy rule
     until = fields.date("until")
     avatar = None
     avatar_name = fields.text("avatar", required=False)
@@ -377,6 +378,7 @@ def load_author(
         bio_line=data["bio"].line,
         expertise_line=data["expertise"].line,
         field_lines=field_lines(data),
+        policy_allow=policy_allow,
     )
 
 

@@ -68,6 +68,7 @@ class Author:
     expertise_line: int | None = None
     # The line of each field in the registry file: 'name', 'expertise[0]', 'links.github', …
     field_lines: Mapping[str, int] = field(default_factory=dict, compare=False)
+    policy_allow: str | None = None  # a reviewed exception to the policy: 'rule-id — reason'
 
     @property
     def is_guest(self) -> bool:

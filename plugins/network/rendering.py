@@ -9,11 +9,8 @@ highlighted code, footnotes, images with alt text and heading anchors.
 from __future__ import annotations
 
 import re
-import signal
-import threading
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
-from contextlib import contextmanager
 from typing import Any
 from urllib.parse import quote
 
@@ -26,6 +23,8 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from .links import SHORT_LINK_PATTERN, split_short
+from .timelimit import TimeLimitExceeded
+from .timelimit import time_limit as _limit  # render() has a parameter of that name
 
 HEADING_ID_PREFIX = "h-"
 
@@ -189,14 +188,14 @@ class MarkdownRenderer:
         self._md.reset()
         self._urls.rewrite = rewrite_url
         try:
-            with _time_limit(time_limit):
+            with _limit(time_limit):
                 html = self._md.convert(text)
         except RecursionError:
             self._md.reset()
             raise RenderError(
                 "nesting is too deep to render (lists, quotes or brackets inside each other); flatten it"
             ) from None
-        except _RenderTimeout:
+        except TimeLimitExceeded:
             self._md.reset()
             raise RenderError(
                 f"took longer than {time_limit:g} s to render; look for thousands of nested brackets or emphasis markers"
@@ -206,26 +205,3 @@ class MarkdownRenderer:
 
 class RenderError(Exception):
     """Markdown that cannot be rendered safely; the message says why."""
-
-
-class _RenderTimeout(Exception):
-    pass
-
-
-@contextmanager
-def _time_limit(seconds: float | None):
-    """Interrupt the block after ``seconds`` (main thread only: that is where builds run)."""
-    if not seconds or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum, frame):
-        raise _RenderTimeout
-
-    previous = signal.signal(signal.SIGALRM, interrupt)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)

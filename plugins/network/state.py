@@ -23,6 +23,7 @@ from .rendering import MarkdownRenderer
 from .settings import (
     Setting,
     SettingsSpec,
+    is_bool,
     is_optional_text,
     is_positive_int,
     is_text,
@@ -168,6 +169,12 @@ CORE_SETTINGS = SettingsSpec(
         is_whole_number,
     ),
     Setting(
+        "CHORUS_OUTPUT_GATE",
+        True,
+        "Scan every built file for error-level policy terms before publishing it (docs/editorial.md).",
+        is_bool,
+    ),
+    Setting(
         "CHORUS_STATIC_EXTENSIONS",
         ["png", "jpg", "jpeg", "gif", "webp", "pdf"],
         "Files other than posts that may live in content/ (each checked by its content).",
@@ -236,6 +243,10 @@ class OutputRegistry:
 
     def __contains__(self, output: str) -> bool:
         return self._key(output) in self._owners
+
+    def owners(self) -> dict[str, str]:
+        """Each claimed output path (no leading '/') and the source that writes it."""
+        return {output.strip("/"): source for output, source in self._owners.values()}
 
 
 class BuildState:
