@@ -9,7 +9,7 @@ import pytest
 from lxml import etree
 from PIL import Image, ImageCms, PngImagePlugin
 
-from conftest import GINA, png_bytes, post
+from conftest import DEPARTMENTS, GINA, png_bytes, post
 
 HOSTILE_BODY = """
 <script>alert('body')</script>
@@ -333,3 +333,53 @@ def test_static_extensions_are_types_chorus_can_check(site):
         "pelicanconf.py: error: CHORUS_STATIC_EXTENSIONS: Chorus cannot check that a file's content is 'html'"
         " (it can check: gif, jpeg, jpg, pdf, png, webp) (got ['png', 'html'])"
     ]
+
+
+def test_no_rewrite_after_the_sanitiser_brings_a_dead_link_to_life(site):
+    # Spaces, tabs and character references before a scheme: the browser strips them, and so
+    # did the feeds' URL rewriting (urljoin) after the sanitiser had judged the URL.
+    site.write(
+        "content/gina/x.md",
+        post(
+            "Links",
+            Summary='<a href="&#x20;data:text/html,SUMMARY-CANARY">s</a>',
+            body="""
+            <a href="&#x20;data:text/html,DATA-CANARY">a</a> <a href=" vbscript:VB-CANARY">b</a>
+            <a href="jav&#x09;ascript:JS-CANARY()">c</a> <img src=" data:image/svg+xml,SVG-CANARY" alt="d">
+            <a href=" https://example.org/fine ">fine</a>
+            """,
+        ),
+    )
+    output = site.build()
+    written = {
+        path: path.read_text(encoding="utf-8")
+        for path in output.rglob("*")
+        if path.suffix in (".html", ".xml", ".json", ".opml")
+    }
+    feeds = [p for p in written if "feeds" in p.parts]
+    assert {p.suffix for p in feeds} >= {".xml", ".json"}
+    for path, text in written.items():
+        for canary in ("DATA-CANARY", "VB-CANARY", "JS-CANARY", "SVG-CANARY", "SUMMARY-CANARY"):
+            assert canary not in text, (path, canary)
+    assert 'href="https://example.org/fine"' in (output / "posts/gina/x/index.html").read_text()
+
+
+def test_registry_text_reaches_rss_readers_as_text(site):
+    site.write(
+        "departments.yml",
+        DEPARTMENTS.replace(
+            "Field engineers who keep meters running.",
+            "Field engineers <b onclick=alert(1)>who</b> fix meters.",
+        ),
+    )
+    output = site.build()
+    channel = etree.parse(str(output / "feeds/departments/service/rss.xml")).find("channel")
+    # An RSS reader renders <description> as HTML: the markup must arrive as visible text.
+    assert (
+        channel.findtext("description")
+        == "Field engineers &lt;b onclick=alert(1)&gt;who&lt;/b&gt; fix meters."
+    )
+    atom = etree.parse(str(output / "feeds/departments/service/atom.xml"))
+    assert atom.findtext("{http://www.w3.org/2005/Atom}subtitle") == (
+        "Field engineers <b onclick=alert(1)>who</b> fix meters."
+    )

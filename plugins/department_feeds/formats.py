@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -60,14 +61,18 @@ class _OriginalLink(BaseEntryExtension):
         return entry
 
 
-def _feed_generator(header: FeedHeader, entries: list[Entry]) -> FeedGenerator:
+def _feed_generator(
+    header: FeedHeader, entries: list[Entry], html_description: bool = False
+) -> FeedGenerator:
+    """``html_description``: RSS readers show the channel's <description> as HTML, so the
+    registry's plain text goes in escaped; Atom's <subtitle> is declared text already."""
     scope = header.scope
     generator = FeedGenerator()
     generator.load_extension("dc", atom=False, rss=True)
     generator.register_extension("original", _NoFeedLevelFields, _OriginalLink, atom=True, rss=False)
     generator.id(header.feed.url)
     generator.title(scope.title)
-    generator.subtitle(scope.description)
+    generator.subtitle(escape(scope.description) if html_description else scope.description)
     # feedgen takes the RSS channel's <link> from the last link given: the page, not the feed.
     generator.link(href=header.feed.url, rel="self", type=header.feed.media_type)
     generator.link(href=scope.page_url, rel="alternate", type="text/html")
@@ -104,7 +109,7 @@ def atom_bytes(header: FeedHeader, entries: list[Entry]) -> bytes:
 
 
 def rss_bytes(header: FeedHeader, entries: list[Entry]) -> bytes:
-    return _feed_generator(header, entries).rss_str(pretty=True)
+    return _feed_generator(header, entries, html_description=True).rss_str(pretty=True)
 
 
 def _json_person(person: Person) -> dict:
