@@ -1,6 +1,6 @@
 """Fixtures of the quality gates: the sample network built once and served on 127.0.0.1 (at the
 root and from a sub-path), and the tools that check it: the Nu Html Checker on Java, axe-core,
-and Debian's Chromium driven by Playwright.
+Debian's Chromium driven by Playwright, and Lighthouse on Node driving the same Chromium.
 
 A missing tool skips the gates that need it, naming the command that installs it; under
 CI=true it fails them instead (see support.require). `make gates-setup`, which `make test`
@@ -21,6 +21,7 @@ from .support import (
     AXE_SCRIPT,
     CHROMIUM,
     CHROMIUM_ARGS,
+    LIGHTHOUSE_CLI,
     SUB_PATH,
     VNU_JAR,
     ServedSite,
@@ -30,6 +31,12 @@ from .support import (
     missing_node_tool,
     require,
 )
+
+
+def missing_chromium() -> str | None:
+    if CHROMIUM.is_file():
+        return None
+    return f"Debian's Chromium is missing at {CHROMIUM}: install it with `sudo apt-get install -y chromium`"
 
 
 @pytest.fixture(scope="session")
@@ -51,13 +58,24 @@ def axe_script() -> Path:
 
 
 @pytest.fixture(scope="session")
+def lighthouse_command() -> list[str]:
+    """Lighthouse's command line, less its options (test_lighthouse.py sets them).
+
+    It launches a Chromium of its own: Debian's, as the environment variable CHROME_PATH says.
+    """
+    node_missing = (
+        "Node.js is missing (Lighthouse runs on it): install it with `sudo apt-get install -y nodejs`"
+    )
+    require(None if shutil.which("node") else node_missing)
+    require(missing_node_tool(LIGHTHOUSE_CLI))
+    require(missing_chromium())
+    return ["node", str(LIGHTHOUSE_CLI)]
+
+
+@pytest.fixture(scope="session")
 def browser():
     """One headless Debian Chromium for the whole run; each test opens its own context."""
-    require(
-        None
-        if CHROMIUM.is_file()
-        else f"Debian's Chromium is missing at {CHROMIUM}: install it with `sudo apt-get install -y chromium`"
-    )
+    require(missing_chromium())
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what the quality gates need (`make gates-setup`, run by `make test`):
-#   - the npm packages vnu-jar and axe-core, from package-lock.json, into tests/gates/node_modules;
+#   - the npm packages vnu-jar, axe-core and lighthouse, from package-lock.json, into tests/gates/node_modules;
 #   - Debian's chromium and a Java runtime, with apt-get when running as root.
 # Quick when all is there. Without root a missing package is reported with the command that
 # installs it, and the gates that need it skip; under CI=true anything missing is an error.
