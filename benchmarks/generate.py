@@ -365,14 +365,17 @@ class Corpus:
         for i, department in enumerate(department_of):
             first, last = self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
             author_id = base = f"{first}-{last}"
+            name = f"{first.capitalize()} {last.capitalize()}"
             for suffix in itertools.count(2):
                 if author_id not in seen:
                     break
                 author_id = f"{base}-{suffix}"
+                # Namesakes get a middle initial: Chorus refuses two authors readers cannot tell apart.
+                name = f"{first.capitalize()} {chr(ord('A') + suffix - 2)}. {last.capitalize()}"
             seen.add(author_id)
             kind = "guest" if i in guests else "expert"
             record = {
-                "name": f"{first.capitalize()} {last.capitalize()}",
+                "name": name,
                 "kind": kind,
                 "title": self.rng.choice(GUEST_TITLES if kind == "guest" else JOB_TITLES[department]),
                 "department": department,

@@ -119,10 +119,10 @@ def decode_source(data: bytes, shown_as: str) -> str:
             )
         ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    for pattern, message in (
-        (_CONTROL, "control character U+{code} is not allowed; delete it"),
-        (_NONCHARACTER, "U+{code} is a noncharacter, not text; delete it"),
-    ):
+    checks = [(_CONTROL, "control character U+{code} is not allowed; delete it")]
+    if not text.isascii():  # a class with astral code points is slow to search: only when it can match
+        checks.append((_NONCHARACTER, "U+{code} is a noncharacter, not text; delete it"))
+    for pattern, message in checks:
         bad = pattern.search(text)
         if bad:
             line = text.count("\n", 0, bad.start()) + 1
