@@ -248,9 +248,8 @@ def _logo_problem(path: Path) -> str | None:
     return None
 
 
-def apply_settings(settings: dict) -> None:
-    """Fill in and validate the BRAND_ settings, then what needs files: logo, font, head template."""
-    SETTINGS.apply(settings)
+def check_files(settings: dict) -> None:
+    """After ``SETTINGS.apply``: what the BRAND_ settings name must exist (logo, font, head template)."""
     problems = []
     logo = logo_path(settings)
     if logo is not None and (message := _logo_problem(logo)):
