@@ -69,7 +69,7 @@ SETTINGS = SettingsSpec(
     Setting(
         "SOCIAL_CARDS_COLOUR",
         "#364fc7",
-        "Accent colour for departments without a colour in departments.yml.",
+        "Accent colour for departments without a colour in departments.yml, when BRAND_COLOR is not set.",
         _is_colour,
     ),
 )
