@@ -241,3 +241,12 @@ def test_the_sample_network_with_a_brand(tmp_path):
         with Image.open(path) as card:
             assert card.getpixel((WIDTH // 2, RULE_Y)) == light, path
             assert card.getpixel((WIDTH - 80, TOP + 10)) == LOGO_RGB, path
+
+
+def test_chorus_check_finds_brand_mistakes_as_the_build_does(site):
+    settings = {"BRAND_LOGO": "brand/missing.svg", "BRAND_COLOR": "#fafafa"}
+    assert [p for p in site.check(**settings) if "BRAND_" in p] == site.problems(**settings)
+    assert site.problems(BRAND_LOGO="brand/missing.svg") == [
+        "pelicanconf.py: error: BRAND_LOGO: no logo file at 'brand/missing.svg'"
+        " (a regular file, its path relative to the site root)"
+    ]

@@ -15,7 +15,7 @@ from pathlib import Path
 from pelican import signals
 
 from plugins.network import get_state
-from plugins.network.brand import SETTINGS, check_files
+from plugins.network.brand import SETTINGS
 from plugins.network.settings import SETTINGS_FILE
 
 from .files import brand_files
@@ -26,7 +26,6 @@ CONTEXT_KEY = "brand"
 
 def apply_settings(pelican) -> None:
     SETTINGS.apply(pelican.settings)
-    check_files(pelican.settings)
 
 
 def add_view(generator) -> None:

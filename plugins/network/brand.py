@@ -22,9 +22,8 @@ from urllib.parse import urlsplit
 
 from PIL import ImageFont
 
-from .errors import ConfigError, Problem
 from .images import ImageDecodeError, open_raster
-from .settings import SETTINGS_FILE, Setting, SettingsSpec, is_optional_text
+from .settings import Setting, SettingsSpec, is_optional_text
 
 RGB = tuple[int, int, int]
 
@@ -175,6 +174,77 @@ def _is_font(value: Any) -> str | None:
     return None
 
 
+def is_template_name(value: str) -> bool:
+    return value.endswith(".html") and "<" not in value and "\n" not in value
+
+
+def logo_path(settings: Mapping[str, Any]) -> Path | None:
+    value = settings.get("BRAND_LOGO")
+    if not value:
+        return None
+    path = Path(value)
+    return path if path.is_absolute() else Path(settings["CHORUS_ROOT"]) / path
+
+
+def _logo_problem(path: Path, shown: str) -> str | None:
+    if path.suffix.lower() not in LOGO_EXTENSIONS:
+        return f"expected a logo file ending in {', '.join(LOGO_EXTENSIONS)}, found '{path.name}'"
+    if path.is_symlink() or not path.is_file():
+        return f"no logo file at '{shown}' (a regular file, its path relative to the site root)"
+    if path.stat().st_size > MAX_LOGO_BYTES:
+        return f"logo is {path.stat().st_size:,} bytes; the limit is {MAX_LOGO_BYTES:,} bytes"
+    if path.suffix.lower() == ".svg":
+        head = path.read_bytes()[:4096].lower()
+        if b"<svg" not in head:
+            return f"'{path.name}' is not an SVG image (no <svg> element at its start)"
+        return None
+    try:
+        with open_raster(path) as image:
+            image.load()
+    except ImageDecodeError as exc:
+        return f"'{path.name}': {exc}"
+    return None
+
+
+def _logo_relation(settings: Mapping[str, Any]) -> str | None:
+    logo = logo_path(settings)
+    if logo is not None and (message := _logo_problem(logo, settings["BRAND_LOGO"])):
+        return f"BRAND_LOGO: {message}"
+    return None
+
+
+def _font_relation(settings: Mapping[str, Any]) -> str | None:
+    font = settings["BRAND_FONT"]
+    if font == SYSTEM_FONT:
+        return None
+    families = bundled_fonts(Path(settings["THEME"]))
+    if font not in families:
+        known = ", ".join(map(repr, [SYSTEM_FONT, *sorted(families)]))
+        return f"BRAND_FONT: expected one of {known}, found {font!r}"
+    return None
+
+
+def _extra_head_relation(settings: Mapping[str, Any]) -> str | None:
+    extra = settings["BRAND_EXTRA_HEAD"]
+    if not extra or not is_template_name(extra):
+        return None
+    folders = [*settings.get("THEME_TEMPLATES_OVERRIDES", []), str(Path(settings["THEME"]) / "templates")]
+    if any((Path(folder) / extra).is_file() for folder in folders):
+        return None
+    return (
+        f"BRAND_EXTRA_HEAD: template '{extra}' not found in templates/ or the theme"
+        " (raw HTML must contain a tag)"
+    )
+
+
+def company_initials(company: str) -> str:
+    """Up to two letters for an icon: the first letters of the first two words."""
+    words = [w for w in re.split(r"[\s\-]+", company) if w[:1].isalnum()]
+    return "".join(w[0] for w in words[:2]).upper() or "?"
+
+
+# Files the settings name are checked as relations (they need CHORUS_ROOT and THEME), so
+# `chorus check` finds a missing logo as the build does.
 SETTINGS = SettingsSpec(
     "BRAND_",
     Setting(
@@ -213,72 +283,5 @@ SETTINGS = SettingsSpec(
         "Added last to every page's <head> (through partials/head_extra.html): a template name ending in .html (looked up in templates/, then the theme), or raw HTML.",
         is_optional_text,
     ),
+    relations=(_logo_relation, _font_relation, _extra_head_relation),
 )
-
-
-def is_template_name(value: str) -> bool:
-    return value.endswith(".html") and "<" not in value and "\n" not in value
-
-
-def logo_path(settings: Mapping[str, Any]) -> Path | None:
-    value = settings.get("BRAND_LOGO")
-    if not value:
-        return None
-    path = Path(value)
-    return path if path.is_absolute() else Path(settings["CHORUS_ROOT"]) / path
-
-
-def _logo_problem(path: Path) -> str | None:
-    if path.suffix.lower() not in LOGO_EXTENSIONS:
-        return f"expected a logo file ending in {', '.join(LOGO_EXTENSIONS)}, found '{path.name}'"
-    if path.is_symlink() or not path.is_file():
-        return f"logo file not found (or not a regular file): {path}"
-    if path.stat().st_size > MAX_LOGO_BYTES:
-        return f"logo is {path.stat().st_size:,} bytes; the limit is {MAX_LOGO_BYTES:,} bytes"
-    if path.suffix.lower() == ".svg":
-        head = path.read_bytes()[:4096].lower()
-        if b"<svg" not in head:
-            return f"'{path.name}' is not an SVG image (no <svg> element at its start)"
-        return None
-    try:
-        with open_raster(path) as image:
-            image.load()
-    except ImageDecodeError as exc:
-        return f"'{path.name}': {exc}"
-    return None
-
-
-def check_files(settings: dict) -> None:
-    """After ``SETTINGS.apply``: what the BRAND_ settings name must exist (logo, font, head template)."""
-    problems = []
-    logo = logo_path(settings)
-    if logo is not None and (message := _logo_problem(logo)):
-        problems.append(Problem(SETTINGS_FILE, None, f"BRAND_LOGO: {message}"))
-    font = settings["BRAND_FONT"]
-    if font != SYSTEM_FONT:
-        families = bundled_fonts(Path(settings["THEME"]))
-        if font not in families:
-            known = ", ".join(map(repr, [SYSTEM_FONT, *sorted(families)]))
-            problems.append(
-                Problem(SETTINGS_FILE, None, f"BRAND_FONT: expected one of {known}, found {font!r}")
-            )
-    extra = settings["BRAND_EXTRA_HEAD"]
-    if extra and is_template_name(extra):
-        folders = [*settings.get("THEME_TEMPLATES_OVERRIDES", []), str(Path(settings["THEME"]) / "templates")]
-        if not any((Path(folder) / extra).is_file() for folder in folders):
-            problems.append(
-                Problem(
-                    SETTINGS_FILE,
-                    None,
-                    f"BRAND_EXTRA_HEAD: template '{extra}' not found in templates/ or the theme"
-                    " (raw HTML must contain a tag)",
-                )
-            )
-    if problems:
-        raise ConfigError(problems)
-
-
-def company_initials(company: str) -> str:
-    """Up to two letters for an icon: the first letters of the first two words."""
-    words = [w for w in re.split(r"[\s\-]+", company) if w[:1].isalnum()]
-    return "".join(w[0] for w in words[:2]).upper() or "?"
