@@ -44,6 +44,7 @@ CHORUS_PLUGINS = [
     "plugins.site_static",  # before site_search: its files are there when the site is indexed
     "plugins.site_search",
     "plugins.department_feeds",
+    "plugins.brand",  # logo, icons, accent and font from the BRAND_ settings
     "plugins.social_cards",
     "plugins.seo",
     "plugins.conversation",

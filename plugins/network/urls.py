@@ -224,6 +224,7 @@ class UrlScheme:
             for name in pair:
                 values[name] = _pelican_value(settings, name)
         values["INDEX_SAVE_AS"] = _pelican_value(settings, "INDEX_SAVE_AS")
+        values["THEME_STATIC_DIR"] = _pelican_value(settings, "THEME_STATIC_DIR")
         for setting in OUTPUT_SETTINGS:
             value = settings.get(setting.name, setting.default)
             values[setting.name] = MappingProxyType(dict(value)) if isinstance(value, dict) else value
@@ -368,6 +369,11 @@ class UrlScheme:
         """A file of the network's static/ folder, by its path there: published at the same
         path from the site root (``css/brand.css``)."""
         return self._file(path)
+
+    def brand_file(self, file_name: str) -> Output:
+        """A file made from the brand settings (``logo.svg``, ``icon-192.png``, ``brand.css``,
+        ``fonts/…``): inside the theme's folder, which no source may enter."""
+        return self._file(f"{self._values['THEME_STATIC_DIR'].strip('/')}/brand/{file_name}")
 
     def search_bundle(self, file_name: str) -> Output:
         """A file of the search index (``pagefind.js``); ``''`` for the folder that holds them."""

@@ -5,10 +5,10 @@ the fonts' bytes and the drawing code's version), so a cached card is reused onl
 would be drawn the same. ``draw_card`` turns the content into pixels.
 
   ┌──────────────────────────────────────────────────────────────┐
-  │▌ DEPARTMENT                                    Company name  │
+  │▌ DEPARTMENT                            Company name or logo  │
   │▌ Title, wrapped and sized to fit                             │
   │▌ Subtitle (profiles and departments), in the space left      │
-  │▌ ─────────────────────────────────────────────────────────── │
+  │▌ ───────────────────────── (in the brand's accent, when set) │
   │▌ (avatar)  Name                                              │
   │▌           Role                                              │
   │▌           with co-authors                                   │
@@ -45,6 +45,7 @@ RULE_Y = 452
 AVATAR = 112
 FOOTER_Y = 478
 KICKER_SIZE, COMPANY_SIZE = 28, 28
+LOGO_HEIGHT = 56
 FOOTER_SIZES = (34, 26, 24)  # first line (bold), other lines, co-authors
 FOOTER_ROWS = 3
 
@@ -75,6 +76,8 @@ class CardContent:
     lines: tuple[str, ...] = ()  # footer, beside the portrait: the first line bold, at most three
     coauthors: tuple[str, ...] = ()
     portrait: Portrait | None = None
+    accent: str = ""  # the brand's accent (readable on white): the rule under the title
+    logo: Path | None = None  # the brand's raster logo, in place of the company name
 
 
 def parse_colour(value: str) -> tuple[int, int, int]:
@@ -122,6 +125,8 @@ def card_key(content: CardContent, fonts_digest: str, photo_digest: str | None =
     of one author hash the photo once); it is computed here when not given.
     """
     described = asdict(content)
+    if content.logo is not None:
+        described["logo"] = file_digest(content.logo)
     portrait = content.portrait
     if portrait is not None:
         described["portrait"].pop("shown_as")
@@ -155,6 +160,14 @@ def _portrait_image(portrait: Portrait, fonts: Fonts, size: int) -> Image.Image:
     return image
 
 
+def _logo(path: Path, max_width: int) -> Image.Image:
+    """The logo as RGBA, at most LOGO_HEIGHT high and ``max_width`` wide."""
+    with open_raster(path) as source:
+        logo = source.convert("RGBA")
+    logo.thumbnail((max_width, LOGO_HEIGHT), Image.Resampling.LANCZOS)
+    return logo
+
+
 @lru_cache(maxsize=4)
 def _round_mask(size: int) -> Image.Image:
     # Drawn at 4x and scaled down, so the circle's edge is smooth.
@@ -184,10 +197,15 @@ def draw_card(content: CardContent, fonts: Fonts) -> Image.Image:
 
     # Header: kicker on the left, company on the right; the company never takes more than 40%.
     inner = WIDTH - LEFT - RIGHT
-    company_font = fonts.regular(COMPANY_SIZE)
-    company = fit_line(content.company, company_font, int(inner * 0.4))
-    company_width = company_font.getlength(company)
-    draw.text((WIDTH - RIGHT, TOP), company, fill=MUTED, font=company_font, anchor="ra")
+    if content.logo is not None:
+        logo = _logo(content.logo, int(inner * 0.4))
+        image.paste(logo, (WIDTH - RIGHT - logo.width, TOP - (LOGO_HEIGHT - COMPANY_SIZE) // 2), logo)
+        company_width = float(logo.width)
+    else:
+        company_font = fonts.regular(COMPANY_SIZE)
+        company = fit_line(content.company, company_font, int(inner * 0.4))
+        company_width = company_font.getlength(company)
+        draw.text((WIDTH - RIGHT, TOP), company, fill=MUTED, font=company_font, anchor="ra")
     kicker_font = fonts.bold(KICKER_SIZE)
     kicker = fit_line(content.kicker.upper(), kicker_font, int(inner - company_width - 32))
     draw.text((LEFT, TOP), kicker, fill=readable_on(BACKGROUND, colour), font=kicker_font, anchor="la")
@@ -199,7 +217,10 @@ def draw_card(content: CardContent, fonts: Fonts) -> Image.Image:
         for line in block.lines:
             draw.text((line.x, line.y), line.text, fill=fill, font=font_for(block.size), anchor="la")
 
-    draw.rectangle((LEFT, RULE_Y, WIDTH - RIGHT, RULE_Y + 1), fill=RULE)
+    if content.accent:
+        draw.rectangle((LEFT, RULE_Y - 1, WIDTH - RIGHT, RULE_Y + 2), fill=parse_colour(content.accent))
+    else:
+        draw.rectangle((LEFT, RULE_Y, WIDTH - RIGHT, RULE_Y + 1), fill=RULE)
     text_x = LEFT
     if content.portrait is not None:
         portrait = _portrait_image(content.portrait, fonts, AVATAR)

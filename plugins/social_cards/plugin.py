@@ -26,6 +26,7 @@ from pelican.generators import ArticlesGenerator
 from PIL import ImageFont
 
 from plugins.network import ConfigError, Problem, SourceError, get_state
+from plugins.network.brand import light_variant, logo_path
 from plugins.network.images import ImageDecodeError
 from plugins.network.model import Author, Department
 from plugins.network.parallel import map_jobs, worker_count
@@ -68,7 +69,7 @@ SETTINGS = SettingsSpec(
     Setting(
         "SOCIAL_CARDS_COLOUR",
         "#364fc7",
-        "Accent colour for departments without a colour in departments.yml.",
+        "Accent colour for departments without a colour in departments.yml, when BRAND_COLOR is not set.",
         _is_colour,
     ),
 )
@@ -209,9 +210,23 @@ def role_of(author: Author) -> str:
 
 
 def colour_of(department: Department | None, settings: dict) -> str:
-    return (department.colour if department and department.colour else None) or settings[
-        "SOCIAL_CARDS_COLOUR"
-    ]
+    """The band's colour: the department's, else the brand's accent, else SOCIAL_CARDS_COLOUR."""
+    return (
+        (department.colour if department and department.colour else None)
+        or settings.get("BRAND_COLOR")
+        or settings["SOCIAL_CARDS_COLOUR"]
+    )
+
+
+def brand_of(settings: dict) -> dict:
+    """The brand on every card: the accent (its variant readable on white) and a raster logo
+    (Pillow cannot draw an SVG one: the company's name stays then)."""
+    accent = settings.get("BRAND_COLOR")
+    logo = logo_path(settings)
+    return {
+        "accent": light_variant(accent).colour if accent else "",
+        "logo": logo if logo is not None and logo.suffix.lower() != ".svg" else None,
+    }
 
 
 def post_card(article, settings: dict) -> CardContent:
@@ -232,6 +247,7 @@ def post_card(article, settings: dict) -> CardContent:
         lines=lines,
         coauthors=coauthors,
         portrait=portrait_of(owner),
+        **brand_of(settings),
     )
 
 
@@ -253,6 +269,7 @@ def profile_card(author: Author, department: Department | None, settings: dict) 
             if line
         ),
         portrait=portrait_of(author),
+        **brand_of(settings),
     )
 
 
@@ -274,6 +291,7 @@ def department_card(
         lines=lines,
         coauthors=others,
         portrait=portrait,
+        **brand_of(settings),
     )
 
 
