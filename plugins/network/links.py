@@ -48,7 +48,7 @@ _PREFIXES = (
 )
 _INVISIBLE_IN_URL = re.compile("[\t\n\r]")
 _C0_AND_SPACE = "".join(map(chr, range(0x21)))  # what the URL standard strips from both ends
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _ID = r"[a-z0-9][a-z0-9-]{0,62}"
 _STEM = r"[A-Za-z0-9][A-Za-z0-9_-]{0,79}"
 _POST_TARGET = re.compile(rf"^(?:(?P<owner>{_ID})/)?(?P<name>{_STEM})$")
@@ -80,6 +80,18 @@ def split_short(inner: str) -> tuple[str, str | None]:
     return target.strip(), (text.strip() or None) if bar else None
 
 
+def as_browser_reads(url: str) -> str:
+    """A URL as a browser parses it: spaces and controls trimmed at both ends, tabs and
+    newlines dropped anywhere (the WHATWG URL standard). Judge schemes on this, not on the text."""
+    return _INVISIBLE_IN_URL.sub("", url).strip(_C0_AND_SPACE)
+
+
+def url_scheme(url: str) -> str | None:
+    """The scheme of a URL as a browser reads it (lower case), or None for a relative URL."""
+    match = _SCHEME.match(as_browser_reads(url))
+    return match.group(1).lower() if match else None
+
+
 def classify(url: str) -> tuple[RefForm, str] | None:
     """The form and target of a URL as written, or None for a bare fragment or query.
 
@@ -87,7 +99,7 @@ def classify(url: str) -> tuple[RefForm, str] | None:
     browsers do, so ``&#106;avascript:`` and ``java&#x09;script:`` are seen as the
     external (and, to the sanitiser, forbidden) URLs they become.
     """
-    url = _INVISIBLE_IN_URL.sub("", html.unescape(url)).strip(_C0_AND_SPACE)
+    url = as_browser_reads(html.unescape(url))
     for prefix, form in _PREFIXES:
         if url.startswith(prefix):
             return form, url[len(prefix) :]

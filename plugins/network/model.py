@@ -304,7 +304,7 @@ class Site:
     # (empty when there is nothing to compare with).
     published_before: tuple[PublishedUrl, ...] = ()
 
-    @property
+    @cached_property
     def static_files(self) -> tuple[SourceFile, ...]:
         """Content files that are neither posts nor pages (images, attachments)."""
         return tuple(

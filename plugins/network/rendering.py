@@ -22,7 +22,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from .links import SHORT_LINK_PATTERN, split_short
+from .links import SHORT_LINK_PATTERN, as_browser_reads, split_short, url_scheme
 from .timelimit import TimeLimitExceeded
 from .timelimit import time_limit as _limit  # render() has a parameter of that name
 
@@ -31,9 +31,6 @@ HEADING_ID_PREFIX = "h-"
 # Author-controlled ids are only kept in the forms Markdown generates (prefixed heading
 # anchors and footnotes), so a heading called "search" cannot clobber the site's own DOM.
 _SAFE_ID = re.compile(r"^(h-[a-z0-9_-]+|fn:[\w-]+|fnref\d*:[\w-]+)$")
-_URL_INVISIBLE = re.compile("[\t\n\r]")
-_URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
-_C0_AND_SPACE = "".join(map(chr, range(0x21)))
 _DATA_IMAGE = re.compile(r"^data:image/(png|gif|jpeg|webp);base64,[a-z0-9+/=\s]+$", re.I)
 
 ALLOWED_TAGS = {
@@ -72,9 +69,8 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     if attribute in ("href", "src"):
         # A browser drops leading and trailing spaces and controls, and tabs and newlines
         # anywhere, before it reads the scheme: judge (and keep) the URL as it will.
-        value = _URL_INVISIBLE.sub("", value).strip(_C0_AND_SPACE)
-        scheme = _URL_SCHEME.match(value)
-        if scheme and scheme.group(1).lower() not in ("http", "https", "mailto", "data"):
+        value = as_browser_reads(value)
+        if url_scheme(value) not in (None, "http", "https", "mailto", "data"):
             return None
         if value[:5].lower() == "data:":
             # data: URLs only as inline raster images, never as links or SVG (which can script).
