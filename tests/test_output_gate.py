@@ -16,7 +16,7 @@ from chorus.build import load_settings
 from chorus.check import run_check
 from chorus.conf import PROJECT_ROOT
 from chorus.gate import OutputGate
-from conftest import NOW, SAMPLE_AS_OF, post
+from conftest import GINA, NOW, SAMPLE_AS_OF, post
 from plugins.network.policy import load_policy
 from plugins.network.state import BuildState
 
@@ -215,15 +215,7 @@ def test_the_same_term_elsewhere_still_fails(gated):
     ]
 
 
-GINA_AT_CUSTOMER = """\
-name: Gina Guest
-kind: guest
-title: Researcher
-department: service
-expertise: [sensor drift]
-affiliation: Nordchem Research
-bio: Gina studies sensor drift.
-"""
+GINA_AT_CUSTOMER = GINA.replace("affiliation: Nordlicht University", "affiliation: Nordchem Research")
 
 
 def test_a_registry_exception_holds_for_that_entrys_own_values(gated):

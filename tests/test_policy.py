@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chorus.cli import main
-from conftest import NOW, png_bytes, post
+from conftest import GINA, NOW, png_bytes, post
 from plugins.network.normalise import normalise, normalised_text
 
 POLICY = """\
@@ -343,15 +343,7 @@ def test_registry_entry_carries_a_reviewed_exception(policy_site, capsys):
     )
 
 
-GINA_AT_CUSTOMER = """\
-name: Gina Guest
-kind: guest
-title: Researcher
-department: service
-expertise: [sensor drift]
-affiliation: Nordchem Research
-bio: Gina studies sensor drift.
-"""
+GINA_AT_CUSTOMER = GINA.replace("affiliation: Nordlicht University", "affiliation: Nordchem Research")
 
 
 def test_registry_exception_needs_a_known_rule(policy_site, capsys):
