@@ -76,10 +76,10 @@ def stylesheet(brand: Brand, settings: dict[str, Any]) -> str:
     lines.append(
         f":root {{ --accent: {brand.accent_light}; --link: {brand.accent_light}; --on-accent: #ffffff; {family}}}"
     )
-    lines.append(
-        "@media (prefers-color-scheme: dark) {"
-        f" :root {{ --accent: {brand.accent_dark}; --link: {brand.accent_dark}; --on-accent: #14171a; }} }}"
-    )
+    # Dark: chosen with the header's toggle, or the system's setting when no light was chosen.
+    dark = f"--accent: {brand.accent_dark}; --link: {brand.accent_dark}; --on-accent: #14171a;"
+    lines.append(f':root[data-theme="dark"] {{ {dark} }}')
+    lines.append(f'@media (prefers-color-scheme: dark) {{ :root:not([data-theme="light"]) {{ {dark} }} }}')
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,93 @@
+"""Gate: the site's chrome in Debian's Chromium — the header on a phone and on a laptop, with
+and without JavaScript, and the light / dark / auto toggle that is remembered across pages."""
+
+from __future__ import annotations
+
+from .support import open_page
+
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 900}
+BACKGROUND = "() => getComputedStyle(document.body).backgroundColor"
+LIGHT_BG, DARK_BG = "rgb(255, 255, 255)", "rgb(20, 23, 26)"
+# The scheme <html> has when the parser reaches <body>: before anything can be painted.
+THEME_WHEN_BODY_STARTS = """new MutationObserver((changes, observer) => {
+  if (document.body) {
+    window.themeWhenBodyStarts = document.documentElement.dataset.theme || null;
+    observer.disconnect();
+  }
+}).observe(document, {childList: true, subtree: true});"""
+
+
+def header_height(page) -> float:
+    return page.evaluate("() => document.querySelector('.site-header').getBoundingClientRect().height")
+
+
+def test_on_a_phone_the_header_is_one_line_with_a_menu_button(browser, sample_site):
+    for javascript in (True, False):
+        context = browser.new_context(viewport=PHONE, java_script_enabled=javascript)
+        try:
+            page, log = open_page(context, sample_site.url("/"))
+            assert header_height(page) < 70, (javascript, header_height(page))
+            button = page.locator("summary.site-menu-button")
+            assert button.is_visible() and button.inner_text().strip() == "Menu"
+            experts = page.get_by_role("navigation", name="Main").get_by_role("link", name="Experts")
+            assert not experts.is_visible(), "the menu starts closed on a phone"
+            button.click()
+            assert experts.is_visible()
+            assert page.locator("header [role=search] input[name=q]").is_visible()
+            with page.expect_navigation():
+                experts.click()
+            assert page.url.endswith("/authors/")
+            assert not log.errors
+        finally:
+            context.close()
+
+
+def test_on_a_laptop_the_navigation_shows_without_a_menu_button(browser, sample_site):
+    context = browser.new_context(viewport=LAPTOP)
+    try:
+        page, log = open_page(context, sample_site.url("/"))
+        assert not page.locator("summary.site-menu-button").is_visible()
+        nav = page.get_by_role("navigation", name="Main")
+        for name in ("Departments", "Experts", "Topics", "Archive"):
+            assert nav.get_by_role("link", name=name).is_visible(), name
+        assert page.locator("header a.brand .brand-name").is_visible()
+        assert header_height(page) < 90
+        assert not log.errors
+    finally:
+        context.close()
+
+
+def test_the_colour_scheme_toggle_is_remembered_and_applied_before_paint(browser, sample_site):
+    context = browser.new_context(viewport=LAPTOP, color_scheme="light")
+    try:
+        page, log = open_page(context, sample_site.url("/"))
+        toggle = page.get_by_role("button", name="Colour scheme: Auto")
+        assert toggle.is_visible() and page.evaluate(BACKGROUND) == LIGHT_BG
+        toggle.click()  # Auto -> Light
+        page.get_by_role("button", name="Colour scheme: Light").click()  # Light -> Dark
+        assert page.get_attribute("html", "data-theme") == "dark"
+        assert page.evaluate(BACKGROUND) == DARK_BG
+        # Another page: dark from its first paint (scheme-init.js runs before the body exists).
+        other = context.new_page()
+        other.add_init_script(THEME_WHEN_BODY_STARTS)
+        other.goto(sample_site.url("/authors/"))
+        assert other.evaluate("window.themeWhenBodyStarts") == "dark"
+        assert other.evaluate(BACKGROUND) == DARK_BG
+        other.get_by_role("button", name="Colour scheme: Dark").click()  # Dark -> Auto
+        other.reload()
+        assert other.get_attribute("html", "data-theme") is None
+        assert other.evaluate(BACKGROUND) == LIGHT_BG, "auto follows the system's light setting"
+        assert not log.errors
+    finally:
+        context.close()
+
+
+def test_without_javascript_the_system_scheme_is_followed_and_no_toggle_shows(browser, sample_site):
+    context = browser.new_context(viewport=LAPTOP, color_scheme="dark", java_script_enabled=False)
+    try:
+        page, _ = open_page(context, sample_site.url("/"))
+        assert page.evaluate(BACKGROUND) == DARK_BG
+        assert not page.locator("[data-scheme-toggle]").is_visible()
+    finally:
+        context.close()
