@@ -91,3 +91,49 @@ def test_without_javascript_the_system_scheme_is_followed_and_no_toggle_shows(br
         assert not page.locator("[data-scheme-toggle]").is_visible()
     finally:
         context.close()
+
+
+# -- the Subscribe page ----------------------------------------------------------------------
+
+
+def visible_rows(page) -> list[str]:
+    return page.eval_on_selector_all(
+        ".feed-row", "rows => rows.filter(r => r.offsetParent !== null).map(r => r.dataset.name)"
+    )
+
+
+def test_subscribe_page_fits_two_screens_filters_as_you_type_and_copies(browser, sample_site):
+    context = browser.new_context(viewport=LAPTOP)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    try:
+        page, log = open_page(context, sample_site.url("/subscribe/"))
+        main_bottom = page.evaluate("() => document.querySelector('main').getBoundingClientRect().bottom")
+        assert main_bottom <= 2 * LAPTOP["height"], main_bottom
+        everything = len(visible_rows(page))
+        page.get_by_label("Find a feed").fill("sensor")
+        found = visible_rows(page)
+        assert found and len(found) < everything and all("sensor" in name for name in found), found
+        assert f"{len(found)} feed" in page.locator(".feed-filter [role=status]").inner_text()
+        hidden_groups = page.eval_on_selector_all("[data-feed-group][hidden]", "groups => groups.length")
+        assert hidden_groups >= 1, "a group with no match is hidden"
+        page.get_by_label("Find a feed").fill("")
+        assert len(visible_rows(page)) == everything
+        row = page.locator(".feed-row", has=page.locator(".feed-name", has_text="Service")).first
+        row.get_by_role("button").click()
+        expected = row.get_by_role("button").get_attribute("data-copy")
+        assert page.evaluate("navigator.clipboard.readText()") == expected
+        assert expected.startswith("http") and expected.endswith("/atom.xml")
+        assert not log.errors
+    finally:
+        context.close()
+
+
+def test_subscribe_page_without_javascript_is_plain_links(browser, sample_site):
+    context = browser.new_context(viewport=LAPTOP, java_script_enabled=False)
+    try:
+        page, _ = open_page(context, sample_site.url("/subscribe/"))
+        assert not page.locator(".copy-button").first.is_visible()
+        assert not page.locator("[data-feed-filter]").is_visible()
+        assert page.get_by_role("link", name="Atom feed of Service").is_visible()
+    finally:
+        context.close()
