@@ -69,3 +69,20 @@ def test_home_hero_says_what_the_network_is_and_shows_its_people(site):
     ] == [("/authors/alice/", "Alice Field"), ("/authors/bob/", "Bob Quote")]
     more = hero.cssselect(".hero-people-more a")[0]
     assert more.get("href") == "/authors/" and more.text_content() == "+1 more people"
+
+
+def test_departments_are_listed_in_registry_order_on_every_page(site):
+    # departments.yml lists service before sales: not alphabetical, so a name sort shows.
+    site.write("content/bob/deal.md", post("Big deal", date="2026-02-01"))
+    site.build()
+    expected = ["Service", "Sales"]
+    listing = site.page("departments/index.html")
+    assert [a.text_content() for a in listing.cssselect(".departments h2 a")] == expected
+    home = site.page("index.html")
+    assert [h.text_content() for h in home.cssselect(".department-summary h3")] == expected
+    directory = site.page("authors/index.html")
+    assert [h.text.strip() for h in directory.cssselect(".directory-group h2")] == expected
+    options = directory.cssselect("[data-directory-filter] select[name=department] option")
+    assert [o.text_content() for o in options[1:]] == expected
+    links = directory.cssselect("[data-directory-links] a[href^='#dep']")
+    assert [a.text_content() for a in links] == expected

@@ -137,3 +137,19 @@ def test_subscribe_page_without_javascript_is_plain_links(browser, sample_site):
         assert page.get_by_role("link", name="Atom feed of Service").is_visible()
     finally:
         context.close()
+
+
+# -- the directory ---------------------------------------------------------------------------
+
+
+def test_the_directory_shows_one_filter_control_with_or_without_javascript(browser, sample_site):
+    for javascript in (True, False):
+        context = browser.new_context(viewport=LAPTOP, java_script_enabled=javascript)
+        try:
+            page, _ = open_page(context, sample_site.url("/authors/"))
+            form = page.locator("[data-directory-filter]")
+            links = page.get_by_role("navigation", name="Filter the directory")
+            assert form.is_visible() is javascript, javascript
+            assert links.is_visible() is not javascript, javascript
+        finally:
+            context.close()
