@@ -3,6 +3,8 @@ and without JavaScript, and the light / dark / auto toggle that is remembered ac
 
 from __future__ import annotations
 
+import re
+
 from .support import open_page
 
 PHONE = {"width": 390, "height": 844}
@@ -153,3 +155,43 @@ def test_the_directory_shows_one_filter_control_with_or_without_javascript(brows
             assert links.is_visible() is not javascript, javascript
         finally:
             context.close()
+
+
+# -- search ----------------------------------------------------------------------------------
+
+
+def result_links(page) -> list[str]:
+    page.wait_for_selector(".pagefind-ui__result-link", timeout=15_000)
+    return page.eval_on_selector_all(".pagefind-ui__result-link", "links => links.map(a => a.href)")
+
+
+def test_search_filters_are_kept_in_the_address_and_restored_on_reload(context, sample_site):
+    page, log = open_page(context, sample_site.url("/search/?q=sensor"))
+    everything = result_links(page)
+    # A department some but not all results belong to (each option shows its count).
+    options = page.eval_on_selector_all(
+        "input.pagefind-ui__filter-checkbox[name=department]",
+        "boxes => boxes.map(b => [b.value, b.id, b.parentElement.textContent])",
+    )
+    counts = {v: (i, int(re.findall(r"\d+", t)[-1])) for v, i, t in options if re.findall(r"\d+", t)}
+    value = next(v for v, (_, n) in counts.items() if 0 < n < len(everything))
+    label = page.locator(f"label[for='{counts[value][0]}']")
+    if not label.is_visible():  # the department filter's group is closed
+        page.locator("summary", has_text="department").first.click()
+    label.click()
+    page.wait_for_function("location.search.includes('department=')")
+    assert "q=sensor" in page.url
+    page.wait_for_function(
+        f"document.querySelectorAll('.pagefind-ui__result-link').length < {len(everything)}"
+    )
+    narrowed = result_links(page)
+    page.reload(wait_until="networkidle")
+    assert page.locator(".pagefind-ui__search-input").input_value() == "sensor"
+    checked = page.locator("input.pagefind-ui__filter-checkbox:checked")
+    checked.first.wait_for(state="attached", timeout=15_000)
+    assert [checked.nth(i).get_attribute("value") for i in range(checked.count())] == [value]
+    page.wait_for_function(
+        f"document.querySelectorAll('.pagefind-ui__result-link').length === {len(narrowed)}"
+    )
+    assert sorted(result_links(page)) == sorted(narrowed)
+    assert not log.errors
