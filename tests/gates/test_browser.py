@@ -27,6 +27,7 @@ WIDTHS = {375: 812, 1280: 900}  # screenshot width -> viewport height (a phone, 
 README_PAGES = {"home": "home.png", "post": "post.png"}
 FEED_TYPES = {"application/atom+xml", "application/rss+xml", "application/feed+json"}
 BUDGET_BYTES = 100 * 1024  # everything a post page transfers, images excepted
+SCHEME_INIT_BYTES = 1024  # the one render-blocking script: the remembered colour scheme
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -213,9 +214,11 @@ def test_post_page_meets_its_performance_budget(context, sample_site):
     page.on("requestfinished", lambda request: finished.append(request))
     page.goto(sample_site.url(post), wait_until="networkidle")
     blocking = page.evaluate(RENDER_BLOCKING)
-    assert len(blocking["stylesheets"]) <= 1 and not blocking["scripts"], (
-        f"{post}: render-blocking {blocking}"
-    )
+    # One blocking script is allowed: the colour scheme's, which must run before the first
+    # paint (docs/theme.md) and stays tiny.
+    scripts = [s for s in blocking["scripts"] if not s.endswith("/theme/js/scheme-init.js")]
+    assert len(blocking["stylesheets"]) <= 1 and not scripts, f"{post}: render-blocking {blocking}"
+    assert (sample_site.output / "theme/js/scheme-init.js").stat().st_size < SCHEME_INIT_BYTES
     sizes = {
         r.url: r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"]
         for r in finished
