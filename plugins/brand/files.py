@@ -69,7 +69,7 @@ def stylesheet(brand: Brand, settings: dict[str, Any]) -> str:
     lines = []
     for font in font_files(settings):
         lines.append(
-            f'@font-face {{ font-family: "{font.family}"; src: url("fonts/{font.path.name}") format("truetype");'
+            f'@font-face {{ font-family: "{font.family}"; src: url("fonts/{font.published.name}") format("{font.css_format}");'
             f" font-weight: {font.weight}; font-style: {font.style}; font-display: swap; }}"
         )
     family = f'font-family: "{brand.font}", system-ui, sans-serif; ' if brand.font else ""
@@ -108,5 +108,5 @@ def brand_files(brand: Brand, settings: dict[str, Any], urls: UrlScheme) -> dict
     if brand.stylesheet is not None:
         files[urls.brand_file("brand.css").save_as] = _text(stylesheet(brand, settings))
         for font in font_files(settings):
-            files[urls.brand_file(f"fonts/{font.path.name}").save_as] = _copier(font.path)
+            files[urls.brand_file(f"fonts/{font.published.name}").save_as] = _copier(font.published)
     return files

@@ -55,6 +55,11 @@ def test_on_a_laptop_the_navigation_shows_without_a_menu_button(browser, sample_
             assert nav.get_by_role("link", name=name).is_visible(), name
         assert page.locator("header a.brand .brand-name").is_visible()
         assert header_height(page) < 90
+        # The demo sets BRAND_FONT: its bundled web subsets are the ones in use.
+        loaded = page.evaluate(
+            "() => [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family + ' ' + f.weight)"
+        )
+        assert {"DejaVu Sans 400", "DejaVu Sans 700"} <= {f.replace('"', "") for f in loaded}, loaded
         assert not log.errors
     finally:
         context.close()
