@@ -34,3 +34,72 @@ def test_task_lists_render_as_disabled_checkboxes_labelled_by_their_text(site):
     assert len(prose.cssselect("ul.task-list, ol.task-list")) == 3
     plain = prose.cssselect("ul:not(.task-list) > li")
     assert [li.text_content() for li in plain] == ["A plain item stays plain"]
+
+
+LONG_POST = """
+Intro.
+
+## Before the visit
+
+Plan.
+
+### Tools & parts
+
+A list.
+
+## On site
+
+Work.
+
+## After the *repair*
+
+Report.
+"""
+
+
+def test_long_post_gets_contents_and_every_heading_a_link_to_itself(site):
+    site.write("content/alice/hello.md", post("Field repairs", body=LONG_POST))
+    site.build()
+    page = site.page("posts/alice/hello/index.html")
+    toc = page.cssselect("nav.toc")[0]
+    assert toc.get("aria-labelledby") == "toc-heading"
+    top = [(a.text_content(), a.get("href")) for a in toc.cssselect(":scope > ol > li > a")]
+    assert top == [
+        ("Before the visit", "#h-before-the-visit"),
+        ("On site", "#h-on-site"),
+        ("After the repair", "#h-after-the-repair"),
+    ]
+    nested = [(a.text_content(), a.get("href")) for a in toc.cssselect("ol ol a")]
+    assert nested == [("Tools & parts", "#h-tools-parts")]
+    # each target exists, and its anchor is named by the heading, outside the heading's own name
+    for _, href in top + nested:
+        heading = page.cssselect(href.replace("#", "#", 1))[0]
+        anchor = heading.getnext()
+        assert anchor.get("href") == href and anchor.text_content() == "#"
+        assert anchor.get("aria-label") == f"Link to this section: {heading.text_content()}"
+        assert "#" not in heading.text_content()
+    # the contents come before the text, so a narrow screen shows them first
+    post_children = [child.get("class") for child in page.cssselect("article.post")[0]]
+    assert post_children.index("toc") < post_children.index("prose")
+    assert "has-toc" in page.cssselect("article.post")[0].get("class")
+
+
+def test_short_post_has_no_contents_and_the_threshold_is_a_setting(site):
+    site.write("content/alice/hello.md", post("Field repairs", body=LONG_POST))
+    site.write("content/alice/short.md", post("Short", body="## Only one\n\nText."))
+    site.build(POST_PAGE_TOC_MIN_HEADINGS=5)
+    for path in ("posts/alice/hello/index.html", "posts/alice/short/index.html"):
+        page = site.page(path)
+        assert not page.cssselect(".toc") and "has-toc" not in page.cssselect("article.post")[0].get("class")
+    assert site.page("posts/alice/short/index.html").cssselect("h2#h-only-one + a.heading-anchor")
+
+
+def test_feeds_keep_the_plain_text_without_anchors(site):
+    site.write("content/alice/hello.md", post("Field repairs", body=LONG_POST))
+    site.build()
+    atom = (site.output / "feeds/network/atom.xml").read_text(encoding="utf-8")
+    assert "Before the visit" in atom and "heading-anchor" not in atom and "Link to this section" not in atom
+
+
+def test_toc_threshold_setting_is_checked(site):
+    assert any("POST_PAGE_TOC_MIN_HEADINGS" in line for line in site.problems(POST_PAGE_TOC_MIN_HEADINGS="3"))
