@@ -103,3 +103,24 @@ def test_feeds_keep_the_plain_text_without_anchors(site):
 
 def test_toc_threshold_setting_is_checked(site):
     assert any("POST_PAGE_TOC_MIN_HEADINGS" in line for line in site.problems(POST_PAGE_TOC_MIN_HEADINGS="3"))
+
+
+def _scripts(page) -> list[str]:
+    return [script.get("src") for script in page.cssselect("script[src]")]
+
+
+def test_copy_buttons_script_only_on_posts_with_code(site):
+    site.write("content/alice/hello.md", post("Code", body="Run:\n\n```sh\nmeterctl zero --all\n```\n"))
+    site.write("content/alice/words.md", post("Words", body="Only `inline code` here."))
+    site.build()
+    code_page = site.page("posts/alice/hello/index.html")
+    copy = [src for src in _scripts(code_page) if src.endswith("/js/code-copy.js")]
+    assert copy == ["/theme/js/code-copy.js"]
+    assert code_page.cssselect('script[src$="code-copy.js"]')[0].get("defer") is not None
+    # without the script the code is all there, as text to select
+    assert code_page.cssselect(".prose pre")[0].text_content().strip() == "meterctl zero --all"
+    assert not code_page.cssselect("button.code-copy")
+    script = (site.output / "theme/js/code-copy.js").read_text(encoding="utf-8")
+    assert 'querySelectorAll(".prose pre")' in script and 'setAttribute("role", "status")' in script
+    words = site.page("posts/alice/words/index.html")
+    assert not [src for src in _scripts(words) if "code-copy" in src]
