@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import post
+from PIL import Image
+
+from conftest import png_bytes, post
 
 
 def test_task_lists_render_as_disabled_checkboxes_labelled_by_their_text(site):
@@ -124,3 +126,65 @@ def test_copy_buttons_script_only_on_posts_with_code(site):
     assert 'querySelectorAll(".prose pre")' in script and 'setAttribute("role", "status")' in script
     words = site.page("posts/alice/words/index.html")
     assert not [src for src in _scripts(words) if "code-copy" in src]
+
+
+def test_post_images_come_in_widths_with_their_size_and_load_lazily(site):
+    site.write("content/alice/pump.png", png_bytes((1600, 900)))
+    site.write("content/alice/photos/site.jpg", png_bytes((2400, 1600), fmt="JPEG"))
+    site.write("content/alice/icon.png", png_bytes((300, 200)))
+    body = "![Pump curve](pump.png)\n\n![The site]({static}photos/site.jpg)\n\n![Icon](icon.png)"
+    site.write("content/alice/hello.md", post("Images", body=body))
+    site.build()
+    images = site.page("posts/alice/hello/index.html").cssselect(".prose img")
+    pump, photo, icon = (dict(img.attrib) for img in images)
+    assert pump == {
+        "src": "/media/alice/pump.png",
+        "alt": "Pump curve",
+        "width": "1600",
+        "height": "900",
+        "srcset": "/media-widths/alice/pump-480w.png 480w, /media-widths/alice/pump-960w.png 960w, /media/alice/pump.png 1600w",
+        "sizes": "(min-width: 46rem) 44rem, calc(100vw - 2rem)",
+        "loading": "lazy",
+        "decoding": "async",
+    }
+    # wider than the widest width: the 1600 px copy is the largest served, never the original
+    assert photo["src"] == "/media-widths/alice/photos/site-1600w.jpg"
+    assert (photo["width"], photo["height"]) == ("1600", "1067")
+    assert "/media/alice/photos/site.jpg" not in photo["srcset"]
+    # narrower than every width: as it is, with its size
+    assert (icon["src"], icon["width"], icon["height"]) == ("/media/alice/icon.png", "300", "200")
+    assert "srcset" not in icon and icon["loading"] == "lazy"
+    for name, fmt, size in [
+        ("pump-480w.png", "PNG", (480, 270)),
+        ("pump-960w.png", "PNG", (960, 540)),
+        ("photos/site-480w.jpg", "JPEG", (480, 320)),
+        ("photos/site-1600w.jpg", "JPEG", (1600, 1067)),
+    ]:
+        with Image.open(site.output / "media-widths/alice" / name) as image:
+            assert (image.format, image.size) == (fmt, size), name
+            assert not image.getexif() and "icc_profile" not in image.info
+    assert not (site.output / "media-widths/alice/icon-480w.png").exists()
+
+
+def test_a_warm_build_draws_no_width_again(site, monkeypatch):
+    from plugins.clean_images import plugin
+
+    site.write("content/alice/pump.png", png_bytes((1000, 500)))
+    site.write("content/alice/hello.md", post("Images", body="![Pump curve](pump.png)"))
+    site.build()
+    drawn: list[str] = []
+    original = plugin.encode
+    monkeypatch.setattr(
+        plugin, "encode", lambda image, fmt, target: drawn.append(target.name) or original(image, fmt, target)
+    )
+    site.build()
+    assert drawn == []
+    assert (site.output / "media-widths/alice/pump-960w.png").is_file()
+    site.write("content/alice/pump.png", png_bytes((1000, 500), colour=(0, 90, 200)))
+    site.build()
+    assert sorted(drawn) == ["480.png", "960.png"]
+
+
+def test_image_widths_setting_is_checked(site):
+    problems = site.problems(CLEAN_IMAGES_WIDTHS=[480, "big"])
+    assert any("CLEAN_IMAGES_WIDTHS" in line and "between 100 and 4000" in line for line in problems)

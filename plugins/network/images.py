@@ -173,6 +173,37 @@ def _pixels_only(frame: Image.Image, profile: bytes | None) -> Image.Image:
     return clean
 
 
+# --- what a page needs to show an image -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImageWidth:
+    """One file of an image at one width (``url`` relative to SITEURL)."""
+
+    url: str
+    width: int
+
+
+@dataclass(frozen=True)
+class ResponsiveImage:
+    """An image of content/ as published: its URL and size (upright, as re-encoded), and the
+    widths a browser may choose from, narrowest first, the largest being ``url`` itself or
+    a smaller copy of it (none for an animation)."""
+
+    url: str
+    width: int
+    height: int
+    widths: tuple[ImageWidth, ...] = ()
+
+    @property
+    def largest(self) -> ImageWidth:
+        """The file to name in ``src``: the widest offered."""
+        return self.widths[-1] if self.widths else ImageWidth(self.url, self.width)
+
+    def height_at(self, width: int) -> int:
+        return max(1, round(self.height * width / self.width))
+
+
 # --- derived images: encoded without metadata, cached between builds ------------------------
 
 

@@ -2,23 +2,67 @@
 
 The HTML was sanitised when it was rendered (``plugins.network.rendering``); what is added
 here comes from Chorus, never from the author: a link to each heading's id (ids were
-already limited to the prefixed form Markdown makes), and the table of contents read
-from the same headings. Text taken from a heading is unescaped, then escaped again.
-Feeds and search keep the plain ``article.content``: only the page gets the anchors.
+already limited to the prefixed form Markdown makes), the table of contents read from
+the same headings, and on each image of content/ its size, the widths a browser may
+choose from (``srcset``, ``sizes``) and lazy loading. Text taken from a heading is
+unescaped, then escaped again; attribute values Chorus adds are escaped.
+Feeds and search keep the plain ``article.content``: only the page gets these.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from markupsafe import Markup
+
+from plugins.network.images import ResponsiveImage
 
 _HEADING = re.compile(r"<h(?P<level>[1-6])(?P<attributes>[^>]*)>(?P<inner>.*?)</h(?P=level)>", re.S)
 _ID = re.compile(r'\bid="(?P<id>[^"]+)"')
 _TAG = re.compile(r"<[^>]*>")
 _CODE = re.compile(r"<pre\b")
+_IMG = re.compile(r"<img\b(?P<attributes>[^>]*?)/?>")
+_ATTRIBUTE = re.compile(r'(?P<name>[A-Za-z][\w:-]*)(?:="(?P<value>[^"]*)")?')
+# The prose column: the measure (44rem) from 46rem up, the screen less the page's margins below.
+BODY_SIZES = "(min-width: 46rem) 44rem, calc(100vw - 2rem)"
+
+
+@dataclass(frozen=True)
+class ImageTag:
+    """The attributes of an <img> that shows a ``ResponsiveImage`` (URLs as pages link them)."""
+
+    src: str
+    width: int
+    height: int
+    srcset: str  # '' when there is one width only
+    sizes: str
+    loading: str  # 'lazy', or 'eager' for what the reader sees first
+
+    def attributes(self) -> dict[str, str]:
+        found = {"src": self.src, "width": str(self.width), "height": str(self.height)}
+        if self.srcset:
+            found.update(srcset=self.srcset, sizes=self.sizes)
+        found.update(loading=self.loading, decoding="async")
+        return found
+
+
+def image_tag(
+    image: ResponsiveImage, link: Callable[[str], str], sizes: str, eager: bool = False
+) -> ImageTag:
+    """How to show ``image`` in a space of ``sizes``; ``link`` makes a site URL one a page uses."""
+    largest = image.largest
+    srcset = ", ".join(f"{link(w.url)} {w.width}w" for w in image.widths) if len(image.widths) > 1 else ""
+    return ImageTag(
+        link(largest.url),
+        largest.width,
+        image.height_at(largest.width),
+        srcset,
+        sizes,
+        "eager" if eager else "lazy",
+    )
 
 
 @dataclass(frozen=True)
@@ -80,9 +124,32 @@ def _tree(headings: list[_Heading]) -> tuple[TocEntry, ...]:
     )
 
 
-def post_body(content: str, toc_min_headings: int) -> PostBody:
-    """The page's body of a post whose sanitised, link-resolved HTML is ``content``."""
+def _sized(match: re.Match[str], images: Mapping[str, ResponsiveImage], link: Callable[[str], str]) -> str:
+    written = [
+        (m.group("name").lower(), m.group("value")) for m in _ATTRIBUTE.finditer(match.group("attributes"))
+    ]
+    attributes = {name: value for name, value in written}  # as the sanitiser wrote them (escaped)
+    image = images.get(html.unescape(attributes.get("src") or ""))
+    added: dict[str, str] = {"loading": "lazy", "decoding": "async"}
+    if image is not None:
+        added = image_tag(image, link, BODY_SIZES).attributes()
+        if "width" in attributes or "height" in attributes:  # the author chose a size: kept
+            added = {k: v for k, v in added.items() if k not in ("width", "height")}
+    merged = {**attributes, **{k: html.escape(v) for k, v in added.items()}}
+    return "<img " + " ".join(f'{k}="{v}"' if v is not None else k for k, v in merged.items()) + ">"
+
+
+def post_body(
+    content: str,
+    toc_min_headings: int,
+    images: Mapping[str, ResponsiveImage] | None = None,
+    link: Callable[[str], str] = lambda url: "/" + url,
+) -> PostBody:
+    """The page's body of a post whose sanitised, link-resolved HTML is ``content``.
+
+    ``images``: the images of content/ by the URL the HTML names them with."""
     found: list[_Heading] = []
     anchored = _HEADING.sub(lambda m: _anchored(m, found), content)
+    anchored = _IMG.sub(lambda m: _sized(m, images or {}, link), anchored)
     wanted = toc_min_headings and len(found) >= toc_min_headings
     return PostBody(Markup(anchored), _tree(found) if wanted else (), bool(_CODE.search(content)))

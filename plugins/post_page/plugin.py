@@ -3,7 +3,7 @@
 - ``initialized``: the POST_PAGE_* settings are checked.
 - ``all_generators_finalized`` (every post read and its links pointed, the static files
   known): every written post gets ``article.body``, a :class:`~.body.PostBody` made from
-  its final HTML.
+  its final HTML and the images ``clean_images`` published (context key ``post_images``).
 """
 
 from __future__ import annotations
@@ -11,8 +11,12 @@ from __future__ import annotations
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
+from plugins.network import get_state
+
 from .body import post_body
 from .settings import SETTINGS
+
+IMAGES_KEY = "post_images"  # content path -> ResponsiveImage (plugins.clean_images)
 
 
 def apply_settings(pelican) -> None:
@@ -22,8 +26,11 @@ def apply_settings(pelican) -> None:
 def attach_bodies(generators) -> None:
     articles = next(g for g in generators if isinstance(g, ArticlesGenerator))
     threshold = articles.settings["POST_PAGE_TOC_MIN_HEADINGS"]
+    urls = get_state(articles.settings).urls
+    images = articles.context.get(IMAGES_KEY, {})
+    by_link = {urls.link(image.url): image for image in images.values()}
     for article in [*articles.articles, *articles.hidden_articles]:
-        article.body = post_body(article.content, threshold)
+        article.body = post_body(article.content, threshold, by_link, urls.link)
 
 
 def register() -> None:
