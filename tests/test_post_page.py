@@ -188,3 +188,59 @@ def test_a_warm_build_draws_no_width_again(site, monkeypatch):
 def test_image_widths_setting_is_checked(site):
     problems = site.problems(CLEAN_IMAGES_WIDTHS=[480, "big"])
     assert any("CLEAN_IMAGES_WIDTHS" in line and "between 100 and 4000" in line for line in problems)
+
+
+def test_cover_heads_the_post_and_its_cards_in_widths(site):
+    site.write("content/alice/images/cover.jpg", png_bytes((2000, 1000), fmt="JPEG"))
+    site.write(
+        "content/alice/hello.md",
+        post("With a cover", Cover="images/cover.jpg", Cover_Alt="A flow meter opened on site", Tags="pumps"),
+    )
+    site.build()
+    page = site.page("posts/alice/hello/index.html")
+    cover = page.cssselect("article.post figure.post-cover img")[0]
+    assert cover.get("alt") == "A flow meter opened on site"
+    assert cover.get("src") == "/media-widths/alice/images/cover-1600w.jpg"
+    assert (cover.get("width"), cover.get("height")) == ("1600", "800")
+    assert cover.get("srcset").split(", ")[0] == "/media-widths/alice/images/cover-480w.jpg 480w"
+    assert cover.get("loading") == "eager"  # the first thing a reader sees
+    # before the text, after the title
+    order = [
+        child.tag for child in page.cssselect("article.post")[0] if child.tag != "div" or child.get("class")
+    ]
+    assert order.index("header") < order.index("figure")
+    for listing in (
+        "index.html",
+        "departments/service/index.html",
+        "authors/alice/index.html",
+        "topics/pumps/index.html",
+    ):
+        cards = site.page(listing).cssselect("article.card.has-cover")
+        assert cards, listing
+        image = cards[0].cssselect("img.card-cover")[0]
+        assert image.get("alt") == "" and image.get("loading") == "lazy", listing
+        assert "cover-480w.jpg 480w" in image.get("srcset") and image.get("width") == "1600", listing
+
+
+def test_post_without_cover_has_none(site):
+    site.build()
+    assert not site.page("posts/alice/hello/index.html").cssselect(".post-cover")
+    assert not site.page("index.html").cssselect(".card-cover, .card.has-cover")
+
+
+def test_cover_is_checked_like_any_image_by_check_and_build_alike(site):
+    site.write("content/bob/cover.png", png_bytes((600, 300)))
+    site.write("content/bob/a.md", post("A", Cover="covr.png", Cover_Alt="A pump"))
+    site.write("content/bob/b.md", post("B", Cover="cover.png"))
+    site.write("content/bob/c.md", post("C", Cover="https://cdn.example/c.png", Cover_Alt="x"))
+    site.write("content/bob/d.md", post("D", Cover_Alt="Nothing to describe"))
+    site.write("content/bob/e.md", post("E", Cover="a.md", Cover_Alt="x"))
+    expected = [
+        "content/bob/a.md:3:8: error: image not found: covr.png (did you mean 'cover.png'?)",
+        "content/bob/b.md:3: error: cover image without alt text: add 'Cover-Alt:' saying what it shows, like 'Cover-Alt: A technician at an open flow meter'",
+        "content/bob/c.md:3: error: 'cover' must be an image in content/, written relative to the post like 'images/cover.jpg' or as {static}/author-id/cover.jpg, found 'https://cdn.example/c.png'",
+        "content/bob/d.md:3: error: 'Cover-Alt' describes a cover image, but there is no 'Cover:'",
+        "content/bob/e.md:3:8: error: 'Cover' must name an image in content/ (gif, jpeg, jpg, png, webp), found bob/a.md",
+    ]
+    assert site.check() == expected
+    assert site.problems() == expected

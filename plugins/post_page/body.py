@@ -28,6 +28,8 @@ _IMG = re.compile(r"<img\b(?P<attributes>[^>]*?)/?>")
 _ATTRIBUTE = re.compile(r'(?P<name>[A-Za-z][\w:-]*)(?:="(?P<value>[^"]*)")?')
 # The prose column: the measure (44rem) from 46rem up, the screen less the page's margins below.
 BODY_SIZES = "(min-width: 46rem) 44rem, calc(100vw - 2rem)"
+# A listing card: one column on a phone, about 22rem in the grid of wider screens.
+CARD_SIZES = "(min-width: 40rem) 22rem, calc(100vw - 2rem)"
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,16 @@ class ImageTag:
             found.update(srcset=self.srcset, sizes=self.sizes)
         found.update(loading=self.loading, decoding="async")
         return found
+
+
+@dataclass(frozen=True)
+class Cover:
+    """A post's cover image (``article.cover``): on its page (first thing seen: loaded
+    eagerly) and on listing cards (beside the linked title: decorative, lazy)."""
+
+    alt: str
+    page: ImageTag
+    card: ImageTag
 
 
 def image_tag(
