@@ -1,6 +1,6 @@
 """Gate: the post page in a real browser (Debian's Chromium): contents beside the text on a
 wide screen and before it on a phone, the copy button and what it announces, the image
-width a phone is sent, and the page without JavaScript."""
+width a phone is sent, the page without JavaScript, and the page on paper."""
 
 from __future__ import annotations
 
@@ -100,3 +100,22 @@ def test_without_javascript_the_code_is_there_and_no_button_is(browser, post_url
         assert page.locator("nav.toc a").count() == 3 and page.locator(".heading-anchor").count() == 3
     finally:
         context.close()
+
+
+def test_printed_post_is_dark_on_white_without_navigation_with_link_addresses(context, post_url):
+    page = context.new_page()
+    page.goto(post_url)
+    page.emulate_media(media="print", color_scheme="dark")
+    for selector in ("header nav", "[role=search]", "nav.toc", ".share", ".heading-anchor"):
+        locator = page.locator(selector)
+        assert all(not locator.nth(i).is_visible() for i in range(locator.count())), selector
+    colours = page.evaluate(
+        "() => [getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]"
+    )
+    assert colours == ["rgb(255, 255, 255)", "rgb(0, 0, 0)"]
+    after = page.evaluate(
+        """() => [...document.querySelectorAll('.prose p a')].map(
+            a => getComputedStyle(a, '::after').content)"""
+    )
+    assert after == ['" (https://vendor.example/manual)"', "none"], "external links only"
+    assert page.locator(".prose").is_visible() and page.locator(".post-cover img").is_visible()
