@@ -1,12 +1,18 @@
 """Gate: the post page in a real browser (Debian's Chromium): contents beside the text on a
 wide screen and before it on a phone, the copy button and what it announces, the image
-width a phone is sent, the page without JavaScript, and the page on paper."""
+width a phone is sent, the page without JavaScript, and the page on paper. The post uses
+every feature of the page (cover, contents, anchors, code, task list) and passes the Nu
+Html Checker and axe, with its script's buttons in place."""
 
 from __future__ import annotations
 
 import pytest
 
 from conftest import png_bytes, post
+
+from .test_accessibility import AXE_OPTIONS, describe
+from .test_html_validity import check_html
+from .test_html_validity import describe as describe_message
 
 BODY = (
     """
@@ -28,13 +34,14 @@ meterctl zero --all
 
 ## After the repair
 
-Write the report.
+- [x] Write the report
+- [ ] Order the spare seal
 """
 )
 
 
 @pytest.fixture(scope="module")
-def post_url(tmp_path_factory, serve) -> str:
+def built(tmp_path_factory):
     from conftest import Site
 
     site = Site(tmp_path_factory.mktemp("post-page") / "site")
@@ -43,8 +50,32 @@ def post_url(tmp_path_factory, serve) -> str:
         "content/alice/hello.md",
         post("Field repairs", Cover="images/cover.png", Cover_Alt="A blue flow meter", body=BODY),
     )
-    output = site.build()
-    return serve(output) + "posts/alice/hello/"
+    return site.build()
+
+
+@pytest.fixture(scope="module")
+def post_url(built, serve) -> str:
+    return serve(built) + "posts/alice/hello/"
+
+
+def test_the_post_is_valid_html(vnu_command, built):
+    errors = [
+        describe_message(m, built) for m in check_html(vnu_command, [built / "posts/alice/hello/index.html"])
+    ]
+    assert not errors, "\n".join(errors)
+
+
+def test_the_post_has_no_axe_violations_with_its_buttons_in_place(axe_script, context, post_url):
+    page = context.new_page()
+    page.goto(post_url)
+    page.wait_for_selector("button.code-copy")
+    page.add_script_tag(path=str(axe_script))
+    violations = []
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        results = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+        violations += [f"{scheme}: {describe(v)}" for v in results["violations"]]
+    assert not violations, "\n".join(violations)
 
 
 def _box(page, selector: str) -> dict:
