@@ -272,3 +272,19 @@ def test_a_cover_fills_the_right_of_the_post_card_and_the_title_keeps_left_of_it
     # cards without a cover are drawn as before
     with _card(site, "posts/alice/hello.png") as image:
         assert image.convert("RGB").getpixel((WIDTH - 5, HEIGHT // 2)) == (255, 255, 255)
+
+
+def test_beside_a_cover_the_company_name_is_not_cut(tmp_path):
+    from conftest import png_bytes
+    from plugins.social_cards.draw import COMPANY_SIZE, TOP, draw_card, right_edge
+
+    cover = tmp_path / "cover.png"
+    cover.write_bytes(png_bytes((800, 600)))
+    content = _content("A title", cover=cover)
+    company = FONTS.regular(COMPANY_SIZE)
+    width = company.getlength("Halvard Instruments")
+    assert width > (right_edge(content) - LEFT) * 0.4, "the case this guards: 40% would cut it"
+    image = draw_card(content, FONTS)
+    start = right_edge(content) - int(width)
+    ink = [image.getpixel((x, y)) for x in range(start, start + 12) for y in range(TOP, TOP + COMPANY_SIZE)]
+    assert min(sum(pixel) for pixel in ink) < 400, "the name's first letter is drawn where it starts"

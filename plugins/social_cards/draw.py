@@ -43,6 +43,7 @@ LEFT, RIGHT, TOP = BAND + 64, 72, 56
 TITLE_BOX = Box(LEFT, 132, WIDTH - LEFT - RIGHT, 300)
 COVER_WIDTH = 420  # the cover's panel; the text then ends COVER_GAP before it
 COVER_GAP = 48
+COMPANY_MIN_ROOM = 300
 TITLE_SIZES = tuple(range(72, 30, -2))
 SUBTITLE_SIZES = (30, 28, 26, 24)
 SUBTITLE_GAP = 16
@@ -226,15 +227,17 @@ def draw_card(content: CardContent, fonts: Fonts) -> Image.Image:
     if content.cover is not None:
         image.paste(_cover(content.cover), (WIDTH - COVER_WIDTH, 0))
 
-    # Header: kicker on the left, company on the right; the company never takes more than 40%.
+    # Header: kicker on the left, company on the right; the company takes at most 40% (but
+    # 300 px beside a cover, where 40% would cut a name like "Halvard Instruments").
     inner = right - LEFT
+    company_room = max(int(inner * 0.4), COMPANY_MIN_ROOM)
     if content.logo is not None:
-        logo = _logo(content.logo, int(inner * 0.4))
+        logo = _logo(content.logo, company_room)
         image.paste(logo, (right - logo.width, TOP - (LOGO_HEIGHT - COMPANY_SIZE) // 2), logo)
         company_width = float(logo.width)
     else:
         company_font = fonts.regular(COMPANY_SIZE)
-        company = fit_line(content.company, company_font, int(inner * 0.4))
+        company = fit_line(content.company, company_font, company_room)
         company_width = company_font.getlength(company)
         draw.text((right, TOP), company, fill=MUTED, font=company_font, anchor="ra")
     kicker_font = fonts.bold(KICKER_SIZE)
