@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PIL import Image
 
 from conftest import png_bytes, post
@@ -144,9 +146,10 @@ def test_post_images_come_in_widths_with_their_size_and_load_lazily(site):
         "height": "900",
         "srcset": "/media-widths/alice/pump-480w.png 480w, /media-widths/alice/pump-960w.png 960w, /media/alice/pump.png 1600w",
         "sizes": "(min-width: 46rem) 44rem, calc(100vw - 2rem)",
-        "loading": "lazy",
+        "loading": "eager",  # the first thing in the text: above the fold, not lazy
         "decoding": "async",
     }
+    assert photo["loading"] == "lazy"
     # wider than the widest width: the 1600 px copy is the largest served, never the original
     assert photo["src"] == "/media-widths/alice/photos/site-1600w.jpg"
     assert (photo["width"], photo["height"]) == ("1600", "1067")
@@ -244,3 +247,20 @@ def test_cover_is_checked_like_any_image_by_check_and_build_alike(site):
     ]
     assert site.check() == expected
     assert site.problems() == expected
+
+
+def test_only_an_image_at_the_top_of_a_post_without_cover_loads_at_once():
+    from plugins.network.images import ResponsiveImage
+    from plugins.post_page.body import post_body
+
+    images = {"/media/a.png": ResponsiveImage("media/a.png", 800, 400)}
+    top = '<p>Intro.</p><p><img src="/media/a.png" alt="A"></p><p><img src="/media/a.png" alt="B"></p>'
+    far = "<p>" + "Long intro. " * 200 + '</p><p><img src="/media/a.png" alt="A"></p>'
+
+    def loading(html: str, **options) -> list[str]:
+        body = post_body(html, 3, images, **options)
+        return re.findall(r'loading="(\w+)"', str(body.html))
+
+    assert loading(top) == ["eager", "lazy"]
+    assert loading(top, first_in_view=False) == ["lazy", "lazy"], "a cover is above it"
+    assert loading(far) == ["lazy"], "below the fold"

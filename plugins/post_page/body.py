@@ -28,6 +28,8 @@ _IMG = re.compile(r"<img\b(?P<attributes>[^>]*?)/?>")
 _ATTRIBUTE = re.compile(r'(?P<name>[A-Za-z][\w:-]*)(?:="(?P<value>[^"]*)")?')
 # The prose column: the measure (44rem) from 46rem up, the screen less the page's margins below.
 BODY_SIZES = "(min-width: 46rem) 44rem, calc(100vw - 2rem)"
+# An image starting within this many characters of the text's HTML is above the fold.
+EAGER_WITHIN = 1500
 # A listing card: one column on a phone, about 22rem in the grid of wider screens.
 CARD_SIZES = "(min-width: 40rem) 22rem, calc(100vw - 2rem)"
 
@@ -136,15 +138,17 @@ def _tree(headings: list[_Heading]) -> tuple[TocEntry, ...]:
     )
 
 
-def _sized(match: re.Match[str], images: Mapping[str, ResponsiveImage], link: Callable[[str], str]) -> str:
+def _sized(
+    match: re.Match[str], images: Mapping[str, ResponsiveImage], link: Callable[[str], str], eager: bool
+) -> str:
     written = [
         (m.group("name").lower(), m.group("value")) for m in _ATTRIBUTE.finditer(match.group("attributes"))
     ]
     attributes = {name: value for name, value in written}  # as the sanitiser wrote them (escaped)
     image = images.get(html.unescape(attributes.get("src") or ""))
-    added: dict[str, str] = {"loading": "lazy", "decoding": "async"}
+    added: dict[str, str] = {"loading": "eager" if eager else "lazy", "decoding": "async"}
     if image is not None:
-        added = image_tag(image, link, BODY_SIZES).attributes()
+        added = image_tag(image, link, BODY_SIZES, eager).attributes()
         if "width" in attributes or "height" in attributes:  # the author chose a size: kept
             added = {k: v for k, v in added.items() if k not in ("width", "height")}
     merged = {**attributes, **{k: html.escape(v) for k, v in added.items()}}
@@ -156,12 +160,22 @@ def post_body(
     toc_min_headings: int,
     images: Mapping[str, ResponsiveImage] | None = None,
     link: Callable[[str], str] = lambda url: "/" + url,
+    first_in_view: bool = True,
 ) -> PostBody:
     """The page's body of a post whose sanitised, link-resolved HTML is ``content``.
 
-    ``images``: the images of content/ by the URL the HTML names them with."""
+    ``images``: the images of content/ by the URL the HTML names them with.
+    ``first_in_view``: the text starts in view (no cover above it), so an image among its
+    first lines is the page's largest early paint and is loaded at once, not lazily."""
     found: list[_Heading] = []
     anchored = _HEADING.sub(lambda m: _anchored(m, found), content)
-    anchored = _IMG.sub(lambda m: _sized(m, images or {}, link), anchored)
+
+    def sized(match: re.Match[str]) -> str:
+        eager = first_in_view and match.start() < EAGER_WITHIN and match.start() == first_image
+        return _sized(match, images or {}, link, eager)
+
+    first = _IMG.search(anchored)
+    first_image = first.start() if first else -1
+    anchored = _IMG.sub(sized, anchored)
     wanted = toc_min_headings and len(found) >= toc_min_headings
     return PostBody(Markup(anchored), _tree(found) if wanted else (), bool(_CODE.search(content)))

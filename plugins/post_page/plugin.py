@@ -33,8 +33,10 @@ def attach_bodies(generators) -> None:
     by_link = {urls.link(image.url): image for image in images.values()}
     index = site_index(get_state(articles.settings).site)
     for article in [*articles.articles, *articles.hidden_articles]:
-        article.body = post_body(article.content, threshold, by_link, urls.link)
         post = article.post
+        article.body = post_body(
+            article.content, threshold, by_link, urls.link, first_in_view=post.cover is None
+        )
         article.cover = None
         if post.cover is not None:
             resolved, _ = index.check(post.cover, post.source, post.status)
