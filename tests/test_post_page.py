@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from lxml import html as lxml_html
 from PIL import Image
 
 from conftest import png_bytes, post
@@ -264,3 +265,19 @@ def test_only_an_image_at_the_top_of_a_post_without_cover_loads_at_once():
     assert loading(top) == ["eager", "lazy"]
     assert loading(top, first_in_view=False) == ["lazy", "lazy"], "a cover is above it"
     assert loading(far) == ["lazy"], "below the fold"
+
+
+def test_quotes_and_angle_brackets_in_attributes_stay_inside_their_tags():
+    from plugins.network.images import ResponsiveImage
+    from plugins.post_page.body import post_body
+
+    raw = (
+        '<h2 id="h-a" title="x > y">A &gt; B</h2>'
+        '<p><img alt="a > &quot;b&quot;" src="/media/x.png" title="t > u"></p>'
+    )
+    body = str(post_body(raw, 1, {"/media/x.png": ResponsiveImage("media/x.png", 100, 50)}).html)
+    fragment = lxml_html.fragment_fromstring(body, create_parent="div")
+    image = fragment.cssselect("img")[0]
+    assert (image.get("alt"), image.get("title"), image.get("width")) == ('a > "b"', "t > u", "100")
+    assert fragment.cssselect("h2")[0].get("title") == "x > y"
+    assert fragment.cssselect("a.heading-anchor")[0].get("aria-label") == "Link to this section: A > B"

@@ -20,11 +20,14 @@ from markupsafe import Markup
 
 from plugins.network.images import ResponsiveImage
 
-_HEADING = re.compile(r"<h(?P<level>[1-6])(?P<attributes>[^>]*)>(?P<inner>.*?)</h(?P=level)>", re.S)
+# The sanitiser writes every attribute value in double quotes; a '>' inside one (escaped by
+# nh3 today) must still not end the tag.
+_ATTRIBUTES = r'(?P<attributes>(?:[^>"]|"[^"]*")*?)'
+_HEADING = re.compile(rf"<h(?P<level>[1-6])\b{_ATTRIBUTES}>(?P<inner>.*?)</h(?P=level)>", re.S)
 _ID = re.compile(r'\bid="(?P<id>[^"]+)"')
 _TAG = re.compile(r"<[^>]*>")
 _CODE = re.compile(r"<pre\b")
-_IMG = re.compile(r"<img\b(?P<attributes>[^>]*?)/?>")
+_IMG = re.compile(rf"<img\b{_ATTRIBUTES}/?>")
 _ATTRIBUTE = re.compile(r'(?P<name>[A-Za-z][\w:-]*)(?:="(?P<value>[^"]*)")?')
 # The prose column: the measure (44rem) from 46rem up, the screen less the page's margins below.
 BODY_SIZES = "(min-width: 46rem) 44rem, calc(100vw - 2rem)"
