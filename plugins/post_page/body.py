@@ -29,6 +29,8 @@ _TAG = re.compile(r"<[^>]*>")
 _CODE = re.compile(r"<pre\b")
 _IMG = re.compile(rf"<img\b{_ATTRIBUTES}/?>")
 _ATTRIBUTE = re.compile(r'(?P<name>[A-Za-z][\w:-]*)(?:="(?P<value>[^"]*)")?')
+# The id of the template's hidden "Link to this section:" that starts each anchor's name.
+ANCHOR_LABEL_ID = "heading-anchor-label"
 # The prose column: the measure (44rem) from 46rem up, the screen less the page's margins below.
 BODY_SIZES = "(min-width: 46rem) 44rem, calc(100vw - 2rem)"
 # An image starting within this many characters of the text's HTML is above the fold.
@@ -120,10 +122,11 @@ def _anchored(match: re.Match[str], found: list[_Heading]) -> str:
         return whole
     anchor_id = id_match.group("id")
     found.append(_Heading(int(match.group("level")), html.unescape(anchor_id), text))
-    label = html.escape(f"Link to this section: {text}")
+    # Named "<the page's label> <the heading>": the label is one hidden element of the
+    # template (ANCHOR_LABEL_ID, translatable there), the rest the heading's own text.
     return (
         f'<div class="heading">{whole}<a class="heading-anchor" href="#{anchor_id}"'
-        f' aria-label="{label}" data-pagefind-ignore>#</a></div>'
+        f' aria-labelledby="{ANCHOR_LABEL_ID} {anchor_id}" data-pagefind-ignore>#</a></div>'
     )
 
 

@@ -94,6 +94,21 @@ def test_contents_stand_beside_the_text_on_a_wide_screen_and_stay_in_view(contex
     assert 0 <= page.locator("nav.toc").bounding_box()["y"] <= 40, "sticky: still in view after scrolling"
 
 
+def test_each_heading_anchor_is_named_after_its_heading(context, post_url):
+    page = context.new_page()
+    page.goto(post_url)
+    for heading in ("Before the visit", "On site", "After the repair"):
+        anchor = page.get_by_role("link", name=f"Link to this section: {heading}", exact=True)
+        assert anchor.get_attribute("href") == "#" + page.get_by_role(
+            "heading", name=heading, exact=True
+        ).get_attribute("id")
+    anchor = page.get_by_role("link", name="Link to this section: On site")
+    assert anchor.evaluate("a => getComputedStyle(a).opacity") == "0", "hidden until hover or focus"
+    anchor.focus()
+    page.wait_for_timeout(50)
+    assert anchor.evaluate("a => getComputedStyle(a).opacity") == "1", "shown on keyboard focus"
+
+
 def test_contents_come_before_the_text_on_a_phone_and_the_phone_gets_a_narrow_image(context, post_url):
     page = context.new_page()
     page.set_viewport_size({"width": 375, "height": 812})
