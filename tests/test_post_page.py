@@ -122,7 +122,11 @@ def test_copy_buttons_script_only_on_posts_with_code(site):
     code_page = site.page("posts/alice/hello/index.html")
     copy = [src for src in _scripts(code_page) if src.endswith("/js/code-copy.js")]
     assert copy == ["/theme/js/code-copy.js"]
-    assert code_page.cssselect('script[src$="code-copy.js"]')[0].get("defer") is not None
+    tag = code_page.cssselect('script[src$="code-copy.js"]')[0]
+    assert tag.get("defer") is not None
+    # its words come from the template, where they are translated
+    assert (tag.get("data-copy"), tag.get("data-copied")) == ("Copy", "Copied")
+    assert tag.get("data-done") == "Code block {n} copied to the clipboard."
     # without the script the code is all there, as text to select
     assert code_page.cssselect(".prose pre")[0].text_content().strip() == "meterctl zero --all"
     assert not code_page.cssselect("button.code-copy")

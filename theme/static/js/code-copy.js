@@ -4,11 +4,25 @@
  * and without it the code is plain text to select. With it, each block gets a "Copy"
  * button; a press copies the block's text, the button reads "Copied" for a moment, and
  * one polite live region tells screen readers what happened. Nothing leaves the page.
+ * The words come from the script tag's data-* attributes (article.html), so they are
+ * translated with the templates; "{n}" stands for the block's number.
  */
 (function () {
   "use strict";
 
   var SHOWN_FOR_MS = 2000;
+  var data = (document.currentScript && document.currentScript.dataset) || {};
+  var WORDS = {
+    copy: data.copy || "Copy",
+    copied: data.copied || "Copied",
+    name: data.name || "code block {n}",
+    done: data.done || "Code block {n} copied to the clipboard.",
+    manual: data.manual || "Code selected: press Ctrl+C (or ⌘C) to copy it."
+  };
+
+  function say(text, index) {
+    return text.replace("{n}", String(index + 1));
+  }
 
   function liveRegion() {
     var region = document.createElement("p");
@@ -41,29 +55,29 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "code-copy";
-    button.textContent = "Copy";
+    button.textContent = WORDS.copy;
     var name = document.createElement("span");
     name.className = "visually-hidden";
-    name.textContent = " code block " + (index + 1);
+    name.textContent = " " + say(WORDS.name, index);
     button.appendChild(name);
     block.appendChild(button);
     var timer = null;
     button.addEventListener("click", function () {
       var show = function (label, message) {
         button.firstChild.nodeValue = label;
-        button.classList.toggle("is-copied", label === "Copied");
+        button.classList.toggle("is-copied", label === WORDS.copied);
         region.textContent = message;
         window.clearTimeout(timer);
         timer = window.setTimeout(function () {
-          button.firstChild.nodeValue = "Copy";
+          button.firstChild.nodeValue = WORDS.copy;
           button.classList.remove("is-copied");
         }, SHOWN_FOR_MS);
       };
       copyText(pre.innerText.replace(/\n$/, "")).then(
-        function () { show("Copied", "Code block " + (index + 1) + " copied to the clipboard."); },
+        function () { show(WORDS.copied, say(WORDS.done, index)); },
         function () {
           selectAll(pre);
-          show("Copy", "Code selected: press Ctrl+C (or ⌘C) to copy it.");
+          show(WORDS.copy, WORDS.manual);
         }
       );
     });
