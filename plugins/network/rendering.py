@@ -166,12 +166,12 @@ class _TaskListProcessor(Treeprocessor):
             box.set("checked", "checked")
         box.tail = holder.text[match.end() :]  # type: ignore[index]
         holder.text = None
+        # The item's inline markup moves into the label, each element with the text after it
+        # (its tail); a block inside the item (a nested list) stays after the label.
         while len(holder) and holder[0].tag not in _BLOCK_TAGS:
             child = holder[0]
             holder.remove(child)
             label.append(child)
-        # The last moved child's tail is already its own; the label keeps the line's text.
-        label.tail = None
         holder.insert(0, label)
         item.set("class", (item.get("class", "") + " task-list-item").strip())
         return True
