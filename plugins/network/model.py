@@ -228,6 +228,9 @@ class Post(Page):
     feed_id: str | None = None
     policy_allow: str | None = None
     comments: bool = True  # False: 'Comments: off' (whether a site has comments at all is a setting)
+    # 'Cover:' as written (an image reference, also in ``references``) and 'Cover-Alt:'.
+    cover: Reference | None = None
+    cover_alt: str | None = None
 
     @property
     def authors(self) -> tuple[str, ...]:
