@@ -36,8 +36,12 @@ SCHEME_INIT_BYTES = 1024  # the one render-blocking script: the remembered colou
 
 
 def indexed_words(site: ServedSite, path) -> list[str]:
-    """The words Pagefind indexes on a page: the text of its data-pagefind-body element."""
+    """The words Pagefind indexes on a page: the text of its data-pagefind-body element,
+    less what it ignores (a post's header and footer)."""
     bodies = site.page(str(path)).cssselect("[data-pagefind-body]")
+    for body in bodies:
+        for ignored in body.cssselect("[data-pagefind-ignore]"):
+            ignored.drop_tree()
     return re.findall(r"[a-z]+", " ".join(b.text_content() for b in bodies).lower())
 
 
