@@ -427,7 +427,7 @@ def test_listing_pages_offer_follow_links_and_every_page_links_subscribe(site):
     assert [a.get("href") for a in nav if a.text_content() == "Subscribe"] == ["/subscribe/"]
 
 
-def test_subscribe_page_lists_every_feed_grouped_with_copyable_urls(site):
+def test_subscribe_page_lists_every_feed_grouped_in_compact_rows(site):
     site.write("content/bob/deal.md", post("How we scope", Co_Authors="gina", Tags="tenders"))
     output = site.build()
     page = site.page("subscribe/index.html")
@@ -439,18 +439,34 @@ def test_subscribe_page_lists_every_feed_grouped_with_copyable_urls(site):
     }
     opml = {f"{LOCAL}/{p.relative_to(output).as_posix()}" for p in (output / "feeds").rglob("*.opml")}
     assert linked == written_feed_urls(output) | opml
-    shown = {code.text_content() for code in page.cssselect("code.feed-url")}
-    assert shown == written_feed_urls(output) | opml
-    headings = [h.text_content() for h in page.cssselect("main h2")]
-    assert headings[1:] == [
-        "The whole network",
-        "Everything in one step",
-        "Departments",
-        "Experts and guests",
-        "Topics",
-    ]
-    guest = next(h for h in page.cssselect(".feed-scope h3") if "Gina Guest" in h.text_content())
-    assert guest.cssselect(".badge.guest")
+    headings = [h.text_content().split()[0] for h in page.cssselect("main h2")]
+    assert headings == ["The", "Departments", "Experts", "Topics"]
+    # One row per feed: its page, its formats as plain links, a copy button for the script.
+    rows = {row.cssselect(".feed-name")[0].text_content(): row for row in page.cssselect(".feed-row")}
+    assert set(rows) == {
+        "A Pelican Blog",
+        "Service",
+        "Sales",
+        "Alice Field",
+        "Bob Quote",
+        "Gina Guest",
+        "tenders",
+    }
+    bob = rows["Bob Quote"]
+    assert [a.text_content() for a in bob.cssselect(".feed-formats a")] == ["Atom", "RSS", "JSON"]
+    copy = bob.cssselect("button.copy-button")[0]
+    assert copy.get("data-copy") == f"{LOCAL}/feeds/authors/bob/atom.xml" and copy.get("hidden") is not None
+    assert rows["Gina Guest"].cssselect(".badge.guest")
+    assert "OPML" in [a.text_content() for a in rows["Service"].cssselect(".feed-formats a")]
+    # Each group offers the OPML list of all its feeds; no feed address is printed as text.
+    for heading, opml_path in (("Departments", "departments"), ("Experts", "authors"), ("Topics", "topics")):
+        group = next(
+            g
+            for g in page.cssselect(".feed-group")
+            if g.cssselect("h2")[0].text_content().startswith(heading)
+        )
+        assert group.cssselect(f'.feed-group-head a[href="/feeds/{opml_path}.opml"]'), heading
+    assert "http://" not in page.cssselect("main")[0].text_content()
 
 
 def opml_feeds(path: Path) -> dict[str, list[str]]:
@@ -462,24 +478,24 @@ def opml_feeds(path: Path) -> dict[str, list[str]]:
     }
 
 
-def test_opml_lists_exactly_the_department_and_author_feeds_written(site):
+def test_opml_lists_every_feed_one_list_per_scope_and_per_department(site):
     site.write("content/bob/deal.md", post("How we scope", Tags="tenders"))
     site.write("content/gina/drift.md", post("Drift"))
     output = site.build()
     network = opml_feeds(output / "feeds/network.opml")
+    people = [f"{LOCAL}/feeds/authors/{a}/atom.xml" for a in ("alice", "bob", "gina")]
+    departments = [f"{LOCAL}/feeds/departments/service/atom.xml", f"{LOCAL}/feeds/departments/sales/atom.xml"]
     assert network == {
-        "Departments": [
-            f"{LOCAL}/feeds/departments/service/atom.xml",
-            f"{LOCAL}/feeds/departments/sales/atom.xml",
-        ],
-        "People": [f"{LOCAL}/feeds/authors/{a}/atom.xml" for a in ("alice", "bob", "gina")],
+        "Network": [f"{LOCAL}/feeds/network/atom.xml"],
+        "Departments": departments,
+        "People": people,
+        "Topics": [f"{LOCAL}/feeds/topics/tenders/atom.xml"],
     }
-    atom_feeds = {
-        u
-        for u in written_feed_urls(output)
-        if u.endswith("/atom.xml") and ("/departments/" in u or "/authors/" in u)
-    }
+    atom_feeds = {u for u in written_feed_urls(output) if u.endswith("/atom.xml")}
     assert {u for urls in network.values() for u in urls} == atom_feeds
+    assert opml_feeds(output / "feeds/departments.opml") == {"Departments": departments}
+    assert opml_feeds(output / "feeds/authors.opml") == {"People": people}
+    assert opml_feeds(output / "feeds/topics.opml") == {"Topics": [f"{LOCAL}/feeds/topics/tenders/atom.xml"]}
     assert opml_feeds(output / "feeds/departments/service.opml") == {
         "Department": [f"{LOCAL}/feeds/departments/service/atom.xml"],
         "People": [f"{LOCAL}/feeds/authors/alice/atom.xml", f"{LOCAL}/feeds/authors/gina/atom.xml"],
@@ -517,12 +533,14 @@ def test_scopes_formats_and_paths_are_settings(site):
     )
     written = [p for folder in ("feeds", "syndication") for p in (output / folder).rglob("*") if p.is_file()]
     assert sorted(p.relative_to(output).as_posix() for p in written) == [
-        "feeds/departments/service.opml", "feeds/departments/service/feed.json", "feeds/departments/service/index.rss",
-        "feeds/network.opml", "syndication/all/feed.json", "syndication/all/index.rss",
+        "feeds/departments.opml", "feeds/departments/service.opml", "feeds/departments/service/feed.json",
+        "feeds/departments/service/index.rss", "feeds/network.opml", "syndication/all/feed.json",
+        "syndication/all/index.rss",
     ]  # fmt: skip
     parsed(output / "syndication/all/index.rss")
     assert opml_feeds(output / "feeds/network.opml") == {
-        "Departments": [f"{LOCAL}/feeds/departments/service/index.rss"]
+        "Network": [f"{LOCAL}/syndication/all/index.rss"],
+        "Departments": [f"{LOCAL}/feeds/departments/service/index.rss"],
     }
     # no author feeds: the profile advertises the network's feeds instead
     assert alternate_links(site, "authors/alice/index.html")[0] == (

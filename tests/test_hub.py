@@ -50,3 +50,39 @@ def test_former_contributors_leave_the_experts_lists(site):
     site.build()
     page = site.page("departments/service/index.html")
     assert "Gina Guest" not in page.cssselect(".people")[0].text_content()
+
+
+def test_home_hero_says_what_the_network_is_and_shows_its_people(site):
+    site.write("content/bob/deal.md", post("Big deal", date="2026-02-01"))
+    site.build(
+        SITENAME="Acme Voices", SITESUBTITLE="Engineers of Acme on their work.", HUB_PAGES_HERO_PEOPLE=2
+    )
+    hero = site.page("index.html").cssselect("section.hero")[0]
+    assert hero.cssselect("h1")[0].text_content() == "Acme Voices"
+    assert hero.cssselect(".lede")[0].text_content() == "Engineers of Acme on their work."
+    # Guests write here too, but the count says experts; every current writer has a face.
+    assert hero.cssselect(".hero-stats")[0].text_content() == "2 experts · 2 departments · 2 posts"
+    faces = hero.cssselect(".hero-people li > a")
+    assert [
+        (a.get("href"), a.cssselect(".avatar")[0].get("alt") or a.cssselect(".avatar")[0].get("aria-label"))
+        for a in faces[:2]
+    ] == [("/authors/alice/", "Alice Field"), ("/authors/bob/", "Bob Quote")]
+    more = hero.cssselect(".hero-people-more a")[0]
+    assert more.get("href") == "/authors/" and more.text_content() == "+1 more people"
+
+
+def test_departments_are_listed_in_registry_order_on_every_page(site):
+    # departments.yml lists service before sales: not alphabetical, so a name sort shows.
+    site.write("content/bob/deal.md", post("Big deal", date="2026-02-01"))
+    site.build()
+    expected = ["Service", "Sales"]
+    listing = site.page("departments/index.html")
+    assert [a.text_content() for a in listing.cssselect(".departments h2 a")] == expected
+    home = site.page("index.html")
+    assert [h.text_content() for h in home.cssselect(".department-summary h3")] == expected
+    directory = site.page("authors/index.html")
+    assert [h.text.strip() for h in directory.cssselect(".directory-group h2")] == expected
+    options = directory.cssselect("[data-directory-filter] select[name=department] option")
+    assert [o.text_content() for o in options[1:]] == expected
+    links = directory.cssselect("[data-directory-links] a[href^='#dep']")
+    assert [a.text_content() for a in links] == expected

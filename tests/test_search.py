@@ -57,3 +57,16 @@ def test_search_from_a_sub_path(site):
     container = site.page("search/index.html").cssselect("#search")[0]
     assert container.get("data-bundle") == "https://hub.example/voices/pagefind/"
     assert container.get("data-base-url") == "/voices/"
+
+
+def test_a_result_excerpt_starts_with_the_post_not_its_title_and_date(site):
+    site.write(
+        "content/bob/deal.md",
+        post("Winning tenders", date="2026-02-01", body="Tenders start with listening."),
+    )
+    output = site.build()
+    record = indexed_pages(output)["/posts/bob/deal/"]
+    assert record["content"].startswith("Tenders start with listening."), record["content"][:120]
+    assert "2026" not in record["content"] and "Bob Quote" not in record["content"]
+    assert record["meta"]["title"] == "Winning tenders"
+    assert record["filters"]["author"] == ["Bob Quote"]  # the hidden filters still count

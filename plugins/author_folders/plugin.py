@@ -95,6 +95,14 @@ def assign_authors(generator) -> None:
         state.outputs.claim_or_raise(article.save_as, state.shown(article.source_path))
 
 
+def order_departments(generator) -> None:
+    """Pelican sorts its categories by name; list the departments in registry order, as the
+    home page, directory, feeds and health page do (the same list is the template's
+    ``categories``)."""
+    network = get_state(generator.settings).network
+    generator.categories.sort(key=lambda item: network.department_rank(item[0].slug))
+
+
 def claim_pages(generator) -> None:
     settings = generator.settings
     state = get_state(settings)
@@ -115,5 +123,6 @@ def register() -> None:
     signals.initialized.connect(start)
     signals.article_generator_init.connect(run_site_rules)
     signals.article_generator_pretaxonomy.connect(assign_authors)
+    signals.article_generator_finalized.connect(order_departments)
     signals.page_generator_finalized.connect(claim_pages)
     signals.static_generator_finalized.connect(claim_static)

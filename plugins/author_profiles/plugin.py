@@ -28,6 +28,7 @@ from pelican.urlwrappers import Tag
 from plugins.network import ProblemList, get_state
 from plugins.network.errors import display_path
 from plugins.network.model import AUTHOR_KINDS, EXPERT, GUEST
+from plugins.network.settings import switch_off_pages
 from plugins.network.state import OutputRegistry
 
 from .avatars import make_avatars
@@ -42,6 +43,9 @@ EXPERTISE_TEMPLATE = "expertise"
 
 def apply_settings(pelican) -> None:
     SETTINGS.apply(pelican.settings)
+    if not pelican.settings["AUTHOR_PROFILES_DIRECTORY"]:
+        # Profiles stay; the directory (Pelican's "authors" direct template) and its script go.
+        switch_off_pages(pelican.settings, ["authors"], ["directory.js"])
 
 
 def _wrappers(generator, network) -> dict:
@@ -107,8 +111,10 @@ def _profile_outputs(wrapper, own_posts, settings) -> list[str]:
     return [paginator.page(n).save_as for n in paginator.page_range]
 
 
-def _site_pages(urls) -> list[tuple[str, str, str]]:
+def _site_pages(urls, settings) -> list[tuple[str, str, str]]:
     """(save_as, setting, what) of the pages this plugin adds to the author folder."""
+    if not settings["AUTHOR_PROFILES_DIRECTORY"]:
+        return []
     pages = [(urls.expertise_index().save_as, "AUTHOR_PROFILES_EXPERTISE_SAVE_AS", "the expertise index")]
     for kind in AUTHOR_KINDS:
         pages.append(
@@ -124,7 +130,7 @@ def _claim_outputs(state, settings, wrappers, own_by_author) -> None:
     gets a message naming the setting to change, not only the clash."""
     problems = ProblemList()
     site_pages = []
-    for save_as, setting, what in _site_pages(state.urls):
+    for save_as, setting, what in _site_pages(state.urls, settings):
         alone = OutputRegistry()  # compares paths as the run's registry does (case, Unicode)
         alone.claim(save_as, setting)
         site_pages.append((alone, setting, what))
@@ -141,7 +147,7 @@ def _claim_outputs(state, settings, wrappers, own_by_author) -> None:
             elif problem := state.outputs.claim(output, source):
                 problems.items.append(problem)
     if not problems.errors:
-        for save_as, setting, _ in _site_pages(state.urls):
+        for save_as, setting, _ in _site_pages(state.urls, settings):
             if problem := state.outputs.claim(save_as, setting):
                 problems.items.append(problem)
     problems.raise_if_errors()
@@ -215,7 +221,7 @@ def _directory(settings, state, current, topics, wrappers) -> Directory:
         topics_of=topics_by_author(topics),
         people=wrappers,
         kinds=kinds,
-        expertise_url=urls.expertise_index().url,
+        expertise_url=urls.expertise_index().url if settings["AUTHOR_PROFILES_DIRECTORY"] else None,
         current_count=len(current),
     )
 
@@ -238,7 +244,7 @@ def write_directory_pages(generator, writer) -> None:
     Pelican's AUTHORS_SAVE_AS direct template)."""
     settings = generator.settings
     directory = generator.context.get("author_directory")
-    if directory is None:
+    if directory is None or not directory.enabled:
         return
     urls = get_state(settings).urls
     relative = settings["RELATIVE_URLS"]

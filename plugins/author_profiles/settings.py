@@ -78,6 +78,12 @@ SETTINGS = SettingsSpec(
         is_positive_int,
     ),
     Setting(
+        "AUTHOR_PROFILES_DIRECTORY",
+        True,
+        "Write the expert directory (AUTHORS_SAVE_AS), its page per kind and the expertise index; False leaves profiles only, and no link to them.",
+        is_bool,
+    ),
+    Setting(
         "AUTHOR_PROFILES_DIRECTORY_FORMER",
         True,
         "List former contributors in their own section of the directory.",

@@ -156,8 +156,13 @@ class Directory:
     topics_of: dict[str, list[str]]  # author id -> topic slugs (the in-place topic filter)
     people: dict[str, Any]  # author id -> Pelican Author wrapper (avatar, url, profile)
     kinds: tuple[DirectoryKind, ...]
-    expertise_url: str
+    expertise_url: str | None  # None: the directory is switched off (AUTHOR_PROFILES_DIRECTORY)
     current_count: int
+
+    @property
+    def enabled(self) -> bool:
+        """Whether the directory's pages are written, so pages may link to them."""
+        return self.expertise_url is not None
 
     def of_kind(self, kind: str) -> Directory:
         """The same directory limited to one kind of author ('' keeps everyone)."""

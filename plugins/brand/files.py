@@ -69,17 +69,17 @@ def stylesheet(brand: Brand, settings: dict[str, Any]) -> str:
     lines = []
     for font in font_files(settings):
         lines.append(
-            f'@font-face {{ font-family: "{font.family}"; src: url("fonts/{font.path.name}") format("truetype");'
+            f'@font-face {{ font-family: "{font.family}"; src: url("fonts/{font.published.name}") format("{font.css_format}");'
             f" font-weight: {font.weight}; font-style: {font.style}; font-display: swap; }}"
         )
     family = f'font-family: "{brand.font}", system-ui, sans-serif; ' if brand.font else ""
     lines.append(
         f":root {{ --accent: {brand.accent_light}; --link: {brand.accent_light}; --on-accent: #ffffff; {family}}}"
     )
-    lines.append(
-        "@media (prefers-color-scheme: dark) {"
-        f" :root {{ --accent: {brand.accent_dark}; --link: {brand.accent_dark}; --on-accent: #14171a; }} }}"
-    )
+    # Dark: chosen with the header's toggle, or the system's setting when no light was chosen.
+    dark = f"--accent: {brand.accent_dark}; --link: {brand.accent_dark}; --on-accent: #14171a;"
+    lines.append(f':root[data-theme="dark"] {{ {dark} }}')
+    lines.append(f'@media (prefers-color-scheme: dark) {{ :root:not([data-theme="light"]) {{ {dark} }} }}')
     return "\n".join(lines) + "\n"
 
 
@@ -108,5 +108,5 @@ def brand_files(brand: Brand, settings: dict[str, Any], urls: UrlScheme) -> dict
     if brand.stylesheet is not None:
         files[urls.brand_file("brand.css").save_as] = _text(stylesheet(brand, settings))
         for font in font_files(settings):
-            files[urls.brand_file(f"fonts/{font.path.name}").save_as] = _copier(font.path)
+            files[urls.brand_file(f"fonts/{font.published.name}").save_as] = _copier(font.published)
     return files

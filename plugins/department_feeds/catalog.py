@@ -78,7 +78,9 @@ class OpmlFile:
     title: str
     groups: tuple[tuple[str, tuple[Scope, ...]], ...]  # ("Departments", scopes), ("People", scopes)
     source: str
-    department: str | None = None  # None: the whole network's list
+    department: str | None = None  # one department and its people
+    scope: str | None = None  # every feed of one scope (departments, authors, topics)
+    # Neither: the whole network's list (every feed, the network's own first).
 
     @property
     def url_html(self) -> Markup:
@@ -103,7 +105,11 @@ class FeedCatalog:
 
     @property
     def network_opml(self) -> OpmlFile | None:
-        return next((o for o in self.opml_files if o.department is None), None)
+        return next((o for o in self.opml_files if o.department is None and o.scope is None), None)
+
+    def scope_opml(self, kind: str) -> OpmlFile | None:
+        """The OPML list of every feed of one scope (departments, authors, topics), if written."""
+        return next((o for o in self.opml_files if o.scope == kind), None)
 
     def department_opml(self, slug: str) -> OpmlFile | None:
         return next((o for o in self.opml_files if o.department == slug), None)
@@ -219,28 +225,40 @@ class _ScopeMaker:
         ]  # fmt: skip
 
 
-def _opml_files(
-    config: FeedConfig, network, site: str, departments: list[Scope], authors: list[Scope]
-) -> list[OpmlFile]:
+SCOPE_GROUP_LABELS = {NETWORK: "Network", DEPARTMENTS: "Departments", AUTHORS: "People", TOPICS: "Topics"}
+
+
+def _opml_files(config: FeedConfig, network, site: str, scopes: dict[str, list[Scope]]) -> list[OpmlFile]:
+    """The network's list (every feed), one list per scope, one per department with its people."""
     files = []
-    if departments or authors:
-        groups = tuple(
-            (label, tuple(scopes))
-            for label, scopes in (("Departments", departments), ("People", authors))
-            if scopes
-        )
+    groups = tuple((SCOPE_GROUP_LABELS[kind], tuple(found)) for kind, found in scopes.items() if found)
+    if groups:
         place = config.urls.opml()
         files.append(
             OpmlFile(
                 place.save_as,
                 config.urls.absolute(place.url),
-                f"{site}: departments and people",
+                f"{site}: every feed",
                 groups,
                 "DEPARTMENT_FEEDS_OPML_SAVE_AS",
             )
         )
-    by_author = {scope.slug: scope for scope in authors}
-    for department in departments:
+    for kind in (DEPARTMENTS, AUTHORS, TOPICS):
+        if scopes.get(kind):
+            place = config.urls.scope_opml(kind)
+            label = SCOPE_GROUP_LABELS[kind]
+            files.append(
+                OpmlFile(
+                    place.save_as,
+                    config.urls.absolute(place.url),
+                    f"{site}: {label.lower()}",
+                    ((label, tuple(scopes[kind])),),
+                    f"DEPARTMENT_FEEDS_SCOPE_OPML_SAVE_AS (scope '{kind}')",
+                    scope=kind,
+                )
+            )
+    by_author = {scope.slug: scope for scope in scopes.get(AUTHORS, [])}
+    for department in scopes.get(DEPARTMENTS, []):
         people = tuple(by_author[a.id] for a in network.members(department.slug) if a.id in by_author)
         groups = (("Department", (department,)),) + ((("People", people),) if people else ())
         place = config.urls.opml(department.slug)
@@ -267,5 +285,5 @@ def build_catalog(published, network, settings: dict, config: FeedConfig) -> Fee
         TOPICS: lambda: maker.topic_scopes(published),
     }
     scopes = {kind: groups[kind]() if kind in config.scopes else [] for kind in groups}
-    opml_files = _opml_files(config, network, maker.site, scopes[DEPARTMENTS], scopes[AUTHORS])
+    opml_files = _opml_files(config, network, maker.site, scopes)
     return FeedCatalog([s for kind in groups for s in scopes[kind]], opml_files)

@@ -29,6 +29,12 @@ SETTINGS = SettingsSpec(
     Setting(
         "HUB_PAGES_TOPICS", 12, "Most active topics shown on the home and department pages.", is_positive_int
     ),
+    Setting(
+        "HUB_PAGES_HERO_PEOPLE",
+        12,
+        "Faces shown in the home page's hero, each linking to a profile (the rest behind '+N').",
+        is_positive_int,
+    ),
 )
 
 
@@ -48,6 +54,10 @@ class HubSummary:
     departments: list[DepartmentSummary]
     featured: list
     topics: list  # (Tag, count)
+    people: list = field(
+        default_factory=list
+    )  # current writers (model Authors), experts first, registry order
+    post_count: int = 0  # published posts in the network
 
 
 def apply_settings(pelican) -> None:
@@ -82,7 +92,13 @@ def summarise(generator) -> None:
                 post_count=len(articles),
             )
         )
+    people: dict[str, Author] = {}
+    for summary in summaries:
+        for author in summary.experts:
+            people.setdefault(author.id, author)
     hub = HubSummary(
+        people=sorted(people.values(), key=lambda author: author.is_guest),
+        post_count=len(published),
         departments=summaries,
         featured=[a for a in published if getattr(a, "featured", False)][: settings["HUB_PAGES_FEATURED"]],
         topics=_top_tags(published, settings["HUB_PAGES_TOPICS"]),

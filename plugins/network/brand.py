@@ -135,6 +135,16 @@ class FontFile:
     family: str
     weight: int  # 400 or 700
     style: str  # normal or italic
+    web: Path | None = None  # a WOFF2 subset for pages (fonts/web/<name>.woff2), when the theme has one
+
+    @property
+    def published(self) -> Path:
+        """The file pages download: the small web subset if there is one, else the TrueType file."""
+        return self.web or self.path
+
+    @property
+    def css_format(self) -> str:
+        return "woff2" if self.web else "truetype"
 
 
 def bundled_fonts(theme_dir: Path) -> dict[str, list[FontFile]]:
@@ -150,6 +160,7 @@ def bundled_fonts(theme_dir: Path) -> dict[str, list[FontFile]]:
                 family,
                 700 if "bold" in style.lower() else 400,
                 "italic" if ("italic" in style.lower() or "oblique" in style.lower()) else "normal",
+                web if (web := path.parent / "web" / f"{path.stem}.woff2").is_file() else None,
             )
         )
     return families

@@ -103,6 +103,14 @@ class Network:
         """Authors whose primary or additional departments include this one."""
         return [a for a in self.authors.values() if department_id in a.departments]
 
+    def department_rank(self, department_id: str) -> int:
+        """A department's place in departments.yml: the one order every page lists
+        departments in (``departments`` iterates in it; sort anything else by this)."""
+        for rank, known in enumerate(self.departments):
+            if known == department_id:
+                return rank
+        return len(self.departments)
+
 
 class Status(enum.Enum):
     """A post's one publication status, decided once by :func:`Status.of`.

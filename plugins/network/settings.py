@@ -9,7 +9,7 @@ raises one ConfigError.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -167,3 +167,15 @@ def path_template(*required: str) -> ValueCheck:
         return None
 
     return check
+
+
+def switch_off_pages(
+    settings: dict[str, Any], direct_templates: Iterable[str], theme_files: Iterable[str]
+) -> None:
+    """What a feature that is switched off leaves out: its Pelican direct templates (never
+    rendered) and its theme files (never copied into the output, by base name: Pelican's
+    IGNORE_FILES, which content/ cannot trip over as it holds no scripts)."""
+    dropped = set(direct_templates)
+    settings["DIRECT_TEMPLATES"] = [t for t in settings.get("DIRECT_TEMPLATES", []) if t not in dropped]
+    ignores = list(settings.get("IGNORE_FILES", []))
+    settings["IGNORE_FILES"] = ignores + [name for name in theme_files if name not in ignores]

@@ -140,7 +140,8 @@ OUTPUT_SETTINGS = (
     Setting("DEPARTMENT_FEEDS_AUTHOR_PATH", "feeds/authors/{slug}/", "Folder of each author's feeds ({slug} = author id).", _path_using_only("slug")),
     Setting("DEPARTMENT_FEEDS_TOPIC_PATH", "feeds/topics/{slug}/", "Folder of each topic's feeds ({slug} = topic slug).", _path_using_only("slug")),
     Setting("DEPARTMENT_FEEDS_FILE_NAMES", dict(DEFAULT_FEED_FILE_NAMES), "File name of each format inside a scope's folder (formats left out keep their default).", _feed_file_names),
-    Setting("DEPARTMENT_FEEDS_OPML_SAVE_AS", "feeds/network.opml", "OPML file listing every department and author feed.", _path_using_only()),
+    Setting("DEPARTMENT_FEEDS_OPML_SAVE_AS", "feeds/network.opml", "OPML file listing every feed: the network's, each department's, author's and topic's.", _path_using_only()),
+    Setting("DEPARTMENT_FEEDS_SCOPE_OPML_SAVE_AS", "feeds/{scope}.opml", "OPML file of every feed of one scope ({scope} = departments, authors or topics).", _path_using_only("scope")),
     Setting("DEPARTMENT_FEEDS_DEPARTMENT_OPML_SAVE_AS", "feeds/departments/{slug}.opml", "OPML file of one department: its feed and its people's feeds.", _path_using_only("slug")),
     Setting("DEPARTMENT_FEEDS_SUBSCRIBE_URL", "subscribe/", "URL of the Subscribe page.", _relative_url),
     Setting("DEPARTMENT_FEEDS_SUBSCRIBE_SAVE_AS", "subscribe/index.html", "Where the Subscribe page is written.", _path_using_only()),
@@ -352,6 +353,12 @@ class UrlScheme:
         if department is None:
             return self._file(self._values["DEPARTMENT_FEEDS_OPML_SAVE_AS"])
         return self._file(self._values["DEPARTMENT_FEEDS_DEPARTMENT_OPML_SAVE_AS"].format(slug=department))
+
+    def scope_opml(self, scope: str) -> Output:
+        """The OPML list of every feed of one scope (departments, authors, topics)."""
+        if scope == NETWORK or scope not in FEED_SCOPES:
+            raise ValueError(f"no OPML list per scope for {scope!r}")
+        return self._file(self._values["DEPARTMENT_FEEDS_SCOPE_OPML_SAVE_AS"].format(scope=scope))
 
     def social_card(self, page_url: str) -> Output:
         """The card of the page at ``page_url``: ``posts/alice/hello/`` -> ``cards/posts/alice/hello.png``."""

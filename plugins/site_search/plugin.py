@@ -25,12 +25,17 @@ from pelican.generators import ArticlesGenerator
 
 from plugins.network import get_state
 from plugins.network.model import Site
-from plugins.network.settings import Setting, SettingsSpec, is_bool, is_positive_int
+from plugins.network.settings import Setting, SettingsSpec, is_bool, is_positive_int, switch_off_pages
 from plugins.network.urls import UrlScheme, output_settings
 
 SETTINGS = SettingsSpec(
     "SITE_SEARCH_",
-    Setting("SITE_SEARCH_ENABLED", True, "Build the Pagefind index and the search page.", is_bool),
+    Setting(
+        "SITE_SEARCH_ENABLED",
+        True,
+        "Build the Pagefind index, the search page and the header's search box; False leaves all three out.",
+        is_bool,
+    ),
     Setting(
         "SITE_SEARCH_BATCH_PAGES",
         2000,
@@ -50,6 +55,9 @@ class SearchIndexError(RuntimeError):
 def apply_settings(pelican) -> None:
     settings = pelican.settings
     SETTINGS.apply(settings)
+    if not settings["SITE_SEARCH_ENABLED"]:
+        # No search page, no script for it; the header's form is left out by its partial.
+        switch_off_pages(settings, ["search"], ["search.js"])
     # Where the site lives on its host ("/" or "/voices/"): search results link from there,
     # so search keeps working when the site is served from a sub-path.
     settings["SITE_SEARCH_BASE_PATH"] = get_state(settings).urls.base_path

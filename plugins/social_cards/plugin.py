@@ -32,7 +32,7 @@ from plugins.network.links import site_index
 from plugins.network.model import Author, Department
 from plugins.network.parallel import map_jobs, worker_count
 from plugins.network.portraits import colour_for, initials
-from plugins.network.settings import SETTINGS_FILE, Setting, SettingsSpec, is_optional_text
+from plugins.network.settings import SETTINGS_FILE, Setting, SettingsSpec, is_bool, is_optional_text
 from plugins.network.state import OutputRegistry
 from plugins.network.urls import UrlScheme, output_settings
 
@@ -54,6 +54,12 @@ def _is_colour(value) -> str | None:
 
 SETTINGS = SettingsSpec(
     "SOCIAL_CARDS_",
+    Setting(
+        "SOCIAL_CARDS_ENABLED",
+        True,
+        "Draw a social card for every post, profile and department page; False draws none, and pages share without an image.",
+        is_bool,
+    ),
     *output_settings("SOCIAL_CARDS_"),
     Setting(
         "SOCIAL_CARDS_FONT",
@@ -348,6 +354,8 @@ def write_cards(generators) -> None:
     """Draw (or reuse) every card and attach its URL to the objects templates see."""
     articles = next(g for g in generators if isinstance(g, ArticlesGenerator))
     settings = articles.settings
+    if not settings["SOCIAL_CARDS_ENABLED"]:
+        return  # no card anywhere: templates and JSON-LD find none and share without an image
     state = get_state(settings)
     writer = CardWriter(
         Fonts(*_font_paths(settings, state.root)),

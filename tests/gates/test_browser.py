@@ -29,14 +29,19 @@ SCHEMES = ("light", "dark")
 README_PAGES = ("home", "post", "directory", "profile", "subscribe", "search")
 FEED_TYPES = {"application/atom+xml", "application/rss+xml", "application/feed+json"}
 BUDGET_BYTES = 100 * 1024  # everything a post page transfers, images excepted
+SCHEME_INIT_BYTES = 1024  # the one render-blocking script: the remembered colour scheme
 
 
 # -- helpers ---------------------------------------------------------------------------------
 
 
 def indexed_words(site: ServedSite, path) -> list[str]:
-    """The words Pagefind indexes on a page: the text of its data-pagefind-body element."""
+    """The words Pagefind indexes on a page: the text of its data-pagefind-body element,
+    less what it ignores (a post's header and footer)."""
     bodies = site.page(str(path)).cssselect("[data-pagefind-body]")
+    for body in bodies:
+        for ignored in body.cssselect("[data-pagefind-ignore]"):
+            ignored.drop_tree()
     return re.findall(r"[a-z]+", " ".join(b.text_content() for b in bodies).lower())
 
 
@@ -219,9 +224,13 @@ def test_post_page_meets_its_performance_budget(context, sample_site):
     page.on("requestfinished", lambda request: finished.append(request))
     page.goto(sample_site.url(post), wait_until="networkidle")
     blocking = page.evaluate(RENDER_BLOCKING)
-    assert len(blocking["stylesheets"]) <= 1 and not blocking["scripts"], (
-        f"{post}: render-blocking {blocking}"
-    )
+    # One blocking script is allowed: the colour scheme's, which must run before the first
+    # paint (docs/theme.md) and stays tiny. One stylesheet, and the brand's (accent, font)
+    # beside it on a branded network such as the demo.
+    scripts = [s for s in blocking["scripts"] if not s.endswith("/theme/js/scheme-init.js")]
+    sheets = [s for s in blocking["stylesheets"] if not s.endswith("/theme/brand/brand.css")]
+    assert len(sheets) <= 1 and not scripts, f"{post}: render-blocking {blocking}"
+    assert (sample_site.output / "theme/js/scheme-init.js").stat().st_size < SCHEME_INIT_BYTES
     sizes = {
         r.url: r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"]
         for r in finished

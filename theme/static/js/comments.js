@@ -22,6 +22,11 @@
   }
 
   function prefersDark() {
+    // The reader's choice in the header (data-theme, chrome.js) first, then the system's.
+    var chosen = document.documentElement.getAttribute("data-theme");
+    if (chosen === "light" || chosen === "dark") {
+      return chosen === "dark";
+    }
     return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
   }
 

@@ -3,8 +3,8 @@
  *
  * Progressive enhancement only: without this script the directory is grouped sections,
  * kind pages, the expertise index and the list of people who accept questions, all
- * reachable by links. With it, the hidden form
- * is shown; native <select>s keep it keyboard-accessible, and the number of people shown
+ * reachable by the filter links. With it, the hidden form is shown in their place (one
+ * filter control, never two); native <select>s keep it keyboard-accessible, and the number of people shown
  * is announced through the form's role="status" region. The choice is kept in the
  * address (?department=…&topic=…&kind=…&questions=yes) so a filtered view can be shared.
  * Data is read from data-* attributes and written with textContent only.
@@ -114,6 +114,11 @@
       return;
     }
     var groups = Array.prototype.slice.call(container.querySelectorAll(".directory-group"));
+    // One filter control at a time: the form replaces the links it does the work of.
+    var links = document.querySelector("[data-directory-links]");
+    if (links) {
+      links.hidden = true;
+    }
     form.hidden = false;
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     form.addEventListener("change", function () { apply(form, groups); });

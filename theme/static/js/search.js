@@ -1,4 +1,8 @@
-// Search page: Pagefind's UI, started with the query from the header form (?q=...).
+// Search page: Pagefind's UI, started from the address, and kept in it.
+//
+// The query (?q=…, also what the header's search form sends) and every ticked filter
+// (?department=…&author=…&kind=…, a name once per value) are written into the address as
+// they change, with history.replaceState; opening or reloading that address restores them.
 (function () {
   "use strict";
   var element = document.getElementById("search");
@@ -16,6 +20,38 @@
     showImages: false,
     resetStyles: false,
   });
-  var query = new URLSearchParams(window.location.search).get("q");
+
+  var params = new URLSearchParams(window.location.search);
+  var filters = {};
+  params.forEach(function (value, name) {
+    if (name !== "q" && value) {
+      (filters[name] = filters[name] || []).push(value);
+    }
+  });
+  if (Object.keys(filters).length) ui.triggerFilters(filters);
+  var query = params.get("q");
   if (query) ui.triggerSearch(query);
+
+  function remember() {
+    var next = new URLSearchParams();
+    var input = element.querySelector(".pagefind-ui__search-input");
+    if (input && input.value.trim()) next.set("q", input.value.trim());
+    element.querySelectorAll("input.pagefind-ui__filter-checkbox:checked").forEach(function (box) {
+      next.append(box.name, box.value);
+    });
+    var search = next.toString();
+    var url = window.location.pathname + (search ? "?" + search : "") + window.location.hash;
+    if (url !== window.location.pathname + window.location.search + window.location.hash) {
+      window.history.replaceState(null, "", url);
+    }
+  }
+
+  // Pagefind's UI re-renders as it searches: listen on the container, not on its inputs.
+  element.addEventListener("input", remember);
+  element.addEventListener("change", remember);
+  element.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest(".pagefind-ui__search-clear")) {
+      window.setTimeout(remember, 0);
+    }
+  });
 })();
