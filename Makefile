@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 CHORUS := $(BIN)/chorus
 PORT ?= 8000
 
-.PHONY: setup html publish serve new-post test gates-setup check lint bench clean
+.PHONY: setup html messages publish serve new-post test gates-setup check lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ setup: $(VENV)/.installed
 
 html: $(VENV)/.installed
 	$(CHORUS) build --strict
+
+# Re-extract the interface's messages (plugins/network/locale/chorus.pot) and update every
+# catalogue; translate the new entries in the .po files (docs/theme.md, "Translations").
+messages: $(VENV)/.installed
+	$(BIN)/python -m chorus.messages
 
 publish: $(VENV)/.installed
 	$(CHORUS) build --strict -s publishconf.py

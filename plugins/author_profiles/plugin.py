@@ -27,6 +27,7 @@ from pelican.urlwrappers import Tag
 
 from plugins.network import ProblemList, get_state
 from plugins.network.errors import display_path
+from plugins.network.i18n import N_, language
 from plugins.network.model import AUTHOR_KINDS, EXPERT, GUEST
 from plugins.network.state import OutputRegistry
 
@@ -35,7 +36,7 @@ from .contributions import contributions, department_groups, expertise_index, to
 from .settings import SETTINGS
 from .views import DepartmentLink, Directory, DirectoryKind, profile_page
 
-KIND_LABELS = {EXPERT: "In-house experts", GUEST: "Guest contributors"}
+KIND_LABELS = {EXPERT: N_("In-house experts"), GUEST: N_("Guest contributors")}
 DIRECTORY_TEMPLATE = "authors"
 EXPERTISE_TEMPLATE = "expertise"
 
@@ -203,8 +204,10 @@ def prepare_profiles(generator) -> None:
 def _directory(settings, state, current, topics, wrappers) -> Directory:
     network, urls = state.network, state.urls
     former = [a for a in network.authors.values() if a.is_former(state.today)]
-    kinds = (DirectoryKind("", "Everyone", urls.author_directory().url),) + tuple(
-        DirectoryKind(kind, KIND_LABELS[kind], urls.author_directory(kind).url) for kind in AUTHOR_KINDS
+    lang = language(settings)
+    kinds = (DirectoryKind("", lang.gettext("Everyone"), urls.author_directory().url),) + tuple(
+        DirectoryKind(kind, lang.gettext(KIND_LABELS[kind]), urls.author_directory(kind).url)
+        for kind in AUTHOR_KINDS
     )
     return Directory(
         groups=department_groups(network, current),

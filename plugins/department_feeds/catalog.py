@@ -13,6 +13,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from plugins.network.i18n import Language, language
 from plugins.network.urls import ATOM, AUTHORS, DEPARTMENTS, FEED_FOLDER_SETTINGS, JSON, NETWORK, RSS, TOPICS
 
 from .config import FeedConfig
@@ -146,9 +147,12 @@ class _ScopeMaker:
 
     def __init__(self, config: FeedConfig, settings: dict, network):
         self.config, self.network = config, network
+        self.lang = language(settings)
         self.site = settings.get("SITENAME") or "Chorus"
         self.company = settings.get("CHORUS_COMPANY") or self.site
-        self.subtitle = settings.get("SITESUBTITLE") or f"Posts from every department of {self.company}"
+        self.subtitle = settings.get("SITESUBTITLE") or self.lang.gettext(
+            "Posts from every department of %(company)s", company=self.company
+        )
 
     def make(
         self, kind: str, slug: str, name: str, description: str, page_path: str, articles, guest=False
@@ -194,11 +198,20 @@ class _ScopeMaker:
         scopes = []
         for author_id, profile in self.network.authors.items():
             if author_id in by_author:
-                if profile.is_guest:
-                    origin = f" at {profile.affiliation}" if profile.affiliation else ""
-                    description = f"{profile.title}{origin}; guest author on {self.site}"
+                t = self.lang
+                if profile.is_guest and profile.affiliation:
+                    description = t.gettext(
+                        "%(title)s at %(affiliation)s; guest author on %(site)s",
+                        title=profile.title, affiliation=profile.affiliation, site=self.site,
+                    )  # fmt: skip
+                elif profile.is_guest:
+                    description = t.gettext(
+                        "%(title)s; guest author on %(site)s", title=profile.title, site=self.site
+                    )
                 else:
-                    description = f"{profile.title} at {self.company}"
+                    description = t.gettext(
+                        "%(title)s at %(company)s", title=profile.title, company=self.company
+                    )
                 scopes.append(
                     self.make(AUTHORS, author_id, profile.name, description, wrappers[author_id].url,
                               by_author[author_id], guest=profile.is_guest)
@@ -213,20 +226,22 @@ class _ScopeMaker:
                 by_topic.setdefault(tag.slug, []).append(article)
                 tags.setdefault(tag.slug, tag)
         return [
-            self.make(TOPICS, slug, tags[slug].name, f"Posts about {tags[slug].name} from across {self.company}.",
+            self.make(TOPICS, slug, tags[slug].name,
+                      self.lang.gettext("Posts about %(topic)s from across %(company)s.", topic=tags[slug].name, company=self.company),
                       tags[slug].url, by_topic[slug])
             for slug in sorted(tags, key=lambda s: (tags[s].name.casefold(), s))
         ]  # fmt: skip
 
 
 def _opml_files(
-    config: FeedConfig, network, site: str, departments: list[Scope], authors: list[Scope]
+    config: FeedConfig, network, site: str, departments: list[Scope], authors: list[Scope], lang: Language
 ) -> list[OpmlFile]:
     files = []
+    people_label = lang.gettext("People")
     if departments or authors:
         groups = tuple(
             (label, tuple(scopes))
-            for label, scopes in (("Departments", departments), ("People", authors))
+            for label, scopes in ((lang.gettext("Departments"), departments), (people_label, authors))
             if scopes
         )
         place = config.urls.opml()
@@ -234,7 +249,7 @@ def _opml_files(
             OpmlFile(
                 place.save_as,
                 config.urls.absolute(place.url),
-                f"{site}: departments and people",
+                lang.gettext("%(site)s: departments and people", site=site),
                 groups,
                 "DEPARTMENT_FEEDS_OPML_SAVE_AS",
             )
@@ -242,7 +257,9 @@ def _opml_files(
     by_author = {scope.slug: scope for scope in authors}
     for department in departments:
         people = tuple(by_author[a.id] for a in network.members(department.slug) if a.id in by_author)
-        groups = (("Department", (department,)),) + ((("People", people),) if people else ())
+        groups = ((lang.gettext("Department"), (department,)),) + (
+            ((people_label, people),) if people else ()
+        )
         place = config.urls.opml(department.slug)
         source = f"DEPARTMENT_FEEDS_DEPARTMENT_OPML_SAVE_AS (department '{department.slug}')"
         files.append(
@@ -267,5 +284,5 @@ def build_catalog(published, network, settings: dict, config: FeedConfig) -> Fee
         TOPICS: lambda: maker.topic_scopes(published),
     }
     scopes = {kind: groups[kind]() if kind in config.scopes else [] for kind in groups}
-    opml_files = _opml_files(config, network, maker.site, scopes[DEPARTMENTS], scopes[AUTHORS])
+    opml_files = _opml_files(config, network, maker.site, scopes[DEPARTMENTS], scopes[AUTHORS], maker.lang)
     return FeedCatalog([s for kind in groups for s in scopes[kind]], opml_files)

@@ -15,6 +15,8 @@
     showSubResults: true,
     showImages: false,
     resetStyles: false,
+    // The site's own translations of Pagefind's sentences (search.html, from the catalogue).
+    translations: JSON.parse(element.dataset.translations || "{}"),
   });
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) ui.triggerSearch(query);

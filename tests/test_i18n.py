@@ -1,0 +1,172 @@
+"""The interface in the site's language: DEFAULT_LANG = "de" is all it takes.
+
+The English strings looked for in German pages are not written here: they are the
+catalogue's own msgids (those German translates differently), so a string added to a
+template and left untranslated is caught as soon as it is extracted.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from babel.messages.pofile import read_po
+from lxml import etree
+from lxml import html as lxml_html
+
+from chorus.messages import extract
+from plugins.network.i18n import LOCALE_DIR, Language, catalogue_path, supported_languages
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+VISIBLE_ATTRIBUTES = ("title", "aria-label", "alt", "placeholder")
+GERMAN_MONTHS = [
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+]
+ENGLISH_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "May",
+    "June",
+    "July",
+    "October",
+    "December",
+]  # not April, August, …: German too
+# Where readers see the network's own words (post text, summaries): English in the demo, not interface.
+CONTENT = '//*[contains(@class, "prose") or contains(@class, "summary")]'
+# Placeholders and markup: what is left between them is the English a reader would see.
+_PARTS = re.compile(r"%\(\w+\)s|\[[A-Z_]+\]|\{\w+\}|<[^>]+>")
+
+
+def _catalogue(lang: str):
+    with catalogue_path(lang).open("rb") as po:
+        return read_po(po, locale=lang)
+
+
+def english_fragments() -> tuple[set[str], set[str]]:
+    """(phrases, words) of English that German renders differently.
+
+    Phrases are the pieces of longer messages between placeholders and tags, looked for inside
+    any visible text; short messages ("Archive", "Topics") are words, matched as a whole text.
+    """
+    phrases, words = set(), set()
+    for message in _catalogue("de"):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for english, german in zip(ids, strings, strict=False):
+            if english == german:
+                continue
+            pieces = [piece.strip(" .,:;()—·") for piece in _PARTS.split(english)]
+            phrases.update(piece for piece in pieces if len(piece) >= 12 and " " in piece)
+            whole = english.strip(" .,:;()—·→←")
+            if len(pieces) == 1 and len(whole) >= 4 and whole[0].isupper() and whole not in GERMAN_WORDS:
+                words.add(whole)
+    return phrases, words
+
+
+# English messages whose words are German too, or names: never a sign of an untranslated string.
+GERMAN_WORDS = {"Links", "Filter", "Filters", "Expertise", "E-mail", "Email"}
+
+
+def visible_texts(path) -> list[str]:
+    page = lxml_html.fromstring(path.read_bytes())
+    for node in page.xpath(f"//script | //style | {CONTENT}"):
+        node.drop_tree()
+    texts = [" ".join(t.split()) for t in page.xpath("//text()") if t.strip()]
+    for attribute in VISIBLE_ATTRIBUTES:
+        texts += [node.get(attribute) for node in page.xpath(f"//*[@{attribute}]")]
+    texts += [
+        node.get("content")
+        for node in page.xpath('//meta[@name="description" or @property="og:description"]')
+    ]
+    return texts
+
+
+def english_in(texts: list[str]) -> list[str]:
+    phrases, words = english_fragments()
+    found = [f"{phrase!r} in {text!r}" for text in texts for phrase in phrases if phrase in text]
+    found += [repr(text) for text in texts if text.strip(" .,:;()—·→←") in words]
+    return found
+
+
+def test_french_smoke(site):
+    site.write("content/alice/hello.md", "Title: Hello\nDate: 2026-01-10\nTags: pumps\n\nSome text.\n")
+    out = site.build(DEFAULT_LANG="fr")
+    home = lxml_html.fromstring((out / "index.html").read_bytes())
+    assert home.get("lang") == "fr"
+    assert home.cssselect("#latest-heading")[0].text_content() == "Les dernières nouvelles du réseau"
+    assert home.cssselect(".post-meta time")[0].text_content() == "10 janvier 2026"
+    assert "1 min de lecture" in home.cssselect(".post-meta")[0].text_content()
+    topic = etree.parse(str(out / "feeds/topics/pumps/atom.xml")).getroot()
+    assert topic.findtext(f"{ATOM}subtitle").startswith("Articles sur pumps")
+
+
+def test_a_regional_language_uses_its_catalogue_and_its_dates(site):
+    out = site.build(DEFAULT_LANG="de_AT")
+    home = lxml_html.fromstring((out / "index.html").read_bytes())
+    assert home.cssselect("#latest-heading")[0].text_content() == "Neu im Netzwerk"
+    assert home.cssselect(".post-meta time")[0].text_content() == "10. Jänner 2026"  # Austrian German
+
+
+def test_a_language_without_catalogue_is_a_settings_error(site):
+    problems = site.problems(DEFAULT_LANG="xx")
+    assert problems == [
+        "pelicanconf.py: error: DEFAULT_LANG: no translation of the interface for 'xx'"
+        " (expected one of de, en, fr; add a catalogue with `make messages`, see docs/theme.md)"
+    ]
+    assert site.check(DEFAULT_LANG="xx") == problems
+
+
+# The catalogues themselves.
+
+
+def test_pot_is_current_with_the_sources():
+    """`make messages` was run: the .pot holds exactly what templates and plugins ask for."""
+    with (LOCALE_DIR / "chorus.pot").open("rb") as pot:
+        stored = {(m.context, m.id) for m in read_po(pot) if m.id}
+    current = {(m.context, m.id) for m in extract() if m.id}
+    assert current - stored == set(), "new messages: run `make messages` and translate them"
+    assert stored - current == set(), "messages no longer used: run `make messages`"
+
+
+@pytest.mark.parametrize("lang", ["de", "fr"])
+def test_catalogue_is_complete(lang):
+    with (LOCALE_DIR / "chorus.pot").open("rb") as pot:
+        wanted = {(m.context, m.id) for m in read_po(pot) if m.id}
+    catalogue = _catalogue(lang)
+    messages = {(m.context, m.id): m for m in catalogue if m.id}
+    assert set(messages) == wanted
+    untranslated = [
+        m.id for m in messages.values() if not all(m.string if isinstance(m.string, tuple) else (m.string,))
+    ]
+    assert untranslated == []
+    assert [m.id for m in messages.values() if m.fuzzy] == []
+    # Babel's own checks: the same %(name)s placeholders as the English, plural forms complete.
+    assert [(m.id, [str(e) for e in errors]) for m, errors in catalogue.check()] == []
+    # And the same [SEARCH_TERM] (Pagefind) and {count} (theme scripts) as every English form.
+    for message in messages.values():
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for translated in strings:
+            english = ids[-1]
+            assert sorted(re.findall(r"\[[A-Z_]+\]|\{\w+\}", english)) == sorted(
+                re.findall(r"\[[A-Z_]+\]|\{\w+\}", translated)
+            ), (lang, english)
+
+
+def test_supported_languages_are_the_shipped_catalogues():
+    assert supported_languages() == ["de", "en", "fr"]
+    assert Language.of({"DEFAULT_LANG": "de"}).ngettext("%(num)s post", "%(num)s posts", 3) == "3 Beiträge"
