@@ -7,6 +7,7 @@ template and left untranslated is caught as soon as it is extracted.
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -14,7 +15,10 @@ from babel.messages.pofile import read_po
 from lxml import etree
 from lxml import html as lxml_html
 
+from chorus.build import build_site
+from chorus.conf import PROJECT_ROOT
 from chorus.messages import extract
+from conftest import SAMPLE_AS_OF
 from plugins.network.i18n import LOCALE_DIR, Language, catalogue_path, supported_languages
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -100,6 +104,111 @@ def english_in(texts: list[str]) -> list[str]:
     found = [f"{phrase!r} in {text!r}" for text in texts for phrase in phrases if phrase in text]
     found += [repr(text) for text in texts if text.strip(" .,:;()—·→←") in words]
     return found
+
+
+@pytest.fixture(scope="module")
+def german_demo(tmp_path_factory):
+    """The demo network built with pelicanconf-de.py (what `make html-de` builds)."""
+    output = tmp_path_factory.mktemp("demo-de") / "output-de"
+    build_site(
+        PROJECT_ROOT,
+        settings_file=PROJECT_ROOT / "pelicanconf-de.py",
+        output=output,
+        strict=True,
+        overrides={"CHORUS_NOW": SAMPLE_AS_OF},
+    )
+    return output
+
+
+def _first(output, pattern: str):
+    return sorted(output.glob(pattern))[0]
+
+
+PAGE_KINDS = {
+    "home": "index.html",
+    "post": "posts/li-wei/commissioning-part-2-first-flow/index.html",
+    "profile": "authors/li-wei/index.html",
+    "guest profile": "authors/elena-vogt/index.html",
+    "directory": "authors/index.html",
+    "directory of one kind": "authors/kind/guest/index.html",
+    "expertise": "authors/expertise/index.html",
+    "departments": "departments/index.html",
+    "department": "departments/service/index.html",
+    "topics": "topics/index.html",
+    "topic": "topics/*/index.html",
+    "archives": "archives/index.html",
+    "year archive": "archives/2026/index.html",
+    "subscribe": "subscribe/index.html",
+    "search": "search/index.html",
+    "not found": "404.html",
+    "health": "health/index.html",
+    "redirect": "posts/li-wei/repairing-on-site/index.html",
+    "later page of a listing": "page/2/index.html",
+}
+
+
+@pytest.mark.parametrize("kind", PAGE_KINDS)
+def test_german_demo_shows_no_english_interface_string(german_demo, kind):
+    page = _first(german_demo, PAGE_KINDS[kind])
+    assert lxml_html.fromstring(page.read_bytes()).get("lang") == "de"
+    assert english_in(visible_texts(page)) == []
+
+
+def test_the_check_finds_english_in_an_english_page(sample_output):
+    """The German test above can fail: the same check on the English demo finds the interface."""
+    found = english_in(visible_texts(sample_output / "subscribe/index.html"))
+    assert any("How to subscribe" in line for line in found)
+    assert any("'Subscribe'" in line for line in found)
+
+
+def test_german_feeds_and_lists_are_titled_in_german(german_demo):
+    phrases, words = english_fragments()
+    feeds = sorted(german_demo.glob("feeds/**/atom.xml"))
+    assert len(feeds) > 20
+    titles = []
+    for feed in feeds:
+        root = etree.parse(str(feed)).getroot()
+        titles += [root.findtext(f"{ATOM}title"), root.findtext(f"{ATOM}subtitle") or ""]
+    for opml in german_demo.glob("feeds/**/*.opml"):
+        tree = etree.parse(str(opml))
+        titles += [tree.findtext("head/title")] + [o.get("title") for o in tree.iter("outline")]
+    assert english_in(titles) == []
+    topic_feed = etree.parse(str(_first(german_demo, "feeds/topics/*/atom.xml"))).getroot()
+    assert topic_feed.findtext(f"{ATOM}subtitle").startswith("Beiträge zu ")
+
+
+def test_german_search_ui_strings(german_demo):
+    search = lxml_html.fromstring((german_demo / "search/index.html").read_bytes())
+    strings = json.loads(search.cssselect("#search")[0].get("data-translations"))
+    assert strings["zero_results"] == "Keine Ergebnisse für [SEARCH_TERM]"
+    assert english_in(list(strings.values())) == []
+    # Pagefind's filter names and values are German too.
+    post = lxml_html.fromstring(_first(german_demo, "posts/li-wei/*/index.html").read_bytes())
+    filters = {
+        node.get("data-pagefind-filter").split(":")[0] for node in post.xpath("//*[@data-pagefind-filter]")
+    }
+    assert filters == {"Abteilung", "Person", "Art"}
+
+
+def test_german_scripts_get_german_sentences(german_demo):
+    directory = lxml_html.fromstring((german_demo / "authors/index.html").read_bytes())
+    messages = json.loads(directory.cssselect("[data-directory-filter]")[0].get("data-messages"))
+    assert messages["all"]["other"] == "Alle {count} Personen werden angezeigt."
+    post = lxml_html.fromstring(_first(german_demo, "posts/li-wei/*/index.html").read_bytes())
+    share = json.loads(post.cssselect("[data-share-mastodon]")[0].get("data-messages"))
+    assert share["copied"] == "Link kopiert."
+
+
+def test_german_dates(german_demo):
+    post = lxml_html.fromstring((german_demo / "posts/li-wei/why-we-repair-on-site/index.html").read_bytes())
+    shown = post.cssselect(".post-meta time")[0].text_content()
+    months = "|".join(GERMAN_MONTHS)
+    assert re.fullmatch(rf"\d{{1,2}}\. ({months}) \d{{4}}", shown), shown
+    archive = " ".join(visible_texts(german_demo / "archives/index.html"))
+    assert re.search(r"\b\d{1,2}\. (Jan|Feb|März|Apr|Mai|Juni|Juli|Aug|Sept|Okt|Nov|Dez)\.?", archive)
+    health = " ".join(visible_texts(german_demo / "health/index.html"))
+    assert not [month for month in ENGLISH_MONTHS if month in health]
+    assert "November 2026" in health and "%" in health
 
 
 def test_french_smoke(site):
