@@ -211,6 +211,19 @@ def test_german_dates(german_demo):
     assert "November 2026" in health and "%" in health
 
 
+def test_translated_demo_posts_link_each_other_with_hreflang(german_demo):
+    versions = {"en": "/posts/li-wei/why-we-repair-on-site/", "de": "/posts/li-wei/why-we-repair-on-site-de/"}
+    for url in versions.values():
+        page = lxml_html.fromstring((german_demo / url.strip("/") / "index.html").read_bytes())
+        links = page.cssselect('head link[rel="alternate"][hreflang]')
+        assert {link.get("hreflang"): link.get("href") for link in links} == versions
+    english = lxml_html.fromstring(
+        (german_demo / "posts/li-wei/why-we-repair-on-site/index.html").read_bytes()
+    )
+    assert english.cssselect("h1")[0].get("lang") == "en"  # English words on a German page, marked
+    assert [a.text_content() for a in english.cssselect(".post-translations a")] == ["Deutsch"]
+
+
 def test_french_smoke(site):
     site.write("content/alice/hello.md", "Title: Hello\nDate: 2026-01-10\nTags: pumps\n\nSome text.\n")
     out = site.build(DEFAULT_LANG="fr")

@@ -220,10 +220,17 @@ class Post(Page):
     feed_id: str | None = None
     policy_allow: str | None = None
     comments: bool = True  # False: 'Comments: off' (whether a site has comments at all is a setting)
+    lang: str | None = None  # 'Lang:' or a 'slug.de.md' name; None: the site's language (DEFAULT_LANG)
+    # The key ('owner/slug') of the post this one translates ('slug.de.md', or 'Translation: yes'
+    # with 'Lang:'); the translation's own slug is '<slug>-<lang>'.
+    translation_of: str | None = None
 
     @property
     def authors(self) -> tuple[str, ...]:
         return (self.owner, *self.coauthors)
+
+    def language(self, default: str) -> str:
+        return self.lang or default
 
     @property
     def key(self) -> str:

@@ -208,4 +208,6 @@ def _post(parsed: ParsedPost, network: Network, now: dt.datetime, zone: dt.tzinf
         feed_id=text("feed-id"),
         policy_allow=text("policy-allow"),
         comments=bool(values.get("comments", True)),
+        lang=parsed.lang,
+        translation_of=f"{owner}/{parsed.translates}" if parsed.translates else None,
     )

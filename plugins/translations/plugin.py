@@ -1,11 +1,16 @@
-"""Translations: a thin adapter between DEFAULT_LANG's catalogue and Pelican's Jinja environments.
+"""Translations: the interface in DEFAULT_LANG, and posts linked to their translations.
 
 - ``generator_init``: every generator's environment (each has its own) gets the gettext
   functions of the build's language (``{% trans %}``, ``_()``, ``ngettext()``, new-style:
   values are escaped and filled in by name) and Babel's date and number filters:
   ``date_long``, ``date_short`` ('1 Dec' / '1. Dez.'), ``month``, ``number``, ``percent``.
 
-DEFAULT_LANG itself is validated with the core settings (plugins.network.state).
+- ``article_generator_finalized``: each published post with translations gets
+  ``article.versions``, every version (``views.Version``) with the original first, for
+  the ``hreflang`` links and the language switcher; posts without translations get ``()``.
+
+DEFAULT_LANG itself is validated with the core settings (plugins.network.state); a
+translation that names no post is the ``translations`` rule's (plugins.network.rules).
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from __future__ import annotations
 from pelican import signals
 
 from plugins.network.i18n import language
+
+from .views import versions
 
 
 def install(generator) -> None:
@@ -33,5 +40,12 @@ def install(generator) -> None:
     env.globals["interface_lang"] = lang.tag
 
 
+def link_translations(generator) -> None:
+    found = versions(generator.articles, language(generator.settings).tag)
+    for article in [*generator.articles, *generator.hidden_articles]:
+        article.versions = found.get(id(article), ())
+
+
 def register() -> None:
     signals.generator_init.connect(install)
+    signals.article_generator_finalized.connect(link_translations)

@@ -1,0 +1,78 @@
+"""Posts in several languages: 'slug.de.md' beside 'slug.md', or Pelican's 'Lang:' and 'Translation:'."""
+
+from __future__ import annotations
+
+from conftest import load_model, post
+
+
+def _hreflang(page) -> dict[str, str]:
+    return {
+        link.get("hreflang"): link.get("href")
+        for link in page.cssselect('head link[rel="alternate"][hreflang]')
+    }
+
+
+def test_a_translation_beside_its_post_links_it_both_ways(site):
+    site.write("content/alice/hello.de.md", post("Hallo aus dem Service", body="Etwas Text."))
+    site.build()
+    english = site.page("posts/alice/hello/index.html")
+    german = site.page("posts/alice/hello-de/index.html")
+    expected = {"en": "/posts/alice/hello/", "de": "/posts/alice/hello-de/"}
+    assert _hreflang(english) == expected and _hreflang(german) == expected
+    switch = english.cssselect(".post-translations a")
+    assert [(a.text_content(), a.get("hreflang"), a.get("href")) for a in switch] == [
+        ("Deutsch", "de", "/posts/alice/hello-de/")
+    ]
+    assert [a.text_content() for a in german.cssselect(".post-translations a")] == ["English"]
+    # The post's own words are marked German; the interface around them stays the site's.
+    assert german.get("lang") == "en"
+    assert german.cssselect("h1")[0].get("lang") == "de" and german.cssselect(".prose")[0].get("lang") == "de"
+    filters = [s.text_content() for s in german.xpath('//*[@data-pagefind-filter="language"]')]
+    assert filters == ["Deutsch"]
+
+
+def test_pelicans_lang_and_translation_fields(site):
+    site.write(
+        "content/alice/bonjour.md",
+        post("Bonjour du service", Lang="fr", Translation="yes", Slug="hello", body="Du texte."),
+    )
+    site.build()
+    french = site.page("posts/alice/hello-fr/index.html")
+    assert _hreflang(french) == {"en": "/posts/alice/hello/", "fr": "/posts/alice/hello-fr/"}
+    assert [
+        a.text_content() for a in site.page("posts/alice/hello/index.html").cssselect(".post-translations a")
+    ] == ["Français"]
+
+
+def test_the_model_holds_language_and_original(site):
+    site.write("content/alice/hello.de.md", post("Hallo"))
+    posts = {p.source: p for p in load_model(site).posts}
+    german = posts["alice/hello.de.md"]
+    assert (german.slug, german.lang, german.translation_of) == ("hello-de", "de", "alice/hello")
+    assert (posts["alice/hello.md"].lang, posts["alice/hello.md"].translation_of) == (None, None)
+
+
+def test_a_post_without_translations_has_no_hreflang_and_no_switcher(site):
+    site.build()
+    page = site.page("posts/alice/hello/index.html")
+    assert _hreflang(page) == {} and page.cssselect(".post-translations") == []
+
+
+def test_translations_that_point_at_nothing_or_repeat_a_language(site):
+    site.write("content/alice/helo.de.md", post("Hallo"))
+    site.write("content/alice/hello.en.md", post("Hello again"))
+    site.write("content/alice/hello.fr.md", post("Bonjour"))
+    site.write("content/alice/salut.md", post("Salut", Lang="fr", Translation="yes", Slug="hello"))
+    site.write("content/alice/hola.es.md", post("Hola", Lang="it"))
+    problems = site.problems()
+    assert problems == [
+        "content/alice/hello.en.md: error: is in 'en', the language of content/alice/hello.md that it"
+        " translates; give the original its own 'Lang:'",
+        "content/alice/helo.de.md: error: translates 'alice/helo', which is not a post (did you mean 'hello'?)",
+        "content/alice/hola.es.md:3: error: 'Lang: it' disagrees with the file name, which says 'es'; keep one",
+        # Both take the URL of the French version, and the translation rule says why.
+        "content/alice/salut.md: error: would be written to 'posts/alice/hello-fr/index.html', which"
+        " content/alice/hello.fr.md already writes (rename one, or give it another Slug:)",
+        "content/alice/salut.md:4: error: content/alice/hello.fr.md already translates content/alice/hello.md into 'fr'",
+    ]
+    assert site.check() == problems
