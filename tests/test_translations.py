@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lxml import etree
+
 from conftest import load_model, post
 
 
@@ -76,3 +78,30 @@ def test_translations_that_point_at_nothing_or_repeat_a_language(site):
         "content/alice/salut.md:4: error: content/alice/hello.fr.md already translates content/alice/hello.md into 'fr'",
     ]
     assert site.check() == problems
+
+
+def test_feeds_per_language_when_posts_are_in_several(site):
+    site.write("content/alice/hello.de.md", post("Hallo aus dem Service"))
+    site.write("content/alice/second.md", post("Second", date="2026-01-12"))
+    out = site.build()
+    atom = "{http://www.w3.org/2005/Atom}"
+    german = etree.parse(str(out / "feeds/languages/de/atom.xml")).getroot()
+    assert [e.findtext(f"{atom}title") for e in german.iter(f"{atom}entry")] == ["Hallo aus dem Service"]
+    assert german.get("{http://www.w3.org/XML/1998/namespace}lang") == "de"
+    assert german.findtext(f"{atom}title").startswith("Deutsch — ")
+    english = etree.parse(str(out / "feeds/languages/en/atom.xml")).getroot()
+    assert sorted(e.findtext(f"{atom}title") for e in english.iter(f"{atom}entry")) == [
+        "Hello from service",
+        "Second",
+    ]
+    subscribe = site.page("subscribe/index.html")
+    assert [h.text_content() for h in subscribe.cssselect("#language-feeds-heading ~ .feed-scopes h3")] == [
+        "Deutsch",
+        "English",
+    ]
+
+
+def test_no_language_feeds_for_a_site_in_one_language(site):
+    out = site.build()
+    assert not (out / "feeds/languages").exists()
+    assert site.page("subscribe/index.html").cssselect("#language-feeds-heading") == []

@@ -13,8 +13,18 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from plugins.network.i18n import Language, language
-from plugins.network.urls import ATOM, AUTHORS, DEPARTMENTS, FEED_FOLDER_SETTINGS, JSON, NETWORK, RSS, TOPICS
+from plugins.network.i18n import Language, autonym, language
+from plugins.network.urls import (
+    ATOM,
+    AUTHORS,
+    DEPARTMENTS,
+    FEED_FOLDER_SETTINGS,
+    JSON,
+    LANGUAGES,
+    NETWORK,
+    RSS,
+    TOPICS,
+)
 
 from .config import FeedConfig
 
@@ -232,6 +242,20 @@ class _ScopeMaker:
             for slug in sorted(tags, key=lambda s: (tags[s].name.casefold(), s))
         ]  # fmt: skip
 
+    def language_scopes(self, published) -> list[Scope]:
+        """One scope per language, when the posts are in more than one (else the network's feed is it)."""
+        by_language: dict[str, list] = {}
+        for article in published:
+            by_language.setdefault(article.post.language(self.lang.tag).lower(), []).append(article)
+        if len(by_language) < 2:
+            return []
+        return [
+            self.make(LANGUAGES, code, autonym(code),
+                      self.lang.gettext("Every post in %(language)s on %(site)s.", language=autonym(code), site=self.site),
+                      "", by_language[code])
+            for code in sorted(by_language)
+        ]  # fmt: skip
+
 
 def _opml_files(
     config: FeedConfig, network, site: str, departments: list[Scope], authors: list[Scope], lang: Language
@@ -282,6 +306,7 @@ def build_catalog(published, network, settings: dict, config: FeedConfig) -> Fee
         DEPARTMENTS: lambda: maker.department_scopes(published),
         AUTHORS: lambda: maker.author_scopes(published),
         TOPICS: lambda: maker.topic_scopes(published),
+        LANGUAGES: lambda: maker.language_scopes(published),
     }
     scopes = {kind: groups[kind]() if kind in config.scopes else [] for kind in groups}
     opml_files = _opml_files(config, network, maker.site, scopes[DEPARTMENTS], scopes[AUTHORS], maker.lang)

@@ -140,6 +140,16 @@ def _as_date(value: dt.date | dt.datetime) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
+def autonym(lang: str) -> str:
+    """The language's name in itself, as a switcher shows it: 'Deutsch', 'Français', 'English'."""
+    try:
+        locale = Locale.parse(lang.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return lang
+    name = locale.get_display_name(locale) or lang
+    return name[:1].upper() + name[1:]
+
+
 def language(settings: Mapping[str, Any]) -> Language:
     """The build's interface language (DEFAULT_LANG, already validated with the settings)."""
     return Language.of(settings)

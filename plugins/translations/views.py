@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from babel import Locale, UnknownLocaleError
+from plugins.network.i18n import autonym
 
 
 @dataclass(frozen=True)
@@ -17,16 +17,6 @@ class Version:
     url: str  # relative to SITEURL, like every url a template sees
     title: str
     current: bool  # the page being written
-
-
-def autonym(lang: str) -> str:
-    """The language's name in itself, as a switcher shows it: 'Deutsch', 'Français', 'English'."""
-    try:
-        locale = Locale.parse(lang.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        return lang
-    name = locale.get_display_name(locale) or lang
-    return name[:1].upper() + name[1:]
 
 
 def versions(articles: Iterable, default_lang: str) -> dict[int, tuple[Version, ...]]:
