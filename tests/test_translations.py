@@ -105,3 +105,19 @@ def test_no_language_feeds_for_a_site_in_one_language(site):
     out = site.build()
     assert not (out / "feeds/languages").exists()
     assert site.page("subscribe/index.html").cssselect("#language-feeds-heading") == []
+
+
+def test_the_directory_says_who_writes_in_which_language(site):
+    site.write("content/alice/hello.de.md", post("Hallo aus dem Service"))
+    site.write("content/bob/deal.md", post("A deal"))
+    site.build()
+    directory = site.page("authors/index.html")
+    people = {li.get("data-author"): li for li in directory.cssselect("li.person")}
+    alice = people["alice"].cssselect(".person-languages span")
+    assert [(s.get("lang"), s.text_content()) for s in alice] == [("de", "Deutsch"), ("en", "English")]
+    assert [s.text_content() for s in people["bob"].cssselect(".person-languages span")] == ["English"]
+
+
+def test_the_directory_says_nothing_of_languages_when_there_is_one(site):
+    site.build()
+    assert site.page("authors/index.html").cssselect(".person-languages") == []

@@ -27,7 +27,7 @@ from pelican.urlwrappers import Tag
 
 from plugins.network import ProblemList, get_state
 from plugins.network.errors import display_path
-from plugins.network.i18n import N_, language
+from plugins.network.i18n import N_, autonym, language
 from plugins.network.model import AUTHOR_KINDS, EXPERT, GUEST
 from plugins.network.state import OutputRegistry
 
@@ -220,7 +220,27 @@ def _directory(settings, state, current, topics, wrappers) -> Directory:
         kinds=kinds,
         expertise_url=urls.expertise_index().url,
         current_count=len(current),
+        languages_of=_languages(state.published, lang.tag),
     )
+
+
+def _languages(published, default: str) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Who writes in which languages (co-written posts count for every author), the most
+    written first; nothing when every post is in one language."""
+    counts: dict[str, dict[str, int]] = {}
+    for article in published:
+        code = article.post.language(default)
+        for author_id in article.post.authors:
+            per_author = counts.setdefault(author_id, {})
+            per_author[code] = per_author.get(code, 0) + 1
+    if len({code for per_author in counts.values() for code in per_author}) < 2:
+        return {}
+    return {
+        author_id: tuple(
+            (code, autonym(code)) for code in sorted(per_author, key=lambda c: (-per_author[c], c))
+        )
+        for author_id, per_author in counts.items()
+    }
 
 
 def _department_links(generator, state):

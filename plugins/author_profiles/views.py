@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from plugins.network.i18n import Language, language
@@ -159,6 +159,9 @@ class Directory:
     kinds: tuple[DirectoryKind, ...]
     expertise_url: str
     current_count: int
+    # author id -> the languages they write in, each (code, its own name): ('de', 'Deutsch');
+    # empty unless the network's posts are in more than one language
+    languages_of: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     def of_kind(self, kind: str) -> Directory:
         """The same directory limited to one kind of author ('' keeps everyone)."""
