@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lxml import etree
+from test_search import indexed_pages
 
 from conftest import load_model, post
 
@@ -29,8 +30,9 @@ def test_a_translation_beside_its_post_links_it_both_ways(site):
     # The post's own words are marked German; the interface around them stays the site's.
     assert german.get("lang") == "en"
     assert german.cssselect("h1")[0].get("lang") == "de" and german.cssselect(".prose")[0].get("lang") == "de"
-    filters = [s.text_content() for s in german.xpath('//*[@data-pagefind-filter="language"]')]
-    assert filters == ["Deutsch"]
+    # The search filters by language; every post says its own.
+    for page, name in ((german, "Deutsch"), (english, "English")):
+        assert [s.text_content() for s in page.xpath('//*[@data-pagefind-filter="language"]')] == [name]
 
 
 def test_pelicans_lang_and_translation_fields(site):
@@ -58,6 +60,7 @@ def test_a_post_without_translations_has_no_hreflang_and_no_switcher(site):
     site.build()
     page = site.page("posts/alice/hello/index.html")
     assert _hreflang(page) == {} and page.cssselect(".post-translations") == []
+    assert page.xpath("//*[@data-pagefind-filter='language']") == []  # one language: no filter
 
 
 def test_translations_that_point_at_nothing_or_repeat_a_language(site):
@@ -121,3 +124,10 @@ def test_the_directory_says_who_writes_in_which_language(site):
 def test_the_directory_says_nothing_of_languages_when_there_is_one(site):
     site.build()
     assert site.page("authors/index.html").cssselect(".person-languages") == []
+
+
+def test_the_search_index_filters_by_language(site):
+    site.write("content/alice/hello.de.md", post("Hallo aus dem Service", body="GERMAN-PHRASE"))
+    pages = indexed_pages(site.build())
+    assert pages["/posts/alice/hello-de/"]["filters"]["language"] == ["Deutsch"]
+    assert pages["/posts/alice/hello/"]["filters"]["language"] == ["English"]

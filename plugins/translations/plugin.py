@@ -3,11 +3,14 @@
 - ``generator_init``: every generator's environment (each has its own) gets the gettext
   functions of the build's language (``{% trans %}``, ``_()``, ``ngettext()``, new-style:
   values are escaped and filled in by name) and Babel's date and number filters:
-  ``date_long``, ``date_short`` ('1 Dec' / '1. Dez.'), ``month``, ``number``, ``percent``.
+  ``date_long``, ``date_short`` ('1 Dec' / '1. Dez.'), ``month``, ``number``, ``percent``,
+  and ``autonym`` (a language code by its own name: 'de' is 'Deutsch').
 
 - ``article_generator_finalized``: each published post with translations gets
   ``article.versions``, every version (``views.Version``) with the original first, for
   the ``hreflang`` links and the language switcher; posts without translations get ``()``.
+  ``post_languages`` (every template) holds the languages of the published posts: with more
+  than one, every post gets a Pagefind ``language`` filter.
 
 DEFAULT_LANG itself is validated with the core settings (plugins.network.state); a
 translation that names no post is the ``translations`` rule's (plugins.network.rules).
@@ -17,7 +20,7 @@ from __future__ import annotations
 
 from pelican import signals
 
-from plugins.network.i18n import language
+from plugins.network.i18n import autonym, language
 
 from .views import versions
 
@@ -35,15 +38,18 @@ def install(generator) -> None:
             "month": lang.month,
             "number": lang.number,
             "percent": lang.percent,
+            "autonym": autonym,
         }
     )
     env.globals["interface_lang"] = lang.tag
 
 
 def link_translations(generator) -> None:
-    found = versions(generator.articles, language(generator.settings).tag)
+    default = language(generator.settings).tag
+    found = versions(generator.articles, default)
     for article in [*generator.articles, *generator.hidden_articles]:
         article.versions = found.get(id(article), ())
+    generator.context["post_languages"] = sorted({a.post.language(default) for a in generator.articles})
 
 
 def register() -> None:
