@@ -91,7 +91,8 @@ def test_feeds_per_language_when_posts_are_in_several(site):
     german = etree.parse(str(out / "feeds/languages/de/atom.xml")).getroot()
     assert [e.findtext(f"{atom}title") for e in german.iter(f"{atom}entry")] == ["Hallo aus dem Service"]
     assert german.get("{http://www.w3.org/XML/1998/namespace}lang") == "de"
-    assert german.findtext(f"{atom}title").startswith("Deutsch — ")
+    assert german.findtext(f"{atom}title").startswith("Deutsch — ")  # for those who read it
+    assert german.findtext(f"{atom}subtitle").startswith("Every post in German on ")  # in the site's language
     english = etree.parse(str(out / "feeds/languages/en/atom.xml")).getroot()
     assert sorted(e.findtext(f"{atom}title") for e in english.iter(f"{atom}entry")) == [
         "Hello from service",

@@ -251,7 +251,7 @@ class _ScopeMaker:
             return []
         return [
             self.make(LANGUAGES, code, autonym(code),
-                      self.lang.gettext("Every post in %(language)s on %(site)s.", language=autonym(code), site=self.site),
+                      self.lang.gettext("Every post in %(language)s on %(site)s.", language=self.lang.language_name(code), site=self.site),
                       "", by_language[code])
             for code in sorted(by_language)
         ]  # fmt: skip

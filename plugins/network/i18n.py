@@ -129,6 +129,14 @@ class Language:
         """'December 2026' / 'Dezember 2026'; short: 'Dec 26'."""
         return self.date_skeleton(value, "MMMyy" if short else "yMMMM")
 
+    def language_name(self, code: str) -> str:
+        """Another language as this one names it: 'de' is 'German' in English, 'allemand' in French."""
+        try:
+            other = Locale.parse(code.replace("-", "_"))
+        except (UnknownLocaleError, ValueError):
+            return code
+        return other.get_display_name(self.locale) or code
+
     def number(self, value: float) -> str:
         return babel_numbers.format_decimal(value, locale=self.locale)
 
