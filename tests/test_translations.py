@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from lxml import etree
 from test_search import indexed_pages
 
@@ -30,6 +32,8 @@ def test_a_translation_beside_its_post_links_it_both_ways(site):
     # The post's own words are marked German; the interface around them stays the site's.
     assert german.get("lang") == "en"
     assert german.cssselect("h1")[0].get("lang") == "de" and german.cssselect(".prose")[0].get("lang") == "de"
+    json_ld = json.loads(german.cssselect('script[type="application/ld+json"]')[0].text)
+    assert json_ld["inLanguage"] == "de"
     # The search filters by language; every post says its own.
     for page, name in ((german, "Deutsch"), (english, "English")):
         assert [s.text_content() for s in page.xpath('//*[@data-pagefind-filter="language"]')] == [name]
