@@ -136,3 +136,14 @@ def test_the_search_index_filters_by_language(site):
     pages = indexed_pages(site.build())
     assert pages["/posts/alice/hello-de/"]["filters"]["language"] == ["Deutsch"]
     assert pages["/posts/alice/hello/"]["filters"]["language"] == ["English"]
+
+
+def test_cards_mark_a_post_in_another_language(site):
+    site.write("content/alice/hello.de.md", post("Hallo aus dem Service", Summary="Kurz gesagt."))
+    site.build()
+    cards = {c.cssselect("h3 a")[0].text_content(): c for c in site.page("index.html").cssselect(".card")}
+    german = cards["Hallo aus dem Service"]
+    assert german.cssselect("h3 a")[0].get("lang") == "de"
+    assert german.cssselect(".summary")[0].get("lang") == "de"
+    assert german.cssselect(".card-language")[0].text_content() == "Deutsch"
+    assert cards["Hello from service"].cssselect(".card-language") == []
