@@ -20,6 +20,7 @@ from chorus.conf import PROJECT_ROOT
 from chorus.messages import extract
 from conftest import SAMPLE_AS_OF
 from plugins.network.i18n import LOCALE_DIR, Language, catalogue_path, supported_languages
+from plugins.social_cards import plugin as cards_plugin
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 VISIBLE_ATTRIBUTES = ("title", "aria-label", "alt", "placeholder")
@@ -292,3 +293,21 @@ def test_catalogue_is_complete(lang):
 def test_supported_languages_are_the_shipped_catalogues():
     assert supported_languages() == ["de", "en", "fr"]
     assert Language.of({"DEFAULT_LANG": "de"}).ngettext("%(num)s post", "%(num)s posts", 3) == "3 Beiträge"
+
+
+def test_social_cards_speak_the_sites_language(site, monkeypatch):
+    drawn = []
+    original = cards_plugin.draw_card
+
+    def recording(content, fonts):
+        drawn.append(content)
+        return original(content, fonts)
+
+    monkeypatch.setattr(cards_plugin, "draw_card", recording)
+    site.write("content/gina/view.md", "Title: A guest view\nDate: 2026-01-11\n\nText.\n")
+    site.build(DEFAULT_LANG="de", CHORUS_WORKERS=1)
+    kickers = {content.title: content.kicker for content in drawn}
+    assert kickers["A guest view"].endswith(" · Gastbeitrag")
+    assert kickers["Service"] == "Abteilung"
+    department = next(c for c in drawn if c.title == "Service")
+    assert department.lines[0].endswith(" Fachleute und Gäste")  # no lead: who writes there
