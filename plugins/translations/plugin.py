@@ -18,6 +18,8 @@ translation that names no post is the ``translations`` rule's (plugins.network.r
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pelican import signals
 
 from plugins.network.i18n import autonym, language
@@ -31,17 +33,15 @@ def install(generator) -> None:
     # {% trans %} blocks are extracted and looked up with their whitespace collapsed.
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_translations(lang.translations, newstyle=True)
-    env.filters.update(
-        {
-            "date_long": lang.date,
-            "date_short": lambda value: lang.date_skeleton(value, "dMMM"),
-            "month": lang.month,
-            "number": lang.number,
-            "percent": lang.percent,
-            "autonym": autonym,
-        }
-    )
-    env.globals["interface_lang"] = lang.tag
+    filters: dict[str, Callable[..., str]] = {
+        "date_long": lang.date,
+        "date_short": lambda value: lang.date_skeleton(value, "dMMM"),
+        "month": lang.month,
+        "number": lang.number,
+        "percent": lang.percent,
+        "autonym": autonym,
+    }
+    env.filters.update(filters)
 
 
 def link_translations(generator) -> None:
