@@ -85,12 +85,12 @@ def _translations(lang: str) -> Translations:
 class Language:
     """The interface language of one build: DEFAULT_LANG's catalogue and Babel's locale data."""
 
-    tag: str  # as set: 'de', 'de_AT'
+    tag: str  # as a page declares it (BCP 47): 'de', 'de-AT' for DEFAULT_LANG 'de_AT'
     catalogue: str  # the catalogue used: 'de'
 
     @classmethod
     def of(cls, settings: Mapping[str, Any]) -> Language:
-        tag = str(settings.get("DEFAULT_LANG") or SOURCE_LANGUAGE).strip()
+        tag = str(settings.get("DEFAULT_LANG") or SOURCE_LANGUAGE).strip().replace("_", "-")
         catalogue = catalogue_language(tag)
         if catalogue is None:  # settings are validated first; this is a bug if reached
             raise ValueError(check_language(settings))
