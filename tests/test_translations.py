@@ -22,7 +22,11 @@ def test_a_translation_beside_its_post_links_it_both_ways(site):
     site.build()
     english = site.page("posts/alice/hello/index.html")
     german = site.page("posts/alice/hello-de/index.html")
-    expected = {"en": "/posts/alice/hello/", "de": "/posts/alice/hello-de/"}
+    expected = {
+        "en": "/posts/alice/hello/",
+        "de": "/posts/alice/hello-de/",
+        "x-default": "/posts/alice/hello/",
+    }
     assert _hreflang(english) == expected and _hreflang(german) == expected
     switch = english.cssselect(".post-translations a")
     assert [(a.text_content(), a.get("hreflang"), a.get("href")) for a in switch] == [
@@ -46,7 +50,11 @@ def test_pelicans_lang_and_translation_fields(site):
     )
     site.build()
     french = site.page("posts/alice/hello-fr/index.html")
-    assert _hreflang(french) == {"en": "/posts/alice/hello/", "fr": "/posts/alice/hello-fr/"}
+    assert _hreflang(french) == {
+        "en": "/posts/alice/hello/",
+        "fr": "/posts/alice/hello-fr/",
+        "x-default": "/posts/alice/hello/",
+    }
     assert [
         a.text_content() for a in site.page("posts/alice/hello/index.html").cssselect(".post-translations a")
     ] == ["Français"]
