@@ -68,6 +68,20 @@ def test_the_model_holds_language_and_original(site):
     assert (posts["alice/hello.md"].lang, posts["alice/hello.md"].translation_of) == (None, None)
 
 
+def test_network_json_says_each_posts_language_and_original(site):
+    site.write("content/alice/hello.de.md", post("Hallo"))
+    site.build()
+    posts = {p["url"]: p for p in site.index()["posts"]}
+    assert (posts["/posts/alice/hello-de/"]["lang"], posts["/posts/alice/hello-de/"]["translation_of"]) == (
+        "de",
+        "/posts/alice/hello/",
+    )
+    assert (posts["/posts/alice/hello/"]["lang"], posts["/posts/alice/hello/"]["translation_of"]) == (
+        "en",
+        None,
+    )
+
+
 def test_a_post_without_translations_has_no_hreflang_and_no_switcher(site):
     site.build()
     page = site.page("posts/alice/hello/index.html")
