@@ -124,6 +124,10 @@ def test_feeds_per_language_when_posts_are_in_several(site):
         "Hello from service",
         "Second",
     ]
+    # A post page offers its language's feed beside its department's and author's.
+    german_page = site.page("posts/alice/hello-de/index.html")
+    discovered = [link.get("href") for link in german_page.cssselect('link[type="application/atom+xml"]')]
+    assert "/feeds/languages/de/atom.xml" in discovered
     subscribe = site.page("subscribe/index.html")
     assert [h.text_content() for h in subscribe.cssselect("#language-feeds-heading ~ .feed-scopes h3")] == [
         "Deutsch",

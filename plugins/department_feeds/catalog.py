@@ -97,9 +97,10 @@ class OpmlFile:
 
 
 class FeedCatalog:
-    def __init__(self, scopes: list[Scope], opml_files: list[OpmlFile]):
+    def __init__(self, scopes: list[Scope], opml_files: list[OpmlFile], default_lang: str = "en"):
         self.scopes = scopes
         self.opml_files = opml_files
+        self.default_lang = default_lang  # the language of posts that do not say theirs
         self._by_key = {(s.kind, s.slug): s for s in scopes}
 
     def find(self, kind: str, slug: str = "") -> Scope | None:
@@ -130,6 +131,7 @@ class FeedCatalog:
         """
         if article:
             found = [self.find(DEPARTMENTS, article.category.slug), self.find(AUTHORS, article.author.slug)]
+            found.append(self.find(LANGUAGES, article.post.language(self.default_lang).lower()))
         elif category:
             found = [self.find(DEPARTMENTS, category.slug)]
         elif author:
@@ -310,4 +312,4 @@ def build_catalog(published, network, settings: dict, config: FeedConfig) -> Fee
     }
     scopes = {kind: groups[kind]() if kind in config.scopes else [] for kind in groups}
     opml_files = _opml_files(config, network, maker.site, scopes[DEPARTMENTS], scopes[AUTHORS], maker.lang)
-    return FeedCatalog([s for kind in groups for s in scopes[kind]], opml_files)
+    return FeedCatalog([s for kind in groups for s in scopes[kind]], opml_files, maker.lang.tag)
