@@ -201,7 +201,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 
             uploads = Path(args.uploads) if args.uploads else None
             report = import_wordpress(
-                root, Path(args.export), department=args.department, uploads=uploads, settings_file=settings
+                root,
+                Path(args.export),
+                department=args.department,
+                uploads=uploads,
+                keep_urls=args.keep_urls,
+                settings_file=settings,
             )
         else:
             from chorus.importers.markdown import import_markdown
@@ -323,6 +328,11 @@ def make_parser() -> argparse.ArgumentParser:
     wordpress.add_argument(
         "--uploads",
         help="a local copy of wp-content/uploads (default: uploads/ or wp-content/uploads/ beside the export)",
+    )
+    wordpress.add_argument(
+        "--keep-urls",
+        action="store_true",
+        help="the hub takes over the blog's address: record each permalink in redirects.yml so old links still land",
     )
     markdown = sources.add_parser("markdown", help="a folder of Jekyll, Hugo or Pelican Markdown posts")
     markdown.add_argument("folder")

@@ -49,6 +49,7 @@ CHORUS_PLUGINS = [
     "plugins.social_cards",
     "plugins.seo",
     "plugins.conversation",
+    "plugins.post_page",  # table of contents, heading anchors, copy buttons, responsive images
 ]
 
 

@@ -144,10 +144,10 @@ def test_generated_avatar_is_cached_too(site, monkeypatch):
 
     site.build()
     encoded = []
-    original = avatars._encode
+    original = avatars.encode
     monkeypatch.setattr(
         avatars,
-        "_encode",
+        "encode",
         lambda image, fmt, target: encoded.append(target.name) or original(image, fmt, target),
     )
     site.build()

@@ -305,3 +305,31 @@ def test_html_to_markdown_keeps_text_that_looks_like_markup():
     )
     assert code == "```python\nx = 1\n\ny = 2\n```"
     assert html_to_markdown(textwrap.dedent("<p>One</p>\n\n\n<p>Two</p>")) == "One\n\nTwo"
+
+
+def test_keep_urls_records_each_permalink_as_a_redirect(site, wordpress, capsys):
+    (site.root / "redirects.yml").write_text(
+        "old-news/: '@alice'\nflow-basics/: '@alice'\n", encoding="utf-8"
+    )
+    code, out = run_import(
+        site, capsys, "wordpress", str(wordpress), "--department", "service", "--keep-urls"
+    )
+    assert code == 0, out
+    entries = (site.root / "redirects.yml").read_text(encoding="utf-8").splitlines()
+    # Existing entries stay as they are (an editor's choice wins); a published post's old
+    # path goes to its new address; a page whose old path is its new one needs none; one
+    # that would shadow the hub's own directory is left for a human; drafts and scheduled
+    # posts were never public.
+    assert entries == ["old-news/: '@alice'", "flow-basics/: '@alice'", "hello-welcome/: jdoe/hello-welcome"]
+    assert "old URLs recorded in the redirects file (1):" in out
+    for line in [
+        "  content/li-wei/flow-basics.md: redirects.yml already has an entry for flow-basics/: left as it is",
+        "  content/pages/authors-page.md: no redirect for https://blog.acme.example/authors/: /authors/ is the hub's own",
+    ]:
+        assert line in out.splitlines(), line
+
+    assert main(["check", "--root", str(site.root), "--now", NOW]) == 0
+    site.build()
+    page = site.page("hello-welcome/index.html")
+    refresh = page.cssselect('meta[http-equiv="refresh"]')[0].get("content")
+    assert refresh == "0; url=/posts/jdoe/hello-welcome/"

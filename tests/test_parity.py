@@ -92,6 +92,14 @@ CASES = {
         {"content/bob/chart.png": png_bytes(), "content/bob/x.md": post(body="![](chart.png)")},
         "content/bob/x.md:4:1: error: image without alt text: describe what it shows, like ![Lead times by part family](...)",
     ),
+    "links:cover": (
+        {"content/bob/x.md": post(Cover="images/cover.jpg", Cover_Alt="A pump on its skid")},
+        "content/bob/x.md:3:8: error: image not found: images/cover.jpg",
+    ),
+    "links:cover-alt": (
+        {"content/bob/cover.png": png_bytes(), "content/bob/x.md": post(Cover="cover.png")},
+        "content/bob/x.md:3: error: cover image without alt text: add 'Cover-Alt:' saying what it shows, like 'Cover-Alt: A technician at an open flow meter'",
+    ),
     "links:root": (
         {"content/bob/x.md": post(body="See [topics](/topcs/).")},
         "content/bob/x.md:4:5: error: '/topcs/' is not a page of this site (did you mean '/topics/'?)",

@@ -16,6 +16,7 @@ HOSTILE_BODY = """
 <img src=x onerror="alert('img')">
 <iframe src="https://evil.example"></iframe>
 <form action="https://evil.example"><input name=q></form>
+<input type="text" name="card" autofocus onfocus="alert('input')"> <input type=submit formaction="https://evil.example">
 <base href="https://evil.example/">
 <meta http-equiv="refresh" content="0;url=https://evil.example">
 <svg><script>alert('svg')</script></svg>
@@ -60,7 +61,11 @@ def test_hostile_markdown_is_neutralised(site):
     site.build()
     page = site.page("posts/gina/x/index.html")
     prose = page.cssselect(".prose")[0]
-    assert not prose.cssselect("script, iframe, form, input, base, meta, svg, style")
+    assert not prose.cssselect("script, iframe, form, base, meta, svg, style, button, textarea, select")
+    # the one input an author gets is a task list's: whatever was written, a disabled checkbox
+    for field in prose.cssselect("input"):
+        assert field.get("type") == "checkbox" and field.get("disabled") is not None, field.attrib
+        assert set(field.attrib) <= {"type", "disabled", "checked"}, field.attrib
     for tag, name, value in _all_attributes(prose):
         assert not name.startswith("on"), (tag, name)
         lowered = value.replace("\t", "").lower()

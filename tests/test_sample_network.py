@@ -102,3 +102,22 @@ def test_some_experts_take_questions_and_the_comment_policy_is_published(sample_
     policy = page("comment-policy")
     assert policy.cssselect("h1")[0].text_content() == "Comment policy"
     assert any(a.get("href") == "/comment-policy/" for a in page("").cssselect("nav a"))
+
+
+def test_the_demo_cover_heads_its_post_with_widths_and_its_card(sample_output):
+    page = lxml_html.fromstring(
+        (sample_output / "posts/claire-dubois/measuring-marketing/index.html").read_bytes()
+    )
+    cover = page.cssselect(".post-cover img")[0]
+    assert cover.get("alt").startswith("A sales funnel")
+    assert (cover.get("width"), cover.get("height")) == ("1600", "900")
+    widths = [candidate.split()[1] for candidate in cover.get("srcset").split(", ")]
+    assert widths == ["480w", "960w", "1600w"]
+    assert (sample_output / "media-widths/claire-dubois/images/measuring-marketing-480w.png").is_file()
+    home = lxml_html.fromstring((sample_output / "index.html").read_bytes())
+    cards = [
+        c
+        for c in home.cssselect("article.card.has-cover")
+        if "measuring-marketing" in c.cssselect("h3 a")[0].get("href")
+    ]
+    assert cards and cards[0].cssselect("img.card-cover")[0].get("alt") == ""

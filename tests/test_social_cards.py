@@ -237,3 +237,54 @@ def test_fonts_ship_with_their_licence_and_are_the_default(tmp_path):
         fonts / "DejaVuSans.ttf",
         fonts / "DejaVuSans-Bold.ttf",
     ]
+
+
+def test_a_cover_fills_the_right_of_the_post_card_and_the_title_keeps_left_of_it(site, drawn):
+    from conftest import png_bytes
+    from plugins.social_cards.draw import COVER_GAP, COVER_WIDTH, title_box
+
+    site.write("content/alice/cover.png", png_bytes((800, 600), colour=(20, 160, 60)))
+    site.write("content/alice/long.md", post(TITLE_140, Cover="cover.png", Cover_Alt="A green field"))
+    site.build()
+    with _card(site, "posts/alice/long.png") as image:
+        rgb = image.convert("RGB")
+        for x, y in [
+            (WIDTH - COVER_WIDTH + 5, 5),
+            (WIDTH - 5, HEIGHT // 2),
+            (WIDTH - COVER_WIDTH // 2, HEIGHT - 5),
+        ]:
+            assert max(abs(a - b) for a, b in zip(rgb.getpixel((x, y)), (20, 160, 60), strict=True)) < 12
+        gap = {
+            rgb.getpixel((x, y))
+            for x in range(WIDTH - COVER_WIDTH - COVER_GAP + 2, WIDTH - COVER_WIDTH)
+            for y in range(TITLE_BOX.y, TITLE_BOX.bottom, 3)
+        }
+        assert gap == {(255, 255, 255)}, "no title pixels between the text and the cover"
+    title, _ = layout_text(_content(TITLE_140, cover=site.root / "content/alice/cover.png"), FONTS)
+    box = title_box(_content(TITLE_140, cover=site.root / "content/alice/cover.png"))
+    assert box.width == WIDTH - COVER_WIDTH - COVER_GAP - LEFT
+    assert all(line.x + line.width <= box.x + box.width for line in title.lines)
+    # a new cover redraws the post's card, and only it
+    drawn.clear()
+    site.write("content/alice/cover.png", png_bytes((800, 600), colour=(200, 160, 20)))
+    site.build()
+    assert drawn == [TITLE_140]
+    # cards without a cover are drawn as before
+    with _card(site, "posts/alice/hello.png") as image:
+        assert image.convert("RGB").getpixel((WIDTH - 5, HEIGHT // 2)) == (255, 255, 255)
+
+
+def test_beside_a_cover_the_company_name_is_not_cut(tmp_path):
+    from conftest import png_bytes
+    from plugins.social_cards.draw import COMPANY_SIZE, TOP, draw_card, right_edge
+
+    cover = tmp_path / "cover.png"
+    cover.write_bytes(png_bytes((800, 600)))
+    content = _content("A title", cover=cover)
+    company = FONTS.regular(COMPANY_SIZE)
+    width = company.getlength("Halvard Instruments")
+    assert width > (right_edge(content) - LEFT) * 0.4, "the case this guards: 40% would cut it"
+    image = draw_card(content, FONTS)
+    start = right_edge(content) - int(width)
+    ink = [image.getpixel((x, y)) for x in range(start, start + 12) for y in range(TOP, TOP + COMPANY_SIZE)]
+    assert min(sum(pixel) for pixel in ink) < 400, "the name's first letter is drawn where it starts"

@@ -60,6 +60,7 @@ class ImportReport:
     remote: list[tuple[str, str]] = field(default_factory=list)  # (file, URL): left as links, never fetched
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (item, reason)
     review: list[str] = field(default_factory=list)  # what needs a human
+    redirects: list[str] = field(default_factory=list)  # entries added to the redirects file
 
     @property
     def created(self) -> list[str]:
@@ -74,6 +75,9 @@ class ImportReport:
         out += [f"  created {path}" for path in self.created]
         out += [f"  kept {path} (already in the registry)" for path in self.authors_kept]
         out += [f"  skipped {item}: {reason}" for item, reason in self.skipped]
+        if self.redirects:
+            out.append(f"old URLs recorded in the redirects file ({len(self.redirects)}):")
+            out += [f"  {entry}" for entry in self.redirects]
         if self.remote:
             out.append(f"remote attachments, left as links and never fetched ({len(self.remote)}):")
             out += [f"  {path}: {url}" for path, url in self.remote]

@@ -7,7 +7,9 @@ authors, posts and pages of the network.
   (with the blog's UTC offset), tags and categories as tags, the excerpt as summary,
   sticky posts featured. Drafts, pending, private and password-protected posts become
   drafts; posts scheduled for later keep their date (Chorus publishes them then).
-  Published items keep their permalink (``Imported-From:``) and their feed id.
+  Published items keep their permalink (``Imported-From:``) and their feed id. With
+  ``--keep-urls`` (the hub takes over the blog's address) each permalink's path is also
+  recorded in ``redirects.yml``, so the build writes a redirect page where the post was.
 - Pages go to ``content/pages/``; the trash, auto-drafts, revisions, menus and other
   item types are skipped and reported.
 - Images and files from the blog's uploads are copied beside the post when a local copy
@@ -29,8 +31,11 @@ from lxml import etree
 from chorus.importers import Importer, ImportReport, iso, refuse
 from chorus.importers.html import SHORTCODES, html_to_markdown, text_of
 from chorus.scaffold import registry_text, write_registry_entry
+from plugins.network.links import url_key
 from plugins.network.load import ID_PATTERN, suggest
 from plugins.network.postid import feed_id_problem
+from plugins.network.redirects import HEADER as REDIRECTS_HEADER
+from plugins.network.redirects import read_redirects, url_problem
 from plugins.network.urls import reserved_slug_message, reserved_top_level
 
 _WP = "http://wordpress.org/export/"  # then "1.2/" (wp:) or "1.2/excerpt/" (excerpt:)
@@ -197,9 +202,11 @@ class WordPressImport(Importer):
         *,
         department: str | None = None,
         uploads: Path | None = None,
+        keep_urls: bool = False,
         settings_file: Path | None = None,
     ):
         super().__init__(root, settings_file)
+        self.keep_urls = keep_urls
         if department is not None and department not in self.network.departments:
             raise refuse(
                 f"--department: unknown department '{department}'"
@@ -216,6 +223,8 @@ class WordPressImport(Importer):
             raise refuse(f"--uploads: {uploads} is not a folder")
         self.base = ""
         self.targets: dict[str, str] = {}  # old URL (as _same_url) -> {filename} link of its new file
+        self.old_paths: list[tuple[str, str, str]] = []  # (file, old path, redirect target)
+        self.reserved: set[str] = set()  # the hub's own top-level folders: no redirect shadows them
 
     # --- the whole import ------------------------------------------------------------------
 
@@ -235,7 +244,7 @@ class WordPressImport(Importer):
             folder = self.content / ids[item.creator]
             stem = self.stem(item.slug, item.title) or f"post-{item.post_id}"
             planned.append((item, self.free_post_path(folder, stem)))
-        reserved = reserved_top_level(self.settings)
+        reserved = self.reserved = reserved_top_level(self.settings)
         for item in pages:
             stem = self.stem(item.slug, item.title) or f"page-{item.post_id}"
             if reserved_slug_message(stem, reserved):
@@ -258,6 +267,8 @@ class WordPressImport(Importer):
                 )
                 continue
             self._write(item, path, ids.get(item.creator, ""))
+        if self.keep_urls:
+            self._record_redirects()
         self.review(self._author_review(posts, ids, by_login))
         return self.report
 
@@ -379,6 +390,8 @@ class WordPressImport(Importer):
             header["Summary"] = html_to_markdown(item.excerpt)
         if published and _HTTP_URL.match(item.link):
             header["Imported-From"] = item.link
+            if self.keep_urls:
+                self._keep_url(shown, item, path, owner)
         if published and item.kind == "post" and item.guid and not feed_id_problem(item.guid):
             header["Feed-Id"] = item.guid  # subscribers of the old feed know the post by it
 
@@ -410,6 +423,57 @@ class WordPressImport(Importer):
         else:
             self.report.posts.append(shown)
 
+    # --- old addresses ---------------------------------------------------------------------
+
+    def _keep_url(self, shown: str, item: WpItem, path: Path, owner: str) -> None:
+        """Plan a redirect from the permalink's path to the new post or page."""
+        old = urlsplit(item.link)
+        old_path = old.path.lstrip("/")
+        if old.query or not old_path:
+            self.report.review.append(
+                f"{shown}: no redirect for {item.link}: a URL with a query string (plain"
+                " permalinks) cannot be a page of a static site; set WordPress's permalinks to"
+                " a path before exporting, or redirect it at the web server"
+            )
+            return
+        if problem := url_problem(old_path):
+            self.report.review.append(f"{shown}: no redirect for {item.link}: {problem}")
+            return
+        if old_path.split("/", 1)[0] in self.reserved:
+            self.report.review.append(
+                f"{shown}: no redirect for {item.link}: /{old_path.split('/', 1)[0]}/ is the hub's own"
+            )
+            return
+        if item.kind == "post":
+            target, new_url = f"{owner}/{path.stem}", self.state.urls.post(owner, path.stem).url
+        else:
+            new_url = self.state.urls.page(path.stem).url
+            target = "/" + new_url
+        if url_key(old_path) != url_key(new_url):
+            self.old_paths.append((shown, old_path, target))
+
+    def _record_redirects(self) -> None:
+        """Append the planned redirects to the redirects file, leaving entries it has alone."""
+        path = self.root / self.settings["CHORUS_REDIRECTS_FILE"]
+        shown = self.shown(path)
+        existing, _ = read_redirects(path, shown)
+        taken = {url_key(redirect.url) for redirect in existing}
+        lines = []
+        for source, old_path, target in self.old_paths:
+            if url_key(old_path) in taken:
+                self.report.review.append(
+                    f"{source}: {shown} already has an entry for {old_path}: left as it is"
+                )
+                continue
+            taken.add(url_key(old_path))
+            lines.append(f"{old_path}: {target}")
+        if not lines:
+            return
+        text = path.read_text(encoding="utf-8") if path.is_file() else REDIRECTS_HEADER
+        path.write_text(text.rstrip("\n") + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
+        self.written(path)
+        self.report.redirects += lines
+
     def _upload(self, url: str) -> Path | None:
         """The local copy of a file of the blog's uploads, when there is one."""
         if self.uploads is None:
@@ -431,10 +495,11 @@ def import_wordpress(
     *,
     department: str | None = None,
     uploads: Path | None = None,
+    keep_urls: bool = False,
     settings_file: Path | None = None,
 ) -> ImportReport:
     return WordPressImport(
-        root, export, department=department, uploads=uploads, settings_file=settings_file
+        root, export, department=department, uploads=uploads, keep_urls=keep_urls, settings_file=settings_file
     ).run()
 
 

@@ -19,42 +19,25 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont, features
+from PIL import Image, ImageDraw, ImageFont
 
 from plugins.network.errors import Problem, SourceError
-from plugins.network.images import ImageDecodeError, open_raster
+from plugins.network.images import (
+    FALLBACK_FORMATS,
+    FORMATS,
+    Format,
+    ImageDecodeError,
+    cached_files,
+    encode,
+    open_raster,
+    pixels_only,
+)
 from plugins.network.model import Author
 from plugins.network.portraits import colour_for, initials, square_crop
 from plugins.network.urls import UrlScheme
 
 # Bumped whenever the processing changes, so cached results of older code are not reused.
 _PIPELINE_VERSION = b"v2"
-
-
-@dataclass(frozen=True)
-class Format:
-    """One output format: file extension, Pillow encoder, MIME type, encoder options."""
-
-    extension: str
-    pillow: str
-    mime: str
-    options: tuple[tuple[str, object], ...]
-    alpha: bool
-
-
-FORMATS = {
-    "webp": Format("webp", "WEBP", "image/webp", (("quality", 82), ("method", 4)), True),
-    "avif": Format("avif", "AVIF", "image/avif", (("quality", 60),), True),
-    "jpeg": Format("jpg", "JPEG", "image/jpeg", (("quality", 85), ("optimize", True)), False),
-    "png": Format("png", "PNG", "image/png", (("optimize", True),), True),
-}
-# Every browser shows these; one of them is always the <img> fallback.
-FALLBACK_FORMATS = ("jpeg", "png")
-
-
-def unsupported_formats(names) -> list[str]:
-    """Formats this Pillow build cannot encode (AVIF needs libavif)."""
-    return [n for n in names if n == "avif" and not features.check("avif")]
 
 
 @dataclass(frozen=True)
@@ -102,22 +85,6 @@ def draw_initials(author: Author, size: int = 512) -> Image.Image:
     return image
 
 
-def _pixels_only(image: Image.Image) -> Image.Image:
-    """A fresh image holding only the pixels: nothing of the source's info or EXIF survives."""
-    clean = Image.new(image.mode, image.size)
-    clean.paste(image)
-    return clean
-
-
-def _encode(image: Image.Image, fmt: Format, target: Path) -> None:
-    if image.mode == "RGBA" and not fmt.alpha:
-        # JPEG has no transparency: put transparent corners on white, not on black.
-        flat = Image.new("RGB", image.size, (255, 255, 255))
-        flat.paste(image, mask=image.getchannel("A"))
-        image = flat
-    image.save(target, fmt.pillow, **dict(fmt.options))
-
-
 def _open_source(path: Path, shown_as: str) -> Image.Image:
     try:
         with open_raster(path) as source:
@@ -137,9 +104,9 @@ def _render_into(
 ) -> None:
     square = draw_initials(author) if author.avatar is None else _open_source(author.avatar, shown_as)
     for size in sizes:
-        resized = _pixels_only(square.resize((size, size), Image.Resampling.LANCZOS))
+        resized = pixels_only(square.resize((size, size), Image.Resampling.LANCZOS))
         for fmt in formats:
-            _encode(resized, fmt, folder / _file_name(size, fmt))
+            encode(resized, fmt, folder / _file_name(size, fmt))
 
 
 def cache_key(author: Author, sizes: list[int], format_names: list[str]) -> str:
@@ -166,19 +133,13 @@ def make_avatars(
     format_names = list(format_names)
     formats = [FORMATS[name] for name in format_names]
     sizes = sorted(sizes)
-    key = cache_key(author, sizes, format_names)
-    author_cache = cache_dir / author.id
-    cached = author_cache / key
     expected = [_file_name(size, fmt) for size in sizes for fmt in formats]
-    if not all((cached / name).is_file() for name in expected):
-        staging = author_cache / f".{key}.tmp"
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        _render_into(staging, author, shown_as or author.source, sizes, formats)
-        for old in author_cache.iterdir():
-            if old.is_dir() and old != staging:
-                shutil.rmtree(old, ignore_errors=True)
-        staging.rename(cached)
+    cached = cached_files(
+        cache_dir / author.id,
+        cache_key(author, sizes, format_names),
+        expected,
+        lambda folder: _render_into(folder, author, shown_as or author.source, sizes, formats),
+    )
     by_format: dict[str, list[AvatarImage]] = {name: [] for name in format_names}
     for size in sizes:
         for name, fmt in zip(format_names, formats, strict=False):

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from plugins.network.images import FALLBACK_FORMATS, FORMATS, unsupported_formats
 from plugins.network.settings import Setting, SettingsSpec, is_bool, is_positive_int
 from plugins.network.urls import output_settings
-
-from .avatars import FALLBACK_FORMATS, FORMATS, unsupported_formats
 
 MAX_DISCLOSURE_CHARS = 200
 

@@ -1,18 +1,23 @@
-"""Checking images before anything decodes them in full, and re-encoding them clean.
+"""Checking images before anything decodes them in full, re-encoding them clean, and
+making the sizes pages offer.
 
 Every place that decodes author-supplied pixels (checks, avatars, cards, post images)
-opens them with :func:`open_raster`, so the safety rules are written once.
+opens them with :func:`open_raster`, so the safety rules are written once. Every place
+that writes derived images (avatars, the widths of post images) encodes them with
+:func:`encode` in one of :data:`FORMATS` and keeps them with :func:`cached_files`.
 """
 
 from __future__ import annotations
 
 import io
+import shutil
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageCms, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageSequence, UnidentifiedImageError, features
 
 from .errors import Problem, SourceError
 from .sourcefile import not_regular_message, special_kind
@@ -166,3 +171,112 @@ def _pixels_only(frame: Image.Image, profile: bytes | None) -> Image.Image:
             clean = converted
             clean.info = {}
     return clean
+
+
+# --- what a page needs to show an image -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImageWidth:
+    """One file of an image at one width (``url`` relative to SITEURL)."""
+
+    url: str
+    width: int
+
+
+@dataclass(frozen=True)
+class ResponsiveImage:
+    """An image of content/ as published: its URL and size (upright, as re-encoded), and the
+    widths a browser may choose from, narrowest first, the largest being ``url`` itself or
+    a smaller copy of it (none for an animation)."""
+
+    url: str
+    width: int
+    height: int
+    widths: tuple[ImageWidth, ...] = ()
+
+    @property
+    def largest(self) -> ImageWidth:
+        """The file to name in ``src``: the widest offered."""
+        return self.widths[-1] if self.widths else ImageWidth(self.url, self.width)
+
+    def height_at(self, width: int) -> int:
+        return max(1, round(self.height * width / self.width))
+
+
+# --- derived images: encoded without metadata, cached between builds ------------------------
+
+
+@dataclass(frozen=True)
+class Format:
+    """One output format: file extension, Pillow encoder, MIME type, encoder options."""
+
+    extension: str
+    pillow: str
+    mime: str
+    options: tuple[tuple[str, object], ...]
+    alpha: bool
+
+
+FORMATS = {
+    "webp": Format("webp", "WEBP", "image/webp", (("quality", 82), ("method", 4)), True),
+    "avif": Format("avif", "AVIF", "image/avif", (("quality", 60),), True),
+    "jpeg": Format("jpg", "JPEG", "image/jpeg", (("quality", 85), ("optimize", True)), False),
+    "png": Format("png", "PNG", "image/png", (("optimize", True),), True),
+}
+# Every browser shows these; one of them is always the <img> fallback.
+FALLBACK_FORMATS = ("jpeg", "png")
+# The format a still image is resized in: its own.
+FORMAT_OF = {"PNG": FORMATS["png"], "JPEG": FORMATS["jpeg"], "WEBP": FORMATS["webp"]}
+
+
+def unsupported_formats(names: Iterable[str]) -> list[str]:
+    """Formats this Pillow build cannot encode (AVIF needs libavif)."""
+    return [n for n in names if n == "avif" and not features.check("avif")]
+
+
+def pixels_only(image: Image.Image) -> Image.Image:
+    """A fresh image holding only the pixels: nothing of the source's info or EXIF survives."""
+    clean = Image.new(image.mode, image.size)
+    if image.mode == "P":
+        clean.putpalette(image.getpalette() or [])
+    clean.paste(image)
+    return clean
+
+
+def encode(image: Image.Image, fmt: Format, target: Path) -> None:
+    """Write the pixels of ``image`` as ``fmt`` (transparency put on white where it cannot stay)."""
+    if image.mode in ("RGBA", "LA", "P") and not fmt.alpha:
+        # JPEG has no transparency: put transparent parts on white, not on black.
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGB", image.size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        image = flat
+    image.save(target, fmt.pillow, **dict(fmt.options))
+
+
+def resized_to_width(image: Image.Image, width: int) -> Image.Image:
+    """``image`` scaled to ``width`` pixels, its proportions kept, its pixels only."""
+    height = max(1, round(image.height * width / image.width))
+    if image.mode not in ("RGB", "RGBA", "L", "LA"):
+        image = image.convert("RGBA" if "transparency" in image.info or image.mode == "P" else "RGB")
+    return pixels_only(image.resize((width, height), Image.Resampling.LANCZOS))
+
+
+def cached_files(slot: Path, key: str, names: Iterable[str], render: Callable[[Path], None]) -> Path:
+    """The cache folder ``slot/key`` holding every file of ``names``: made by ``render(folder)``
+    when any is missing (into a staging folder renamed into place, so a build stopped half
+    way leaves nothing behind), older keys of the same slot removed. An unchanged source
+    is therefore never drawn twice."""
+    cached = slot / key
+    if all((cached / name).is_file() for name in names):
+        return cached
+    staging = slot / f".{key}.tmp"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    render(staging)
+    for old in slot.iterdir():
+        if old.is_dir() and old != staging:
+            shutil.rmtree(old, ignore_errors=True)
+    staging.rename(cached)
+    return cached

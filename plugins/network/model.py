@@ -220,6 +220,9 @@ class Post(Page):
     feed_id: str | None = None
     policy_allow: str | None = None
     comments: bool = True  # False: 'Comments: off' (whether a site has comments at all is a setting)
+    # 'Cover:' as written (an image reference, also in ``references``) and 'Cover-Alt:'.
+    cover: Reference | None = None
+    cover_alt: str | None = None
     lang: str | None = None  # 'Lang:' or a 'slug.de.md' name; None: the site's language (DEFAULT_LANG)
     # The key ('owner/slug') of the post this one translates ('slug.de.md', or 'Translation: yes'
     # with 'Lang:'); the translation's own slug is '<slug>-<lang>'.

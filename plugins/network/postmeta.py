@@ -31,7 +31,7 @@ _OFF = ("off", "no")
 POST_FIELDS = (
     "title", "date", "modified", "tags", "summary", "department", "author", "co-authors",
     "status", "canonical", "series", "featured", "slug", "related", "feed-id", "policy-allow",
-    "comments", "imported-from", "lang", "translation",
+    "comments", "imported-from", "cover", "cover-alt", "lang", "translation",
 )  # fmt: skip
 PAGE_FIELDS = ("title", "summary", "slug", "status", "date", "modified", "imported-from")
 # What `chorus new post` writes in 'Summary:'; the summary rule warns while it is still there.
@@ -198,6 +198,15 @@ def convert_fields(
                 bad("an id like 'service' or 'li-wei'")
             else:
                 result.values[key] = raw
+        elif key == "cover":
+            if not raw:
+                bad("an image next to the post, like 'images/cover.jpg'")
+            elif re.match(r"^([A-Za-z][A-Za-z0-9+.-]*:|/|//)", raw):
+                bad(
+                    "an image in content/, written relative to the post like 'images/cover.jpg' or as {static}/author-id/cover.jpg"
+                )
+            else:
+                result.values[key] = raw
         elif key in ("canonical", "imported-from"):
             if not re.match(r"^https?://[^\s<>\"']+$", raw):
                 bad("an http(s) URL")
@@ -211,6 +220,10 @@ def convert_fields(
     for key in required if header.fields else ():  # no header at all is reported once, above
         if key not in header.fields:
             problems.add(path, 1, f"missing required metadata '{key.capitalize()}:'")
+    if "cover-alt" in header.fields and "cover" not in header.fields:
+        problems.add(
+            path, result.lines["cover-alt"], "'Cover-Alt' describes a cover image, but there is no 'Cover:'"
+        )
     if "date" in result.values and "modified" in result.values:
         modified, date = result.values["modified"], result.values["date"]
         assert isinstance(modified, dt.datetime) and isinstance(date, dt.datetime)

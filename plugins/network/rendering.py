@@ -3,7 +3,8 @@
 Python-Markdown passes raw HTML, event handlers and ``javascript:`` links straight through,
 so everything it renders (post bodies, summaries, bios) goes through an allowlist sanitiser
 (nh3, Rust's ammonia). The allowlist keeps what authors legitimately use: tables,
-highlighted code, footnotes, images with alt text and heading anchors.
+highlighted code, footnotes, images with alt text, heading anchors and task lists (whose
+checkboxes are always disabled: an author cannot put a form control on the page).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ _DATA_IMAGE = re.compile(r"^data:image/(png|gif|jpeg|webp);base64,[a-z0-9+/=\s]+
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del",
     "details", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
-    "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp",
+    "h6", "hr", "i", "img", "input", "ins", "kbd", "label", "li", "mark", "ol", "p", "pre", "q", "s", "samp",
     "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
     "thead", "tr", "u", "ul",
 }  # fmt: skip
@@ -46,6 +47,9 @@ ALLOWED_ATTRIBUTES = {
     "a": {"href"},
     "abbr": {"title"},
     "img": {"src", "alt", "width", "height", "loading"},
+    # Task lists: every <input> becomes a disabled checkbox (see _FORCED_ATTRIBUTES), so
+    # only whether it is ticked is the author's to say.
+    "input": {"checked"},
     # Markdown tables align columns with style="text-align: …"; the obsolete align
     # attribute would fail the HTML checker. Only that one property survives.
     "td": {"style", "colspan", "rowspan"},
@@ -78,6 +82,10 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+# Set on every element of the tag whatever the author wrote: an <input name=q> or
+# <input type=submit> written as raw HTML ends up a disabled checkbox, never a form control.
+_FORCED_ATTRIBUTES = {"input": {"type": "checkbox", "disabled": "disabled"}}
+
 _CLEANER = nh3.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,
@@ -86,6 +94,7 @@ _CLEANER = nh3.Cleaner(
     strip_comments=True,
     link_rel=None,
     filter_style_properties={"text-align"},
+    set_tag_attribute_values=_FORCED_ATTRIBUTES,
 )
 
 
@@ -122,6 +131,59 @@ class ShortLinkExtension(Extension):
         md.inlinePatterns.register(_ShortLinkProcessor(SHORT_LINK_PATTERN, md), "chorus_short_link", 175)
 
 
+TASK_LIST_EXTENSION = "plugins.network.rendering:TaskListExtension"
+TASK_LIST_CLASS = "task-list"
+_TASK_MARK = re.compile(r"^\[([ xX])\]\s+")
+_BLOCK_TAGS = {"ul", "ol", "p", "div", "pre", "blockquote", "table", "dl", "hr"}
+
+
+class _TaskListProcessor(Treeprocessor):
+    """``- [ ] item`` and ``- [x] item``: a disabled checkbox labelled by the item's text.
+
+    The checkbox and the item's first line are one <label>, so a screen reader announces
+    "item, checkbox, checked" (an unlabelled checkbox would be a form field without a name).
+    """
+
+    def run(self, root: etree.Element) -> None:
+        for parent in root.iter():
+            if parent.tag not in ("ul", "ol"):
+                continue
+            items = [li for li in parent if li.tag == "li" and self._tick(li)]
+            if items:
+                parent.set("class", (parent.get("class", "") + " " + TASK_LIST_CLASS).strip())
+
+    @staticmethod
+    def _tick(item: etree.Element) -> bool:
+        holder = item
+        if not (item.text or "").strip() and len(item) and item[0].tag == "p":
+            holder = item[0]  # a loose list: the text is in a paragraph
+        match = _TASK_MARK.match(holder.text or "")
+        if not match:
+            return False
+        label = etree.Element("label")
+        box = etree.SubElement(label, "input", {"type": "checkbox", "disabled": "disabled"})
+        if match.group(1) != " ":
+            box.set("checked", "checked")
+        box.tail = holder.text[match.end() :]  # type: ignore[index]
+        holder.text = None
+        # The item's inline markup moves into the label, each element with the text after it
+        # (its tail); a block inside the item (a nested list) stays after the label.
+        while len(holder) and holder[0].tag not in _BLOCK_TAGS:
+            child = holder[0]
+            holder.remove(child)
+            label.append(child)
+        holder.insert(0, label)
+        item.set("class", (item.get("class", "") + " task-list-item").strip())
+        return True
+
+
+class TaskListExtension(Extension):
+    """Task lists as GitHub writes them; runs after inline Markdown (priority 20)."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.treeprocessors.register(_TaskListProcessor(md), "chorus_task_list", 15)
+
+
 DEFAULT_MARKDOWN: dict[str, Any] = {
     "extensions": [
         "markdown.extensions.abbr",
@@ -134,6 +196,7 @@ DEFAULT_MARKDOWN: dict[str, Any] = {
         "markdown.extensions.toc",
         "markdown.extensions.sane_lists",
         SHORT_LINK_EXTENSION,
+        TASK_LIST_EXTENSION,
     ],
     "extension_configs": {
         "markdown.extensions.codehilite": {"css_class": "highlight", "guess_lang": False},

@@ -19,8 +19,19 @@ from zoneinfo import ZoneInfo
 from .errors import Problem, SourceError
 from .files import path_name_problem
 from .history import published_before
-from .links import scan_references
-from .model import MARKDOWN_EXTENSIONS, Field, Network, Page, Post, PublishedUrl, Site, SourceFile, Status
+from .links import classify, scan_references
+from .model import (
+    MARKDOWN_EXTENSIONS,
+    Field,
+    Network,
+    Page,
+    Post,
+    PublishedUrl,
+    Reference,
+    Site,
+    SourceFile,
+    Status,
+)
 from .postmeta import PostLimits
 from .posts import ParsedPost, parse_post_file
 from .redirects import read_redirects
@@ -194,8 +205,12 @@ def _post(parsed: ParsedPost, network: Network, now: dt.datetime, zone: dt.tzinf
     def text(key: str) -> str | None:
         return str(values[key]) if key in values else None
 
+    common = _common(parsed, now, zone, short_links)
+    cover = _cover(parsed)
+    if cover is not None:
+        common["references"] = (cover, *common["references"])
     return Post(
-        **_common(parsed, now, zone, short_links),
+        **common,
         owner=owner,
         coauthors=texts("co-authors"),
         claimed_author=text("author"),
@@ -208,6 +223,19 @@ def _post(parsed: ParsedPost, network: Network, now: dt.datetime, zone: dt.tzinf
         feed_id=text("feed-id"),
         policy_allow=text("policy-allow"),
         comments=bool(values.get("comments", True)),
+        cover=cover,
+        cover_alt=text("cover-alt"),
         lang=parsed.lang,
         translation_of=f"{owner}/{parsed.translates}" if parsed.translates else None,
     )
+
+
+def _cover(parsed: ParsedPost) -> Reference | None:
+    """'Cover:' as an image reference at its line, so the links rule resolves it like any image
+    (its alt text is 'Cover-Alt:', judged by the links rule)."""
+    written = parsed.fields.values.get("cover")
+    classified = classify(str(written)) if written is not None else None
+    if classified is None:
+        return None
+    _, line = parsed.header.fields["cover"]
+    return Reference(*classified, line, len("cover: ") + 1, image=True)

@@ -152,6 +152,7 @@ OUTPUT_SETTINGS = (
     Setting("AUTHOR_PROFILES_EXPERTISE_SAVE_AS", "authors/expertise/index.html", "File of the expertise index.", path_template()),
     Setting("AUTHOR_PROFILES_KIND_URL", "authors/kind/{kind}/", "URL of the directory of one kind (expert, guest).", _folder_url("kind")),
     Setting("AUTHOR_PROFILES_KIND_SAVE_AS", "authors/kind/{kind}/index.html", "File of the directory of one kind (expert, guest).", path_template("kind")),
+    Setting("CLEAN_IMAGES_WIDTHS_PATH", "media-widths", "Output folder of the smaller widths made of post images: content/alice/pump.png at 480 px is <path>/alice/pump-480w.png.", path_template()),
     Setting("SOCIAL_CARDS_PATH", "cards", "Output folder of the cards; a page at <url>/ gets <path>/<url>.png.", path_template()),
     Setting("SEO_SITEMAP_SAVE_AS", "sitemap.xml", "Where the sitemap is written (needs an absolute SITEURL).", path_template()),
     Setting("SEO_ROBOTS_SAVE_AS", "robots.txt", "Where robots.txt is written; crawlers only look at the site root.", path_template()),
@@ -367,6 +368,14 @@ class UrlScheme:
     def media(self, path: str) -> Output:
         """A static file from content/, by its path there."""
         return self._pair("STATIC", path=path)
+
+    def media_width(self, path: str, width: int) -> Output:
+        """A smaller width of an image from content/, by its path there and the width:
+        ``alice/pump.png`` at 480 -> ``media-widths/alice/pump-480w.png`` (in a folder of
+        its own, so no file of content/ can take its name)."""
+        stem, extension = posixpath.splitext(path)
+        folder = self._values["CLEAN_IMAGES_WIDTHS_PATH"].strip("/")
+        return self._file(f"{folder}/{stem}-{width}w{extension}")
 
     def public_file(self, path: str) -> Output:
         """A file of the network's static/ folder, by its path there: published at the same

@@ -13,6 +13,9 @@ would be drawn the same. ``draw_card`` turns the content into pixels.
   │▌           Role                                              │
   │▌           with co-authors                                   │
   └──────────────────────────────────────────────────────────────┘
+
+A post with a cover gets it as a panel on the right, the full height of the card, cropped
+to fill it; everything else keeps to the narrower space on its left.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import PIL
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageOps
 
 from plugins.network.images import open_raster
 from plugins.network.portraits import square_crop
@@ -38,6 +41,9 @@ WIDTH, HEIGHT = 1200, 630
 BAND = 24  # the department-coloured band on the left edge
 LEFT, RIGHT, TOP = BAND + 64, 72, 56
 TITLE_BOX = Box(LEFT, 132, WIDTH - LEFT - RIGHT, 300)
+COVER_WIDTH = 420  # the cover's panel; the text then ends COVER_GAP before it
+COVER_GAP = 48
+COMPANY_MIN_ROOM = 300
 TITLE_SIZES = tuple(range(72, 30, -2))
 SUBTITLE_SIZES = (30, 28, 26, 24)
 SUBTITLE_GAP = 16
@@ -78,6 +84,16 @@ class CardContent:
     portrait: Portrait | None = None
     accent: str = ""  # the brand's accent (readable on white): the rule under the title
     logo: Path | None = None  # the brand's raster logo, in place of the company name
+    cover: Path | None = None  # the post's cover image (an already checked source image)
+
+
+def right_edge(content: CardContent) -> int:
+    """Where text and rules end on the right: before the cover's panel, if there is one."""
+    return WIDTH - (COVER_WIDTH + COVER_GAP if content.cover is not None else RIGHT)
+
+
+def title_box(content: CardContent) -> Box:
+    return Box(TITLE_BOX.x, TITLE_BOX.y, right_edge(content) - TITLE_BOX.x, TITLE_BOX.height)
 
 
 def parse_colour(value: str) -> tuple[int, int, int]:
@@ -127,6 +143,10 @@ def card_key(content: CardContent, fonts_digest: str, photo_digest: str | None =
     described = asdict(content)
     if content.logo is not None:
         described["logo"] = file_digest(content.logo)
+    if content.cover is None:
+        described.pop("cover")  # cards without a cover keep the keys they had before covers
+    else:
+        described["cover"] = file_digest(content.cover)
     portrait = content.portrait
     if portrait is not None:
         described["portrait"].pop("shown_as")
@@ -160,6 +180,14 @@ def _portrait_image(portrait: Portrait, fonts: Fonts, size: int) -> Image.Image:
     return image
 
 
+def _cover(path: Path) -> Image.Image:
+    """The cover cropped to fill the panel, upright, in RGB."""
+    with open_raster(path) as source:
+        source.draft("RGB", (COVER_WIDTH * 2, HEIGHT * 2))  # JPEG: decode at a fraction of the size
+        upright = ImageOps.exif_transpose(source).convert("RGB")
+    return ImageOps.fit(upright, (COVER_WIDTH, HEIGHT), Image.Resampling.LANCZOS)
+
+
 def _logo(path: Path, max_width: int) -> Image.Image:
     """The logo as RGBA, at most LOGO_HEIGHT high and ``max_width`` wide."""
     with open_raster(path) as source:
@@ -178,11 +206,12 @@ def _round_mask(size: int) -> Image.Image:
 
 def layout_text(content: CardContent, fonts: Fonts) -> tuple[TextBlock, TextBlock | None]:
     """Where the title and the subtitle go: the title first, as large as fits."""
-    title = fit_title(content.title, fonts.bold, TITLE_BOX, TITLE_SIZES)
+    box = title_box(content)
+    title = fit_title(content.title, fonts.bold, box, TITLE_SIZES)
     if not content.subtitle or not title.lines:
         return title, None
     top = title.lines[-1].y + title.lines[-1].height + SUBTITLE_GAP
-    space = Box(TITLE_BOX.x, top, TITLE_BOX.width, TITLE_BOX.bottom - top)
+    space = Box(box.x, top, box.width, box.bottom - top)
     if space.height < line_height(SUBTITLE_SIZES[-1]):
         return title, None
     return title, fit_title(content.subtitle, fonts.regular, space, SUBTITLE_SIZES)
@@ -194,18 +223,23 @@ def draw_card(content: CardContent, fonts: Fonts) -> Image.Image:
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, BAND - 1, HEIGHT - 1), fill=colour)
+    right = right_edge(content)
+    if content.cover is not None:
+        image.paste(_cover(content.cover), (WIDTH - COVER_WIDTH, 0))
 
-    # Header: kicker on the left, company on the right; the company never takes more than 40%.
-    inner = WIDTH - LEFT - RIGHT
+    # Header: kicker on the left, company on the right; the company takes at most 40% (but
+    # 300 px beside a cover, where 40% would cut a name like "Halvard Instruments").
+    inner = right - LEFT
+    company_room = max(int(inner * 0.4), COMPANY_MIN_ROOM)
     if content.logo is not None:
-        logo = _logo(content.logo, int(inner * 0.4))
-        image.paste(logo, (WIDTH - RIGHT - logo.width, TOP - (LOGO_HEIGHT - COMPANY_SIZE) // 2), logo)
+        logo = _logo(content.logo, company_room)
+        image.paste(logo, (right - logo.width, TOP - (LOGO_HEIGHT - COMPANY_SIZE) // 2), logo)
         company_width = float(logo.width)
     else:
         company_font = fonts.regular(COMPANY_SIZE)
-        company = fit_line(content.company, company_font, int(inner * 0.4))
+        company = fit_line(content.company, company_font, company_room)
         company_width = company_font.getlength(company)
-        draw.text((WIDTH - RIGHT, TOP), company, fill=MUTED, font=company_font, anchor="ra")
+        draw.text((right, TOP), company, fill=MUTED, font=company_font, anchor="ra")
     kicker_font = fonts.bold(KICKER_SIZE)
     kicker = fit_line(content.kicker.upper(), kicker_font, int(inner - company_width - 32))
     draw.text((LEFT, TOP), kicker, fill=readable_on(BACKGROUND, colour), font=kicker_font, anchor="la")
@@ -218,15 +252,15 @@ def draw_card(content: CardContent, fonts: Fonts) -> Image.Image:
             draw.text((line.x, line.y), line.text, fill=fill, font=font_for(block.size), anchor="la")
 
     if content.accent:
-        draw.rectangle((LEFT, RULE_Y - 1, WIDTH - RIGHT, RULE_Y + 2), fill=parse_colour(content.accent))
+        draw.rectangle((LEFT, RULE_Y - 1, right, RULE_Y + 2), fill=parse_colour(content.accent))
     else:
-        draw.rectangle((LEFT, RULE_Y, WIDTH - RIGHT, RULE_Y + 1), fill=RULE)
+        draw.rectangle((LEFT, RULE_Y, right, RULE_Y + 1), fill=RULE)
     text_x = LEFT
     if content.portrait is not None:
         portrait = _portrait_image(content.portrait, fonts, AVATAR)
         image.paste(portrait, (LEFT, FOOTER_Y), _round_mask(AVATAR))
         text_x = LEFT + AVATAR + 28
-    _draw_footer(draw, content, fonts, text_x, WIDTH - RIGHT - text_x)
+    _draw_footer(draw, content, fonts, text_x, right - text_x)
     return image
 
 

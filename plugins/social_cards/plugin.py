@@ -29,6 +29,7 @@ from plugins.network import ConfigError, Problem, SourceError, get_state
 from plugins.network.brand import light_variant, logo_path
 from plugins.network.i18n import language
 from plugins.network.images import ImageDecodeError
+from plugins.network.links import site_index
 from plugins.network.model import Author, Department
 from plugins.network.parallel import map_jobs, worker_count
 from plugins.network.portraits import colour_for, initials
@@ -230,7 +231,15 @@ def brand_of(settings: dict) -> dict:
     }
 
 
-def post_card(article, settings: dict) -> CardContent:
+def cover_of(post, site) -> Path | None:
+    """The source file of a post's cover (the links rule made sure it is an image of content/)."""
+    if post.cover is None:
+        return None
+    resolved, _ = site_index(site).check(post.cover, post.source, post.status)
+    return site.content / resolved.file if resolved is not None and resolved.file else None
+
+
+def post_card(article, settings: dict, cover: Path | None = None) -> CardContent:
     owner = article.authors[0].profile
     department = article.department
     guest_post = language(settings).gettext("Guest post")
@@ -249,6 +258,7 @@ def post_card(article, settings: dict) -> CardContent:
         lines=lines,
         coauthors=coauthors,
         portrait=portrait_of(owner),
+        cover=cover,
         **brand_of(settings),
     )
 
@@ -357,7 +367,9 @@ def write_cards(generators) -> None:
     # Hidden posts are written (only never listed), so a shared link to one gets a card too.
     for article in sorted([*articles.articles, *articles.hidden_articles], key=lambda a: a.source_path):
         article.social_card = writer.write(
-            post_card(article, settings), article.url, state.shown(article.source_path)
+            post_card(article, settings, cover_of(article.post, state.site)),
+            article.url,
+            state.shown(article.source_path),
         )
     author_cards = _profile_cards(writer, state, settings)
     department_cards = _department_cards(writer, state, settings)

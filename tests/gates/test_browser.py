@@ -3,7 +3,7 @@
 Search finds a post by a phrase of its text, at the root and from a sub-path; the directory
 filter narrows the list, also to people who accept questions; feeds are discoverable; no page asks another host for anything or
 logs an error; a post stays within its performance budget. Screenshots of the main pages at
-375 px and 1280 px go to test-artifacts/screenshots/, and the README's two to docs/screenshots/.
+390 px and 1280 px, light and dark, go to test-artifacts/screenshots/, the README's to docs/screenshots/.
 """
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ from .support import (
     open_page,
 )
 
-WIDTHS = {375: 812, 1280: 900}  # screenshot width -> viewport height (a phone, a laptop)
-README_PAGES = {"home": "home.png", "post": "post.png"}
+WIDTHS = {390: 844, 1280: 900}  # screenshot width -> viewport height (a phone, a laptop)
+SCHEMES = ("light", "dark")
+# The pages the README shows, each at both widths in both schemes (docs/screenshots/).
+README_PAGES = ("home", "post", "directory", "profile", "subscribe", "search")
 FEED_TYPES = {"application/atom+xml", "application/rss+xml", "application/feed+json"}
 BUDGET_BYTES = 100 * 1024  # everything a post page transfers, images excepted
 
@@ -178,16 +180,20 @@ def test_page_stays_local_and_error_free(name, browser, sample_site, main_pages)
 
 
 def screenshot(page, name: str) -> None:
-    """Full-page PNGs at each width; at 1280 px the README's copy of the home and a post."""
+    """Full-page PNGs at each width in each scheme; for the README's pages also what the
+    first screen shows (docs/screenshots/NAME-WIDTH-SCHEME.png)."""
     folder = ARTIFACTS / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
-    for width, height in sorted(WIDTHS.items(), reverse=True):
-        page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_load_state("networkidle")  # a narrower layout may pick other images
-        page.screenshot(path=folder / f"{name}-{width}.png", full_page=True, animations="disabled")
-        if width == 1280 and name in README_PAGES:
-            README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=README_SCREENSHOTS / README_PAGES[name], animations="disabled")
+    for scheme in SCHEMES:
+        page.emulate_media(color_scheme=scheme)
+        for width, height in sorted(WIDTHS.items(), reverse=True):
+            page.set_viewport_size({"width": width, "height": height})
+            page.wait_for_load_state("networkidle")  # a narrower layout may pick other images
+            shot = f"{name}-{width}-{scheme}.png"
+            page.screenshot(path=folder / shot, full_page=True, animations="disabled")
+            if name in README_PAGES:
+                README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=README_SCREENSHOTS / shot, animations="disabled")
 
 
 # -- performance budget ----------------------------------------------------------------------

@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..errors import Problem
+from ..files import IMAGE_EXTENSIONS
 from ..links import check_related, scan_references, site_index
-from ..model import Author, RefForm, Site, Status
+from ..model import Author, Post, RefForm, Site, Status
 
 _ALT_HINT = "image without alt text: describe what it shows, like ![Lead times by part family](...)"
+_COVER_ALT_HINT = "cover image without alt text: add 'Cover-Alt:' saying what it shows, like 'Cover-Alt: A technician at an open flow meter'"
 _BIO_SHORT = (
     "short links ([[…]]) work in posts and pages, not in bios: write a Markdown link, or \\[[ for brackets"
 )
@@ -23,15 +25,26 @@ def references(site: Site) -> Iterator[Problem]:
     too, so publishing it later cannot break the build)."""
     index = site_index(site)
     for source in (*site.posts, *site.pages):
+        if isinstance(source, Post) and source.cover is not None and not (source.cover_alt or "").strip():
+            yield Problem(source.path, source.cover.line, _COVER_ALT_HINT, rule="image-alt")
         for ref in source.references:
             if ref.image and ref.text is not None and not ref.text.strip():
                 yield Problem(source.path, ref.line, _ALT_HINT, rule="image-alt", col=ref.col)
             if ref.form is RefForm.EXTERNAL:
                 continue
-            _, message = index.check(ref, source.source, source.status)
+            resolved, message = index.check(ref, source.source, source.status)
+            if isinstance(source, Post) and ref is source.cover and resolved is not None:
+                message = _cover_problem(resolved.file)
             if message:
                 rule = "image" if ref.image else "links"
                 yield Problem(source.path, ref.line, message, rule=rule, col=ref.col)
+
+
+def _cover_problem(file: str | None) -> str | None:
+    """A cover is a raster image of content/ (it is resized and drawn on the social card)."""
+    if file is None or file.rsplit(".", 1)[-1].lower() not in IMAGE_EXTENSIONS:
+        return f"'Cover' must name an image in content/ ({', '.join(sorted(IMAGE_EXTENSIONS))}), found {file or 'a page'}"
+    return None
 
 
 def related(site: Site) -> Iterator[Problem]:
