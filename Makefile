@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 CHORUS := $(BIN)/chorus
 PORT ?= 8000
 
-.PHONY: setup html publish serve new-post test gates-setup check lint bench clean
+.PHONY: setup html html-de messages publish serve new-post test gates-setup check lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,15 @@ setup: $(VENV)/.installed
 
 html: $(VENV)/.installed
 	$(CHORUS) build --strict
+
+# The demo network with the German interface (pelicanconf-de.py), into output-de/.
+html-de: $(VENV)/.installed
+	$(CHORUS) build --strict -s pelicanconf-de.py
+
+# Re-extract the interface's messages (plugins/network/locale/chorus.pot) and update every
+# catalogue; translate the new entries in the .po files (docs/theme.md, "Translations").
+messages: $(VENV)/.installed
+	$(BIN)/python -m chorus.messages
 
 publish: $(VENV)/.installed
 	$(CHORUS) build --strict -s publishconf.py
@@ -53,4 +62,4 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf output cache .pytest_cache test-artifacts
+	rm -rf output output-de cache .pytest_cache test-artifacts

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from chorus import __version__
 from chorus.build import BuildFailed, build_site
+from plugins.network.i18n import supported_languages
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -241,7 +242,11 @@ def make_parser() -> argparse.ArgumentParser:
     init.add_argument("directory", help="a new or empty folder")
     init.add_argument("--name", required=True, help="the company's name, e.g. 'Halvard Instruments'")
     init.add_argument("--url", help="where the site will be published, e.g. https://voices.example.com")
-    init.add_argument("--lang", default="en", help="the site's language code (default: en)")
+    init.add_argument(
+        "--lang",
+        default="en",
+        help=f"the interface language: {', '.join(supported_languages())} (default: en)",
+    )
     init.set_defaults(func=cmd_init)
     build = commands.add_parser("build", help="build the site into the output folder")
     _site_arguments(build)

@@ -34,6 +34,7 @@ TEMPLATES_DIR = "templates"
 CHORUS_PLUGINS = [
     "plugins.markdown_posts",
     "plugins.author_folders",
+    "plugins.translations",  # the interface in DEFAULT_LANG: gettext and date filters in every template
     "plugins.clean_images",  # images from content/ published re-encoded, without metadata
     "plugins.crosslinks",  # early: rewrites short links before any plugin reads .content
     "plugins.network_index",
@@ -72,7 +73,13 @@ def chorus_settings(root: str | Path) -> dict[str, Any]:
         # A copy: Pelican's own MarkdownReader appends its "meta" extension to this dict.
         "MARKDOWN": copy.deepcopy(DEFAULT_MARKDOWN),
         # Autoescape everywhere: metadata is data. Only sanitised HTML is marked |safe.
-        "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True},
+        # Templates are translated ({% trans %}, _()): plugins.translations installs the catalogue.
+        "JINJA_ENVIRONMENT": {
+            "trim_blocks": True,
+            "lstrip_blocks": True,
+            "autoescape": True,
+            "extensions": ["jinja2.ext.i18n"],
+        },
         # One folder per author: the folder is the author, never the category, and
         # the department comes from the registry (see plugins.author_folders).
         "USE_FOLDER_AS_CATEGORY": False,

@@ -16,6 +16,7 @@ import yaml
 from chorus import __version__
 from plugins.network import ChorusError, Problem, ProblemList
 from plugins.network.codeowners import write_codeowners
+from plugins.network.i18n import catalogue_language, supported_languages
 from plugins.network.load import ID_PATTERN, github_user_problem, suggest
 from plugins.network.model import Department
 from plugins.network.postmeta import SUMMARY_PLACEHOLDER
@@ -249,6 +250,13 @@ def init_network(
     if not _LANGUAGE.match(lang):
         problems.add(
             "chorus init", None, f"--lang must be a language code like 'en', 'de' or 'pt-BR', found {lang!r}"
+        )
+    elif catalogue_language(lang) is None:
+        problems.add(
+            "chorus init",
+            None,
+            f"--lang: no translation of the interface for {lang!r}"
+            f" (expected one of {', '.join(supported_languages())})",
         )
     if directory.exists() and (
         not directory.is_dir() or any(entry.name != ".git" for entry in directory.iterdir())

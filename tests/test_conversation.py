@@ -17,6 +17,7 @@ from conftest import GINA, post
 from plugins.conversation.settings import SETTINGS
 from plugins.conversation.views import CommentsSetup, share_links
 from plugins.network.errors import ConfigError
+from plugins.network.i18n import Language
 from plugins.network.model import Author, Post, Status
 
 GISCUS = {
@@ -122,7 +123,7 @@ def make_author(author_id: str, kind: str = "expert", contact: str | None = None
 
 def test_share_links_carry_the_absolute_url_and_nothing_else():
     url = "https://voices.example.com/posts/alice/hello/"
-    share = share_links("Pumps & valves", url)
+    share = share_links("Pumps & valves", url, Language.of({"DEFAULT_LANG": "en"}))
     assert share.text == "Pumps & valves " + url
     queries = {link.service: (urlsplit(link.url), parse_qs(urlsplit(link.url).query)) for link in share.links}
     assert {s: (u.scheme, u.netloc, u.path) for s, (u, _) in queries.items()} == {

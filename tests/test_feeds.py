@@ -578,7 +578,7 @@ def test_a_feed_on_a_page_of_the_site_fails(site):
         ),
         (
             {"DEPARTMENT_FEEDS_SCOPES": ["network", "people"]},
-            "DEPARTMENT_FEEDS_SCOPES: expected a non-empty list of 'network', 'departments', 'authors', 'topics' (got ['network', 'people'])",
+            "DEPARTMENT_FEEDS_SCOPES: expected a non-empty list of 'network', 'departments', 'authors', 'topics', 'languages' (got ['network', 'people'])",
         ),
         (
             {"DEPARTMENT_FEEDS_FORMATS": []},
@@ -586,7 +586,7 @@ def test_a_feed_on_a_page_of_the_site_fails(site):
         ),
         (
             {"DEPARTMENT_FEEDS_MAX_ITEMS": {"network": 0}},
-            "DEPARTMENT_FEEDS_MAX_ITEMS: expected a dict of scope (network, departments, authors, topics) to a whole number of 1 or more (got {'network': 0})",
+            "DEPARTMENT_FEEDS_MAX_ITEMS: expected a dict of scope (network, departments, authors, topics, languages) to a whole number of 1 or more (got {'network': 0})",
         ),
         (
             {"DEPARTMENT_FEEDS_ID_DOMAIN": "https://voices.example.com"},

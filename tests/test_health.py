@@ -8,6 +8,7 @@ import json
 import pytest
 
 from conftest import BOB, load_model, post
+from plugins.network.i18n import Language
 from plugins.network_health.charts import charts
 from plugins.network_health.stats import network_health
 
@@ -91,7 +92,7 @@ def test_quiet_is_a_setting(network):
 
 
 def test_every_chart_has_a_title_and_a_description(network):
-    for chart in charts(network_health(load_model(network))).values():
+    for chart in charts(network_health(load_model(network)), Language.of({"DEFAULT_LANG": "en"})).values():
         svg = str(chart.svg)
         assert svg.startswith(f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{chart.id}"')
         assert f'role="img" aria-labelledby="{chart.id}-title {chart.id}-desc"' in svg

@@ -116,6 +116,10 @@ def test_init_refuses_a_folder_that_is_not_empty(tmp_path, capsys):
             ["--name", "A", "--lang", "English"],
             "chorus init: error: --lang must be a language code like 'en', 'de' or 'pt-BR', found 'English'",
         ),
+        (
+            ["--name", "A", "--lang", "pt-BR"],
+            "chorus init: error: --lang: no translation of the interface for 'pt-BR' (expected one of de, en, fr)",
+        ),
     ],
 )
 def test_init_refuses_bad_values_and_writes_nothing(tmp_path, capsys, args, message):

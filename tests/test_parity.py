@@ -138,6 +138,10 @@ CASES = {
         {"content/bob/x.md": post(Tags="中" * 50)},
         "content/bob/x.md:3: error: tag '中中中中中中中中中中中中中中中中中中中中…' becomes a web address of 299 characters (topics/zhong-zhong-zhong-zh…/); the limit is 200: shorten it",
     ),
+    "translations": (
+        {"content/bob/deal.de.md": post("Das Angebot")},
+        "content/bob/deal.de.md: error: translates 'bob/deal', which is not a post (expected content/bob/deal.md)",
+    ),
     "feed-ids": (
         {"content/bob/x.md": post(Feed_Id="has spaces")},
         "content/bob/x.md:3: error: 'feed-id' must be a per-post id like 'alice/old-file-name' (letters, digits, '.', '_', '~', '-', '/') or a whole URI like 'tag:example.com,2019:post-7', found 'has spaces'",

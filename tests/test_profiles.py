@@ -193,7 +193,7 @@ def test_former_contributor_keeps_page_and_posts_but_leaves_current_listings(sit
     site.write("content/bob/old.md", post("Old deal", date="2025-06-01", Tags="tenders"))
     site.build()
     profile = site.page("authors/bob/index.html")
-    assert _texts(profile, ".former-notice") == ["Former contributor — contributed until 31 Dec 2025"]
+    assert _texts(profile, ".former-notice") == ["Former contributor — contributed until December 31, 2025"]
     assert _card_titles(profile, ".profile-posts") == ["Old deal"]
     assert _json_ld(profile).get("worksFor") is None, "a former employee no longer works for the company"
     directory = site.page("authors/index.html")

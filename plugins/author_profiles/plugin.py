@@ -27,6 +27,7 @@ from pelican.urlwrappers import Tag
 
 from plugins.network import ProblemList, get_state
 from plugins.network.errors import display_path
+from plugins.network.i18n import N_, autonym, language
 from plugins.network.model import AUTHOR_KINDS, EXPERT, GUEST
 from plugins.network.settings import switch_off_pages
 from plugins.network.state import OutputRegistry
@@ -36,7 +37,7 @@ from .contributions import contributions, department_groups, expertise_index, to
 from .settings import SETTINGS
 from .views import DepartmentLink, Directory, DirectoryKind, profile_page
 
-KIND_LABELS = {EXPERT: "In-house experts", GUEST: "Guest contributors"}
+KIND_LABELS = {EXPERT: N_("In-house experts"), GUEST: N_("Guest contributors")}
 DIRECTORY_TEMPLATE = "authors"
 EXPERTISE_TEMPLATE = "expertise"
 
@@ -209,8 +210,10 @@ def prepare_profiles(generator) -> None:
 def _directory(settings, state, current, topics, wrappers) -> Directory:
     network, urls = state.network, state.urls
     former = [a for a in network.authors.values() if a.is_former(state.today)]
-    kinds = (DirectoryKind("", "Everyone", urls.author_directory().url),) + tuple(
-        DirectoryKind(kind, KIND_LABELS[kind], urls.author_directory(kind).url) for kind in AUTHOR_KINDS
+    lang = language(settings)
+    kinds = (DirectoryKind("", lang.gettext("Everyone"), urls.author_directory().url),) + tuple(
+        DirectoryKind(kind, lang.gettext(KIND_LABELS[kind]), urls.author_directory(kind).url)
+        for kind in AUTHOR_KINDS
     )
     return Directory(
         groups=department_groups(network, current),
@@ -223,7 +226,27 @@ def _directory(settings, state, current, topics, wrappers) -> Directory:
         kinds=kinds,
         expertise_url=urls.expertise_index().url if settings["AUTHOR_PROFILES_DIRECTORY"] else None,
         current_count=len(current),
+        languages_of=_languages(state.published, lang.tag),
     )
+
+
+def _languages(published, default: str) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Who writes in which languages (co-written posts count for every author), the most
+    written first; nothing when every post is in one language."""
+    counts: dict[str, dict[str, int]] = {}
+    for article in published:
+        code = article.post.language(default)
+        for author_id in article.post.authors:
+            per_author = counts.setdefault(author_id, {})
+            per_author[code] = per_author.get(code, 0) + 1
+    if len({code for per_author in counts.values() for code in per_author}) < 2:
+        return {}
+    return {
+        author_id: tuple(
+            (code, autonym(code)) for code in sorted(per_author, key=lambda c: (-per_author[c], c))
+        )
+        for author_id, per_author in counts.items()
+    }
 
 
 def _department_links(generator, state):

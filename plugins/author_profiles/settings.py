@@ -8,7 +8,6 @@ from plugins.network.images import FALLBACK_FORMATS, FORMATS, unsupported_format
 from plugins.network.settings import Setting, SettingsSpec, is_bool, is_positive_int
 from plugins.network.urls import output_settings
 
-DEFAULT_GUEST_DISCLOSURE = "Guest contributor — views are their own"
 MAX_DISCLOSURE_CHARS = 200
 
 
@@ -41,6 +40,8 @@ def _formats(value: Any) -> str | None:
 
 
 def _disclosure(value: Any) -> str | None:
+    if value is None:
+        return None
     if not isinstance(value, str) or not value.strip():
         return "expected non-empty text, like 'Guest contributor — views are their own'"
     if "\n" in value or "\r" in value or len(value) > MAX_DISCLOSURE_CHARS:
@@ -61,8 +62,8 @@ SETTINGS = SettingsSpec(
     ),
     Setting(
         "AUTHOR_PROFILES_GUEST_DISCLOSURE",
-        DEFAULT_GUEST_DISCLOSURE,
-        "Shown on guests' profiles and posts.",
+        None,
+        "Shown on guests' profiles and posts (None: 'Guest contributor — views are their own', in the site's language).",
         _disclosure,
     ),
     Setting(

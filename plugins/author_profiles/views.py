@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from plugins.network.i18n import Language, language
 from plugins.network.model import Author, Department
 from plugins.network.urls import UrlScheme
 
@@ -40,18 +41,18 @@ class AskLink:
     url: str  # 'mailto:…' or an https:// contact form
     label: str  # "Ask Li"
     by_email: bool
-
-    @property
-    def how(self) -> str:
-        """The rest of the link's accessible name: "Ask Li" + " a question by e-mail"."""
-        return " a question by e-mail" if self.by_email else " a question (contact form)"
+    how: str  # the rest of the link's accessible name: "Ask Li" + " a question by e-mail"
 
     @classmethod
-    def of(cls, author: Author, today: dt.date) -> AskLink | None:
+    def of(cls, author: Author, today: dt.date, lang: Language) -> AskLink | None:
         route = author.ask_route(today)
         if route is None:
             return None
-        return cls(route, f"Ask {author.first_name}", route.startswith("mailto:"))
+        by_email = route.startswith("mailto:")
+        how = (
+            lang.gettext(" a question by e-mail") if by_email else lang.gettext(" a question (contact form)")
+        )
+        return cls(route, lang.gettext("Ask %(name)s", name=author.first_name), by_email, how)
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ def profile_page(
             image_url=image,
             former=former,
         ),
-        ask=AskLink.of(author, today),
+        ask=AskLink.of(author, today, language(settings)),
     )
 
 
@@ -158,6 +159,9 @@ class Directory:
     kinds: tuple[DirectoryKind, ...]
     expertise_url: str | None  # None: the directory is switched off (AUTHOR_PROFILES_DIRECTORY)
     current_count: int
+    # author id -> the languages they write in, each (code, its own name): ('de', 'Deutsch');
+    # empty unless the network's posts are in more than one language
+    languages_of: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     @property
     def enabled(self) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pelican import signals
 
 from plugins.network import get_state
+from plugins.network.i18n import language
 from plugins.network.postid import id_domain, stable_id
 from plugins.network.rules.comments import policy_page
 
@@ -30,11 +31,12 @@ def attach_conversations(generator) -> None:
     setup = CommentsSetup.from_settings(settings, policy_page(state.site))
     domain = id_domain(settings, state.urls)
     authors = state.network.authors
+    lang = language(settings)
     for article in [*generator.articles, *generator.hidden_articles]:
         post = article.post
         url = state.urls.absolute(state.urls.source(post).url)
         article.conversation = Conversation(
-            share=share_links(post.title, url),
+            share=share_links(post.title, url, lang),
             comments=setup.comments(
                 post, stable_id(post, domain), [authors[a] for a in post.authors], state.today
             ),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
+from plugins.network.i18n import Language
 from plugins.network.model import Author, Post
 
 from .settings import DEFAULT_GISCUS_THEME, GISCUS, REMARK42
@@ -49,7 +50,8 @@ class Share:
         return f"{self.title} {self.url}"
 
 
-def share_links(title: str, url: str) -> Share:
+def share_links(title: str, url: str, lang: Language) -> Share:
+    share_on, share_by = lang.gettext("Share on"), lang.gettext("Share by")
     return Share(
         url,
         title,
@@ -57,11 +59,13 @@ def share_links(title: str, url: str) -> Share:
             ShareLink(
                 "linkedin",
                 "LinkedIn",
-                "Share on",
+                share_on,
                 "https://www.linkedin.com/sharing/share-offsite/?" + _query(url=url),
             ),
-            ShareLink("x", "X", "Share on", "https://x.com/intent/tweet?" + _query(text=title, url=url)),
-            ShareLink("email", "E-mail", "Share by", "mailto:?" + _query(subject=title, body=url)),
+            ShareLink("x", "X", share_on, "https://x.com/intent/tweet?" + _query(text=title, url=url)),
+            ShareLink(
+                "email", lang.gettext("E-mail"), share_by, "mailto:?" + _query(subject=title, body=url)
+            ),
         ),
     )
 
@@ -83,10 +87,7 @@ class Comments:
     config: Mapping[str, Any]  # for comments.js, printed with |tojson
     link: PlainLink | None  # works without script: the discussion, or asking the author
     policy_url: str | None  # the comment policy page, relative to the site
-
-    @property
-    def button(self) -> str:
-        return f"Load comments from {self.source}"
+    button: str  # 'Load comments from GitHub Discussions', in the site's language
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,10 @@ class CommentsSetup:
             and not (self.off_for_guests and any(a.is_guest for a in authors))
         )
 
+    @property
+    def language(self) -> Language:
+        return Language.of({"DEFAULT_LANG": self.lang})
+
     def comments(self, post: Post, thread: str, authors: Sequence[Author], today: dt.date) -> Comments | None:
         """The comments section of ``post`` (``authors``: its registry authors, owner first), or None."""
         if not self.wanted(post, authors):
@@ -160,16 +165,18 @@ class CommentsSetup:
             "crossorigin": "anonymous",
         }
         search = "https://github.com/" + repo + "/discussions?" + _query(discussions_q=f'"{thread}"')
+        t = self.language
         return Comments(
             provider=GISCUS,
             source="GitHub Discussions",
+            button=t.gettext("Load comments from %(source)s", source="GitHub Discussions"),
             hosts=("giscus.app", "github.com"),
             thread=thread,
             config={
                 "script": {"src": f"{GISCUS_ORIGIN}/client.js", "attributes": attributes},
                 "remember": f"giscus:{repo}",
             },
-            link=PlainLink(search, "read and join the discussion on GitHub"),
+            link=PlainLink(search, t.gettext("read and join the discussion on GitHub")),
             policy_url=self.policy_url,
         )
 
@@ -178,9 +185,11 @@ class CommentsSetup:
         site_id = self.remark42["site_id"]
         hostname = urlsplit(host).netloc
         asking = next((a for a in authors if a.ask_route(today)), None)
+        t = self.language
         return Comments(
             provider=REMARK42,
             source=hostname,
+            button=t.gettext("Load comments from %(source)s", source=hostname),
             hosts=(hostname,),
             thread=thread,
             config={
@@ -199,7 +208,9 @@ class CommentsSetup:
                 "remember": f"remark42:{host}/{site_id}",
             },
             link=(
-                PlainLink(str(asking.ask_route(today)), f"ask {asking.first_name} directly")
+                PlainLink(
+                    str(asking.ask_route(today)), t.gettext("ask %(name)s directly", name=asking.first_name)
+                )
                 if asking
                 else None
             ),

@@ -13,7 +13,18 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from plugins.network.urls import ATOM, AUTHORS, DEPARTMENTS, FEED_FOLDER_SETTINGS, JSON, NETWORK, RSS, TOPICS
+from plugins.network.i18n import N_, Language, autonym, language
+from plugins.network.urls import (
+    ATOM,
+    AUTHORS,
+    DEPARTMENTS,
+    FEED_FOLDER_SETTINGS,
+    JSON,
+    LANGUAGES,
+    NETWORK,
+    RSS,
+    TOPICS,
+)
 
 from .config import FeedConfig
 
@@ -88,9 +99,10 @@ class OpmlFile:
 
 
 class FeedCatalog:
-    def __init__(self, scopes: list[Scope], opml_files: list[OpmlFile]):
+    def __init__(self, scopes: list[Scope], opml_files: list[OpmlFile], default_lang: str = "en"):
         self.scopes = scopes
         self.opml_files = opml_files
+        self.default_lang = default_lang  # the language of posts that do not say theirs
         self._by_key = {(s.kind, s.slug): s for s in scopes}
 
     def find(self, kind: str, slug: str = "") -> Scope | None:
@@ -125,6 +137,7 @@ class FeedCatalog:
         """
         if article:
             found = [self.find(DEPARTMENTS, article.category.slug), self.find(AUTHORS, article.author.slug)]
+            found.append(self.find(LANGUAGES, article.post.language(self.default_lang).lower()))
         elif category:
             found = [self.find(DEPARTMENTS, category.slug)]
         elif author:
@@ -152,9 +165,12 @@ class _ScopeMaker:
 
     def __init__(self, config: FeedConfig, settings: dict, network):
         self.config, self.network = config, network
+        self.lang = language(settings)
         self.site = settings.get("SITENAME") or "Chorus"
         self.company = settings.get("CHORUS_COMPANY") or self.site
-        self.subtitle = settings.get("SITESUBTITLE") or f"Posts from every department of {self.company}"
+        self.subtitle = settings.get("SITESUBTITLE") or self.lang.gettext(
+            "Posts from every department of %(company)s", company=self.company
+        )
 
     def make(
         self, kind: str, slug: str, name: str, description: str, page_path: str, articles, guest=False
@@ -200,11 +216,20 @@ class _ScopeMaker:
         scopes = []
         for author_id, profile in self.network.authors.items():
             if author_id in by_author:
-                if profile.is_guest:
-                    origin = f" at {profile.affiliation}" if profile.affiliation else ""
-                    description = f"{profile.title}{origin}; guest author on {self.site}"
+                t = self.lang
+                if profile.is_guest and profile.affiliation:
+                    description = t.gettext(
+                        "%(title)s at %(affiliation)s; guest author on %(site)s",
+                        title=profile.title, affiliation=profile.affiliation, site=self.site,
+                    )  # fmt: skip
+                elif profile.is_guest:
+                    description = t.gettext(
+                        "%(title)s; guest author on %(site)s", title=profile.title, site=self.site
+                    )
                 else:
-                    description = f"{profile.title} at {self.company}"
+                    description = t.gettext(
+                        "%(title)s at %(company)s", title=profile.title, company=self.company
+                    )
                 scopes.append(
                     self.make(AUTHORS, author_id, profile.name, description, wrappers[author_id].url,
                               by_author[author_id], guest=profile.is_guest)
@@ -219,39 +244,69 @@ class _ScopeMaker:
                 by_topic.setdefault(tag.slug, []).append(article)
                 tags.setdefault(tag.slug, tag)
         return [
-            self.make(TOPICS, slug, tags[slug].name, f"Posts about {tags[slug].name} from across {self.company}.",
+            self.make(TOPICS, slug, tags[slug].name,
+                      self.lang.gettext("Posts about %(topic)s from across %(company)s.", topic=tags[slug].name, company=self.company),
                       tags[slug].url, by_topic[slug])
             for slug in sorted(tags, key=lambda s: (tags[s].name.casefold(), s))
         ]  # fmt: skip
 
+    def language_scopes(self, published) -> list[Scope]:
+        """One scope per language, when the posts are in more than one (else the network's feed is it)."""
+        by_language: dict[str, list] = {}
+        for article in published:
+            by_language.setdefault(article.post.language(self.lang.tag).lower(), []).append(article)
+        if len(by_language) < 2:
+            return []
+        return [
+            self.make(LANGUAGES, code, autonym(code),
+                      self.lang.gettext("Every post in %(language)s on %(site)s.", language=self.lang.language_name(code), site=self.site),
+                      "", by_language[code])
+            for code in sorted(by_language)
+        ]  # fmt: skip
 
-SCOPE_GROUP_LABELS = {NETWORK: "Network", DEPARTMENTS: "Departments", AUTHORS: "People", TOPICS: "Topics"}
+
+# Marked for extraction here, translated where the lists are written.
+SCOPE_GROUP_LABELS = {
+    NETWORK: N_("Network"),
+    DEPARTMENTS: N_("Departments"),
+    AUTHORS: N_("People"),
+    TOPICS: N_("Topics"),
+    LANGUAGES: N_("Languages"),
+}
+# The scopes that get a list of their own (feeds/authors.opml, ...); languages are few and
+# sit in the network's list.
+SCOPE_OPML = (DEPARTMENTS, AUTHORS, TOPICS)
 
 
-def _opml_files(config: FeedConfig, network, site: str, scopes: dict[str, list[Scope]]) -> list[OpmlFile]:
+def _opml_files(
+    config: FeedConfig, network, site: str, scopes: dict[str, list[Scope]], lang: Language
+) -> list[OpmlFile]:
     """The network's list (every feed), one list per scope, one per department with its people."""
     files = []
-    groups = tuple((SCOPE_GROUP_LABELS[kind], tuple(found)) for kind, found in scopes.items() if found)
+    people_label = lang.gettext(SCOPE_GROUP_LABELS[AUTHORS])
+    groups = tuple(
+        (lang.gettext(SCOPE_GROUP_LABELS[kind]), tuple(found)) for kind, found in scopes.items() if found
+    )
     if groups:
         place = config.urls.opml()
         files.append(
             OpmlFile(
                 place.save_as,
                 config.urls.absolute(place.url),
-                f"{site}: every feed",
+                lang.gettext("%(site)s: every feed", site=site),
                 groups,
                 "DEPARTMENT_FEEDS_OPML_SAVE_AS",
             )
         )
-    for kind in (DEPARTMENTS, AUTHORS, TOPICS):
+    for kind in SCOPE_OPML:
         if scopes.get(kind):
             place = config.urls.scope_opml(kind)
-            label = SCOPE_GROUP_LABELS[kind]
+            label = lang.gettext(SCOPE_GROUP_LABELS[kind])
             files.append(
                 OpmlFile(
                     place.save_as,
                     config.urls.absolute(place.url),
-                    f"{site}: {label.lower()}",
+                    lang.gettext("%(site)s: %(scope)s", site=site, scope=label),
                     ((label, tuple(scopes[kind])),),
                     f"DEPARTMENT_FEEDS_SCOPE_OPML_SAVE_AS (scope '{kind}')",
                     scope=kind,
@@ -260,7 +315,9 @@ def _opml_files(config: FeedConfig, network, site: str, scopes: dict[str, list[S
     by_author = {scope.slug: scope for scope in scopes.get(AUTHORS, [])}
     for department in scopes.get(DEPARTMENTS, []):
         people = tuple(by_author[a.id] for a in network.members(department.slug) if a.id in by_author)
-        groups = (("Department", (department,)),) + ((("People", people),) if people else ())
+        groups = ((lang.gettext("Department"), (department,)),) + (
+            ((people_label, people),) if people else ()
+        )
         place = config.urls.opml(department.slug)
         source = f"DEPARTMENT_FEEDS_DEPARTMENT_OPML_SAVE_AS (department '{department.slug}')"
         files.append(
@@ -283,7 +340,8 @@ def build_catalog(published, network, settings: dict, config: FeedConfig) -> Fee
         DEPARTMENTS: lambda: maker.department_scopes(published),
         AUTHORS: lambda: maker.author_scopes(published),
         TOPICS: lambda: maker.topic_scopes(published),
+        LANGUAGES: lambda: maker.language_scopes(published),
     }
     scopes = {kind: groups[kind]() if kind in config.scopes else [] for kind in groups}
-    opml_files = _opml_files(config, network, maker.site, scopes)
-    return FeedCatalog([s for kind in groups for s in scopes[kind]], opml_files)
+    opml_files = _opml_files(config, network, maker.site, scopes, maker.lang)
+    return FeedCatalog([s for kind in groups for s in scopes[kind]], opml_files, maker.lang.tag)

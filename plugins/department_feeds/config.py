@@ -15,6 +15,7 @@ from plugins.network.urls import (
     DEPARTMENTS,
     FEED_FORMATS,
     FEED_SCOPES,
+    LANGUAGES,
     NETWORK,
     TOPICS,
     UrlScheme,
@@ -23,7 +24,7 @@ from plugins.network.urls import (
 
 SCOPES = FEED_SCOPES
 FORMATS = FEED_FORMATS
-DEFAULT_MAX_ITEMS = {NETWORK: 20, DEPARTMENTS: 20, AUTHORS: 50, TOPICS: 20}
+DEFAULT_MAX_ITEMS = {NETWORK: 20, DEPARTMENTS: 20, AUTHORS: 50, TOPICS: 20, LANGUAGES: 20}
 
 _DOMAIN_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _DOMAIN = re.compile(rf"^(?=.{{1,253}}$){_DOMAIN_LABEL}(?:\.{_DOMAIN_LABEL})*$")
@@ -61,7 +62,7 @@ def _id_domain(value: Any) -> str | None:
 
 SETTINGS = SettingsSpec(
     "DEPARTMENT_FEEDS_",
-    Setting("DEPARTMENT_FEEDS_SCOPES", list(SCOPES), "Which feeds to write: the whole network, each department, each author, each topic.", _subset_of(SCOPES)),
+    Setting("DEPARTMENT_FEEDS_SCOPES", list(SCOPES), "Which feeds to write: the whole network, each department, each author, each topic, each language (when posts are in several).", _subset_of(SCOPES)),
     Setting("DEPARTMENT_FEEDS_FORMATS", list(FORMATS), "Formats written for every scope; the first is the one OPML files list.", _subset_of(FORMATS)),
     Setting("DEPARTMENT_FEEDS_MAX_ITEMS", dict(DEFAULT_MAX_ITEMS), "Newest N posts per feed, by scope (scopes left out keep their default).", _max_items),
     Setting("DEPARTMENT_FEEDS_ID_DOMAIN", None, "Domain in entry ids (tag:<domain>,<date>:<id>). Set it once and keep it: None takes the host of SITEURL, so moving the site would change every id.", _id_domain),

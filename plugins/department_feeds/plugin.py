@@ -15,6 +15,7 @@ from pathlib import Path
 from pelican import signals
 
 from plugins.network import Problem, ProblemList, SourceError, get_state
+from plugins.network.urls import LANGUAGES
 
 from .catalog import FeedCatalog, build_catalog
 from .config import FeedConfig, apply_settings
@@ -88,7 +89,8 @@ def _write_scope_feeds(
         updated = max((e.updated for e in entries), default=fallback_update)
         owner = owner_of(scope, entries)
         for feed in scope.feeds:
-            data = render(FeedHeader(scope, feed, language, updated, owner), entries)
+            in_language = scope.slug if scope.kind == LANGUAGES else language
+            data = render(FeedHeader(scope, feed, in_language, updated, owner), entries)
             _write_new_file(output_root, feed.path, data, scope.source)
 
 

@@ -18,8 +18,8 @@ from typing import Any
 
 from .errors import Problem, ProblemList
 from .model import MARKDOWN_EXTENSIONS, PublishedUrl, Status
-from .postmeta import convert_fields, parse_header, slug_from_filename
-from .posts import is_page_source
+from .postmeta import convert_fields, parse_header
+from .posts import is_page_source, slug_and_language
 from .settings import SETTINGS_FILE
 from .urls import UrlScheme
 
@@ -77,9 +77,10 @@ def _published_url(
     is_page = is_page_source(relative, settings["PAGE_PATHS"])
     ignored = ProblemList()
     header = parse_header(text.replace("\r\n", "\n"), shown, ignored)
-    values = convert_fields(header, shown, is_page, ignored).values
-    slug = values.get("slug") or slug_from_filename(relative.stem, shown, ignored)
-    if ignored.errors or not isinstance(slug, str):
+    fields = convert_fields(header, shown, is_page, ignored)
+    values = fields.values
+    slug = slug_and_language(relative.stem, fields, shown, is_page, ignored)[0]
+    if ignored.errors or slug is None:
         return None  # it did not build then either
     date = values.get("date")
     if isinstance(date, dt.datetime) and date.tzinfo is None:

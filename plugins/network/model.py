@@ -231,10 +231,17 @@ class Post(Page):
     # 'Cover:' as written (an image reference, also in ``references``) and 'Cover-Alt:'.
     cover: Reference | None = None
     cover_alt: str | None = None
+    lang: str | None = None  # 'Lang:' or a 'slug.de.md' name; None: the site's language (DEFAULT_LANG)
+    # The key ('owner/slug') of the post this one translates ('slug.de.md', or 'Translation: yes'
+    # with 'Lang:'); the translation's own slug is '<slug>-<lang>'.
+    translation_of: str | None = None
 
     @property
     def authors(self) -> tuple[str, ...]:
         return (self.owner, *self.coauthors)
+
+    def language(self, default: str) -> str:
+        return self.lang or default
 
     @property
     def key(self) -> str:

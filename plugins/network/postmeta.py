@@ -17,6 +17,10 @@ from .load import ID_PATTERN, suggest
 _HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s*:\s?(.*)$")
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 _FILE_STEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")
+# A language tag as hreflang and <html lang> take it: 'de', 'pt-BR' (BCP 47, simplified).
+LANG_PATTERN = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+# 'slug.de.md' beside 'slug.md': a translation, its language in the file name.
+_TRANSLATION_STEM = re.compile(r"^(?P<base>.+)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)$")
 _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2})?)(Z|[+-]\d{2}:?\d{2})?)?$")
 STATUSES = ("published", "draft", "hidden")
 _TRUE = ("yes", "true")
@@ -27,7 +31,7 @@ _OFF = ("off", "no")
 POST_FIELDS = (
     "title", "date", "modified", "tags", "summary", "department", "author", "co-authors",
     "status", "canonical", "series", "featured", "slug", "related", "feed-id", "policy-allow",
-    "comments", "imported-from", "cover", "cover-alt",
+    "comments", "imported-from", "cover", "cover-alt", "lang", "translation",
 )  # fmt: skip
 PAGE_FIELDS = ("title", "summary", "slug", "status", "date", "modified", "imported-from")
 # What `chorus new post` writes in 'Summary:'; the summary rule warns while it is still there.
@@ -169,6 +173,16 @@ def convert_fields(
                 bad("yes or no")
             else:
                 result.values[key] = raw.lower() in _TRUE
+        elif key == "translation":
+            if raw.lower() not in _TRUE + _FALSE:
+                bad("yes or no (a translation of the post with the same slug)")
+            else:
+                result.values[key] = raw.lower() in _TRUE
+        elif key == "lang":
+            if not LANG_PATTERN.match(raw):
+                bad("a language code like 'de', 'fr' or 'pt-BR'")
+            else:
+                result.values[key] = raw
         elif key == "comments":
             if raw.lower() not in _ON + _OFF:
                 bad("on or off (yes or no)")
@@ -218,6 +232,12 @@ def convert_fields(
     return result
 
 
+def translation_from_filename(stem: str) -> tuple[str, str] | None:
+    """('field-repairs', 'de') for the stem 'field-repairs.de' (of 'field-repairs.de.md'), else None."""
+    found = _TRANSLATION_STEM.match(stem)
+    return (found["base"], found["lang"]) if found else None
+
+
 def slug_from_filename(stem: str, path: str, problems: ProblemList) -> str | None:
     if not _FILE_STEM.match(stem):
         problems.add(
@@ -235,4 +255,5 @@ __all__ = [
     "parse_header",
     "convert_fields",
     "slug_from_filename",
+    "translation_from_filename",
 ]

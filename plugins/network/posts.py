@@ -18,6 +18,7 @@ from .postmeta import (
     convert_fields,
     parse_header,
     slug_from_filename,
+    translation_from_filename,
 )
 from .sourcefile import read_source_text
 
@@ -32,12 +33,46 @@ class ParsedPost:
     header: Header = field(default_factory=Header)
     fields: PostFields = field(default_factory=PostFields)
     slug: str | None = None
+    lang: str | None = None  # Lang:, or the language of a 'slug.de.md' file name
+    translates: str | None = None  # the slug of the post this one translates, in the same folder
     problems: list[Problem] = field(default_factory=list)
 
 
 def is_page_source(relative: PurePosixPath | str, page_paths: list[str]) -> bool:
     relative = str(relative)
     return any(relative.startswith(p.rstrip("/") + "/") for p in page_paths)
+
+
+def slug_and_language(
+    stem: str, fields: PostFields, shown: str, is_page: bool, problems: ProblemList
+) -> tuple[str | None, str | None, str | None]:
+    """(slug, language, slug of the post it translates) of a source: one rule for the build,
+    the check and the history of published URLs.
+
+    A translation ('slug.de.md', or Pelican's 'Translation: yes' with 'Lang:') gets the slug
+    '<slug>-<lang>' of its own and names the post it translates."""
+    values = fields.values
+    lang = values.get("lang")
+    from_name = None if is_page else translation_from_filename(stem)
+    if from_name:
+        stem, name_lang = from_name
+        if lang is not None and lang != name_lang:
+            problems.add(
+                shown,
+                fields.lines.get("lang"),
+                f"'Lang: {lang}' disagrees with the file name, which says '{name_lang}'; keep one",
+            )
+        lang = name_lang
+    slug = values.get("slug") or slug_from_filename(stem, shown, problems)
+    language = str(lang) if lang is not None else None
+    if not slug:
+        return None, language, None
+    if from_name or values.get("translation"):
+        if language is None:
+            problems.add(shown, fields.lines.get("translation"), "a translation needs 'Lang:'")
+            return str(slug), None, None
+        return f"{slug}-{language.lower()}", language, str(slug)
+    return str(slug), language, None
 
 
 def parse_post_file(
@@ -59,6 +94,8 @@ def parse_post_file(
     problems = ProblemList(rule="metadata")
     parsed.header = parse_header(parsed.text, shown, problems)
     parsed.fields = convert_fields(parsed.header, shown, parsed.is_page, problems, limits)
-    parsed.slug = parsed.fields.values.get("slug") or slug_from_filename(parsed.path.stem, shown, problems)  # type: ignore[assignment]
+    parsed.slug, parsed.lang, parsed.translates = slug_and_language(
+        parsed.path.stem, parsed.fields, shown, parsed.is_page, problems
+    )
     parsed.problems = problems.errors
     return parsed

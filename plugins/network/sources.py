@@ -225,6 +225,8 @@ def _post(parsed: ParsedPost, network: Network, now: dt.datetime, zone: dt.tzinf
         comments=bool(values.get("comments", True)),
         cover=cover,
         cover_alt=text("cover-alt"),
+        lang=parsed.lang,
+        translation_of=f"{owner}/{parsed.translates}" if parsed.translates else None,
     )
 
 

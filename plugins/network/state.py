@@ -17,6 +17,7 @@ from typing import Any
 
 from .errors import ConfigError, Problem, SourceError
 from .files import FILE_TYPES
+from .i18n import check_language
 from .load import DEFAULT_LINK_KINDS, load_network
 from .model import Network, Site
 from .rendering import MarkdownRenderer
@@ -206,6 +207,8 @@ CORE_SETTINGS = SettingsSpec(
         "Deepest nesting of lists and mappings accepted in a registry file.",
         is_positive_int,
     ),
+    # Pelican's DEFAULT_LANG is the interface language: it needs a catalogue (plugins.network.i18n).
+    relations=(check_language,),
 )
 
 

@@ -39,7 +39,8 @@ from .settings import SETTINGS_FILE, Setting, path_template
 # --- feed scopes and formats (the values of DEPARTMENT_FEEDS_SCOPES and _FORMATS) -------------
 
 NETWORK, DEPARTMENTS, AUTHORS, TOPICS = "network", "departments", "authors", "topics"
-FEED_SCOPES = (NETWORK, DEPARTMENTS, AUTHORS, TOPICS)
+LANGUAGES = "languages"  # one feed per language, when posts are written in more than one
+FEED_SCOPES = (NETWORK, DEPARTMENTS, AUTHORS, TOPICS, LANGUAGES)
 ATOM, RSS, JSON = "atom", "rss", "json"
 FEED_FORMATS = (ATOM, RSS, JSON)
 DEFAULT_FEED_FILE_NAMES = {ATOM: "atom.xml", RSS: "rss.xml", JSON: "feed.json"}
@@ -50,6 +51,7 @@ FEED_FOLDER_SETTINGS = {
     DEPARTMENTS: "DEPARTMENT_FEEDS_DEPARTMENT_PATH",
     AUTHORS: "DEPARTMENT_FEEDS_AUTHOR_PATH",
     TOPICS: "DEPARTMENT_FEEDS_TOPIC_PATH",
+    LANGUAGES: "DEPARTMENT_FEEDS_LANGUAGE_PATH",
 }
 
 LOCAL_SITEURL = "http://localhost:8000"
@@ -139,6 +141,7 @@ OUTPUT_SETTINGS = (
     Setting("DEPARTMENT_FEEDS_DEPARTMENT_PATH", "feeds/departments/{slug}/", "Folder of each department's feeds ({slug} = department id).", _path_using_only("slug")),
     Setting("DEPARTMENT_FEEDS_AUTHOR_PATH", "feeds/authors/{slug}/", "Folder of each author's feeds ({slug} = author id).", _path_using_only("slug")),
     Setting("DEPARTMENT_FEEDS_TOPIC_PATH", "feeds/topics/{slug}/", "Folder of each topic's feeds ({slug} = topic slug).", _path_using_only("slug")),
+    Setting("DEPARTMENT_FEEDS_LANGUAGE_PATH", "feeds/languages/{slug}/", "Folder of each language's feeds, written when posts are in more than one language ({slug} = language code, like 'de').", _path_using_only("slug")),
     Setting("DEPARTMENT_FEEDS_FILE_NAMES", dict(DEFAULT_FEED_FILE_NAMES), "File name of each format inside a scope's folder (formats left out keep their default).", _feed_file_names),
     Setting("DEPARTMENT_FEEDS_OPML_SAVE_AS", "feeds/network.opml", "OPML file listing every feed: the network's, each department's, author's and topic's.", _path_using_only()),
     Setting("DEPARTMENT_FEEDS_SCOPE_OPML_SAVE_AS", "feeds/{scope}.opml", "OPML file of every feed of one scope ({scope} = departments, authors or topics).", _path_using_only("scope")),

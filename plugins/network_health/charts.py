@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from plugins.network.i18n import N_, Language
+
 from .stats import DepartmentHealth, Matrix, NetworkHealth
 
 WIDTH = 720
@@ -53,11 +55,11 @@ def _rect(x: float, y: float, width: float, height: float, css: str, tip: str) -
     )
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def _posts(t: Language, count: int) -> str:
+    return t.ngettext("%(num)s post", "%(num)s posts", count)
 
 
-def posts_per_month(health: NetworkHealth) -> Chart:
+def posts_per_month(health: NetworkHealth, t: Language) -> Chart:
     """One row of monthly bars per department, all on one scale (small multiples)."""
     months, top = health.months, max(health.largest_month, 1)
     step = (WIDTH - LABEL - 10) / len(months)
@@ -70,35 +72,43 @@ def posts_per_month(health: NetworkHealth) -> Chart:
         for i, count in enumerate(department.per_month):
             if count:
                 height = (ROW - 6) * count / top
-                tip = f"{name}, {months[i].label}: {_plural(count, 'post')}"
+                tip = f"{name}, {t.month(months[i].first_day)}: {_posts(t, count)}"
                 body.append(_rect(LABEL + i * step + 1, base - height, step - 2, height, "chart-bar", tip))
     axis = 10 + len(health.departments) * ROW + 16
     for i, month in enumerate(months):
         if month.month in (1, 4, 7, 10):  # a quarter's first month: labels never crowd
-            body.append(_text(LABEL + i * step, axis, month.short, "chart-muted"))
+            body.append(_text(LABEL + i * step, axis, t.month(month.first_day, short=True), "chart-muted"))
     busiest = max(health.departments, key=lambda d: d.posts, default=None)
-    description = (
-        f"Published posts per month from {months[0].label} to {months[-1].label}, one row per department,"
-        f" all rows on one scale (the tallest bar is {_plural(top, 'post')}): {_plural(health.posts, 'post')} in all"
-        + (
-            f"; {busiest.department.name} published most ({busiest.posts})."
-            if busiest and busiest.posts
-            else "."
-        )
+    description = t.gettext(
+        "Published posts per month from %(first)s to %(last)s, one row per department,"
+        " all rows on one scale (the tallest bar is %(top)s): %(all)s in all.",
+        first=t.month(months[0].first_day),
+        last=t.month(months[-1].first_day),
+        top=_posts(t, top),
+        all=_posts(t, health.posts),
     )
-    return _svg("chart-monthly", "Posts per month by department", description, axis + 8, body)
+    if busiest and busiest.posts:
+        description += " " + t.gettext(
+            "%(department)s published most (%(num)s).", department=busiest.department.name, num=busiest.posts
+        )
+    title = t.gettext("Posts per month by department")
+    return _svg("chart-monthly", title, description, axis + 8, body)
 
 
-def contributors(health: NetworkHealth) -> Chart:
+KIND_NAMES = {"active": N_("active"), "quiet": N_("quiet"), "former": N_("former")}
+
+
+def contributors(health: NetworkHealth, t: Language) -> Chart:
     """Each department's people as one bar: active, quiet and former, with the numbers beside it."""
     kinds = (("active", "chart-active"), ("quiet", "chart-quiet"), ("former", "chart-former"))
+    names = {kind: t.gettext(word) for kind, word in KIND_NAMES.items()}
     top = max((len(d.active) + len(d.quiet) + len(d.former) for d in health.departments), default=1) or 1
     scale = (WIDTH - LABEL - 230) / top
     body = []
     x: float = LABEL
     for label, css in kinds:  # the legend
         body.append(f'<rect x="{x}" y="6" width="12" height="12" class="{css}"/>')
-        body.append(_text(x + 17, 16, label))
+        body.append(_text(x + 17, 16, names[label]))
         x += 90
     for row, department in enumerate(health.departments):
         y = 30 + row * ROW
@@ -108,30 +118,37 @@ def contributors(health: NetworkHealth) -> Chart:
         for label, css in kinds:
             people = getattr(department, label)
             if people:
-                tip = f"{name}: {len(people)} {label} ({', '.join(p.author.name for p in people)})"
+                tip = f"{name}: {len(people)} {names[label]} ({', '.join(p.author.name for p in people)})"
                 body.append(_rect(x, y, len(people) * scale, 18, css, tip))
                 x += len(people) * scale
-        counts = " · ".join(f"{len(getattr(department, label))} {label}" for label, _ in kinds)
+        counts = " · ".join(f"{len(getattr(department, label))} {names[label]}" for label, _ in kinds)
         body.append(_text(x + 8, y + 14, counts, "chart-muted"))
-    description = (
-        f"People per department as of {health.now:%d %B %Y}: active (a post in the last"
-        f" {_plural(health.quiet_months, 'month')}), quiet (none since) and former contributors."
-        f" Across the network: {health.active} active, {health.quiet} quiet, {health.former} former;"
-        " someone in two departments counts in both."
+    description = t.ngettext(
+        "People per department as of %(date)s: active (a post in the last month), quiet (none since)"
+        " and former contributors. Across the network: %(active)s active, %(quiet)s quiet,"
+        " %(former)s former; someone in two departments counts in both.",
+        "People per department as of %(date)s: active (a post in the last %(num)s months), quiet (none since)"
+        " and former contributors. Across the network: %(active)s active, %(quiet)s quiet,"
+        " %(former)s former; someone in two departments counts in both.",
+        health.quiet_months,
+        date=t.date(health.now),
+        active=health.active,
+        quiet=health.quiet,
+        former=health.former,
     )
     return _svg(
         "chart-contributors",
-        "Contributors by department",
+        t.gettext("Contributors by department"),
         description,
         30 + len(health.departments) * ROW,
         body,
     )
 
 
-def guest_share(health: NetworkHealth) -> Chart:
+def guest_share(health: NetworkHealth, t: Language) -> Chart:
     """The share of each department's posts written or co-written by guests."""
     rows: list[tuple[str, DepartmentHealth | None]] = [(d.department.name, d) for d in health.departments]
-    rows.append(("Whole network", None))
+    rows.append((t.gettext("Whole network"), None))
     width = WIDTH - LABEL - 190
     body = []
     for row, (name, department) in enumerate(rows):
@@ -144,18 +161,33 @@ def guest_share(health: NetworkHealth) -> Chart:
         )
         body.append(f'<rect x="{LABEL}" y="{y}" width="{width}" height="18" class="chart-track"/>')
         if guests:
-            tip = f"{name}: {guests} of {_plural(posts, 'post')} by guests"
+            tip = t.gettext(
+                "%(name)s: %(guests)s of %(posts)s by guests",
+                name=name,
+                guests=guests,
+                posts=_posts(t, posts),
+            )
             body.append(_rect(LABEL, y, width * share, 18, "chart-bar", tip))
-        figure = f"{share:.0%} ({guests} of {posts})" if posts else "no posts"
+        figure = (
+            t.gettext(
+                "%(share)s (%(guests)s of %(posts)s)", share=t.percent(share), guests=guests, posts=posts
+            )
+            if posts
+            else t.gettext("no posts")
+        )
         body.append(_text(LABEL + width + 8, y + 14, figure, "chart-muted"))
     overall = health.guest_share
     description = (
-        f"Share of published posts written or co-written by guests, per department and for the network"
-        f" ({overall:.0%} of {_plural(health.posts, 'post')})."
+        t.gettext(
+            "Share of published posts written or co-written by guests, per department and for the network"
+            " (%(share)s of %(posts)s).",
+            share=t.percent(overall),
+            posts=_posts(t, health.posts),
+        )
         if overall is not None
-        else "No posts in the period."
+        else t.gettext("No posts in the period.")
     )
-    return _svg("chart-guests", "Guest share of posts", description, 8 + len(rows) * ROW, body)
+    return _svg("chart-guests", t.gettext("Guest share of posts"), description, 8 + len(rows) * ROW, body)
 
 
 def matrix(chart_id: str, title: str, what: str, data: Matrix, description: str) -> Chart:
@@ -188,28 +220,34 @@ def matrix(chart_id: str, title: str, what: str, data: Matrix, description: str)
     return _svg(chart_id, title, description, top + count * cell + 8, body)
 
 
-def charts(health: NetworkHealth) -> dict[str, Chart]:
-    """Every chart of the health page, by the name the template uses."""
+def charts(health: NetworkHealth, t: Language) -> dict[str, Chart]:
+    """Every chart of the health page, by the name the template uses, in the interface language."""
     links = sum(map(sum, health.links.counts))
     together = sum(map(sum, health.coauthors.counts))
     return {
-        "monthly": posts_per_month(health),
-        "contributors": contributors(health),
-        "guests": guest_share(health),
+        "monthly": posts_per_month(health, t),
+        "contributors": contributors(health, t),
+        "guests": guest_share(health, t),
         "links": matrix(
             "chart-links",
-            "Links between departments",
-            "posts linked",
+            t.gettext("Links between departments"),
+            t.gettext("posts linked"),
             health.links,
-            f"How often posts of the department in a row link to posts of the department in a column"
-            f" ({links} links between published posts in all); a larger circle means more links.",
+            t.gettext(
+                "How often posts of the department in a row link to posts of the department in a column"
+                " (%(num)s links between published posts in all); a larger circle means more links.",
+                num=links,
+            ),
         ),
         "coauthors": matrix(
             "chart-coauthors",
-            "Co-authoring between departments",
-            "posts written together",
+            t.gettext("Co-authoring between departments"),
+            t.gettext("posts written together"),
             health.coauthors,
-            f"How many posts people of the department in a row wrote together with people of the department"
-            f" in a column ({together} department pairs in all); a larger circle means more posts.",
+            t.gettext(
+                "How many posts people of the department in a row wrote together with people of the department"
+                " in a column (%(num)s department pairs in all); a larger circle means more posts.",
+                num=together,
+            ),
         ),
     }

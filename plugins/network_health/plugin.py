@@ -17,6 +17,7 @@ from typing import Any
 from pelican import signals
 
 from plugins.network import Problem, SourceError, get_state
+from plugins.network.i18n import language
 from plugins.network.settings import Setting, SettingsSpec, is_positive_int
 from plugins.network.urls import UrlScheme, output_settings
 
@@ -61,7 +62,7 @@ def write_health(generator, writer) -> None:
         generator.context,
         url=page.url,
         health=health,
-        health_charts=charts(health),
+        health_charts=charts(health, language(generator.settings)),
         health_stats_url=stats.url,
     )
     target = Path(generator.output_path) / stats.save_as

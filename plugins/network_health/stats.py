@@ -37,14 +37,9 @@ class Month:
         return f"{self.year:04d}-{self.month:02d}"
 
     @property
-    def label(self) -> str:
-        """``March 2026``."""
-        return dt.date(self.year, self.month, 1).strftime("%B %Y")
-
-    @property
-    def short(self) -> str:
-        """``Mar 26``, for a chart's axis."""
-        return dt.date(self.year, self.month, 1).strftime("%b %y")
+    def first_day(self) -> dt.date:
+        """The month as a date, for the interface language to name: ``|month`` in templates."""
+        return dt.date(self.year, self.month, 1)
 
 
 @dataclass(frozen=True)

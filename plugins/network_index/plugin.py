@@ -27,6 +27,8 @@ def build_index(settings: dict) -> dict:
     network = state.network
     articles = state.published
     urls = state.urls  # link(): absolute on a published site, root-relative on a local build
+    default_lang = str(settings.get("DEFAULT_LANG") or "en").replace("_", "-")
+    originals = {article.post.key: article.url for article in articles}
     return {
         "site": {
             "name": settings.get("SITENAME"),
@@ -67,6 +69,11 @@ def build_index(settings: dict) -> dict:
                 "tags": [t.name for t in getattr(article, "tags", [])],
                 "date": article.date.isoformat(),
                 "modified": article.modified.isoformat() if getattr(article, "modified", None) else None,
+                "lang": article.post.language(default_lang),
+                # the URL of the post this one translates, or None
+                "translation_of": urls.link(originals[article.post.translation_of])
+                if article.post.translation_of in originals
+                else None,
             }
             for article in articles
         ],

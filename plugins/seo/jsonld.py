@@ -52,7 +52,7 @@ def article_json_ld(article, settings: dict, urls: UrlScheme) -> dict:
         "author": [person(wrapper.profile, urls.link(wrapper.url), company) for wrapper in article.authors],
         "publisher": organization(company, None if urls.is_local else urls.link("")),
         "articleSection": article.department.name,
-        "inLanguage": settings.get("DEFAULT_LANG", "en"),
+        "inLanguage": article.post.language(settings.get("DEFAULT_LANG") or "en"),
     }
     summary = Markup(getattr(article, "summary", "") or "").striptags()
     if summary:

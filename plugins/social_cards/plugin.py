@@ -27,6 +27,7 @@ from PIL import ImageFont
 
 from plugins.network import ConfigError, Problem, SourceError, get_state
 from plugins.network.brand import light_variant, logo_path
+from plugins.network.i18n import language
 from plugins.network.images import ImageDecodeError
 from plugins.network.links import site_index
 from plugins.network.model import Author, Department
@@ -247,7 +248,8 @@ def cover_of(post, site) -> Path | None:
 def post_card(article, settings: dict, cover: Path | None = None) -> CardContent:
     owner = article.authors[0].profile
     department = article.department
-    kicker = department.name + (" · Guest post" if owner.is_guest else "")
+    guest_post = language(settings).gettext("Guest post")
+    kicker = department.name + (f" · {guest_post}" if owner.is_guest else "")
     coauthors = tuple(author.profile.name for author in article.authors[1:])
     lines: tuple[str, ...]
     if owner.is_guest and owner.affiliation and not coauthors:
@@ -268,7 +270,8 @@ def post_card(article, settings: dict, cover: Path | None = None) -> CardContent
 
 
 def profile_card(author: Author, department: Department | None, settings: dict) -> CardContent:
-    kicker = (department.name if department else "") + (" · Guest author" if author.is_guest else "")
+    guest_author = language(settings).gettext("Guest author")
+    kicker = (department.name if department else "") + (f" · {guest_author}" if author.is_guest else "")
     return CardContent(
         kicker=kicker.strip(" ·"),
         title=author.name,
@@ -293,13 +296,18 @@ def department_card(
     department: Department, lead: Author | None, members: list[Author], settings: dict
 ) -> CardContent:
     others = tuple(m.name for m in members if lead is None or m.id != lead.id)
+    lang = language(settings)
     lines: tuple[str, ...]
     if lead is not None:
-        lines, portrait = (f"Led by {lead.name}", lead.title), portrait_of(lead)
+        lines, portrait = (lang.gettext("Led by %(name)s", name=lead.name), lead.title), portrait_of(lead)
     else:
-        lines, portrait = (f"{len(members)} experts and guests",), None
+        count = len(members)
+        lines, portrait = (
+            (lang.ngettext("%(num)s expert or guest", "%(num)s experts and guests", count),),
+            None,
+        )
     return CardContent(
-        kicker="Department",
+        kicker=lang.gettext("Department"),
         title=department.name,
         subtitle=department.description,
         company=settings["CHORUS_COMPANY"],

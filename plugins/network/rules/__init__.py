@@ -26,6 +26,7 @@ from . import (
     redirects,
     registry,
     summaries,
+    translations,
     tree,
 )
 
@@ -48,6 +49,7 @@ RULES: tuple[Rule, ...] = (
     Rule("summaries", summaries.summaries),
     Rule("links", links.references),
     Rule("related", links.related),
+    Rule("translations", translations.translations),
     Rule("bios", links.bio_references),
     Rule("outputs", outputs.output_paths),
     Rule("tags", outputs.tag_spellings),

@@ -11,7 +11,6 @@
 
   var KEY = "chorus-scheme";
   var ORDER = ["auto", "light", "dark"];
-  var LABELS = { auto: "Auto", light: "Light", dark: "Dark" };
 
   function current() {
     var scheme = document.documentElement.getAttribute("data-theme");
@@ -35,12 +34,14 @@
     }
   }
 
+  // The button's words in the page's language (data-messages, translated by the build).
   function show(button, scheme) {
+    var messages = JSON.parse(button.getAttribute("data-messages"));
     button.setAttribute("data-scheme", scheme);
-    button.setAttribute("aria-label", "Colour scheme: " + LABELS[scheme]);
+    button.setAttribute("aria-label", messages.label.replace("{scheme}", messages[scheme]));
     var text = button.querySelector(".scheme-toggle-text");
     if (text) {
-      text.textContent = LABELS[scheme];
+      text.textContent = messages[scheme];
     }
   }
 

@@ -54,7 +54,12 @@
     script.src = config.script.src;
     var thread = section.querySelector("[data-comments-thread]");
     thread.appendChild(script);
-    say(section, "Comments from " + thread.getAttribute("data-comments-source") + " appear below.");
+    say(section, messages(section).loaded.replace("{source}", thread.getAttribute("data-comments-source")));
+  }
+
+  /* The page's sentences, translated by the build (data-messages on the consent block). */
+  function messages(section) {
+    return JSON.parse(section.querySelector("[data-comments-consent]").getAttribute("data-messages"));
   }
 
   function say(section, text) {
@@ -82,7 +87,7 @@
         store.removeItem(key);
       }
       remembered.hidden = true;
-      say(section, "Done: on the next post, comments wait until you ask for them.");
+      say(section, messages(section).forgotten);
     });
 
     if (store && store.getItem(key) === "load") {

@@ -64,14 +64,23 @@
     remember(choice);
   }
 
+  /* The page's sentences (data-messages, translated by the build): a plural form chosen by the
+   * page's language, with {count} and {total} filled in. */
+  function message(form, key, n, values) {
+    var messages = JSON.parse(form.getAttribute("data-messages"));
+    var lang = document.documentElement.lang || "en";
+    var text = messages[key][new Intl.PluralRules(lang).select(n)] || messages[key].other;
+    return text.replace(/\{(\w+)\}/g, function (whole, name) {
+      return values[name] !== undefined ? String(values[name]) : whole;
+    });
+  }
+
   function announce(form, count, choice) {
     var status = form.querySelector("[role=status]");
-    var total = status.getAttribute("data-total");
+    var total = Number(status.getAttribute("data-total"));
     var filtered = FIELDS.some(function (name) { return choice[name]; });
-    var noun = count === 1 ? "person" : "people";
-    status.textContent = filtered
-      ? "Showing " + count + " of " + total + " people."
-      : "Showing all " + count + " " + noun + ".";
+    var values = { count: count.toLocaleString(document.documentElement.lang || undefined), total: total.toLocaleString(document.documentElement.lang || undefined) };
+    status.textContent = filtered ? message(form, "filtered", total, values) : message(form, "all", count, values);
   }
 
   function remember(choice) {

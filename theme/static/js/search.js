@@ -19,6 +19,8 @@
     showSubResults: true,
     showImages: false,
     resetStyles: false,
+    // The site's own translations of Pagefind's sentences (search.html, from the catalogue).
+    translations: JSON.parse(element.dataset.translations || "{}"),
   });
 
   var params = new URLSearchParams(window.location.search);

@@ -31,6 +31,11 @@
     return SERVER.test(value) ? value.toLowerCase() : null;
   }
 
+  /* The page's sentences, translated by the build (data-messages on the Mastodon form). */
+  function messages(form) {
+    return JSON.parse(form.getAttribute("data-messages"));
+  }
+
   function initMastodon(form) {
     var field = form.elements.server;
     var status = form.querySelector("[data-share-mastodon-status]");
@@ -47,7 +52,7 @@
       event.preventDefault();
       var server = serverName(field.value);
       if (!server) {
-        status.textContent = "Type your server's name, like mastodon.social.";
+        status.textContent = messages(form).invalid;
         field.focus();
         return;
       }
@@ -63,12 +68,14 @@
   function initCopy(button) {
     var field = document.getElementById("share-url");
     var status = button.parentNode.querySelector("[data-share-copy-status]");
+    var form = document.querySelector("[data-share-mastodon]");
+    var text = form ? messages(form) : { copied: "", manual: "" };
     button.hidden = false;
     button.addEventListener("click", function () {
-      var done = function () { status.textContent = "Link copied."; };
+      var done = function () { status.textContent = text.copied; };
       var manual = function () {
         field.select();
-        status.textContent = "Press Ctrl+C (or ⌘C) to copy the selected link.";
+        status.textContent = text.manual;
       };
       if (navigator.clipboard && navigator.clipboard.writeText) {
         navigator.clipboard.writeText(field.value).then(done, manual);

@@ -4,9 +4,18 @@
  * feed, and the page it follows). With it, the filter box is shown (rows whose name does not
  * contain the words typed are hidden, groups left empty too, and the number found is
  * announced), and each row's Copy button puts the feed's absolute address on the clipboard.
+ * Its sentences come from the filter box's data-messages, translated by the build.
  */
 (function () {
   "use strict";
+
+  var messages = null; // read from the page in init()
+
+  function found(count) {
+    var lang = document.documentElement.lang || "en";
+    var forms = messages.found;
+    return (forms[new Intl.PluralRules(lang).select(count)] || forms.other).replace("{count}", String(count));
+  }
 
   function filter(input, rows, groups, status) {
     var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
@@ -23,7 +32,7 @@
       group.hidden = !group.querySelector(".feed-row:not([hidden])");
     });
     status.textContent = words.length
-      ? shown + (shown === 1 ? " feed found." : " feeds found.")
+      ? found(shown)
       : "";
   }
 
@@ -36,24 +45,28 @@
   function copy(button) {
     var address = button.getAttribute("data-copy");
     if (!navigator.clipboard) {
-      window.prompt("Copy this address:", address);
+      window.prompt(messages.prompt, address);
       return;
     }
     navigator.clipboard.writeText(address).then(
-      function () { copied(button, "Copied"); },
-      function () { window.prompt("Copy this address:", address); }
+      function () { copied(button, messages.copied); },
+      function () { window.prompt(messages.prompt, address); }
     );
   }
 
   function init() {
     var box = document.querySelector("[data-feed-filter]");
+    if (!box) {
+      return; // no feeds: no rows to filter or copy
+    }
+    messages = JSON.parse(box.getAttribute("data-messages"));
     var rows = Array.prototype.slice.call(document.querySelectorAll("[data-feed-group] .feed-row"));
     var groups = Array.prototype.slice.call(document.querySelectorAll("[data-feed-group]"));
     document.querySelectorAll(".copy-button[data-copy]").forEach(function (button) {
       button.hidden = false;
       button.addEventListener("click", function () { copy(button); });
     });
-    if (!box || !rows.length) {
+    if (!rows.length) {
       return;
     }
     var input = box.querySelector("input");

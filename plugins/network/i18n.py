@@ -1,0 +1,163 @@
+"""The interface language: translated strings, dates and numbers, following DEFAULT_LANG.
+
+Catalogues are the ``.po`` files under ``locale/<lang>/LC_MESSAGES/chorus.po`` (the
+repository holds them, the wheel ships them); they are compiled in memory the first time
+a language is asked for, so nothing generated is kept in the repository. ``make messages``
+re-extracts ``locale/chorus.pot`` from the templates and the Python sources and updates
+every ``.po`` (``python -m chorus.messages``).
+
+Everything a reader sees goes through one ``Language``: templates get its ``gettext`` and
+``ngettext`` (Jinja's i18n extension) and its date filters; Python code that writes text
+for readers (feed titles, social cards, the health page's charts) calls the same object.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "chorus"
+SOURCE_LANGUAGE = "en"
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction where it is defined; translate it where it is shown."""
+    return message
+
+
+def catalogue_path(lang: str) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def supported_languages() -> list[str]:
+    """Every language with a catalogue, sorted."""
+    return sorted(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+
+
+def catalogue_language(lang: Any) -> str | None:
+    """The catalogue for DEFAULT_LANG ('de', 'de_DE', 'de-AT' all take 'de'), or None."""
+    if not isinstance(lang, str) or not lang.strip():
+        return None
+    tag = lang.strip().replace("-", "_")
+    languages = supported_languages()
+    for candidate in (tag, tag.split("_")[0].lower()):
+        if candidate in languages:
+            return candidate
+    return None
+
+
+def check_language(settings: Mapping[str, Any]) -> str | None:
+    """A settings relation: DEFAULT_LANG must name a language Chorus has a catalogue for."""
+    lang = settings.get("DEFAULT_LANG", SOURCE_LANGUAGE)
+    if catalogue_language(lang) is None:
+        return (
+            f"DEFAULT_LANG: no translation of the interface for {lang!r}"
+            f" (expected one of {', '.join(supported_languages())}; add a catalogue with `make messages`,"
+            " see docs/theme.md)"
+        )
+    return None
+
+
+@functools.cache
+def _translations(lang: str) -> Translations:
+    with catalogue_path(lang).open("rb") as po:
+        catalog = read_po(po, locale=lang, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+@dataclass(frozen=True)
+class Language:
+    """The interface language of one build: DEFAULT_LANG's catalogue and Babel's locale data."""
+
+    tag: str  # as a page declares it (BCP 47): 'de', 'de-AT' for DEFAULT_LANG 'de_AT'
+    catalogue: str  # the catalogue used: 'de'
+
+    @classmethod
+    def of(cls, settings: Mapping[str, Any]) -> Language:
+        tag = str(settings.get("DEFAULT_LANG") or SOURCE_LANGUAGE).strip().replace("_", "-")
+        catalogue = catalogue_language(tag)
+        if catalogue is None:  # settings are validated first; this is a bug if reached
+            raise ValueError(check_language(settings))
+        return cls(tag, catalogue)
+
+    @property
+    def locale(self) -> Locale:
+        try:
+            return Locale.parse(self.tag.replace("-", "_"))
+        except (UnknownLocaleError, ValueError):
+            return Locale.parse(self.catalogue)
+
+    @property
+    def translations(self) -> Translations:
+        return _translations(self.catalogue)
+
+    def gettext(self, message: str, **values: Any) -> str:
+        text = self.translations.gettext(message)
+        return text % values if values else text
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: Any) -> str:
+        text = self.translations.ngettext(singular, plural, n)
+        return text % {"num": n, **values}
+
+    # Dates and numbers, as the language writes them.
+
+    def date(self, value: dt.date | dt.datetime, format: str = "long") -> str:
+        """'1 December 2026', '1. Dezember 2026', '1 décembre 2026' (format: short/medium/long/full)."""
+        return babel_dates.format_date(_as_date(value), format=format, locale=self.locale)
+
+    def date_skeleton(self, value: dt.date | dt.datetime, skeleton: str) -> str:
+        """A date with the given fields in the language's order: 'dMMM' is '1 Dec', '1. Dez.'."""
+        return babel_dates.format_skeleton(skeleton, _as_date(value), locale=self.locale)
+
+    def month(self, value: dt.date | dt.datetime, short: bool = False) -> str:
+        """'December 2026' / 'Dezember 2026'; short: 'Dec 26'."""
+        return self.date_skeleton(value, "MMMyy" if short else "yMMMM")
+
+    def language_name(self, code: str) -> str:
+        """Another language as this one names it: 'de' is 'German' in English, 'allemand' in French."""
+        try:
+            other = Locale.parse(code.replace("-", "_"))
+        except (UnknownLocaleError, ValueError):
+            return code
+        return other.get_display_name(self.locale) or code
+
+    def number(self, value: float) -> str:
+        return babel_numbers.format_decimal(value, locale=self.locale)
+
+    def percent(self, value: float) -> str:
+        return babel_numbers.format_percent(value, locale=self.locale)
+
+
+def _as_date(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def autonym(lang: str) -> str:
+    """The language's name in itself, as a switcher shows it: 'Deutsch', 'Français', 'English'."""
+    try:
+        locale = Locale.parse(lang.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return lang
+    name = locale.get_display_name(locale) or lang
+    return name[:1].upper() + name[1:]
+
+
+def language(settings: Mapping[str, Any]) -> Language:
+    """The build's interface language (DEFAULT_LANG, already validated with the settings)."""
+    return Language.of(settings)
