@@ -129,7 +129,7 @@ def test_feeds_per_language_when_posts_are_in_several(site):
     discovered = [link.get("href") for link in german_page.cssselect('link[type="application/atom+xml"]')]
     assert "/feeds/languages/de/atom.xml" in discovered
     subscribe = site.page("subscribe/index.html")
-    assert [h.text_content() for h in subscribe.cssselect("#language-feeds-heading ~ .feed-scopes h3")] == [
+    assert [a.text_content() for a in subscribe.cssselect("[aria-labelledby=language-feeds-heading] .feed-name")] == [
         "Deutsch",
         "English",
     ]
