@@ -135,3 +135,27 @@ def subpath_site(tmp_path_factory, serve) -> ServedSite:
 def main_pages(sample_site) -> dict[str, str]:
     """Site path of each page the issue names (home, post, guest post, profile, ...)."""
     return main_page_paths(sample_site)
+
+
+@pytest.fixture(scope="session")
+def german_site(tmp_path_factory, serve) -> ServedSite:
+    """The sample network as `make html-de` builds it (the German interface), served from the root."""
+    output = build_sample(tmp_path_factory.mktemp("gates-de") / "output", lang="de")
+    return ServedSite(output, serve(output))
+
+
+@pytest.fixture(scope="session")
+def german_pages(german_site) -> dict[str, str]:
+    return main_page_paths(german_site)
+
+
+@pytest.fixture
+def site_in(request):
+    """``site_in(lang)``: the served sample network in that interface language and its main pages."""
+
+    def pick(lang: str) -> tuple[ServedSite, dict[str, str]]:
+        if lang == "de":
+            return request.getfixturevalue("german_site"), request.getfixturevalue("german_pages")
+        return request.getfixturevalue("sample_site"), request.getfixturevalue("main_pages")
+
+    return pick

@@ -74,10 +74,19 @@ def missing_node_tool(path: Path) -> str | None:
     return f"{path.relative_to(PROJECT_ROOT)} is missing: run `npm ci --ignore-scripts --prefix tests/gates`"
 
 
-def build_sample(output: Path, **overrides) -> Path:
-    """Build the sample network strictly (a warning fails), as of the date its tests assume."""
+# The demo's German configuration (`make html-de`): the gates judge both interface languages.
+GERMAN_SETTINGS = PROJECT_ROOT / "pelicanconf-de.py"
+LANGUAGES = ("en", "de")
+
+
+def build_sample(output: Path, *, lang: str = "en", **overrides) -> Path:
+    """Build the sample network strictly (a warning fails), as of the date its tests assume,
+    with its English settings (pelicanconf.py) or its German ones (pelicanconf-de.py)."""
     overrides = {"CHORUS_NOW": BUILD_AS_OF, **overrides}
-    return build_site(PROJECT_ROOT, output=output, strict=True, overrides=overrides).output
+    settings = GERMAN_SETTINGS if lang == "de" else None
+    return build_site(
+        PROJECT_ROOT, settings_file=settings, output=output, strict=True, overrides=overrides
+    ).output
 
 
 @dataclass(frozen=True)

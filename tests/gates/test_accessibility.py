@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .support import MAIN_PAGES, open_main_page
+from .support import LANGUAGES, MAIN_PAGES, open_main_page
 
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
@@ -21,10 +21,12 @@ def describe(violation: dict) -> str:
     )
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("name", MAIN_PAGES)
-def test_no_axe_violations_in_light_and_dark(name, axe_script, context, sample_site, main_pages):
+def test_no_axe_violations_in_light_and_dark(name, lang, axe_script, context, site_in):
     # One load per page, both colour schemes: the page is re-styled in place, not reloaded.
-    page, _ = open_main_page(context, sample_site, main_pages, name)
+    site, main_pages = site_in(lang)
+    page, _ = open_main_page(context, site, main_pages, name)
     page.add_script_tag(path=str(axe_script))
     violations, backgrounds = [], set()
     for scheme in ("light", "dark"):

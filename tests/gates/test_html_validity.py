@@ -6,6 +6,10 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
+
+from .support import LANGUAGES
+
 
 def check_html(vnu_command: list[str], pages: list[Path]) -> list[dict]:
     """Run the checker once over all pages (one JVM start).
@@ -29,8 +33,10 @@ def describe(message: dict, output: Path) -> str:
     return f"{page}:{message.get('lastLine', '?')}: {message['type']}: {message['message']}"
 
 
-def test_every_page_is_valid_html(vnu_command, sample_site):
-    pages = sorted(sample_site.output.rglob("*.html"))
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_is_valid_html(lang, vnu_command, site_in):
+    site, _ = site_in(lang)
+    pages = sorted(site.output.rglob("*.html"))
     assert len(pages) > 60, "the sample network has more pages than that: is the build complete?"
-    errors = [describe(m, sample_site.output) for m in check_html(vnu_command, pages)]
+    errors = [describe(m, site.output) for m in check_html(vnu_command, pages)]
     assert not errors, f"{len(errors)} Nu Html Checker errors:\n" + "\n".join(errors)
