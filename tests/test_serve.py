@@ -87,6 +87,7 @@ def test_a_settings_typo_does_not_end_the_preview(preview, site):
         ("/site/cache/cards/x.png", False),
         ("/site/content/alice/.hello.md.swp", False),
         ("/site/.git/index", False),
+        ("/site/.output-building-x1y2/posts/alice/hello/index.html", False),  # a build's staging folder
     ],
 )
 def test_what_counts_as_a_source_change(path, counts):
