@@ -136,10 +136,11 @@ def handler_for(preview: Preview) -> type[http.server.BaseHTTPRequestHandler]:
             if target is None:
                 self._send(404, "text/plain; charset=utf-8", b"not found\n", body)
                 return
+            served_at = preview.generation  # read first: a change in between only costs a reload
             data = target.read_bytes()
             kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
             if kind == "text/html":
-                data = _with_live_script(data)
+                data = _with_live_script(data, served_at)
                 kind += "; charset=utf-8"
             self._send(status, kind, data, body)
 
@@ -177,9 +178,13 @@ def handler_for(preview: Preview) -> type[http.server.BaseHTTPRequestHandler]:
     return Handler
 
 
-def _with_live_script(html: bytes) -> bytes:
+def _with_live_script(html: bytes, generation: int) -> bytes:
+    """The page with the live script, which is told which state of the output it shows: a
+    page that loads while the output changes (a fast page, then the full build) still sees
+    the change it missed when its event stream connects."""
+    tag = _SCRIPT_TAG.replace(b"<script ", f'<script data-generation="{generation}" '.encode())
     at = html.rfind(b"</body>")
-    return html[:at] + _SCRIPT_TAG + html[at:] if at >= 0 else html + _SCRIPT_TAG
+    return html[:at] + tag + html[at:] if at >= 0 else html + tag
 
 
 def is_source_change(path: str, root: Path | None = None, output: Path | None = None) -> bool:
