@@ -736,6 +736,8 @@ def main(argv: list[str] | None = None) -> int:
                         f"{m.html_files:,} HTML files ({m.output_mib:.0f} MiB)  "
                         f"({m.details.get('articles')} articles, {m.details.get('warnings')} warnings)"
                     )
+                    for key in (k for k in m.details if k.startswith("median_")):
+                        print(f"      {key}: {m.details[key]}")
                     for warning in m.details.get("first_warnings", []):
                         print(f"      {warning}")
             results += [summarise(runs[name]) for name in args.cases]
@@ -797,6 +799,125 @@ def main(argv: list[str] | None = None) -> int:
         parts += [part for table in tables for part in ("", table.markdown())]
         write_markdown(args.markdown, "\n".join(parts) + "\n")
     return 0
+
+
+# -- chorus serve: one post saved while the preview runs -----------------------------------
+
+INCREMENTAL_EDITS = 5
+CHROMIUM = Path(os.environ.get("CHORUS_CHROMIUM", "/usr/bin/chromium"))
+
+
+def _preview_states(address: str, seconds: float):
+    """The states `chorus serve` sends on its event stream, for at most ``seconds``."""
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    with urllib.request.urlopen(address + "/__chorus/events", timeout=seconds) as response:
+        for line in response:
+            if line.startswith(b"data: "):
+                yield json.loads(line[len(b"data: ") :])
+            if time.monotonic() > deadline:
+                raise BenchmarkError(f"the preview did not settle within {seconds:.0f} s")
+
+
+def _published_post(site: Path, output: Path) -> tuple[Path, str]:
+    """A post the first build wrote (its file, its URL), the first in file order."""
+    for source in sorted((site / "content").glob("*/*.md")):
+        url = f"posts/{source.parent.name}/{source.stem}/"
+        if (output / url / "index.html").is_file():
+            return source, url
+    raise BenchmarkError("the build wrote no post page named after its file")
+
+
+@case(
+    "chorus-incremental",
+    f"`chorus serve` running (a subprocess), one post saved {INCREMENTAL_EDITS} times: seconds until"
+    " its page is rewritten and until a headless Chromium showing it has reloaded (medians);"
+    " the full build that follows each save is awaited before the next",
+)
+def preview_one_edit(site: Path, output: Path) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    command = [sys.executable, "-c", "from chorus.cli import main; main()", "serve", "--root", str(site)]
+    command += ["--output", str(output), "--port", "0"]
+    serve = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    log: list[str] = []
+    try:
+        assert serve.stdout is not None
+        for line in serve.stdout:
+            log.append(line)
+            if line.startswith("serving "):
+                address = line.split(" at ", 1)[1].split("/ ", 1)[0]
+                break
+        else:
+            raise BenchmarkError("chorus serve ended before serving:\n" + "".join(log[-40:]))
+        threading.Thread(target=lambda: log.extend(serve.stdout or ()), daemon=True).start()
+        source, url = _published_post(site, output)
+        original = source.read_text(encoding="utf-8")
+        page_file = output / url / "index.html"
+        rewritten, reloaded, settled = [], [], []
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
+            )
+            page = browser.new_page()
+            page.goto(f"{address}/{url}")
+            try:
+                for edit in range(INCREMENTAL_EDITS):
+                    marker = f"benchmark-edit-{edit}-{time.time_ns()}"
+                    states = _preview_states(address, 1800)
+                    if next(states)["building"]:
+                        raise BenchmarkError("the preview was still building before an edit")
+                    page.wait_for_load_state("load")
+                    seen_page: list[float] = []
+
+                    def watch_page(marker: str = marker, seen: list[float] = seen_page) -> None:
+                        while not seen:
+                            try:
+                                if marker.encode() in page_file.read_bytes():
+                                    seen.append(time.perf_counter())
+                            except OSError:
+                                pass
+                            time.sleep(0.005)
+
+                    saved = time.perf_counter()
+                    source.write_text(f"{original}\n{marker}\n", encoding="utf-8")
+                    watcher = threading.Thread(target=watch_page, daemon=True)
+                    watcher.start()
+                    page.wait_for_function(
+                        "m => document.body && document.body.innerText.includes(m)",
+                        arg=marker,
+                        timeout=1_800_000,
+                    )
+                    reloaded.append(time.perf_counter() - saved)
+                    watcher.join(1800)
+                    rewritten.append(seen_page[0] - saved)
+                    for state in states:
+                        if state["problems"]:
+                            raise BenchmarkError(
+                                "the edited site failed to build: " + "; ".join(state["problems"])
+                            )
+                        if not state["building"]:
+                            break
+                    settled.append(time.perf_counter() - saved)
+            finally:
+                source.write_text(original, encoding="utf-8")
+                browser.close()
+    finally:
+        serve.terminate()
+        serve.wait(60)
+    fast = sum("rewrote " in line for line in log)
+    return {
+        "articles": None,
+        "warnings": 0,
+        "page_rewritten_s": [round(s, 3) for s in rewritten],
+        "browser_reloaded_s": [round(s, 3) for s in reloaded],
+        "full_build_in_s": [round(s, 1) for s in settled],
+        "median_page_rewritten_s": round(statistics.median(rewritten), 3),
+        "median_browser_reloaded_s": round(statistics.median(reloaded), 3),
+        "median_full_build_in_s": round(statistics.median(settled), 1),
+        "fast_pages": fast,
+    }
 
 
 if __name__ == "__main__":

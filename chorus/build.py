@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from pelican import Pelican
+from pelican import Pelican, signals
 from pelican.settings import read_settings
 
 from chorus.conf import chorus_settings
@@ -44,6 +44,9 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     articles: int = 0
     urls: UrlScheme | None = None  # where the run wrote each kind of page
+    # Pelican's generators of the run, with their context and templates (``keep_generators``):
+    # ``chorus serve`` renders an edited post's page again from them (chorus/incremental.py).
+    generators: list = field(default_factory=list, repr=False)
 
 
 class _Recorder(logging.Handler):
@@ -113,8 +116,11 @@ def build_site(
     output: str | Path | None = None,
     strict: bool = False,
     overrides: dict[str, Any] | None = None,
+    keep_generators: bool = False,
 ) -> BuildResult:
-    """Build the site at ``root``; raise BuildFailed (nothing written) on any problem."""
+    """Build the site at ``root``; raise BuildFailed (nothing written) on any problem.
+
+    ``keep_generators``: the result holds the run's Pelican generators (see BuildResult)."""
     root = Path(root).resolve()
     overrides = dict(overrides or {})
     if output is not None:
@@ -133,6 +139,13 @@ def build_site(
     pelican_logger.addHandler(recorder)
     plugins_logger = logging.getLogger("plugins")
     plugins_logger.addHandler(recorder)
+    generators: list = []
+
+    def keep(found: list) -> None:
+        if keep_generators and found and found[0].settings is settings:  # this run's, not another thread's
+            generators[:] = found
+
+    signals.all_generators_finalized.connect(keep)
     try:
         pelican = Pelican(settings)
         _check_plugins_loaded(settings, pelican)
@@ -147,6 +160,7 @@ def build_site(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
+        signals.all_generators_finalized.disconnect(keep)
         pelican_logger.removeHandler(recorder)
         plugins_logger.removeHandler(recorder)
 
@@ -162,7 +176,7 @@ def build_site(
     _swap_in(staging, final_output)
     if state is None:
         return BuildResult(final_output, recorder.warnings)
-    return BuildResult(final_output, recorder.warnings, len(state.published), state.urls)
+    return BuildResult(final_output, recorder.warnings, len(state.published), state.urls, generators)
 
 
 def _output_gate(staging: Path, final_output: Path, state: BuildState) -> list[Problem]:

@@ -11,7 +11,12 @@ It behaves like ``hugo server`` or ``mkdocs serve``:
 - a failed build, including a typo in ``pelicanconf.py`` or a template, never ends the
   preview: the previous output stays served;
 - a missing page gets the site's own 404 page, with status 404;
-- feeds, OPML lists and cards of the preview use the address actually served.
+- feeds, OPML lists and cards of the preview use the address actually served;
+- an edited post's own page is rewritten at once from the last build's state
+  (``chorus/incremental.py``, the fast path) and the open pages reload; the full build runs
+  next, in a thread of its own, and the pages reload again when it is swapped in. Changes
+  saved while it runs get their fast page at once and one more full build after it, so
+  the output always ends as a clean build's (docs/model.md, "The preview").
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from chorus.build import BuildFailed, BuildResult, build_site
+from chorus.incremental import LastBuild, fast_page, write_if_changed
 
 EVENTS_PATH = "/__chorus/events"
 SCRIPT_PATH = "/__chorus/live.js"
@@ -47,10 +53,14 @@ class Preview:
         self.not_found = not_found
         self.generation = 0
         self.problems: list[str] = []
+        self.fast = self.building = False
         self.changed = threading.Condition()
 
-    def rebuild(self, build: Callable[[], BuildResult]) -> list[str]:
-        """Build once; wake every browser. Returns the problems ([] for a good build)."""
+    def rebuild(
+        self, build: Callable[[], BuildResult], more: Callable[[], bool] = lambda: False
+    ) -> list[str]:
+        """Build once; wake every browser. Returns the problems ([] for a good build).
+        ``more``: whether another build is already wanted when this one ends."""
         try:
             result = build()
             self.not_found = result.urls.not_found().save_as if result.urls else self.not_found
@@ -60,14 +70,26 @@ class Preview:
         except Exception as exc:  # a bug must not end the preview; its traceback goes to the terminal
             traceback.print_exc()
             problems = [f"internal error: {type(exc).__name__}: {exc} (see the terminal)"]
+        self.publish(problems, building=more())
+        return problems
+
+    def publish(self, problems: list[str], *, fast: bool = False, building: bool = False) -> None:
+        """A new state of the output: wake every browser. ``fast``: only the fast path's pages
+        changed; ``building``: a full build is still to come (always so after a fast one)."""
         with self.changed:
             self.generation += 1
             self.problems = problems
+            self.fast = fast
+            self.building = fast or building
             self.changed.notify_all()
-        return problems
 
     def state(self) -> dict[str, Any]:
-        return {"generation": self.generation, "problems": list(self.problems)}
+        return {
+            "generation": self.generation,
+            "problems": list(self.problems),
+            "fast": self.fast,
+            "building": self.building,
+        }
 
     def wait(self, generation: int, timeout: float) -> dict[str, Any] | None:
         """The state once a build newer than ``generation`` finished, or None on timeout."""
@@ -114,10 +136,11 @@ def handler_for(preview: Preview) -> type[http.server.BaseHTTPRequestHandler]:
             if target is None:
                 self._send(404, "text/plain; charset=utf-8", b"not found\n", body)
                 return
+            served_at = preview.generation  # read first: a change in between only costs a reload
             data = target.read_bytes()
             kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
             if kind == "text/html":
-                data = _with_live_script(data)
+                data = _with_live_script(data, served_at)
                 kind += "; charset=utf-8"
             self._send(status, kind, data, body)
 
@@ -155,16 +178,113 @@ def handler_for(preview: Preview) -> type[http.server.BaseHTTPRequestHandler]:
     return Handler
 
 
-def _with_live_script(html: bytes) -> bytes:
+def _with_live_script(html: bytes, generation: int) -> bytes:
+    """The page with the live script, which is told which state of the output it shows: a
+    page that loads while the output changes (a fast page, then the full build) still sees
+    the change it missed when its event stream connects."""
+    tag = _SCRIPT_TAG.replace(b"<script ", f'<script data-generation="{generation}" '.encode())
     at = html.rfind(b"</body>")
-    return html[:at] + _SCRIPT_TAG + html[at:] if at >= 0 else html + _SCRIPT_TAG
+    return html[:at] + tag + html[at:] if at >= 0 else html + tag
 
 
-def is_source_change(path: str) -> bool:
-    """Whether a changed path can change the site (not the output, caches or tools' files)."""
-    parts = Path(path).parts
+def is_source_change(path: str, root: Path | None = None, output: Path | None = None) -> bool:
+    """Whether a changed path can change the site (not the output, caches or tools' files).
+
+    Hidden files and folders never count: a build's staging folder (``.output-building-…``)
+    is one, and the preview watches while a build writes there."""
+    changed = Path(path)
+    if output is not None and changed.is_relative_to(output):
+        return False
+    if root is not None and changed.is_relative_to(root):
+        changed = changed.relative_to(root)
+    parts = changed.parts
     name = parts[-1] if parts else ""
-    return not (_IGNORED_PARTS & set(parts)) and not name.startswith(".") and not name.endswith(("~", ".swp"))
+    hidden = any(part.startswith(".") for part in parts)
+    return not (_IGNORED_PARTS & set(parts)) and not hidden and not name.endswith(("~", ".swp"))
+
+
+class FastWrites:
+    """The pages the fast path wrote, kept until a full build that read their sources is in.
+
+    A full build swaps in a whole folder: a fast page written while it ran, for an edit it
+    may not have read, is written again right after the swap (and another full build,
+    requested by that edit, follows)."""
+
+    def __init__(self, output: Path):
+        self.output = output
+        self._lock = threading.Lock()
+        self._count = 0
+        self._pages: dict[str, tuple[int, bytes]] = {}
+
+    def mark(self) -> int:
+        """Taken when a full build starts."""
+        with self._lock:
+            return self._count
+
+    def write(self, pages: list[tuple[str, bytes]]) -> list[str]:
+        """Write the pages whose bytes changed; return their paths."""
+        written = []
+        with self._lock:
+            for save_as, data in pages:
+                self._count += 1
+                self._pages[save_as] = (self._count, data)
+                try:
+                    if write_if_changed(self.output, save_as, data):
+                        written.append(save_as)
+                except OSError:  # the output is being swapped: after_build writes it again
+                    written.append(save_as)
+        return written
+
+    def after_build(self, mark: int) -> None:
+        """The full build that started at ``mark`` is swapped in."""
+        with self._lock:
+            for save_as, (count, data) in list(self._pages.items()):
+                if count > mark:
+                    write_if_changed(self.output, save_as, data)
+                else:
+                    del self._pages[save_as]
+
+
+class Rebuilder:
+    """Runs full builds one after another in a thread, as long as changes ask for them."""
+
+    def __init__(self, preview: Preview, build: Callable[[], BuildResult]):
+        self._preview = preview
+        self._build = build
+        self._changed = threading.Condition()
+        self._wanted = self._running = self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="chorus-rebuild", daemon=True)
+        self._thread.start()
+
+    def request(self) -> None:
+        with self._changed:
+            self._wanted = True
+            self._changed.notify_all()
+
+    @property
+    def busy(self) -> bool:
+        with self._changed:
+            return self._wanted or self._running
+
+    def stop(self) -> None:
+        with self._changed:
+            self._stopping = True
+            self._changed.notify_all()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                self._changed.wait_for(lambda: self._wanted or self._stopping)
+                if self._stopping:
+                    return
+                self._wanted, self._running = False, True
+            try:
+                _report(self._preview.rebuild(self._build, more=lambda: self._wanted))
+            finally:
+                with self._changed:
+                    self._running = False
+                    self._changed.notify_all()
 
 
 def serve(
@@ -178,11 +298,14 @@ def serve(
     ready: threading.Event | None = None,
     stop: threading.Event | None = None,
     on_address: Callable[[str], object] | None = None,
+    fast: bool = True,
 ) -> int:
     """Serve until interrupted (or until ``stop`` is set); ``ready`` is set once the first
-    build is served, and ``on_address`` hears the address first (tests use both)."""
+    build is served, and ``on_address`` hears the address first (tests use both).
+    ``fast``: rewrite an edited post's page before the full build (chorus/incremental.py)."""
     from watchfiles import watch
 
+    root, output = Path(root).resolve(), Path(output).resolve()
     preview = Preview(output)
     server = http.server.ThreadingHTTPServer((bind, port), handler_for(preview))
     server.daemon_threads = True
@@ -191,27 +314,63 @@ def serve(
     overrides = {"DEPARTMENT_FEEDS_FALLBACK_SITEURL": address, **overrides}
     if on_address is not None:
         on_address(address)
+    fast_writes = FastWrites(output)
+    last: list[LastBuild | None] = [None]  # the last good build, for the fast path
 
     def build() -> BuildResult:
-        result = build_site(root, settings_file=settings_file, output=output, overrides=overrides)
+        mark = fast_writes.mark()
+        result = build_site(
+            root, settings_file=settings_file, output=output, overrides=overrides, keep_generators=fast
+        )
+        last[0] = LastBuild.of(result.generators, result.output) if fast else None
+        result.generators = []
+        fast_writes.after_build(mark)
         print(f"built {result.articles} published posts", flush=True)
         return result
 
     _report(preview.rebuild(build))
+    rebuilder = Rebuilder(preview, build)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"serving {output} at {address}/ (Ctrl-C to stop)", flush=True)
     if ready is not None:
         ready.set()
     try:
-        for changes in watch(root, watch_filter=lambda _, path: is_source_change(path), stop_event=stop):
-            print(f"{len(changes)} change(s), rebuilding…", flush=True)
-            _report(preview.rebuild(build))
+        for changes in watch(
+            root, watch_filter=lambda _, path: is_source_change(path, root, output), stop_event=stop
+        ):
+            written = _fast_pages(last[0], preview, fast_writes, {Path(path) for _, path in changes})
+            if written:
+                print(f"rewrote {', '.join(written)}; rebuilding the rest…", flush=True)
+                preview.publish([], fast=True)
+            else:
+                print(f"{len(changes)} change(s), rebuilding…", flush=True)
+            rebuilder.request()
     except KeyboardInterrupt:
         pass
     finally:
+        rebuilder.stop()
         server.shutdown()
         server.server_close()
     return 0
+
+
+def _fast_pages(last: LastBuild | None, preview: Preview, writes: FastWrites, paths: set[Path]) -> list[str]:
+    """The fast path for a batch of changes: every changed file must be a post it can
+    render, or no page is written (a half-updated preview would mislead). Returns the
+    pages written; none while the last build failed, so its problems stay shown."""
+    if last is None or preview.problems:
+        return []
+    pages = []
+    try:
+        for path in sorted(paths):
+            page = fast_page(last, path)
+            if page is None:
+                return []
+            pages.append(page)
+    except Exception:  # a bug in the fast path: say so, the full build still runs
+        traceback.print_exc()
+        return []
+    return writes.write(pages)
 
 
 def _report(problems: list[str]) -> None:

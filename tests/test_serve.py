@@ -87,7 +87,19 @@ def test_a_settings_typo_does_not_end_the_preview(preview, site):
         ("/site/cache/cards/x.png", False),
         ("/site/content/alice/.hello.md.swp", False),
         ("/site/.git/index", False),
+        ("/site/.output-building-x1y2/posts/alice/hello/index.html", False),  # a build's staging folder
     ],
 )
 def test_what_counts_as_a_source_change(path, counts):
     assert is_source_change(path) is counts
+
+
+def test_a_page_says_which_state_of_the_output_it_shows(preview, site):
+    """So a page that loads while the output changes reloads once its event stream connects."""
+    stream = events(preview)
+    first = next(stream)
+    assert f'data-generation="{first["generation"]}"' in get(preview + "/posts/alice/hello/")[1]
+    site.write("content/alice/hello.md", post("Hello, edited"))
+    changed = next(stream)
+    assert changed["generation"] > first["generation"]
+    assert f'data-generation="{changed["generation"]}"' in get(preview + "/posts/alice/hello/")[1]

@@ -4,7 +4,10 @@
 (() => {
   "use strict";
   const source = new EventSource("/__chorus/events");
-  let seen = null;
+  // The state of the output this page was served from; a newer one reloads it, even one
+  // that came while the page was loading (the server's first event is its current state).
+  const served = document.currentScript && document.currentScript.dataset.generation;
+  let seen = served === undefined ? null : Number(served);
 
   function overlay(problems) {
     let box = document.getElementById("chorus-build-problems");

@@ -86,5 +86,6 @@ def forget_rendered(contents: list[Content]) -> None:
     drop whatever was computed for ``contents`` before their links were rewritten."""
     changed = {id(content) for content in contents}
     for method in (Content.get_content, Content.get_summary):
-        for key in [k for k in method.cache if k and id(k[0]) in changed]:
+        # list() copies the keys in one step: the preview renders a page while a build runs.
+        for key in [k for k in list(method.cache) if k and id(k[0]) in changed]:
             del method.cache[key]

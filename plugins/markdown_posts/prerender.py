@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -105,11 +106,13 @@ def render_site(
     cache: RenderCache,
     time_limit: float,
     workers: int,
+    sources: Sequence[Page] | None = None,
 ) -> dict[tuple[str, str], Rendered]:
-    """(source, part) -> Rendered, for the body and summary of every post and page."""
+    """(source, part) -> Rendered, for the body and summary of every post and page (or of
+    ``sources`` only: ``chorus serve`` renders an edited post alone, as the build would)."""
     base = f"{_code_digest()}\0{config!r}\0"
     jobs = []
-    for source in (*site.posts, *site.pages):
+    for source in (*site.posts, *site.pages) if sources is None else sources:
         jobs.append(_Job(source, BODY, source.body, _key(base, source, site, source.body)))
         if source.summary is not None:
             jobs.append(_Job(source, SUMMARY, source.summary, _key(base, source, site, source.summary)))

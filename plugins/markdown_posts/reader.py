@@ -49,6 +49,12 @@ def rendered_site(state: BuildState) -> dict[tuple[str, str], Rendered]:
     return _RENDERED[state]
 
 
+def reading_figures(body: str, words_per_minute: int) -> tuple[int, int]:
+    """A body's word count and reading time in whole minutes (at least one)."""
+    words = len(_WORD.findall(body))
+    return words, max(1, math.ceil(words / words_per_minute))
+
+
 class ChorusMarkdownReader(BaseReader):
     enabled = True
     file_extensions = ["md", "markdown"]
@@ -87,9 +93,9 @@ class ChorusMarkdownReader(BaseReader):
             for key in ("canonical", "series"):
                 if (value := getattr(source, key)) is not None:
                     metadata[key] = value
-        words = len(_WORD.findall(source.body))
+        words, minutes = reading_figures(source.body, self.settings["CHORUS_WORDS_PER_MINUTE"])
         metadata["word_count"] = words
-        metadata["reading_time"] = max(1, math.ceil(words / self.settings["CHORUS_WORDS_PER_MINUTE"]))
+        metadata["reading_time"] = minutes
         return html_of(BODY, source.body_line), metadata
 
 

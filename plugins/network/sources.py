@@ -105,34 +105,25 @@ def load_site(state: BuildState) -> Site:
     posts: list[Post] = []
     pages: list[Page] = []
     unreadable: list[Problem] = []
-    short_links = settings.get("CROSSLINKS_SHORT_LINKS", True)
-    zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
-    limits = PostLimits(tags=settings["CHORUS_MAX_TAGS"], tag_length=settings["CHORUS_MAX_TAG_LENGTH"])
     max_name = settings["CHORUS_MAX_FILE_NAME_LENGTH"]
     for file in files:
         if not file.in_content or file.symlink or file.special or file.extension not in MARKDOWN_EXTENSIONS:
             continue
         if path_name_problem(file.relative, max_name):
             continue  # the tree rule reports the name; its header is read once it is renamed
-        parsed = parse_post_file(
-            file.path,
-            state.content_path,
-            file.shown,
-            settings["PAGE_PATHS"],
-            settings["CHORUS_MAX_POST_BYTES"],
-            limits,
-        )
-        if parsed.problems:
-            unreadable += parsed.problems
-        elif parsed.is_page:
-            pages.append(Page(**_common(parsed, state.now, zone, short_links)))
+        read = read_source(state, network, file.path, file.shown)
+        if isinstance(read, list):
+            unreadable += read
+        elif isinstance(read, Post):
+            posts.append(read)
         else:
-            posts.append(_post(parsed, network, state.now, zone, short_links))
+            pages.append(read)
     redirects_file = state.root / settings["CHORUS_REDIRECTS_FILE"]
     redirects, problems = read_redirects(redirects_file, state.shown(redirects_file))
     unreadable += problems
     published: tuple[PublishedUrl, ...] = ()
     if revision := settings.get("CHORUS_PUBLISHED_REF"):
+        zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
         published, problems = published_before(
             state.root, state.content_path, revision, settings, state.urls, state.now, zone
         )
@@ -152,6 +143,23 @@ def load_site(state: BuildState) -> Site:
         redirects=redirects,
         published_before=published,
     )
+
+
+def read_source(state: BuildState, network: Network, path: Path, shown: str) -> Post | Page | list[Problem]:
+    """One Markdown file of the content folder, read as ``load_site`` reads it: the post or
+    page, or the problems of its header. ``chorus serve`` re-reads an edited file with it."""
+    settings = state.settings
+    limits = PostLimits(tags=settings["CHORUS_MAX_TAGS"], tag_length=settings["CHORUS_MAX_TAG_LENGTH"])
+    parsed = parse_post_file(
+        path, state.content_path, shown, settings["PAGE_PATHS"], settings["CHORUS_MAX_POST_BYTES"], limits
+    )
+    if parsed.problems:
+        return list(parsed.problems)
+    short_links = settings.get("CROSSLINKS_SHORT_LINKS", True)
+    zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
+    if parsed.is_page:
+        return Page(**_common(parsed, state.now, zone, short_links))
+    return _post(parsed, network, state.now, zone, short_links)
 
 
 def _aware(value: object, zone: dt.tzinfo) -> dt.datetime | None:

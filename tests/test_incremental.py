@@ -1,0 +1,298 @@
+"""The incremental preview (chorus/incremental.py and chorus/serve.py): an edited post's page
+is rewritten before the full build, and whatever the edits, the preview's output ends as a
+clean build's, byte for byte.
+
+The randomised sequence takes its seed from CHORUS_INCREMENTAL_SEED, or a fresh one; every
+failure names it, so `CHORUS_INCREMENTAL_SEED=<seed> pytest tests/test_incremental.py`
+replays the same sequence.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import random
+import shutil
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from chorus.build import build_site
+from chorus.incremental import LastBuild, fast_page
+from chorus.serve import EVENTS_PATH
+from conftest import NOW, Site, post, running_preview
+
+WORDS = ["meter", "flow", "valve", "sensor", "drift", "pressure", "calibration", "tender", "quote", "pump"]
+TAGS = ["flow meters", "calibration", "tenders", "pumps", "field work", "sensors"]
+# Posts other posts link to: never renamed, deleted or made drafts, so every build succeeds.
+ANCHORS = ["alice/anchor-one.md", "bob/anchor-two.md"]
+# Pagefind's own index files differ between any two clean builds of the same sources
+# (their bytes and hashed names); what they index is compared through the fragments.
+PAGEFIND_VOLATILE = ("pagefind/filter/", "pagefind/index/", "pagefind/pagefind-entry.json")
+
+
+def words(rng: random.Random, count: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(count))
+
+
+def a_post(rng: random.Random, title: str, link: bool = True, **fields: str) -> str:
+    """A post with a summary, a date before NOW, some topics and maybe a link to an anchor."""
+    body = words(rng, rng.randint(20, 80)).capitalize() + "."
+    if link and rng.random() < 0.5:
+        body += f"\n\nSee [[{rng.choice(ANCHORS).removesuffix('.md')}]]."
+    fields.setdefault("summary", words(rng, 6).capitalize() + ".")
+    fields.setdefault("tags", ", ".join(rng.sample(TAGS, rng.randint(0, 2))))
+    if not fields["tags"]:
+        del fields["tags"]
+    date = f"2026-{rng.randint(1, 5):02d}-{rng.randint(1, 28):02d}"
+    return post(title, date=date, body=body, **fields)
+
+
+def comparable(output: Path) -> dict[str, bytes]:
+    """Every file of an output by path, Pagefind's volatile files left out."""
+    return {
+        path.relative_to(output).as_posix(): path.read_bytes()
+        for path in sorted(output.rglob("*"))
+        if path.is_file()
+        and not path.relative_to(output).as_posix().startswith(PAGEFIND_VOLATILE)
+        and not path.name.endswith(".pf_meta")
+    }
+
+
+def indexed(output: Path) -> tuple[list[str], int]:
+    """What Pagefind indexed: its pages (URL, text, filters, metadata) and its page count."""
+    fragments = []
+    for path in (output / "pagefind" / "fragment").iterdir():
+        data = gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd")
+        fragments.append(json.dumps(json.loads(data), sort_keys=True))
+    entry = json.loads((output / "pagefind" / "pagefind-entry.json").read_text())
+    return sorted(fragments), entry["languages"]["en"]["page_count"]
+
+
+def events(address: str, seconds: float = 120) -> Iterator[dict]:
+    """The preview's states as they are sent, for at most ``seconds``."""
+    deadline = time.monotonic() + seconds
+    response = urllib.request.urlopen(address + EVENTS_PATH, timeout=seconds)
+    for line in response:
+        if line.startswith(b"data: "):
+            yield json.loads(line[len(b"data: ") :])
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the preview did not settle in {seconds} s")
+
+
+class Preview:
+    """A running `chorus serve` of a site, and a way to wait until it has settled."""
+
+    def __init__(self, site: Site, address: str):
+        self.site, self.address = site, address
+
+    def change(self, operation: Callable[[], str]) -> tuple[str, list[dict]]:
+        """Apply ``operation`` (it edits the sources and says what it did) and wait until the
+        full build after it is in; return what it did and the states sent meanwhile."""
+        stream = events(self.address)
+        before = next(stream)
+        assert not before["building"]
+        described = operation()
+        seen = []
+        for state in stream:
+            seen.append(state)
+            if state["generation"] > before["generation"] and not state["building"]:
+                return described, seen
+        raise AssertionError("the event stream ended")
+
+
+def clean_build(site: Site, address: str, where: Path) -> Path:
+    """A clean build of the same sources with the preview's settings, in a fresh folder and
+    with a fresh cache (so a render cache entry the fast path wrote cannot leak into it)."""
+    shutil.rmtree(where, ignore_errors=True)
+    build_site(
+        site.root,
+        output=where / "output",
+        overrides={
+            "CHORUS_NOW": NOW,
+            "DEPARTMENT_FEEDS_FALLBACK_SITEURL": address,
+            "CACHE_PATH": str(where / "cache"),
+        },
+    )
+    return where / "output"
+
+
+def assert_same_output(served: Path, clean: Path, context: str) -> None:
+    got, expected = comparable(served), comparable(clean)
+    assert sorted(got) == sorted(expected), f"{context}: files differ: {sorted(set(got) ^ set(expected))}"
+    differing = [name for name in expected if got[name] != expected[name]]
+    assert not differing, f"{context}: bytes differ in {differing[:10]}"
+    assert indexed(served) == indexed(clean), f"{context}: the search index covers other pages"
+
+
+@pytest.fixture
+def network(tmp_path: Path) -> tuple[Site, random.Random, int]:
+    seed = int(os.environ.get("CHORUS_INCREMENTAL_SEED") or random.SystemRandom().randrange(10**6))
+    rng = random.Random(seed)
+    site = Site(tmp_path / "site")
+    site.write("content/alice/anchor-one.md", a_post(rng, "Anchor one", link=False))
+    site.write("content/bob/anchor-two.md", a_post(rng, "Anchor two", link=False))
+    for number in range(10):
+        owner = rng.choice(["alice", "bob", "gina"])
+        site.write(f"content/{owner}/post-{number}.md", a_post(rng, f"Post {number}"))
+    return site, rng, seed
+
+
+def posts_of(site: Site, *, anchors: bool) -> list[str]:
+    found = sorted(
+        p.relative_to(site.root / "content").as_posix() for p in (site.root / "content").rglob("*.md")
+    )
+    return [p for p in found if anchors or p not in ANCHORS]
+
+
+def test_a_random_sequence_of_edits_ends_as_a_clean_build(network, tmp_path):
+    site, rng, seed = network
+    with running_preview(site) as address:
+        preview = Preview(site, address)
+        clean = clean_build(site, address, tmp_path / "clean")
+        assert_same_output(site.output, clean, f"seed {seed}, first build")
+        counter = iter(range(100, 1000))
+        fast_pages = 0
+
+        def edit_body(path: str) -> str:
+            text = (site.root / "content" / path).read_text()
+            header, _, _ = text.partition("\n\n")
+            site.write(f"content/{path}", f"{header}\n\n{words(rng, rng.randint(10, 60)).capitalize()}.\n")
+            return f"edit the body of {path}"
+
+        def edit_header(path: str) -> str:
+            text = (site.root / "content" / path).read_text()
+            header, _, body = text.partition("\n\n")
+            lines = header.splitlines()
+            kind = rng.choice(["title", "tags", "date", "draft"])
+            if kind == "title":
+                lines = [f"Title: {words(rng, 3).title()}" if ln.startswith("Title:") else ln for ln in lines]
+            elif kind == "tags":
+                lines = [ln for ln in lines if not ln.startswith("Tags:")]
+                lines.append(f"Tags: {', '.join(rng.sample(TAGS, rng.randint(1, 3)))}")
+            elif kind == "date":
+                lines = [
+                    f"Date: 2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+                    if ln.startswith("Date:")
+                    else ln
+                    for ln in lines
+                ]
+            else:
+                lines = [ln for ln in lines if not ln.startswith("Status:")] + ["Status: draft"]
+            site.write(f"content/{path}", "\n".join(lines) + "\n\n" + body)
+            return f"edit the header of {path} ({kind})"
+
+        def add() -> str:
+            path = f"{rng.choice(['alice', 'bob', 'gina'])}/new-{next(counter)}.md"
+            site.write(f"content/{path}", a_post(rng, f"New {path}"))
+            return f"add {path}"
+
+        def rename(path: str) -> str:
+            target = f"{path.split('/')[0]}/renamed-{next(counter)}.md"
+            (site.root / "content" / path).rename(site.root / "content" / target)
+            return f"rename {path} to {target}"
+
+        def delete(path: str) -> str:
+            site.remove(f"content/{path}")
+            return f"delete {path}"
+
+        def registry() -> str:
+            author = rng.choice(["alice", "bob"])
+            text = (site.root / "authors" / f"{author}.yml").read_text()
+            title = words(rng, 2).title()
+            lines = [f"title: {title}" if ln.startswith("title:") else ln for ln in text.splitlines()]
+            site.write(f"authors/{author}.yml", "\n".join(lines) + "\n")
+            return f"change {author}'s title to {title!r}"
+
+        operations = ["body"] * 4 + ["header"] * 3 + ["add", "rename", "delete", "registry"]
+        steps = [rng.choice(operations) for _ in range(10)] + ["anchor"]  # a published post's body, last
+        for step_number, kind in enumerate(steps):
+            movable = posts_of(site, anchors=False)
+            if kind in ("body", "anchor"):
+                pool = ANCHORS if kind == "anchor" else posts_of(site, anchors=True)
+                action = partial(edit_body, rng.choice(pool))
+            elif kind == "header":
+                action = partial(edit_header, rng.choice(movable))
+            elif kind == "rename" and movable:
+                action = partial(rename, rng.choice(movable))
+            elif kind == "delete" and movable:
+                action = partial(delete, rng.choice(movable))
+            else:
+                action = add if kind == "add" else registry
+            described, states = preview.change(action)
+            context = f"seed {seed}, step {step_number}: {described}"
+            assert all(s["problems"] == [] for s in states), f"{context}: {states}"
+            fast_pages += any(s["fast"] for s in states)
+            clean = clean_build(site, address, tmp_path / "clean")
+            assert_same_output(site.output, clean, context)
+        assert fast_pages, f"seed {seed}: no body edit took the fast path"
+
+
+@pytest.fixture
+def last_build(site):
+    """The tiny site with two posts, built, and what the build leaves to the fast path."""
+    site.write("content/bob/other.md", post("Other", tags="tenders", body="See [[alice/hello]]."))
+
+    def build() -> LastBuild:
+        result = build_site(
+            site.root,
+            output=site.output,
+            overrides={"CHORUS_NOW": NOW, "CACHE_PATH": str(site.root / "cache")},
+            keep_generators=True,
+        )
+        last = LastBuild.of(result.generators, result.output)
+        assert last is not None
+        return last
+
+    return build
+
+
+def test_a_body_edit_gets_the_page_a_clean_build_writes(site, last_build):
+    """Where nothing else of the network changes with it, the fast page is the build's page."""
+    last = last_build()
+    path = site.write(
+        "content/bob/other.md", post("Other", tags="tenders", body="New *words* for [[alice/hello]].")
+    )
+    page = fast_page(last, path)
+    assert page is not None
+    save_as, data = page
+    assert save_as == "posts/bob/other/index.html"
+    assert b"New <em>words</em> for" in data
+    last_build()
+    assert (site.output / save_as).read_bytes() == data
+
+
+def test_a_title_and_known_topic_get_a_fast_page(site, last_build):
+    last = last_build()
+    path = site.write("content/alice/hello.md", post("Hello, retitled", tags="tenders"))
+    page = fast_page(last, path)
+    assert page is not None
+    html = page[1].decode()
+    assert "<h1>Hello, retitled</h1>" in html and 'href="/topics/tenders/"' in html
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        post("Hello from service", date="2026-02-01"),  # a date moves it in every listing
+        post("Hello from service", status="draft"),  # a draft's page goes away
+        post("Hello from service", tags="a new topic"),  # its topic page does not exist yet
+        post("Hello from service", body="See [[bob/nowhere]]."),  # the full build fails
+        post("Hello from service", related="bob/other"),  # related posts are the network's
+    ],
+)
+def test_edits_the_fast_path_cannot_bound_wait_for_the_full_build(site, last_build, source):
+    last = last_build()
+    assert fast_page(last, site.write("content/alice/hello.md", source)) is None
+
+
+def test_new_files_and_pages_wait_for_the_full_build(site, last_build):
+    last = last_build()
+    assert fast_page(last, site.write("content/alice/brand-new.md", post("Brand new"))) is None
+    assert fast_page(last, site.write("content/pages/about.md", post("About"))) is None
+    assert fast_page(last, site.write("authors/bob.yml", "name: Bob\n")) is None
