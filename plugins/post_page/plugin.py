@@ -27,26 +27,30 @@ def apply_settings(pelican) -> None:
 
 def attach_bodies(generators) -> None:
     articles = next(g for g in generators if isinstance(g, ArticlesGenerator))
+    for article in [*articles.articles, *articles.hidden_articles]:
+        attach_body(article, articles)
+
+
+def attach_body(article, articles: ArticlesGenerator) -> None:
+    """``article.body`` and ``article.cover`` of one written post (also what `chorus serve`'s
+    fast page calls after an edit, so the two cannot differ)."""
     threshold = articles.settings["POST_PAGE_TOC_MIN_HEADINGS"]
-    urls = get_state(articles.settings).urls
+    state = get_state(articles.settings)
+    urls = state.urls
     images = articles.context.get(IMAGES_KEY, {})
     by_link = {urls.link(image.url): image for image in images.values()}
-    index = site_index(get_state(articles.settings).site)
-    for article in [*articles.articles, *articles.hidden_articles]:
-        post = article.post
-        article.body = post_body(
-            article.content, threshold, by_link, urls.link, first_in_view=post.cover is None
-        )
-        article.cover = None
-        if post.cover is not None:
-            resolved, _ = index.check(post.cover, post.source, post.status)
-            image = images.get(resolved.file) if resolved is not None and resolved.file else None
-            if image is not None:  # the links rule made sure there is one
-                article.cover = Cover(
-                    post.cover_alt or "",
-                    image_tag(image, urls.link, BODY_SIZES, eager=True),
-                    image_tag(image, urls.link, CARD_SIZES),
-                )
+    post = article.post
+    article.body = post_body(article.content, threshold, by_link, urls.link, first_in_view=post.cover is None)
+    article.cover = None
+    if post.cover is not None:
+        resolved, _ = site_index(state.site).check(post.cover, post.source, post.status)
+        image = images.get(resolved.file) if resolved is not None and resolved.file else None
+        if image is not None:  # the links rule made sure there is one
+            article.cover = Cover(
+                post.cover_alt or "",
+                image_tag(image, urls.link, BODY_SIZES, eager=True),
+                image_tag(image, urls.link, CARD_SIZES),
+            )
 
 
 def register() -> None:
