@@ -15,3 +15,6 @@ from pelicanconf import *  # noqa: E402,F403
 DEFAULT_LANG = "de"
 OUTPUT_PATH = str(Path(__file__).resolve().parent / "output-de")
 SITESUBTITLE = "Notizen aus der Praxis der Menschen, die Halvard Instruments entwickeln, verkaufen und warten"
+# The sample company's experts write in English; a few posts have German translations
+# (slug.de.md). Their pages, feeds and the directory say which language each post is in.
+CHORUS_POSTS_LANG = "en"

@@ -129,7 +129,9 @@ def test_feeds_per_language_when_posts_are_in_several(site):
     discovered = [link.get("href") for link in german_page.cssselect('link[type="application/atom+xml"]')]
     assert "/feeds/languages/de/atom.xml" in discovered
     subscribe = site.page("subscribe/index.html")
-    assert [a.text_content() for a in subscribe.cssselect("[aria-labelledby=language-feeds-heading] .feed-name")] == [
+    assert [
+        a.text_content() for a in subscribe.cssselect("[aria-labelledby=language-feeds-heading] .feed-name")
+    ] == [
         "Deutsch",
         "English",
     ]
@@ -173,3 +175,25 @@ def test_cards_mark_a_post_in_another_language(site):
     assert german.cssselect(".summary")[0].get("lang") == "de"
     assert german.cssselect(".card-language")[0].text_content() == "Deutsch"
     assert cards["Hello from service"].cssselect(".card-language") == []
+
+
+def test_a_german_interface_over_posts_written_in_english(site):
+    """CHORUS_POSTS_LANG: the interface in German, the posts that do not say in English."""
+    site.write("content/alice/hello.de.md", post("Hallo aus dem Service", body="Etwas Text."))
+    site.build(DEFAULT_LANG="de", CHORUS_POSTS_LANG="en")
+    english = site.page("posts/alice/hello/index.html")
+    german = site.page("posts/alice/hello-de/index.html")
+    assert english.get("lang") == german.get("lang") == "de"  # the interface
+    assert (
+        english.cssselect("h1")[0].get("lang") == "en" and english.cssselect(".prose")[0].get("lang") == "en"
+    )
+    assert german.cssselect("h1")[0].get("lang") is None  # German, as the page around it
+    assert [a.text_content() for a in english.cssselect(".post-translations a")] == ["Deutsch"]
+    assert sorted(p.name for p in (site.output / "feeds/languages").iterdir()) == ["de", "en"]
+
+
+def test_posts_lang_must_be_a_language_code(site):
+    problems = site.problems(CHORUS_POSTS_LANG="English")
+    assert any("CHORUS_POSTS_LANG" in line and "a language code like 'en'" in line for line in problems), (
+        problems
+    )

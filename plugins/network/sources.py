@@ -159,7 +159,7 @@ def read_source(state: BuildState, network: Network, path: Path, shown: str) -> 
     zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
     if parsed.is_page:
         return Page(**_common(parsed, state.now, zone, short_links))
-    return _post(parsed, network, state.now, zone, short_links)
+    return _post(parsed, network, state.now, zone, short_links, settings["CHORUS_POSTS_LANG"])
 
 
 def _aware(value: object, zone: dt.tzinfo) -> dt.datetime | None:
@@ -201,7 +201,14 @@ def _common(parsed: ParsedPost, now: dt.datetime, zone: dt.tzinfo, short_links: 
     }
 
 
-def _post(parsed: ParsedPost, network: Network, now: dt.datetime, zone: dt.tzinfo, short_links: bool) -> Post:
+def _post(
+    parsed: ParsedPost,
+    network: Network,
+    now: dt.datetime,
+    zone: dt.tzinfo,
+    short_links: bool,
+    posts_lang: str | None,
+) -> Post:
     values = parsed.fields.values
     parts = PurePosixPath(parsed.relative).parts
     owner = parts[0] if len(parts) == 2 else ""
@@ -233,7 +240,7 @@ def _post(parsed: ParsedPost, network: Network, now: dt.datetime, zone: dt.tzinf
         comments=bool(values.get("comments", True)),
         cover=cover,
         cover_alt=text("cover-alt"),
-        lang=parsed.lang,
+        lang=parsed.lang or posts_lang,  # None: the interface's language (DEFAULT_LANG)
         translation_of=f"{owner}/{parsed.translates}" if parsed.translates else None,
     )
 

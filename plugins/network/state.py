@@ -20,6 +20,7 @@ from .files import FILE_TYPES
 from .i18n import check_language
 from .load import DEFAULT_LINK_KINDS, load_network
 from .model import Network, Site
+from .postmeta import LANG_PATTERN
 from .rendering import MarkdownRenderer
 from .settings import (
     Setting,
@@ -75,6 +76,12 @@ def _is_department_editors(value: Any) -> str | None:
     if not isinstance(value, dict) or any(_is_handle_list(v) for v in value.values()):
         return "expected a dict of department id to a list of GitHub handles"
     return None
+
+
+def _is_language_tag(value: Any) -> str | None:
+    if value is None or (isinstance(value, str) and LANG_PATTERN.match(value)):
+        return None
+    return "a language code like 'en', 'de' or 'pt-BR', or None"
 
 
 CORE_SETTINGS = SettingsSpec(
@@ -206,6 +213,14 @@ CORE_SETTINGS = SettingsSpec(
         MAX_YAML_DEPTH,
         "Deepest nesting of lists and mappings accepted in a registry file.",
         is_positive_int,
+    ),
+    Setting(
+        "CHORUS_POSTS_LANG",
+        None,
+        "Language of the posts that do not say (no 'Lang:', no 'slug.de.md' name), like 'en'; "
+        "None: DEFAULT_LANG. For a network whose interface is in one language and whose "
+        "experts mostly write in another.",
+        _is_language_tag,
     ),
     # Pelican's DEFAULT_LANG is the interface language: it needs a catalogue (plugins.network.i18n).
     relations=(check_language,),
