@@ -223,6 +223,28 @@ def test_entries_carry_updated_date_guest_label_and_canonical_url(site):
         assert 'First published at <a href="https://blog.nordlicht.example/drift">' in full, fmt
 
 
+def test_topic_feeds_carry_the_summary_and_notices_the_others_the_whole_post(site):
+    site.write("content/gina/drift.md", post("Drift", Tags="sensor drift", Summary="Why sensors drift.",
+                                            body="The whole story of the drift.",
+                                            Canonical="https://blog.nordlicht.example/drift"))  # fmt: skip
+    output = site.build()
+    for folder in ("feeds/authors/gina", "feeds/departments/service", "feeds/network"):
+        for fmt, contents in full_contents(output, folder).items():
+            assert any("The whole story of the drift." in c for c in contents), (folder, fmt)
+    for fmt, contents in full_contents(output, "feeds/topics/sensor-drift").items():
+        teaser = contents[0]
+        assert "The whole story" not in teaser and "Why sensors drift." in teaser, fmt
+        assert "Gina Guest is a guest contributor from Nordlicht University" in teaser, fmt
+        assert 'First published at <a href="https://blog.nordlicht.example/drift">' in teaser, fmt
+    assert [e.link for e in parsed(output / "feeds/topics/sensor-drift/atom.xml").entries] == [
+        f"{LOCAL}/posts/gina/drift/"
+    ]
+    check_json_feed(json_feed(output / "feeds/topics/sensor-drift/feed.json"))
+    output = site.build(DEPARTMENT_FEEDS_FULL_CONTENT=["topics"])
+    assert "The whole story of the drift." in full_contents(output, "feeds/topics/sensor-drift")["atom"][0]
+    assert "The whole story" not in full_contents(output, "feeds/authors/gina")["atom"][0]
+
+
 # --- stable identity ---------------------------------------------------------------------------------
 
 
