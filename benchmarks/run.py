@@ -385,6 +385,7 @@ class Measurement:
     max_rss_mib: float  # the child's ru_maxrss: its own peak or its largest subprocess's
     python_rss_mib: float  # the build's Python process alone
     tree_rss_mib: float  # sampled: the child and all its subprocesses together (0: not measured)
+    tree_pss_mib: float  # the same with shared pages divided between the processes sharing them
     html_files: int
     output_mib: float
     details: dict
@@ -400,18 +401,20 @@ LOAD_AVERAGES: list[float] = []
 
 
 class TreeSampler(threading.Thread):
-    """Peak of the summed RSS of a process and all its descendants, sampled from /proc.
+    """Peak of the summed memory of a process and all its descendants, sampled from /proc.
 
     ru_maxrss cannot give this: it is per process, and a subprocess started with vfork()
-    (as subprocess does) even inherits its parent's peak. Shared pages count once per
-    process, so this leans high.
+    (as subprocess does) even inherits its parent's peak. Two sums: RSS counts a page
+    shared by several processes (a forked worker and its parent) once per process, so it
+    leans high; PSS (``/proc/PID/smaps_rollup``) divides each shared page between the
+    processes that share it, so the sum is the memory the tree really holds.
     """
 
     INTERVAL = 0.2
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
-        self.pid, self.peak = pid, 0
+        self.pid, self.peak, self.peak_pss = pid, 0, 0
         self._done = threading.Event()
         self._page = os.sysconf("SC_PAGE_SIZE")
 
@@ -419,13 +422,14 @@ class TreeSampler(threading.Thread):
         if not Path("/proc/self/statm").exists():
             return
         while not self._done.wait(self.INTERVAL):
-            self.peak = max(self.peak, self._tree_rss())
+            rss, pss = self._tree_memory()
+            self.peak, self.peak_pss = max(self.peak, rss), max(self.peak_pss, pss)
 
     def stop(self) -> None:
         self._done.set()
         self.join()
 
-    def _tree_rss(self) -> int:
+    def _tree_memory(self) -> tuple[int, int]:
         children: dict[int, list[int]] = {}
         for entry in os.scandir("/proc"):
             if entry.name.isdigit():
@@ -435,15 +439,24 @@ class TreeSampler(threading.Thread):
                     continue  # gone meanwhile
                 parent = int(stat.rsplit(")", 1)[1].split()[1])  # the name in (…) may hold spaces
                 children.setdefault(parent, []).append(int(entry.name))
-        total, pending = 0, [self.pid]
+        rss = pss = 0
+        pending = [self.pid]
         while pending:
             pid = pending.pop()
             try:
-                total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * self._page
+                rss += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * self._page
+                pss += _pss_bytes(pid)
             except (OSError, IndexError, ValueError):
                 pass
             pending += children.get(pid, [])
-        return total
+        return rss, pss
+
+
+def _pss_bytes(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024
+    return 0
 
 
 def ensure_corpus(posts: int, seed: int) -> Path:
@@ -578,6 +591,7 @@ def _spawn(case_name: str, site: Path, posts: int, profile_file: Path | None) ->
         max_rss_mib,
         result["python_rss_mib"],
         sampler.peak / 2**20,
+        sampler.peak_pss / 2**20,
         html_files,
         output_mib,
         result["details"],
@@ -601,6 +615,7 @@ def summarise(runs: list[Measurement]) -> Measurement:
         statistics.median(r.max_rss_mib for r in runs),
         statistics.median(r.python_rss_mib for r in runs),
         statistics.median(r.tree_rss_mib for r in runs),
+        statistics.median(r.tree_pss_mib for r in runs),
         first.html_files, statistics.median(r.output_mib for r in runs), first.details, first.sources,
     )  # fmt: skip
 
@@ -697,14 +712,23 @@ def memory_table(results: list[Measurement]) -> Table:
             f"{r.max_rss_mib:.0f}",
             f"{r.python_rss_mib:.0f}",
             f"{r.tree_rss_mib:.0f}" if r.tree_rss_mib else "–",
+            f"{r.tree_pss_mib:.0f}" if r.tree_pss_mib else "–",
         ]
         for r in results
     ]
     return Table(
-        "Peak memory, three ways: ru_maxrss from wait4 (the largest single process of the build), "
-        "the build's "
-        f"Python process alone, and the sum over the process tree sampled every {TreeSampler.INTERVAL} s:",
-        ["posts", "tool", "ru_maxrss MiB", "Python process MiB", "process tree MiB"],
+        "Peak memory, four ways: ru_maxrss from wait4 (the largest single process of the build), "
+        "the build's Python process alone, and the sum over the process tree sampled every "
+        f"{TreeSampler.INTERVAL} s, as RSS (shared pages counted once per process) and as PSS"
+        " (shared pages divided between the processes sharing them):",
+        [
+            "posts",
+            "tool",
+            "ru_maxrss MiB",
+            "Python process MiB",
+            "process tree RSS MiB",
+            "process tree PSS MiB",
+        ],
         rows,
         text_columns=(1,),
     )
