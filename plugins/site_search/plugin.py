@@ -33,7 +33,7 @@ SETTINGS = SettingsSpec(
     Setting("SITE_SEARCH_ENABLED", True, "Build the Pagefind index and the search page.", is_bool),
     Setting(
         "SITE_SEARCH_BATCH_PAGES",
-        2000,
+        500,
         "Most pages one Pagefind run indexes; a larger site gets several bundles the search page merges (bounds memory).",
         is_positive_int,
     ),
