@@ -394,6 +394,10 @@ def test_item_limit_keeps_the_newest_posts(site):
         assert [e.title for e in parsed(output / "feeds/network" / name).entries] == ["Post 4", "Post 3"]
     assert len(json_feed(output / "feeds/network/feed.json")["items"]) == 2
     assert len(parsed(output / "feeds/departments/service/atom.xml").entries) == 4  # departments keep 20
+    # What a feed leaves out stays reachable on the site: the archive lists every post.
+    archive = lxml_html.fromstring((output / "archives/index.html").read_bytes())
+    linked = {a.get("href") for a in archive.cssselect("main a[href^='/posts/']")}
+    assert {f"/posts/alice/p{day}/" for day in (2, 3, 4)} | {"/posts/alice/hello/"} <= linked
 
 
 # --- subscribing: autodiscovery, Subscribe page, OPML ---------------------------------------------------

@@ -23,7 +23,7 @@ from plugins.network.urls import (
 
 SCOPES = FEED_SCOPES
 FORMATS = FEED_FORMATS
-DEFAULT_MAX_ITEMS = {NETWORK: 20, DEPARTMENTS: 20, AUTHORS: 50, TOPICS: 20}
+DEFAULT_MAX_ITEMS = {NETWORK: 20, DEPARTMENTS: 20, AUTHORS: 20, TOPICS: 20}
 # A post is in one department's and its authors' feeds but in two to five topic feeds: the
 # topics carry its summary, so the full text is not written once per topic and format.
 DEFAULT_FULL_CONTENT = [NETWORK, DEPARTMENTS, AUTHORS]
