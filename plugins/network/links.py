@@ -99,6 +99,8 @@ def classify(url: str) -> tuple[RefForm, str] | None:
     browsers do, so ``&#106;avascript:`` and ``java&#x09;script:`` are seen as the
     external (and, to the sanitiser, forbidden) URLs they become.
     """
+    if url.startswith(("https://", "http://")) and "&" not in url and " " not in url and url.isprintable():
+        return RefForm.EXTERNAL, url  # most links: nothing to decode, trim or drop
     url = as_browser_reads(html.unescape(url))
     for prefix, form in _PREFIXES:
         if url.startswith(prefix):

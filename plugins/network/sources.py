@@ -128,6 +128,7 @@ def load_site(state: BuildState) -> Site:
             settings["PAGE_PATHS"],
             settings["CHORUS_MAX_POST_BYTES"],
             limits,
+            file.relative,  # the walk's top is the content folder
         )
         if parsed.problems:
             unreadable += parsed.problems
