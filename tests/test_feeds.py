@@ -223,6 +223,34 @@ def test_entries_carry_updated_date_guest_label_and_canonical_url(site):
         assert 'First published at <a href="https://blog.nordlicht.example/drift">' in full, fmt
 
 
+def test_every_feed_carries_the_whole_post_unless_a_scope_is_set_to_summaries(site):
+    site.write("content/gina/drift.md", post("Drift", Tags="sensor drift", Summary="Why sensors drift.",
+                                            body="The whole story of the drift.",
+                                            Canonical="https://blog.nordlicht.example/drift"))  # fmt: skip
+    output = site.build()
+    for folder in (
+        "feeds/authors/gina",
+        "feeds/departments/service",
+        "feeds/network",
+        "feeds/topics/sensor-drift",
+    ):
+        for fmt, contents in full_contents(output, folder).items():
+            assert any("The whole story of the drift." in c for c in contents), (folder, fmt)
+    # A network that must write fewer bytes leaves topics out: their entries carry the
+    # summary, the notices and the link.
+    output = site.build(DEPARTMENT_FEEDS_FULL_CONTENT=["network", "departments", "authors"])
+    for fmt, contents in full_contents(output, "feeds/topics/sensor-drift").items():
+        teaser = contents[0]
+        assert "The whole story" not in teaser and "Why sensors drift." in teaser, fmt
+        assert "Gina Guest is a guest contributor from Nordlicht University" in teaser, fmt
+        assert 'First published at <a href="https://blog.nordlicht.example/drift">' in teaser, fmt
+    assert [e.link for e in parsed(output / "feeds/topics/sensor-drift/atom.xml").entries] == [
+        f"{LOCAL}/posts/gina/drift/"
+    ]
+    check_json_feed(json_feed(output / "feeds/topics/sensor-drift/feed.json"))
+    assert "The whole story of the drift." in full_contents(output, "feeds/authors/gina")["atom"][0]
+
+
 # --- stable identity ---------------------------------------------------------------------------------
 
 
@@ -372,6 +400,10 @@ def test_item_limit_keeps_the_newest_posts(site):
         assert [e.title for e in parsed(output / "feeds/network" / name).entries] == ["Post 4", "Post 3"]
     assert len(json_feed(output / "feeds/network/feed.json")["items"]) == 2
     assert len(parsed(output / "feeds/departments/service/atom.xml").entries) == 4  # departments keep 20
+    # What a feed leaves out stays reachable on the site: the archive lists every post.
+    archive = lxml_html.fromstring((output / "archives/index.html").read_bytes())
+    linked = {a.get("href") for a in archive.cssselect("main a[href^='/posts/']")}
+    assert {f"/posts/alice/p{day}/" for day in (2, 3, 4)} | {"/posts/alice/hello/"} <= linked
 
 
 # --- subscribing: autodiscovery, Subscribe page, OPML ---------------------------------------------------

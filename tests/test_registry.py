@@ -269,6 +269,67 @@ def test_yaml_mistakes_in_plain_words(site, text, expected):
     assert site.check() == [expected]
 
 
+def _yaml_outcome(text: str, loaders: tuple) -> tuple:
+    from plugins.network import yamlfile
+    from plugins.network.errors import SourceError
+
+    saved, yamlfile._LOADERS = yamlfile._LOADERS, loaders
+    try:
+        return ("read", yamlfile.load_yaml(text, "x.yml"))
+    except SourceError as exc:
+        return ("refused", [str(p) for p in exc.problems])
+    finally:
+        yamlfile._LOADERS = saved
+
+
+def test_libyaml_and_pyyaml_read_every_file_alike():
+    """Registries are parsed by libyaml when PyYAML has it: it must accept, refuse and read
+    exactly what the pure-Python parser does (whose messages are put into words)."""
+    import random
+
+    from plugins.network import yamlfile
+
+    if len(yamlfile._LOADERS) == 1:
+        pytest.skip("PyYAML without libyaml")
+    python_only = (yamlfile._StrictLoader,)
+    seeds = [
+        ALICE,
+        GINA,
+        DEPARTMENTS,
+        "a: [x, {b: c}, 'd']\nb: {e: [1, 2], f: \"g\"}\nc: |\n  lit\n  eral\nd: >\n  fold\n",
+        "- a\n- b: c\n  d: e\n- [f, g]\n",
+        "a: 'x''y'\nb: \"\\u00e9\\n\"\nc: !!str 3\nd: 2024-01-02\ne: 0x1F\nf: 1e3\ng: ~\nh: yes\n",
+    ]
+    # Where libyaml alone accepts: a tab after a value, '?' in a flow list, a BOM inside.
+    known = ["name: Bob\t\n", "tags: [a, b?c]\n", "a: b\n\ufeff  c: d\n"]
+    pieces = list(":-[]{}'\"#&*!|>?%@`, \n\t.0123456789abxe\\~") + [
+        "\n  ",
+        ": ",
+        "- ",
+        "\n- ",
+        "...",
+        "---",
+        " #",
+        "é",
+        "\u00a0",
+        "\ufeff",
+        "\x85",
+        "\u2028",
+        "!!",
+        "<<: ",
+    ]
+    rng = random.Random(20261201)
+    texts = list(known)
+    for _ in range(1500):
+        text = rng.choice(seeds)
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(text) + 1)
+            text = text[:at] + rng.choice(pieces) + text[at:]
+        texts.append(text)
+    for text in texts:
+        assert _yaml_outcome(text, yamlfile._LOADERS) == _yaml_outcome(text, python_only), repr(text)
+
+
 def test_messages_never_show_internal_objects(site):
     bad_values = ["{a: 1}", "[{a: 1}]", "[[x]]", "2024-01-02", "12", "~", "on"]
     fields = (

@@ -19,8 +19,11 @@ from plugins.social_cards.draw import (
     TITLE_SIZES,
     WIDTH,
     CardContent,
+    Portrait,
+    draw_card,
     layout_text,
     parse_colour,
+    to_palette,
 )
 from plugins.social_cards.layout import ELLIPSIS, Fonts, fit_names
 
@@ -123,16 +126,35 @@ def test_every_post_profile_and_department_gets_a_card(site):
 
 def test_card_shows_department_colour_and_the_avatar_or_initials(site):
     site.build()
-    with _card(site, "posts/alice/hello.png") as image:
+    with _card(site, "posts/alice/hello.png") as card:
+        image = card.convert("RGB")
         assert image.getpixel((5, HEIGHT // 2)) == parse_colour("#0b7285"), "service's colour"
         centre = image.getpixel((LEFT + AVATAR // 2, FOOTER_Y + AVATAR // 2))
         assert max(abs(a - b) for a, b in zip(centre, (200, 40, 40), strict=False)) < 12, (
             "alice's avatar (a red square)"
         )
-    with _card(site, "authors/bob.png") as image:
+    with _card(site, "authors/bob.png") as card:
+        image = card.convert("RGB")
         # sales has no colour: the fallback; bob has no avatar: initials on his colour
         assert image.getpixel((5, HEIGHT // 2)) == parse_colour("#364fc7")
         assert image.getpixel((LEFT + 14, FOOTER_Y + AVATAR // 2)) == colour_for("bob")
+
+
+def test_cards_are_palette_pngs_that_keep_every_drawn_colour(site):
+    drawn = draw_card(
+        _content(TITLE_140, lines=("Bob Quote", "Sales Engineer"), portrait=Portrait("BQ", "#c92a2a")), FONTS
+    )
+    palette = to_palette(drawn)
+    assert palette.mode == "P" and palette.size == drawn.size
+    rgb = palette.convert("RGB")
+    same = sum(a == b for a, b in zip(drawn.get_flattened_data(), rgb.get_flattened_data(), strict=True))
+    assert same / (WIDTH * HEIGHT) > 0.97, "only the anti-aliased edges may move"
+    for point in ((5, HEIGHT // 2), (WIDTH - 5, HEIGHT - 5), (LEFT + 14, FOOTER_Y + AVATAR // 2)):
+        assert rgb.getpixel(point) == drawn.getpixel(point), f"band, background and portrait exact at {point}"
+    site.build()
+    with _card(site, "posts/alice/hello.png") as card:
+        assert card.mode == "P"
+        assert (site.output / "cards/posts/alice/hello.png").stat().st_size < 30_000
 
 
 def test_a_140_character_title_stays_inside_the_drawn_card(site):

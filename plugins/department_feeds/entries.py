@@ -39,6 +39,7 @@ class Entry:
     url: str
     canonical: str | None
     content_html: str
+    teaser_html: str  # for scopes without the full text: the notices and the summary
     summary_html: str
     summary_text: str
     published: dt.datetime
@@ -75,7 +76,8 @@ def make_entry(article, config: FeedConfig) -> Entry:
     # .content resolves {filename} and {static} links; relative ones are resolved here. The
     # rewrite comes after the page's sanitiser, so the result is sanitised again: nothing a
     # rewrite does (urljoin drops whitespace and control characters) can bring a link to life.
-    content = notices(article) + sanitize_html(absolutise(article.content, url))
+    notice = notices(article)
+    content = notice + sanitize_html(absolutise(article.content, url))
     summary = sanitize_html(absolutise(article.summary or "", url))
     return Entry(
         id=stable_id(article.post, config.id_domain),
@@ -83,6 +85,7 @@ def make_entry(article, config: FeedConfig) -> Entry:
         url=url,
         canonical=getattr(article, "canonical", None),
         content_html=content,
+        teaser_html=notice + summary,
         summary_html=summary,
         summary_text=plain_text(summary),
         published=article.date,

@@ -10,6 +10,7 @@ Pelican's own feeds stay off (chorus/conf.py): its writer keeps only a post's fi
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from pelican import signals
@@ -86,6 +87,8 @@ def _write_scope_feeds(
     entry_for = _EntryCache(config)
     for scope in catalog.scopes:
         entries = [entry_for(article) for article in scope.articles]
+        if scope.kind not in config.full_content:
+            entries = [replace(entry, content_html=entry.teaser_html) for entry in entries]
         updated = max((e.updated for e in entries), default=fallback_update)
         owner = owner_of(scope, entries)
         for feed in scope.feeds:

@@ -32,9 +32,9 @@ from .model import Page, Post, Reference, RefForm, Site, Status
 SHORT_LINK_PATTERN = r"\[\[([^\[\]\n]+)\]\]"
 _SHORT_LINK = re.compile(SHORT_LINK_PATTERN)
 # Markdown links and images: [text](url "title"), ![alt](<url>); reference definitions; raw HTML.
-_INLINE = re.compile(
-    r"(?P<bang>!?)\[(?P<text>[^\[\]\n]*)\]\(\s*(?:<(?P<angled>[^>\n]*)>|(?P<url>[^)\s]+))[^)\n]*\)"
-)
+# It starts at the '[' (a literal start lets the regex engine skip ahead to each '['); an
+# image's '!' is the character before it.
+_INLINE = re.compile(r"\[(?P<text>[^\[\]\n]*)\]\(\s*(?:<(?P<angled>[^>\n]*)>|(?P<url>[^)\s]+))[^)\n]*\)")
 _DEFINITION = re.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:\s*<?(?P<url>[^\s>]+)>?")  # not footnotes
 _HTML_ATTRIBUTE = re.compile(
     r"<(?P<tag>img|a|source)\b[^>]*?\b(?:src|href)\s*=\s*[\"'](?P<url>[^\"']*)[\"']", re.I
@@ -99,6 +99,8 @@ def classify(url: str) -> tuple[RefForm, str] | None:
     browsers do, so ``&#106;avascript:`` and ``java&#x09;script:`` are seen as the
     external (and, to the sanitiser, forbidden) URLs they become.
     """
+    if url.startswith(("https://", "http://")) and "&" not in url and " " not in url and url.isprintable():
+        return RefForm.EXTERNAL, url  # most links: nothing to decode, trim or drop
     url = as_browser_reads(html.unescape(url))
     for prefix, form in _PREFIXES:
         if url.startswith(prefix):
@@ -138,11 +140,10 @@ def scan_references(text: str, first_line: int = 1, *, short_links: bool = True)
                 on_line.append(Reference(RefForm.SHORT, target, number, match.start() + 1, text=label))
         for match in _INLINE.finditer(line) if "](" in line else ():
             url = match.group("angled") if match.group("angled") is not None else match.group("url")
-            image = bool(match.group("bang"))
+            image = match.start() > 0 and line[match.start() - 1] == "!"
             if classified := classify(url):
-                on_line.append(
-                    Reference(*classified, number, match.start() + 1, image=image, text=match.group("text"))
-                )
+                col = match.start() + (0 if image else 1)  # an image's column is its '!'
+                on_line.append(Reference(*classified, number, col, image=image, text=match.group("text")))
         for pattern in (_DEFINITION, _HTML_ATTRIBUTE) if "]:" in line or "<" in line else ():
             for match in pattern.finditer(line):
                 if classified := classify(match.group("url")):

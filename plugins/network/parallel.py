@@ -8,6 +8,7 @@ the order of the jobs, so a build with one worker and a build with many write th
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -41,9 +42,14 @@ def map_jobs(function: Callable[[Job], Result], jobs: Sequence[Job], workers: in
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return [function(job) for job in jobs]
     _CURRENT = (function, jobs)
+    # The garbage collector of a forked worker would walk (and so copy) every object it
+    # inherited; frozen, they stay shared with the build's process instead of being counted
+    # once more per worker.
+    gc.freeze()
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             chunk = max(1, len(jobs) // (workers * 8))
             return list(pool.map(_run, range(len(jobs)), chunksize=chunk))
     finally:
+        gc.unfreeze()
         _CURRENT = None

@@ -82,10 +82,14 @@ def parse_post_file(
     page_paths: list[str],
     max_bytes: int,
     limits: PostLimits = DEFAULT_LIMITS,
+    relative_path: str | None = None,
 ) -> ParsedPost:
-    """Parse a Markdown source; problems are collected in ``.problems``, never raised."""
-    relative = PurePosixPath(Path(path).absolute().relative_to(content_root).as_posix())
-    parsed = ParsedPost(Path(path), relative, shown, is_page_source(relative, page_paths))
+    """Parse a Markdown source; problems are collected in ``.problems``, never raised.
+
+    ``relative_path``: the path relative to ``content_root`` when the caller knows it already."""
+    path = Path(path)
+    relative = PurePosixPath(relative_path or path.absolute().relative_to(content_root).as_posix())
+    parsed = ParsedPost(path, relative, shown, is_page_source(relative, page_paths))
     try:
         parsed.text = read_source_text(parsed.path, shown, max_bytes)
     except SourceError as exc:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import stat
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
@@ -44,28 +43,47 @@ if TYPE_CHECKING:
 def walk(top: Path, root: Path, *, in_content: bool) -> list[SourceFile]:
     """Every entry below ``top`` but folders, in a stable order; hidden names are skipped,
     symbolic links are listed and never followed, and anything that is not a regular file
-    (a named pipe, a socket, a device) is listed as such, never opened."""
-    found = []
-    for folder, dirs, names in os.walk(top):
-        here = Path(folder)
-        entries = [*dirs, *names]
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (here / d).is_symlink())
-        for name in sorted(entries):
-            path = here / name
+    (a named pipe, a socket, a device) is listed as such, never opened.
+
+    A folder's entries come in name order, before those of its subfolders (in name order
+    too). The kind of an entry comes from the folder listing (``os.scandir``), so a regular
+    file costs no system call of its own.
+    """
+    found: list[SourceFile] = []
+    shown_top = Path(os.path.relpath(top, root)).as_posix() + "/" if _inside(top, root) else None
+
+    def visit(folder: str, relative: str) -> None:
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            return  # unreadable, or gone since its parent was listed
+        subfolders = []
+        for entry in entries:
+            name = entry.name
             if name.startswith("."):
                 continue
             try:
-                mode = path.lstat().st_mode
+                symlink = entry.is_symlink()
+                if not symlink and entry.is_dir(follow_symlinks=False):
+                    subfolders.append(entry)
+                    continue
+                regular = not symlink and entry.is_file(follow_symlinks=False)
+                special = (
+                    ""
+                    if symlink or regular
+                    else (special_kind(entry.stat(follow_symlinks=False).st_mode) or "")
+                )
             except OSError:
                 continue  # gone since the folder was listed
-            if stat.S_ISDIR(mode):
-                continue
-            symlink = stat.S_ISLNK(mode)
-            special = "" if symlink else (special_kind(mode) or "")
-            shown = Path(os.path.relpath(path, root)).as_posix() if _inside(path, root) else path.as_posix()
-            found.append(
-                SourceFile(path, shown, path.relative_to(top).as_posix(), in_content, symlink, special)
-            )
+            path = Path(entry.path)
+            inner = relative + name
+            shown = shown_top + inner if shown_top is not None else path.as_posix()
+            found.append(SourceFile(path, shown, inner, in_content, symlink, special))
+        for entry in subfolders:
+            visit(entry.path, relative + entry.name + "/")
+
+    visit(str(top), "")
     return found
 
 
@@ -111,7 +129,7 @@ def load_site(state: BuildState) -> Site:
             continue
         if path_name_problem(file.relative, max_name):
             continue  # the tree rule reports the name; its header is read once it is renamed
-        read = read_source(state, network, file.path, file.shown)
+        read = read_source(state, network, file.path, file.shown, file.relative)
         if isinstance(read, list):
             unreadable += read
         elif isinstance(read, Post):
@@ -145,13 +163,22 @@ def load_site(state: BuildState) -> Site:
     )
 
 
-def read_source(state: BuildState, network: Network, path: Path, shown: str) -> Post | Page | list[Problem]:
+def read_source(
+    state: BuildState, network: Network, path: Path, shown: str, relative: str | None = None
+) -> Post | Page | list[Problem]:
     """One Markdown file of the content folder, read as ``load_site`` reads it: the post or
-    page, or the problems of its header. ``chorus serve`` re-reads an edited file with it."""
+    page, or the problems of its header. ``chorus serve`` re-reads an edited file with it.
+    ``relative``: its path in the content folder, when the caller's walk knows it already."""
     settings = state.settings
     limits = PostLimits(tags=settings["CHORUS_MAX_TAGS"], tag_length=settings["CHORUS_MAX_TAG_LENGTH"])
     parsed = parse_post_file(
-        path, state.content_path, shown, settings["PAGE_PATHS"], settings["CHORUS_MAX_POST_BYTES"], limits
+        path,
+        state.content_path,
+        shown,
+        settings["PAGE_PATHS"],
+        settings["CHORUS_MAX_POST_BYTES"],
+        limits,
+        relative,
     )
     if parsed.problems:
         return list(parsed.problems)

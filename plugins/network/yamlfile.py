@@ -10,6 +10,7 @@ parser's own vocabulary.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,8 @@ import yaml
 from .errors import Problem, SourceError
 
 MAX_REGISTRY_BYTES = 64 * 1024
+# Characters on which libyaml and PyYAML may read a file differently (and YAML 1.1's line breaks).
+_PYYAML_ONLY = re.compile("[\t?\ufeff\x85\u2028\u2029]")
 MAX_YAML_DEPTH = 20
 
 
@@ -33,8 +36,9 @@ class _NestedTooDeep(yaml.MarkedYAMLError):
     """Lists and mappings nested deeper than the limit (PyYAML's composer would recurse on)."""
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases (billion laughs), duplicate mapping keys and deep nesting."""
+class _StrictComposer:
+    """A composer that refuses aliases (billion laughs) and deep nesting (duplicate mapping
+    keys are refused by ``_located``); mixed into a loader before its Composer."""
 
     max_depth = MAX_YAML_DEPTH
     _depth = 0
@@ -68,7 +72,46 @@ class _StrictLoader(yaml.SafeLoader):
                 self._depth -= 1
 
 
-def _located(node: yaml.Node, loader: _StrictLoader, path: str) -> Any:
+class _StrictLoader(_StrictComposer, yaml.SafeLoader):
+    """SafeLoader with the strict composer, in pure Python: its error messages are the ones
+    ``_plain_problem`` puts into words."""
+
+
+# libyaml's parser, when PyYAML was built with it.
+_CParser: Any
+try:
+    from yaml._yaml import CParser as _CParser
+except ImportError:  # pragma: no cover - PyYAML without libyaml
+    _CParser = None
+
+if _CParser is not None:
+
+    class _StrictCLoader(
+        _StrictComposer,
+        yaml.composer.Composer,
+        _CParser,
+        yaml.constructor.SafeConstructor,
+        yaml.resolver.Resolver,
+    ):
+        """The same loader on libyaml's scanner and parser (C), about three times as fast:
+        the composer, with the checks above, stays Python's, so it sees the same events.
+
+        A document libyaml cannot read is read again by :class:`_StrictLoader`, whose
+        messages ``_plain_problem`` knows how to put into words.
+        """
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            yaml.composer.Composer.__init__(self)
+
+    _LOADERS: tuple[Any, ...] = (_StrictCLoader, _StrictLoader)
+else:  # pragma: no cover - PyYAML without libyaml
+    _LOADERS = (_StrictLoader,)
+
+
+def _located(node: yaml.Node, loader: Any, path: str) -> Any:
     """Turn a composed node into plain values, with mappings as dicts of Located."""
     expected_tag = {yaml.MappingNode: "map", yaml.SequenceNode: "seq"}.get(type(node))  # type: ignore[arg-type]
     if expected_tag and node.tag != f"tag:yaml.org,2002:{expected_tag}":
@@ -113,19 +156,26 @@ def load_yaml(
         raise SourceError(
             Problem(path, None, f"file is {size:,} bytes; the limit is {max_bytes:,} bytes", rule="file-size")
         )
-    loader = _StrictLoader(text)
-    loader.max_depth = max_depth
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        return _located(node, loader, path)
-    except yaml.MarkedYAMLError as exc:
-        raise SourceError(_plain_problem(exc, text, path)) from None
-    except yaml.YAMLError as exc:
-        raise SourceError(Problem(path, None, f"invalid YAML: {exc}", rule="registry")) from None
-    finally:
-        loader.dispose()
+    # Where libyaml and PyYAML are known to disagree (libyaml accepts a tab after a value,
+    # a '?' inside a [...] list, a byte order mark inside the text), PyYAML reads alone, so
+    # both paths accept exactly the same files (tests/test_registry.py compares them).
+    for loader_class in _LOADERS if not _PYYAML_ONLY.search(text) else (_StrictLoader,):
+        loader = loader_class(text)
+        loader.max_depth = max_depth
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            return _located(node, loader, path)
+        except yaml.YAMLError as exc:
+            if loader_class is not _StrictLoader:
+                continue  # reported in the words of the pure-Python parser
+            if isinstance(exc, yaml.MarkedYAMLError):
+                raise SourceError(_plain_problem(exc, text, path)) from None
+            raise SourceError(Problem(path, None, f"invalid YAML: {exc}", rule="registry")) from None
+        finally:
+            loader.dispose()
+    raise AssertionError("the pure-Python loader comes last")
 
 
 def _plain_problem(exc: yaml.MarkedYAMLError, text: str, path: str) -> Problem:

@@ -16,6 +16,8 @@ the site model, so the search page knows the bundles before the index is written
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import gc
 import math
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -38,7 +40,7 @@ SETTINGS = SettingsSpec(
     ),
     Setting(
         "SITE_SEARCH_BATCH_PAGES",
-        2000,
+        500,
         "Most pages one Pagefind run indexes; a larger site gets several bundles the search page merges (bounds memory).",
         is_positive_int,
     ),
@@ -106,6 +108,19 @@ async def _index(output: Path, pages: list[str], bundle: Path) -> None:
             )
 
 
+def _return_free_memory() -> None:
+    """Give the memory the build has freed back to the system before Pagefind starts beside it.
+
+    At 10,000 posts the build's process holds about 430 MiB when the index starts, 55 MiB of
+    it freed but kept by the C allocator; Pagefind adds about 150 MiB a batch. glibc only.
+    """
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # another C library: nothing to trim this way
+
+
 def build_index(pelican) -> None:
     settings = pelican.settings
     if not settings["SITE_SEARCH_ENABLED"]:
@@ -115,6 +130,7 @@ def build_index(pelican) -> None:
     entry_point = state.urls.search_bundle("pagefind.js").save_as
     state.outputs.claim_or_raise(entry_point, "SITE_SEARCH_BUNDLE_DIR")
     pages = indexed_pages(state.site, state.urls)
+    _return_free_memory()
     for number, batch in enumerate(batches(pages, settings["SITE_SEARCH_BATCH_PAGES"])):
         bundle = output / bundle_folder(state.urls, number)
         try:

@@ -19,8 +19,10 @@ LOST = "lost-url"
 
 
 def redirects(site: Site) -> Iterator[Problem]:
-    written = {url_key(u) for u in site.urls.pages_written(site)}
+    if not site.redirects:
+        return
     index = site_index(site)
+    written = index.urls.keys()  # every page the build writes, by url_key
     first: dict[str, int] = {}
     for redirect in site.redirects:
         where = (redirect.path, redirect.line)
@@ -46,7 +48,7 @@ def redirects(site: Site) -> Iterator[Problem]:
 def lost_urls(site: Site) -> Iterator[Problem]:
     if not site.published_before:
         return
-    kept = {url_key(u) for u in site.urls.pages_written(site)} | {url_key(r.url) for r in site.redirects}
+    kept = site_index(site).urls.keys() | {url_key(r.url) for r in site.redirects}
     redirects_file = site.settings["CHORUS_REDIRECTS_FILE"]
     for published in site.published_before:
         if url_key(published.url) in kept:
