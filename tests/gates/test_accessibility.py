@@ -21,6 +21,18 @@ def describe(violation: dict) -> str:
     )
 
 
+def axe_violations(page, axe_script, schemes=("light", "dark")) -> list[str]:
+    """axe's violations on an open page in each colour scheme, restyled in place (one load),
+    each line starting with its scheme."""
+    page.add_script_tag(path=str(axe_script))
+    violations = []
+    for scheme in schemes:
+        page.emulate_media(color_scheme=scheme)
+        results = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+        violations += [f"{scheme}: {describe(v)}" for v in results["violations"]]
+    return violations
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("name", MAIN_PAGES)
 def test_no_axe_violations_in_light_and_dark(name, lang, axe_script, context, site_in):

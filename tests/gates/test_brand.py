@@ -6,7 +6,7 @@ import pytest
 
 from conftest import png_bytes
 
-from .test_accessibility import AXE_OPTIONS, describe
+from .test_accessibility import axe_violations
 from .test_html_validity import check_html
 from .test_html_validity import describe as describe_html
 
@@ -39,11 +39,7 @@ def test_a_branded_site_has_no_axe_violations_in_light_and_dark(axe_script, cont
         page = context.new_page()
         try:
             page.goto(base + path)
-            page.add_script_tag(path=str(axe_script))
-            for scheme in ("light", "dark"):
-                page.emulate_media(color_scheme=scheme)
-                results = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
-                violations += [f"/{path} {scheme}: {describe(v)}" for v in results["violations"]]
+            violations += [f"/{path} {line}" for line in axe_violations(page, axe_script)]
         finally:
             page.close()
     assert not violations, "\n".join(violations)

@@ -15,7 +15,7 @@ from xml.etree import ElementTree
 import pytest
 
 from .support import build_sample
-from .test_accessibility import AXE_OPTIONS, describe
+from .test_accessibility import axe_violations
 from .test_html_validity import check_html
 from .test_html_validity import describe as describe_message
 
@@ -187,12 +187,7 @@ def test_comment_sections_keep_post_pages_accessible(provider, commented_sites, 
     output, base = commented_sites(provider)
     path, _ = commented_post(output)
     page, _, _ = open_post(context, base, path, provider)
-    page.add_script_tag(path=str(axe_script))
-    violations = []
-    for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme)
-        results = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
-        violations += [f"{scheme}: {describe(v)}" for v in results["violations"]]
+    violations = axe_violations(page, axe_script)
     assert not violations, f"{path}:\n" + "\n".join(violations)
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import png_bytes, post
 
-from .test_accessibility import AXE_OPTIONS, describe
+from .test_accessibility import axe_violations
 from .test_html_validity import check_html
 from .test_html_validity import describe as describe_message
 
@@ -69,12 +69,7 @@ def test_the_post_has_no_axe_violations_with_its_buttons_in_place(axe_script, co
     page = context.new_page()
     page.goto(post_url)
     page.wait_for_selector("button.code-copy")
-    page.add_script_tag(path=str(axe_script))
-    violations = []
-    for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme)
-        results = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
-        violations += [f"{scheme}: {describe(v)}" for v in results["violations"]]
+    violations = axe_violations(page, axe_script)
     assert not violations, "\n".join(violations)
 
 
