@@ -6,10 +6,13 @@ rejected by the check with the same message.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from .errors import Problem, ProblemList, SourceError
+from .links import scan_references
+from .model import Reference
 from .postmeta import (
     DEFAULT_LIMITS,
     Header,
@@ -20,7 +23,10 @@ from .postmeta import (
     slug_from_filename,
     translation_from_filename,
 )
-from .sourcefile import read_source_text
+from .sourcefile import decode_source, read_regular_bytes
+
+if TYPE_CHECKING:
+    from .sourcecache import SourceCache
 
 
 @dataclass
@@ -35,6 +41,7 @@ class ParsedPost:
     slug: str | None = None
     lang: str | None = None  # Lang:, or the language of a 'slug.de.md' file name
     translates: str | None = None  # the slug of the post this one translates, in the same folder
+    references: tuple[Reference, ...] = ()  # in 'Summary:' and the body, with line and column
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -83,23 +90,52 @@ def parse_post_file(
     max_bytes: int,
     limits: PostLimits = DEFAULT_LIMITS,
     relative_path: str | None = None,
+    *,
+    short_links: bool = True,
+    cache: SourceCache | None = None,
 ) -> ParsedPost:
     """Parse a Markdown source; problems are collected in ``.problems``, never raised.
 
-    ``relative_path``: the path relative to ``content_root`` when the caller knows it already."""
+    ``relative_path``: the path relative to ``content_root`` when the caller knows it already.
+    ``cache``: where the header and references of bytes read before are kept
+    (``sourcecache``); the typed fields and the slug are computed again either way."""
     path = Path(path)
     relative = PurePosixPath(relative_path or path.absolute().relative_to(content_root).as_posix())
     parsed = ParsedPost(path, relative, shown, is_page_source(relative, page_paths))
+    problems = ProblemList(rule="metadata")
     try:
-        parsed.text = read_source_text(parsed.path, shown, max_bytes)
+        data = read_regular_bytes(parsed.path, shown, max_bytes)
+        digest = cache.digest(data) if cache is not None else ""
+        known = cache.lookup(str(relative), digest, data) if cache is not None else None
+        if known is not None:
+            parsed.text, parsed.header, parsed.references = known
+        else:
+            parsed.text = decode_source(data, shown)
     except SourceError as exc:
         parsed.problems = exc.problems
         return parsed
-    problems = ProblemList(rule="metadata")
-    parsed.header = parse_header(parsed.text, shown, problems)
+    if known is None:
+        parsed.header = parse_header(parsed.text, shown, problems)
+        parsed.references = header_references(parsed.header, short_links)
+        if cache is not None and not problems.items:  # a header's problems come from parsing it: not kept
+            cache.store(str(relative), digest, parsed.text, parsed.header, parsed.references)
     parsed.fields = convert_fields(parsed.header, shown, parsed.is_page, problems, limits)
     parsed.slug, parsed.lang, parsed.translates = slug_and_language(
         parsed.path.stem, parsed.fields, shown, parsed.is_page, problems
     )
     parsed.problems = problems.errors
     return parsed
+
+
+def header_references(header: Header, short_links: bool) -> tuple[Reference, ...]:
+    """The references in 'Summary:' and in the body, in that order, at their line and column."""
+    references = []
+    if "summary" in header.fields:
+        summary, line = header.fields["summary"]
+        offset = len("summary: ")  # the value starts after 'Summary: '
+        references += [
+            replace(ref, col=ref.col + offset)
+            for ref in scan_references(summary, line, short_links=short_links)
+        ]
+    references += scan_references(header.body, header.body_line, short_links=short_links)
+    return tuple(references)

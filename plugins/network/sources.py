@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -18,7 +17,7 @@ from zoneinfo import ZoneInfo
 from .errors import Problem, SourceError
 from .files import path_name_problem
 from .history import published_before
-from .links import classify, scan_references
+from .links import classify
 from .model import (
     MARKDOWN_EXTENSIONS,
     Field,
@@ -34,6 +33,7 @@ from .model import (
 from .postmeta import PostLimits
 from .posts import ParsedPost, parse_post_file
 from .redirects import read_redirects
+from .sourcecache import SourceCache
 from .sourcefile import special_kind
 
 if TYPE_CHECKING:
@@ -124,18 +124,20 @@ def load_site(state: BuildState) -> Site:
     pages: list[Page] = []
     unreadable: list[Problem] = []
     max_name = settings["CHORUS_MAX_FILE_NAME_LENGTH"]
+    cache = SourceCache(state.cache_dir("sources"), settings.get("CROSSLINKS_SHORT_LINKS", True))
     for file in files:
         if not file.in_content or file.symlink or file.special or file.extension not in MARKDOWN_EXTENSIONS:
             continue
         if path_name_problem(file.relative, max_name):
             continue  # the tree rule reports the name; its header is read once it is renamed
-        read = read_source(state, network, file.path, file.shown, file.relative)
+        read = read_source(state, network, file.path, file.shown, file.relative, cache)
         if isinstance(read, list):
             unreadable += read
         elif isinstance(read, Post):
             posts.append(read)
         else:
             pages.append(read)
+    cache.save()
     redirects_file = state.root / settings["CHORUS_REDIRECTS_FILE"]
     redirects, problems = read_redirects(redirects_file, state.shown(redirects_file))
     unreadable += problems
@@ -164,11 +166,17 @@ def load_site(state: BuildState) -> Site:
 
 
 def read_source(
-    state: BuildState, network: Network, path: Path, shown: str, relative: str | None = None
+    state: BuildState,
+    network: Network,
+    path: Path,
+    shown: str,
+    relative: str | None = None,
+    cache: SourceCache | None = None,
 ) -> Post | Page | list[Problem]:
     """One Markdown file of the content folder, read as ``load_site`` reads it: the post or
     page, or the problems of its header. ``chorus serve`` re-reads an edited file with it.
-    ``relative``: its path in the content folder, when the caller's walk knows it already."""
+    ``relative``: its path in the content folder, when the caller's walk knows it already;
+    ``cache``: what earlier runs found in the same bytes (``sourcecache``)."""
     settings = state.settings
     limits = PostLimits(tags=settings["CHORUS_MAX_TAGS"], tag_length=settings["CHORUS_MAX_TAG_LENGTH"])
     parsed = parse_post_file(
@@ -179,14 +187,15 @@ def read_source(
         settings["CHORUS_MAX_POST_BYTES"],
         limits,
         relative,
+        short_links=settings.get("CROSSLINKS_SHORT_LINKS", True),
+        cache=cache,
     )
     if parsed.problems:
         return list(parsed.problems)
-    short_links = settings.get("CROSSLINKS_SHORT_LINKS", True)
     zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
     if parsed.is_page:
-        return Page(**_common(parsed, state.now, zone, short_links))
-    return _post(parsed, network, state.now, zone, short_links, settings["CHORUS_POSTS_LANG"])
+        return Page(**_common(parsed, state.now, zone))
+    return _post(parsed, network, state.now, zone, settings["CHORUS_POSTS_LANG"])
 
 
 def _aware(value: object, zone: dt.tzinfo) -> dt.datetime | None:
@@ -196,18 +205,9 @@ def _aware(value: object, zone: dt.tzinfo) -> dt.datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=zone)
 
 
-def _common(parsed: ParsedPost, now: dt.datetime, zone: dt.tzinfo, short_links: bool) -> dict[str, Any]:
+def _common(parsed: ParsedPost, now: dt.datetime, zone: dt.tzinfo) -> dict[str, Any]:
     values, header = parsed.fields.values, parsed.header
     date = _aware(values.get("date"), zone)
-    references = []
-    if "summary" in header.fields:
-        summary, line = header.fields["summary"]
-        offset = len("summary: ")  # the value starts after 'Summary: '
-        references += [
-            replace(ref, col=ref.col + offset)
-            for ref in scan_references(summary, line, short_links=short_links)
-        ]
-    references += scan_references(header.body, header.body_line, short_links=short_links)
     assert parsed.slug is not None  # a source without a slug has problems, and is not read
     return {
         "source": str(parsed.relative),
@@ -220,7 +220,7 @@ def _common(parsed: ParsedPost, now: dt.datetime, zone: dt.tzinfo, short_links: 
         "header": MappingProxyType({key: Field(raw, line) for key, (raw, line) in header.fields.items()}),
         "body": header.body,
         "body_line": header.body_line,
-        "references": tuple(references),
+        "references": parsed.references,
         "date": date,
         "modified": _aware(values.get("modified"), zone),
         "summary": str(values["summary"]) if "summary" in values else None,
@@ -233,7 +233,6 @@ def _post(
     network: Network,
     now: dt.datetime,
     zone: dt.tzinfo,
-    short_links: bool,
     posts_lang: str | None,
 ) -> Post:
     values = parsed.fields.values
@@ -247,7 +246,7 @@ def _post(
     def text(key: str) -> str | None:
         return str(values[key]) if key in values else None
 
-    common = _common(parsed, now, zone, short_links)
+    common = _common(parsed, now, zone)
     cover = _cover(parsed)
     if cover is not None:
         common["references"] = (cover, *common["references"])

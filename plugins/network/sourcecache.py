@@ -1,0 +1,116 @@
+"""What reading a Markdown source finds, kept in ``cache/sources/`` between runs.
+
+Reading a post means decoding and checking its bytes, splitting its header and finding
+every link, image and short link in it with its line and column (``links.scan_references``):
+about two thirds of ``chorus check`` at 10,000 posts. None of that depends on anything but
+the file's bytes, so it is kept per source, keyed by a digest of the bytes, and a run that
+finds the same bytes again takes the header fields, the body's place in the text and the
+references from the cache. Everything that depends on more than the bytes (typed header
+values, the slug, the status at the build's moment, the author's department, every rule)
+is computed again on each run, exactly as for a file read for the first time.
+
+The cache is a JSON file (not pickle: ``cache/`` is restored by CI jobs and could come
+from anywhere, and loading it must not run code). It is named after a digest of the code
+that computes what it holds, so a change to that code starts a new one. A file that cannot
+be read, or whose entries do not have the expected shape, is ignored and rewritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from . import links, postmeta, sourcefile
+from .model import Reference, RefForm
+from .postmeta import Header
+
+_VERSION = 1
+_FORMS = {form.value: form for form in RefForm}  # a dict lookup: RefForm(value) is ten times slower
+
+
+def _code_digest(short_links: bool) -> str:
+    digest = hashlib.sha256(f"v{_VERSION} short_links={short_links}".encode())
+    for module_file in (sourcefile.__file__, postmeta.__file__, links.__file__, __file__):
+        digest.update(Path(str(module_file)).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class SourceCache:
+    """The parsed header and references of each source, by its path in ``content/``.
+
+    ``folder`` None: nothing is kept (each source is read in full)."""
+
+    def __init__(self, folder: Path | None, short_links: bool):
+        self.file = folder / f"{_code_digest(short_links)}.json" if folder is not None else None
+        self.entries = self._load()
+        self.seen: dict[str, dict[str, Any]] = {}  # this run's entries: what save() keeps
+        self.changed = False
+        self.hits = 0
+
+    def _load(self) -> dict[str, Any]:
+        if self.file is None:
+            return {}
+        try:
+            loaded = json.loads(self.file.read_bytes())
+        except (OSError, ValueError):
+            return {}
+        return loaded if isinstance(loaded, dict) else {}
+
+    @staticmethod
+    def digest(data: bytes) -> str:
+        return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+    def lookup(
+        self, relative: str, digest: str, data: bytes
+    ) -> tuple[str, Header, tuple[Reference, ...]] | None:
+        """(text, header, references) of ``data``, the bytes of ``relative``, when they were read
+        before without problems; None otherwise. The text is decoded without the checks
+        ``decode_source`` makes: these bytes passed them."""
+        entry = self.entries.get(relative)
+        if not isinstance(entry, dict) or entry.get("digest") != digest:
+            return None
+        text = sourcefile.normalised_text(data)
+        try:
+            body_at, body_line = int(entry["body_at"]), int(entry["body_line"])
+            fields = {str(key): (str(raw), int(line)) for key, (raw, line) in entry["fields"].items()}
+            references = tuple(
+                Reference(_FORMS[form], str(target), int(line), int(col), bool(image), text_)
+                for form, target, line, col, image, text_ in entry["references"]
+            )
+        except (AttributeError, KeyError, TypeError, ValueError):
+            return None  # not an entry this code wrote
+        if not 0 <= body_at <= len(text):
+            return None
+        self.seen[relative] = entry
+        self.hits += 1
+        return text, Header(fields, text[body_at:], body_line), references
+
+    def store(
+        self, relative: str, digest: str, text: str, header: Header, references: tuple[Reference, ...]
+    ) -> None:
+        """Keep what reading ``text`` found (only for a source read without problems)."""
+        self.seen[relative] = {
+            "digest": digest,
+            "fields": {key: [raw, line] for key, (raw, line) in header.fields.items()},
+            "body_at": len(text) - len(header.body),  # the body is the text's tail
+            "body_line": header.body_line,
+            "references": [[r.form.value, r.target, r.line, r.col, r.image, r.text] for r in references],
+        }
+        self.changed = True
+
+    def save(self) -> None:
+        """Write this run's entries (sources gone since the last run are dropped), atomically;
+        a cache that cannot be written is left as it was."""
+        if self.file is None or not (self.changed or self.seen.keys() != self.entries.keys()):
+            return
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
+            partial.write_text(json.dumps(self.seen, ensure_ascii=False, separators=(",", ":")), "utf-8")
+            os.replace(partial, self.file)
+        except OSError:
+            return
+        self.entries, self.changed = dict(self.seen), False
