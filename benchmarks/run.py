@@ -317,8 +317,19 @@ def run_chorus_check(site: Path, output: Path) -> dict:
     return {"articles": len(report.files_checked), "warnings": len(report.warnings)}
 
 
-def prepare_changed(site: Path, root: Path) -> None:
-    """A git clone of the corpus with one post edited since its commit, as on a pull request."""
+@case(
+    "chorus-check-cached",
+    "`chorus check` on the whole network again, with the cache of read sources an earlier run left",
+    warm=True,
+    build=False,
+)
+def run_chorus_check_cached(site: Path, output: Path) -> dict:
+    return run_chorus_check(site, output)
+
+
+def prepare_changed(site: Path, root: Path, *, cached: bool = False) -> None:
+    """A git clone of the corpus with one post edited since its commit, as on a pull request;
+    ``cached``: with the cache a check of the commit left, as a CI job restores it."""
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
     for name in ("departments.yml", "authors", "content"):
@@ -328,6 +339,10 @@ def prepare_changed(site: Path, root: Path) -> None:
     subprocess.run([*git, "init", "--quiet"], check=True)
     subprocess.run([*git, "add", "--all"], check=True)
     subprocess.run([*git, "commit", "--quiet", "--no-verify", "-m", "corpus"], check=True)
+    if cached:
+        from chorus.check import run_check
+
+        run_check(root)
     post = min((root / "content").rglob("*.md"))
     with post.open("a", encoding="utf-8") as file:
         file.write("\nOne more paragraph, added on a branch.\n")
@@ -340,12 +355,30 @@ def prepare_changed(site: Path, root: Path) -> None:
     build=False,
 )
 def run_chorus_check_changed(site: Path, output: Path) -> dict:
+    return _check_changed(prepared_root(site, "chorus-check-changed"))
+
+
+def _check_changed(root: Path) -> dict:
     from chorus.check import run_check
 
-    report = run_check(prepared_root(site, "chorus-check-changed"), changed_since="HEAD")
+    report = run_check(root, changed_since="HEAD")
     if report.errors:
         raise CaseFailed(report.errors)
     return {"articles": len(report.files_checked), "warnings": len(report.warnings)}
+
+
+def prepare_changed_cached(site: Path, root: Path) -> None:
+    prepare_changed(site, root, cached=True)
+
+
+@case(
+    "chorus-check-changed-cached",
+    "the same `chorus check --changed-since HEAD`, with the cache of read sources a check of HEAD left",
+    prepare=prepare_changed_cached,
+    build=False,
+)
+def run_chorus_check_changed_cached(site: Path, output: Path) -> dict:
+    return _check_changed(prepared_root(site, "chorus-check-changed-cached"))
 
 
 def child_main(name: str, site: Path, output: Path, result_file: Path, profile_file: Path | None) -> int:
@@ -878,7 +911,16 @@ def run_breakdown(profiles: dict[str, Stats], posts: int, limit: int = 12) -> Ta
     )
 
 
-DEFAULT_CASES = ["pelican", "hugo", "chorus", "chorus-warm", "chorus-check", "chorus-check-changed"]
+DEFAULT_CASES = [
+    "pelican",
+    "hugo",
+    "chorus",
+    "chorus-warm",
+    "chorus-check",
+    "chorus-check-cached",
+    "chorus-check-changed",
+    "chorus-check-changed-cached",
+]
 
 START, END = "<!-- benchmark results: start -->", "<!-- benchmark results: end -->"
 
