@@ -42,7 +42,6 @@ from plugins.network.links import LinkIndex, site_index
 from plugins.network.model import Post, RefForm
 from plugins.network.sources import read_source
 from plugins.network.state import STATE_KEY, BuildState
-from plugins.post_page.plugin import attach_body
 
 # The fields of a post an edit may change and still get a fast page; any other difference
 # (date, status, authors, department, series, related, canonical…) waits for the full build.
@@ -134,8 +133,8 @@ def fast_page(last: LastBuild, path: Path) -> tuple[str, bytes] | None:
     try:
         point_links(article, relative, last.index, new.path)
         article.refresh_metadata_intersite_links()
-        attach_body(article, last.generator)  # anchors, contents, responsive images
-        # What Pelican does for every post it writes (the SEO plugin's structured data).
+        # What Pelican does for every post it writes: the page's body (anchors, contents,
+        # responsive images; plugins.post_page) and its structured data (plugins.seo).
         signals.article_generator_write_article.send(last.generator, content=article)
         html = _render(last.generator, article)
     finally:
