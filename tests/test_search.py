@@ -70,3 +70,55 @@ def test_a_result_excerpt_starts_with_the_post_not_its_title_and_date(site):
     assert "2026" not in record["content"] and "Bob Quote" not in record["content"]
     assert record["meta"]["title"] == "Winning tenders"
     assert record["filters"]["author"] == ["Bob Quote"]  # the hidden filters still count
+
+
+def _all_records(output) -> dict[str, str]:
+    """Every bundle's pages (the first bundle and its part-N bundles): url -> indexed text."""
+    records = {}
+    for fragments in (output / "pagefind").glob("**/fragment"):
+        for fragment in fragments.iterdir():
+            record = json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd") :])
+            records[record["url"]] = record["content"]
+    return records
+
+
+def test_a_batch_whose_pages_are_unchanged_is_copied_from_the_cache_not_indexed(site, monkeypatch):
+    from plugins.site_search import plugin
+
+    for number in range(5):
+        site.write(f"content/bob/p{number}.md", post(f"Post {number}", body=f"Phrase{number} here."))
+    indexed: list[list[str]] = []
+    real_index = plugin._index
+
+    async def counting(output, pages, bundle):
+        indexed.append(list(pages))
+        await real_index(output, pages, bundle)
+
+    monkeypatch.setattr(plugin, "_index", counting)
+
+    def build() -> dict[str, bytes]:
+        output = site.build(SITE_SEARCH_BATCH_PAGES=3)
+        return {p.relative_to(output).as_posix(): p.read_bytes() for p in output.rglob("*.html")}
+
+    first = build()
+    all_batches = list(indexed)
+    assert len(all_batches) >= 3
+    records = _all_records(site.output)
+    assert "Phrase4 here." in records["/posts/bob/p4/"]
+
+    indexed.clear()
+    assert build() == first
+    assert indexed == []  # every batch came from the cache
+    assert _all_records(site.output) == records
+
+    site.write("content/bob/p4.md", post("Post 4", body="Another sentence entirely."))
+    second = build()
+    changed = {page for page in first if second.get(page) != first[page]}
+    assert "posts/bob/p4/index.html" in changed
+    # Exactly the batches holding a page whose bytes changed were indexed again.
+    assert indexed == [batch for batch in all_batches if set(batch) & changed]
+    assert len(indexed) < len(all_batches)
+    after = _all_records(site.output)
+    assert "Another sentence entirely." in after["/posts/bob/p4/"] and "Phrase4" not in json.dumps(after)
+    # The cache keeps the bundles this build used, nothing older.
+    assert len(list((site.root / "cache/search").iterdir())) == len(all_batches)

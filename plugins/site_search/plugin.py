@@ -10,7 +10,9 @@ Pagefind holds everything it indexes in memory until it writes the index, so a l
 network is indexed in batches of at most SITE_SEARCH_BATCH_PAGES pages, each its own
 bundle (the first in SITE_SEARCH_BUNDLE_DIR, the others in ``part-N/`` inside it), which
 the search page merges when it searches (Pagefind's ``mergeIndex``). The pages come from
-the site model, so the search page knows the bundles before the index is written.
+the site model, so the search page knows the bundles before the index is written. A batch
+whose pages are byte for byte those of a bundle in ``cache/search/`` gets that bundle,
+copied, instead of a Pagefind run (:class:`BundleCache`).
 """
 
 from __future__ import annotations
@@ -18,8 +20,12 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import gc
+import hashlib
 import math
+import os
+import shutil
 from concurrent.futures import ThreadPoolExecutor
+from importlib import metadata
 from pathlib import Path
 
 from pelican import signals
@@ -123,6 +129,49 @@ def _return_free_memory(written: list) -> None:
         pass  # another C library: nothing to trim this way
 
 
+class BundleCache:
+    """Bundles Pagefind wrote before, in ``cache/search/<key>/``, keyed by what it read to
+    write them: its version, the bundle's place, and the name and bytes of every page of the
+    batch. A build whose batch of pages is byte for byte the same copies the bundle instead
+    of indexing again (at 10,000 posts the index is about a third of a build with warm
+    caches); after one edit in ``chorus serve``, only the edited page's batch is indexed.
+    Bundles no build asks for any more are deleted when the build ends."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.used: set[str] = set()
+
+    @staticmethod
+    def key(output: Path, pages: list[str], place: str) -> str:
+        digest = hashlib.sha256(f"pagefind {metadata.version('pagefind')} {place}\n".encode())
+        for page in pages:
+            digest.update(page.encode() + b"\0" + hashlib.sha256((output / page).read_bytes()).digest())
+        return digest.hexdigest()[:32]
+
+    def restore(self, key: str, bundle: Path) -> bool:
+        self.used.add(key)
+        cached = self.folder / key
+        if not (cached / "pagefind.js").is_file():
+            return False
+        shutil.copytree(cached, bundle, dirs_exist_ok=True)
+        return True
+
+    def keep(self, key: str, bundle: Path) -> None:
+        """Copy a bundle just written (only its own files: later bundles go inside the first)."""
+        partial = self.folder / f".{key}.{os.getpid()}.tmp"
+        try:
+            shutil.rmtree(partial, ignore_errors=True)
+            shutil.copytree(bundle, partial)
+            os.replace(partial, self.folder / key)
+        except OSError:
+            shutil.rmtree(partial, ignore_errors=True)  # a cache that cannot be written is no cache
+
+    def prune(self) -> None:
+        for entry in self.folder.iterdir() if self.folder.is_dir() else ():
+            if entry.name not in self.used:
+                shutil.rmtree(entry, ignore_errors=True)
+
+
 def build_index(pelican) -> None:
     settings = pelican.settings
     if not settings["SITE_SEARCH_ENABLED"]:
@@ -133,8 +182,13 @@ def build_index(pelican) -> None:
     state.outputs.claim_or_raise(entry_point, "SITE_SEARCH_BUNDLE_DIR")
     pages = indexed_pages(state.site, state.urls)
     _return_free_memory(state.published)
+    cache = BundleCache(state.cache_dir("search"))
     for number, batch in enumerate(batches(pages, settings["SITE_SEARCH_BATCH_PAGES"])):
-        bundle = output / bundle_folder(state.urls, number)
+        place = bundle_folder(state.urls, number)
+        bundle = output / place
+        key = cache.key(output, batch, place)
+        if cache.restore(key, bundle):
+            continue
         try:
             # In a thread of its own: the caller may already run an event loop (a browser test).
             with ThreadPoolExecutor(1) as thread:
@@ -143,6 +197,8 @@ def build_index(pelican) -> None:
             raise SearchIndexError(f"pagefind failed on bundle {number}: {exc}") from exc
         if not (bundle / "pagefind.js").is_file():
             raise SearchIndexError(f"pagefind wrote no index into {bundle}")
+        cache.keep(key, bundle)
+    cache.prune()
 
 
 def register() -> None:
