@@ -29,6 +29,7 @@ import html
 import math
 import re
 import string
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -138,21 +139,31 @@ def term_weights(
 def signatures(documents: Sequence[Document], weights: Mapping[str, float]) -> list[list[tuple[str, float]]]:
     """Each document's strongest terms with their normalised TF-IDF weights, strongest first."""
     terms_of: dict[str, str | None] = {}
-    frequencies = [term_weights(d, weights, terms_of) for d in documents]
-    document_frequency: Counter[str] = Counter()
-    for terms in frequencies:
-        document_frequency.update(terms.keys())
+    # Every document's frequencies are needed before the first IDF is known. Held as dicts
+    # they took about 150 MiB at 10,000 posts; as term numbers and frequencies in two
+    # arrays, a tenth of that. Their order is the dicts' order, so ties rank the same.
+    number_of: dict[str, int] = {}
+    document_frequency: list[int] = []
+    frequencies: list[tuple[array[int], array[float]]] = []
+    for document in documents:
+        terms = term_weights(document, weights, terms_of)
+        numbers = array("I", [number_of.setdefault(term, len(number_of)) for term in terms])
+        document_frequency.extend(repeat(0, len(number_of) - len(document_frequency)))
+        for number in numbers:
+            document_frequency[number] += 1
+        frequencies.append((numbers, array("d", terms.values())))
+    term_of = list(number_of)
     total = len(documents)
     # Smoothed IDF: a term in every post still counts a little, so a two-post network
     # whose posts share a tag finds them related.
-    idf = {term: math.log(1 + total / n) for term, n in document_frequency.items()}
+    idf = [math.log(1 + total / n) for n in document_frequency]
     result = []
-    for terms in frequencies:
+    for numbers, tfs in frequencies:
         # log(1 + tf): a word used ten times is not ten times as telling as one used once.
-        scored = {term: math.log1p(tf) * idf[term] for term, tf in terms.items()}
-        top = heapq.nlargest(SIGNATURE_TERMS, scored.items(), key=itemgetter(1))
+        scored = [(number, math.log1p(tf) * idf[number]) for number, tf in zip(numbers, tfs, strict=True)]
+        top = heapq.nlargest(SIGNATURE_TERMS, scored, key=itemgetter(1))
         norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
-        result.append([(term, w / norm) for term, w in top])
+        result.append([(term_of[number], w / norm) for number, w in top])
     return result
 
 
