@@ -86,6 +86,9 @@ def test_a_damaged_or_foreign_cache_is_ignored(site):
         json.dumps({"bob/deal.md": {**entry, "references": [["no-such-form", "x", 1, 1, False, None]]}}),
         json.dumps({"bob/deal.md": {**entry, "body_at": 10**9}}),
         json.dumps({"bob/deal.md": {**entry, "fields": "title"}}),
+        json.dumps({"bob/deal.md": {**entry, "body_line": float("inf")}}),
+        json.dumps({"bob/deal.md": {**entry, "references": [["short", "alice", 1, 1, False, ["x"]]]}}),
+        "[" * 100_000 + "]" * 100_000,
     ):
         cache_file.write_text(damaged)
         assert _everything(load_model(site)) == expected, damaged
@@ -99,3 +102,24 @@ def test_a_deleted_source_leaves_the_cache(site):
     load_model(site)
     (cache_file,) = _cache_files(site)
     assert "bob/b.md" not in json.loads(cache_file.read_text())
+
+
+def test_the_cache_never_vouches_for_bytes_the_checks_refuse(site):
+    """A planted entry for bytes that hold a bidi override or are not UTF-8 is no pass."""
+    from plugins.network.sourcecache import SourceCache
+
+    site.write("content/bob/deal.md", post("The deal", body="Plain."))
+    load_model(site)
+    (cache_file,) = _cache_files(site)
+    entries = json.loads(cache_file.read_text())
+    planted = {
+        "bob/trojan.md": post("Trojan", body="Looks \u202e fine.").encode(),
+        "bob/latin.md": post("Latin", body="Caf\u00e9").encode("latin-1"),
+    }
+    for relative, data in planted.items():
+        site.write(f"content/{relative}", data)
+        entries[relative] = {**entries["bob/deal.md"], "digest": SourceCache.digest(data)}
+    cache_file.write_text(json.dumps(entries))
+    problems = [str(p) for p in load_model(site).unreadable]
+    assert any("content/bob/trojan.md:4:7" in p and "U+202E" in p for p in problems), problems
+    assert any("content/bob/latin.md:4:4" in p and "not UTF-8" in p for p in problems), problems

@@ -105,16 +105,15 @@ def parse_post_file(
     problems = ProblemList(rule="metadata")
     try:
         data = read_regular_bytes(parsed.path, shown, max_bytes)
-        digest = cache.digest(data) if cache is not None else ""
-        known = cache.lookup(str(relative), digest, data) if cache is not None else None
-        if known is not None:
-            parsed.text, parsed.header, parsed.references = known
-        else:
-            parsed.text = decode_source(data, shown)
+        parsed.text = decode_source(data, shown)  # every run: the cache is not trusted to say so
     except SourceError as exc:
         parsed.problems = exc.problems
         return parsed
-    if known is None:
+    digest = cache.digest(data) if cache is not None else ""
+    known = cache.lookup(str(relative), digest, parsed.text) if cache is not None else None
+    if known is not None:
+        parsed.header, parsed.references = known
+    else:
         parsed.header = parse_header(parsed.text, shown, problems)
         parsed.references = header_references(parsed.header, short_links)
         if cache is not None and not problems.items:  # a header's problems come from parsing it: not kept

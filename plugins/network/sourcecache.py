@@ -5,9 +5,11 @@ every link, image and short link in it with its line and column (``links.scan_re
 about two thirds of ``chorus check`` at 10,000 posts. None of that depends on anything but
 the file's bytes, so it is kept per source, keyed by a digest of the bytes, and a run that
 finds the same bytes again takes the header fields, the body's place in the text and the
-references from the cache. Everything that depends on more than the bytes (typed header
-values, the slug, the status at the build's moment, the author's department, every rule)
-is computed again on each run, exactly as for a file read for the first time.
+references from the cache. The bytes are still decoded and checked on every run (strict
+UTF-8, no control characters), since the cache is not trusted to vouch for them; and
+everything that depends on more than the bytes (typed header values, the slug, the status
+at the build's moment, the author's department, every rule) is computed again on each
+run, exactly as for a file read for the first time.
 
 The cache is a JSON file (not pickle: ``cache/`` is restored by CI jobs and could come
 from anywhere, and loading it must not run code). It is named after a digest of the code
@@ -20,10 +22,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import unicodedata
 from pathlib import Path
 from typing import Any
 
-from . import links, postmeta, sourcefile
+from . import links, model, postmeta, posts, sourcefile
 from .model import Reference, RefForm
 from .postmeta import Header
 
@@ -32,10 +35,19 @@ _FORMS = {form.value: form for form in RefForm}  # a dict lookup: RefForm(value)
 
 
 def _code_digest(short_links: bool) -> str:
-    digest = hashlib.sha256(f"v{_VERSION} short_links={short_links}".encode())
-    for module_file in (sourcefile.__file__, postmeta.__file__, links.__file__, __file__):
-        digest.update(Path(str(module_file)).read_bytes())
+    """What computes the entries: this code, the parsers and the model's shapes, and the
+    Unicode tables NFC and the checks use."""
+    digest = hashlib.sha256(f"v{_VERSION} {unicodedata.unidata_version} {short_links}".encode())
+    for module in (sourcefile, postmeta, posts, links, model):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()[:16]
+
+
+def _text(value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise TypeError("link text must be a string or null")
 
 
 class SourceCache:
@@ -55,7 +67,7 @@ class SourceCache:
             return {}
         try:
             loaded = json.loads(self.file.read_bytes())
-        except (OSError, ValueError):
+        except (OSError, RecursionError, ValueError):  # unreadable, not JSON, nested too deep
             return {}
         return loaded if isinstance(loaded, dict) else {}
 
@@ -63,30 +75,26 @@ class SourceCache:
     def digest(data: bytes) -> str:
         return hashlib.blake2b(data, digest_size=16).hexdigest()
 
-    def lookup(
-        self, relative: str, digest: str, data: bytes
-    ) -> tuple[str, Header, tuple[Reference, ...]] | None:
-        """(text, header, references) of ``data``, the bytes of ``relative``, when they were read
-        before without problems; None otherwise. The text is decoded without the checks
-        ``decode_source`` makes: these bytes passed them."""
+    def lookup(self, relative: str, digest: str, text: str) -> tuple[Header, tuple[Reference, ...]] | None:
+        """(header, references) of ``text``, decoded (and checked) from the bytes of ``relative``
+        whose digest is ``digest``, when an earlier run read the same bytes without problems."""
         entry = self.entries.get(relative)
         if not isinstance(entry, dict) or entry.get("digest") != digest:
             return None
-        text = sourcefile.normalised_text(data)
         try:
             body_at, body_line = int(entry["body_at"]), int(entry["body_line"])
             fields = {str(key): (str(raw), int(line)) for key, (raw, line) in entry["fields"].items()}
             references = tuple(
-                Reference(_FORMS[form], str(target), int(line), int(col), bool(image), text_)
-                for form, target, line, col, image, text_ in entry["references"]
+                Reference(_FORMS[form], str(target), int(line), int(col), bool(image), _text(link_text))
+                for form, target, line, col, image, link_text in entry["references"]
             )
-        except (AttributeError, KeyError, TypeError, ValueError):
+        except (AttributeError, KeyError, OverflowError, TypeError, ValueError):
             return None  # not an entry this code wrote
         if not 0 <= body_at <= len(text):
             return None
         self.seen[relative] = entry
         self.hits += 1
-        return text, Header(fields, text[body_at:], body_line), references
+        return Header(fields, text[body_at:], body_line), references
 
     def store(
         self, relative: str, digest: str, text: str, header: Header, references: tuple[Reference, ...]
@@ -102,8 +110,8 @@ class SourceCache:
         self.changed = True
 
     def save(self) -> None:
-        """Write this run's entries (sources gone since the last run are dropped), atomically;
-        a cache that cannot be written is left as it was."""
+        """Write this run's entries (sources gone since the last run are dropped), atomically,
+        and delete files other code wrote; a cache that cannot be written is left as it was."""
         if self.file is None or not (self.changed or self.seen.keys() != self.entries.keys()):
             return
         try:
@@ -111,6 +119,9 @@ class SourceCache:
             partial = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
             partial.write_text(json.dumps(self.seen, ensure_ascii=False, separators=(",", ":")), "utf-8")
             os.replace(partial, self.file)
+            for older in self.file.parent.glob("*.json"):  # another code digest: never read again
+                if older != self.file:
+                    older.unlink(missing_ok=True)
         except OSError:
             return
         self.entries, self.changed = dict(self.seen), False

@@ -118,7 +118,7 @@ def decode_source(data: bytes, shown_as: str) -> str:
                 rule="encoding",
             )
         ) from None
-    text = _lf(text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     checks = [(_CONTROL, "control character U+{code} is not allowed; delete it")]
     if not text.isascii():  # a class with astral code points is slow to search: only when it can match
         checks.append((_NONCHARACTER, "U+{code} is a noncharacter, not text; delete it"))
@@ -130,16 +130,6 @@ def decode_source(data: bytes, shown_as: str) -> str:
             code = f"{ord(bad.group()):04X}"
             raise SourceError(Problem(shown_as, line, message.format(code=code), col=col, rule="encoding"))
     return unicodedata.normalize("NFC", text)
-
-
-def _lf(text: str) -> str:
-    """CRLF and lone CR as LF, so a file saved on Windows reads like any other."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def normalised_text(data: bytes) -> str:
-    """The text ``decode_source`` returns for bytes known to pass its checks (decoded, LF, NFC)."""
-    return unicodedata.normalize("NFC", _lf(data.decode("utf-8-sig")))
 
 
 def _wide_encoding(data: bytes) -> str | None:
