@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import time
 
 from conftest import post
 
@@ -120,5 +122,21 @@ def test_a_batch_whose_pages_are_unchanged_is_copied_from_the_cache_not_indexed(
     assert len(indexed) < len(all_batches)
     after = _all_records(site.output)
     assert "Another sentence entirely." in after["/posts/bob/p4/"] and "Phrase4" not in json.dumps(after)
-    # The cache keeps the bundles this build used, nothing older.
-    assert len(list((site.root / "cache/search").iterdir())) == len(all_batches)
+    # Bundles no build has used for a day go; the ones a build uses are kept.
+    cache = site.root / "cache/search"
+    assert len(list(cache.iterdir())) == len(all_batches) + len(indexed)
+    long_ago = time.time() - 2 * 24 * 3600
+    for entry in cache.iterdir():
+        os.utime(entry, (long_ago, long_ago))
+    indexed.clear()
+    assert build() == second and indexed == []
+    assert len(list(cache.iterdir())) == len(all_batches)
+
+
+def test_a_search_bundle_in_a_folder_shared_with_pages_caches_only_what_pagefind_wrote(site):
+    """A cached bundle never carries a stale copy of a page that shares its folder."""
+    site.write("content/bob/p.md", post("Post", body="Words."))
+    output = site.build(SITE_SEARCH_BUNDLE_DIR="search")
+    assert (output / "search/pagefind.js").is_file() and (output / "search/index.html").is_file()
+    for bundle in (site.root / "cache/search").iterdir():
+        assert not (bundle / "index.html").exists()

@@ -24,6 +24,7 @@ import hashlib
 import math
 import os
 import shutil
+import time
 from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
@@ -139,40 +140,72 @@ class BundleCache:
     batch. A build whose batch of pages is byte for byte the same copies the bundle instead
     of indexing again (at 10,000 posts the index is about a third of a build with warm
     caches); after one edit in ``chorus serve``, only the edited page's batch is indexed.
-    Bundles no build asks for any more are deleted when the build ends."""
+
+    Pagefind writes each new bundle into the cache first, so an entry holds exactly what
+    Pagefind wrote, whatever else shares the bundle's folder in the output. Several builds
+    may share the cache (the demo's English and German builds, a preview beside a test
+    run), so an entry no build has used for a day is deleted, not one this build did not use.
+    """
+
+    UNUSED_SECONDS = 24 * 3600
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self.used: set[str] = set()
 
     @staticmethod
     def key(output: Path, pages: list[str], place: str) -> str:
-        digest = hashlib.sha256(f"pagefind {metadata.version('pagefind')} {place}\n".encode())
+        versions = []
+        for package in ("pagefind", "pagefind_bin", "pagefind_bin_extended"):
+            try:
+                versions.append(f"{package}={metadata.version(package)}")
+            except metadata.PackageNotFoundError:
+                pass
+        binary = os.environ.get("PAGEFIND_BINARY_PATH", "")
+        digest = hashlib.sha256(f"{' '.join(versions)} {binary} {place}\n".encode())
         for page in pages:
             digest.update(page.encode() + b"\0" + hashlib.sha256((output / page).read_bytes()).digest())
         return digest.hexdigest()[:32]
 
     def restore(self, key: str, bundle: Path) -> bool:
-        self.used.add(key)
+        """Copy the bundle of ``key`` into the output; False when there is none (or it broke)."""
         cached = self.folder / key
         if not (cached / "pagefind.js").is_file():
             return False
-        shutil.copytree(cached, bundle, dirs_exist_ok=True)
+        try:
+            shutil.copytree(cached, bundle, dirs_exist_ok=True)
+            os.utime(cached)  # used now: see prune()
+        except OSError:  # removed meanwhile by another build's prune: index instead
+            return False
         return True
 
-    def keep(self, key: str, bundle: Path) -> None:
-        """Copy a bundle just written (only its own files: later bundles go inside the first)."""
+    def writing_place(self, key: str) -> Path | None:
+        """Where Pagefind writes the bundle of ``key`` (then copied out), or None when the
+        cache cannot be written (Pagefind then writes into the output itself)."""
         partial = self.folder / f".{key}.{os.getpid()}.tmp"
         try:
             shutil.rmtree(partial, ignore_errors=True)
-            shutil.copytree(bundle, partial)
-            os.replace(partial, self.folder / key)
+            partial.mkdir(parents=True)
         except OSError:
-            shutil.rmtree(partial, ignore_errors=True)  # a cache that cannot be written is no cache
+            return None
+        return partial
+
+    def keep(self, key: str, written: Path) -> None:
+        target = self.folder / key
+        try:
+            shutil.rmtree(target, ignore_errors=True)  # a broken entry (no pagefind.js) of the same key
+            os.replace(written, target)
+        except OSError:
+            shutil.rmtree(written, ignore_errors=True)  # a cache that cannot be written is no cache
 
     def prune(self) -> None:
+        """Delete what no build has used for a day (half-written folders of crashed builds too)."""
+        cutoff = time.time() - self.UNUSED_SECONDS
         for entry in self.folder.iterdir() if self.folder.is_dir() else ():
-            if entry.name not in self.used:
+            try:
+                stale = entry.stat().st_mtime < cutoff
+            except OSError:
+                continue
+            if stale:
                 shutil.rmtree(entry, ignore_errors=True)
 
 
@@ -193,15 +226,18 @@ def build_index(pelican) -> None:
         key = cache.key(output, batch, place)
         if cache.restore(key, bundle):
             continue
+        written = cache.writing_place(key) or bundle
         try:
             # In a thread of its own: the caller may already run an event loop (a browser test).
             with ThreadPoolExecutor(1) as thread:
-                thread.submit(asyncio.run, _index(output, batch, bundle)).result()
+                thread.submit(asyncio.run, _index(output, batch, written)).result()
         except (OSError, AssertionError) as exc:  # the service's own failures: keep their details
             raise SearchIndexError(f"pagefind failed on bundle {number}: {exc}") from exc
-        if not (bundle / "pagefind.js").is_file():
-            raise SearchIndexError(f"pagefind wrote no index into {bundle}")
-        cache.keep(key, bundle)
+        if not (written / "pagefind.js").is_file():
+            raise SearchIndexError(f"pagefind wrote no index into {written}")
+        if written != bundle:
+            shutil.copytree(written, bundle, dirs_exist_ok=True)
+            cache.keep(key, written)
     cache.prune()
 
 
