@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
+from .memory import return_free_memory
+
 Job = TypeVar("Job")
 Result = TypeVar("Result")
 
@@ -42,6 +44,8 @@ def map_jobs(function: Callable[[Job], Result], jobs: Sequence[Job], workers: in
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return [function(job) for job in jobs]
     _CURRENT = (function, jobs)
+    # Memory the build freed but glibc keeps would count in the tree while workers run.
+    return_free_memory()
     # The garbage collector of a forked worker would walk (and so copy) every object it
     # inherited; frozen, they stay shared with the build's process instead of being counted
     # once more per worker.

@@ -18,8 +18,6 @@ copied, instead of a Pagefind run (:class:`BundleCache`).
 from __future__ import annotations
 
 import asyncio
-import ctypes
-import gc
 import hashlib
 import math
 import os
@@ -34,6 +32,7 @@ from pelican.generators import ArticlesGenerator
 
 from plugins.crosslinks.resolve import forget_rendered
 from plugins.network import get_state
+from plugins.network.memory import return_free_memory
 from plugins.network.model import Site
 from plugins.network.settings import Setting, SettingsSpec, is_bool, is_positive_int, switch_off_pages
 from plugins.network.urls import UrlScheme, output_settings
@@ -116,22 +115,17 @@ async def _index(output: Path, pages: list[str], bundle: Path) -> None:
             )
 
 
-def _return_free_memory(written: list) -> None:
+def _release_written(written: list) -> None:
     """Give the memory the build no longer needs back to the system before Pagefind starts
     beside it (about 150 MiB a batch). Every page and feed is written, so each post's HTML
     can go: Pelican's memo of it and the article's own copy, about 130 MiB at 10,000 posts.
     (The preview's fast page renders an edited post from a copy that gets the new HTML; no
-    post page shows another post's text.) Then what the C allocator keeps of freed memory
-    goes back to the system (glibc only).
+    post page shows another post's text.)
     """
     forget_rendered(written)
     for article in written:
         article._content = None
-    gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass  # another C library: nothing to trim this way
+    return_free_memory()
 
 
 class BundleCache:
@@ -218,7 +212,7 @@ def build_index(pelican) -> None:
     entry_point = state.urls.search_bundle("pagefind.js").save_as
     state.outputs.claim_or_raise(entry_point, "SITE_SEARCH_BUNDLE_DIR")
     pages = indexed_pages(state.site, state.urls)
-    _return_free_memory(state.published)
+    _release_written(state.published)
     cache = BundleCache(state.cache_dir("search"))
     for number, batch in enumerate(batches(pages, settings["SITE_SEARCH_BATCH_PAGES"])):
         place = bundle_folder(state.urls, number)
