@@ -60,7 +60,6 @@ class SourceCache:
         self.entries = self._load()
         self.seen: dict[str, dict[str, Any]] = {}  # this run's entries: what save() keeps
         self.changed = False
-        self.hits = 0
 
     def _load(self) -> dict[str, Any]:
         if self.file is None:
@@ -93,7 +92,6 @@ class SourceCache:
         if not 0 <= body_at <= len(text):
             return None
         self.seen[relative] = entry
-        self.hits += 1
         return Header(fields, text[body_at:], body_line), references
 
     def store(
