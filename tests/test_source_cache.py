@@ -17,7 +17,8 @@ SOURCES = {
         Summary="See [[alice/pumps]] first.",
         body="Intro [pumps](../alice/pumps.md) and ![chart](chart.png).\n\n```\n[[not-a-link]]\n```\n",
     ),
-    "content/alice/pumps.md": "\ufeff" + post("Pumps", body="Cafe\u0301 and [[bob/deal]].").replace("\n", "\r\n"),
+    "content/alice/pumps.md": "\ufeff"
+    + post("Pumps", body="Cafe\u0301 and [[bob/deal]].").replace("\n", "\r\n"),
     "content/pages/about.md": "Title: About\n\nHi [[@alice]].\n",
 }
 
