@@ -145,17 +145,17 @@ class BundleCache:
 
     def __init__(self, folder: Path):
         self.folder = folder
-
-    @staticmethod
-    def key(output: Path, pages: list[str], place: str) -> str:
         versions = []
         for package in ("pagefind", "pagefind_bin", "pagefind_bin_extended"):
             try:
                 versions.append(f"{package}={metadata.version(package)}")
             except metadata.PackageNotFoundError:
                 pass
-        binary = os.environ.get("PAGEFIND_BINARY_PATH", "")
-        digest = hashlib.sha256(f"{' '.join(versions)} {binary} {place}\n".encode())
+        # What writes the bundles, found once per build: the same for every batch.
+        self.indexer = f"{' '.join(versions)} {os.environ.get('PAGEFIND_BINARY_PATH', '')}"
+
+    def key(self, output: Path, pages: list[str], place: str) -> str:
+        digest = hashlib.sha256(f"{self.indexer} {place}\n".encode())
         for page in pages:
             digest.update(page.encode() + b"\0" + hashlib.sha256((output / page).read_bytes()).digest())
         return digest.hexdigest()[:32]
