@@ -17,11 +17,14 @@ Template attributes (published and hidden posts): ``article.backlinks``, ``artic
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from pelican import signals
 
 from plugins.network import get_state
 from plugins.network.links import LinkIndex, Resolved, check_related, site_index
-from plugins.network.model import Page, Post, RefForm
+from plugins.network.model import Page, RefForm
 from plugins.network.rendering import (
     DEFAULT_MARKDOWN,
     SHORT_LINK_EXTENSION,
@@ -74,15 +77,9 @@ def link_posts(generator) -> None:
     written = published + list(generator.hidden_articles)
     _point(written + list(generator.drafts), index, state)
     links_of = {a.relative_source_path: _resolved(a.post, index) for a in written}
-    picks = {
-        a.relative_source_path: check_related(
-            a.post.related, a.post.source, a.post.status, index, settings["CROSSLINKS_RELATED_COUNT"]
-        )[0]
-        for a in written
-    }
     _attach_backlinks(generator, published, written, links_of)
     _attach_navigation(published, written)
-    _attach_related(written, picks, settings)
+    attach_related(written, related_documents(written, index, settings), settings)
 
 
 def _attach_backlinks(generator, published: list, written: list, links_of: dict) -> None:
@@ -104,33 +101,56 @@ def _attach_navigation(published: list, written: list) -> None:
         article.series_box = boxes.get(source)
 
 
-def _attach_related(written: list, picks: dict[str, list[Post]], settings: dict) -> None:
-    options = related_settings(settings)
-    if options.count == 0:
-        for article in written:
-            article.related = []
-        return
+def related_documents(
+    written: list, index: LinkIndex, settings: dict, body: Callable[[Any], str] = lambda a: a._content or ""
+) -> list[Document]:
+    """What related posts are computed from, one document per written post (in ``written``'s
+    order), from each post's final HTML (``body``: where ``chorus serve`` finds it once the
+    build dropped it, chorus/incremental.py)."""
     url_of = {article.relative_source_path: article.url for article in written}
-    documents = [
-        Document(
-            key=article.url,
-            title=article.title,
-            summary=html_to_text(article.metadata.get("summary") or ""),
-            body=html_to_text(article._content or ""),
-            tags=tuple(tag.name for tag in getattr(article, "tags", [])),
-            authors=tuple(author.slug for author in article.authors),
-            department=article.department.id,
-            series=series_key(getattr(article, "series", None) or ""),
-            listed=article.post.status.listed,
-            pinned=tuple(
-                url_of[pick.source] for pick in picks[article.relative_source_path] if pick.source in url_of
-            ),
+    documents = []
+    for article in written:
+        picks = check_related(
+            article.post.related,
+            article.post.source,
+            article.post.status,
+            index,
+            settings["CROSSLINKS_RELATED_COUNT"],
+        )[0]
+        documents.append(
+            Document(
+                key=article.url,
+                title=article.title,
+                summary=html_to_text(article.metadata.get("summary") or ""),
+                body=html_to_text(body(article)),
+                tags=tuple(tag.name for tag in getattr(article, "tags", [])),
+                authors=tuple(author.slug for author in article.authors),
+                department=article.department.id,
+                series=series_key(getattr(article, "series", None) or ""),
+                listed=article.post.status.listed,
+                pinned=tuple(url_of[pick.source] for pick in picks if pick.source in url_of),
+            )
         )
-        for article in written
-    ]
-    by_url = {article.url: article for article in written}
-    for key, matches in related_posts(documents, options).items():
-        by_url[key].related = [by_url[match.key] for match in matches]
+    return documents
+
+
+def attach_related(written: list, documents: list[Document], settings: dict) -> list:
+    """``article.related`` of every written post; returns the posts whose list changed (all
+    of them the first time)."""
+    options = related_settings(settings)
+    found: dict[str, list] = {article.url: [] for article in written}
+    if options.count > 0:
+        by_url = {article.url: article for article in written}
+        for key, matches in related_posts(documents, options).items():
+            found[key] = [by_url[match.key] for match in matches]
+    changed = []
+    for article in written:
+        related = found[article.url]
+        before = getattr(article, "related", None)
+        if before is None or [id(a) for a in before] != [id(a) for a in related]:
+            changed.append(article)
+        article.related = related
+    return changed
 
 
 def link_pages(generator) -> None:
