@@ -10,6 +10,7 @@ Pelican's own feeds stay off (chorus/conf.py): its writer keeps only a post's fi
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from pelican import signals
 from plugins.network import Problem, ProblemList, SourceError, get_state
 from plugins.network.urls import LANGUAGES
 
-from .catalog import FeedCatalog, build_catalog
+from .catalog import FeedCatalog, Scope, build_catalog
 from .config import FeedConfig, apply_settings
 from .entries import Entry, make_entry, updated_of
 from .formats import FeedHeader, owner_of, render
@@ -81,11 +82,22 @@ class _EntryCache:
         return self._entries[key]
 
 
-def _write_scope_feeds(
-    catalog: FeedCatalog, config: FeedConfig, output_root: Path, language: str, fallback_update
-) -> None:
+def newest_update(state):
+    # Dates come from the posts, never the clock, so an unchanged site writes unchanged files.
+    return max((updated_of(a) for a in state.published), default=state.now)
+
+
+def feed_files(
+    settings: dict, catalog: FeedCatalog, scopes: Iterable[Scope]
+) -> Iterator[tuple[str, bytes, str]]:
+    """(output path, bytes, the setting behind it) of every feed of ``scopes``, as the build
+    writes them (``chorus serve`` writes again the feeds of the scopes an edit reaches)."""
+    state = get_state(settings)
+    config = FeedConfig.from_settings(settings, state.urls)
+    language = settings.get("DEFAULT_LANG") or "en"
+    fallback_update = newest_update(state)
     entry_for = _EntryCache(config)
-    for scope in catalog.scopes:
+    for scope in scopes:
         entries = [entry_for(article) for article in scope.articles]
         if scope.kind not in config.full_content:
             entries = [replace(entry, content_html=entry.teaser_html) for entry in entries]
@@ -93,8 +105,11 @@ def _write_scope_feeds(
         owner = owner_of(scope, entries)
         for feed in scope.feeds:
             in_language = scope.slug if scope.kind == LANGUAGES else language
-            data = render(FeedHeader(scope, feed, in_language, updated, owner), entries)
-            _write_new_file(output_root, feed.path, data, scope.source)
+            yield (
+                feed.path,
+                render(FeedHeader(scope, feed, in_language, updated, owner), entries),
+                scope.source,
+            )
 
 
 def _write_subscribe_page(generator, writer, config: FeedConfig) -> None:
@@ -117,12 +132,11 @@ def write_feeds(generator, writer) -> None:
     state = get_state(settings)
     config = FeedConfig.from_settings(settings, state.urls)
     output_root = Path(generator.output_path)
-    # Dates come from the posts, never the clock, so an unchanged site writes unchanged files.
-    newest_update = max((updated_of(a) for a in state.published), default=state.now)
-    _write_scope_feeds(catalog, config, output_root, settings.get("DEFAULT_LANG") or "en", newest_update)
+    for path, data, source in feed_files(settings, catalog, catalog.scopes):
+        _write_new_file(output_root, path, data, source)
     company = settings.get("CHORUS_COMPANY") or settings.get("SITENAME") or ""
     for opml in catalog.opml_files:
-        _write_new_file(output_root, opml.path, opml_bytes(opml, company, newest_update), opml.source)
+        _write_new_file(output_root, opml.path, opml_bytes(opml, company, newest_update(state)), opml.source)
     _write_subscribe_page(generator, writer, config)
 
 
