@@ -12,6 +12,8 @@ import datetime as dt
 import logging
 import os
 import unicodedata
+from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ from .errors import ConfigError, Problem, SourceError
 from .files import FILE_TYPES
 from .i18n import check_language
 from .load import DEFAULT_LINK_KINDS, load_network
-from .model import Network, Site
+from .model import Network, Post, Site
 from .postmeta import LANG_PATTERN
 from .rendering import MarkdownRenderer
 from .settings import (
@@ -287,6 +289,9 @@ class BuildState:
         self._site: Site | None = None
         # Published articles, newest first, once author_folders has applied the publication rule.
         self.published: list = []
+        # Search bundle folder -> the cache key of the bundle written there (plugins.site_search):
+        # what `chorus serve` replaces when an edit changes a page of its batch.
+        self.search_bundles: dict[str, str] = {}
 
     @property
     def network(self) -> Network:
@@ -317,6 +322,13 @@ class BuildState:
 
             self._site = load_site(self)
         return self._site
+
+    def replace_posts(self, posts: Iterable[Post]) -> None:
+        """The same site with these posts' new versions: ``chorus serve`` applies an edit of
+        a post's text in place (chorus/incremental.py) instead of reading every source again."""
+        new = {post.source: post for post in posts}
+        site = self.site
+        self._site = replace(site, posts=tuple(new.get(post.source, post) for post in site.posts))
 
     def cache_dir(self, name: str) -> Path:
         """A folder of the build cache (CACHE_PATH, relative to the site root), kept between builds."""

@@ -172,6 +172,13 @@ class BundleCache:
             return False
         return True
 
+    def files(self, key: str) -> list[str] | None:
+        """The files of the bundle of ``key``, relative to its folder; None when there is none."""
+        entry = self.folder / key
+        if not (entry / "pagefind.js").is_file():
+            return None
+        return sorted(path.relative_to(entry).as_posix() for path in entry.rglob("*") if path.is_file())
+
     def writing_place(self, key: str) -> Path | None:
         """Where Pagefind writes the bundle of ``key`` (then copied out), or None when the
         cache cannot be written (Pagefind then writes into the output itself)."""
@@ -203,6 +210,35 @@ class BundleCache:
                 shutil.rmtree(entry, ignore_errors=True)
 
 
+def search_batches(state) -> list[tuple[str, list[str]]]:
+    """(bundle folder, its pages) of every batch the index is written in."""
+    pages = indexed_pages(state.site, state.urls)
+    size = state.settings["SITE_SEARCH_BATCH_PAGES"]
+    return [(bundle_folder(state.urls, number), batch) for number, batch in enumerate(batches(pages, size))]
+
+
+def write_bundle(cache: BundleCache, output: Path, place: str, batch: list[str]) -> str:
+    """The bundle of one batch, in ``output/place``: copied from the cache, or indexed by
+    Pagefind (into the cache first). Returns its cache key."""
+    bundle = output / place
+    key = cache.key(output, batch, place)
+    if cache.restore(key, bundle):
+        return key
+    written = cache.writing_place(key) or bundle
+    try:
+        # In a thread of its own: the caller may already run an event loop (a browser test).
+        with ThreadPoolExecutor(1) as thread:
+            thread.submit(asyncio.run, _index(output, batch, written)).result()
+    except (OSError, AssertionError) as exc:  # the service's own failures: keep their details
+        raise SearchIndexError(f"pagefind failed on bundle {place}: {exc}") from exc
+    if not (written / "pagefind.js").is_file():
+        raise SearchIndexError(f"pagefind wrote no index into {written}")
+    if written != bundle:
+        shutil.copytree(written, bundle, dirs_exist_ok=True)
+        cache.keep(key, written)
+    return key
+
+
 def build_index(pelican) -> None:
     settings = pelican.settings
     if not settings["SITE_SEARCH_ENABLED"]:
@@ -211,27 +247,10 @@ def build_index(pelican) -> None:
     output = Path(pelican.output_path)
     entry_point = state.urls.search_bundle("pagefind.js").save_as
     state.outputs.claim_or_raise(entry_point, "SITE_SEARCH_BUNDLE_DIR")
-    pages = indexed_pages(state.site, state.urls)
     _release_written(state.published)
     cache = BundleCache(state.cache_dir("search"))
-    for number, batch in enumerate(batches(pages, settings["SITE_SEARCH_BATCH_PAGES"])):
-        place = bundle_folder(state.urls, number)
-        bundle = output / place
-        key = cache.key(output, batch, place)
-        if cache.restore(key, bundle):
-            continue
-        written = cache.writing_place(key) or bundle
-        try:
-            # In a thread of its own: the caller may already run an event loop (a browser test).
-            with ThreadPoolExecutor(1) as thread:
-                thread.submit(asyncio.run, _index(output, batch, written)).result()
-        except (OSError, AssertionError) as exc:  # the service's own failures: keep their details
-            raise SearchIndexError(f"pagefind failed on bundle {number}: {exc}") from exc
-        if not (written / "pagefind.js").is_file():
-            raise SearchIndexError(f"pagefind wrote no index into {written}")
-        if written != bundle:
-            shutil.copytree(written, bundle, dirs_exist_ok=True)
-            cache.keep(key, written)
+    for place, batch in search_batches(state):
+        state.search_bundles[place] = write_bundle(cache, output, place, batch)
     cache.prune()
 
 
