@@ -169,7 +169,7 @@ def build_site(
         failures += [f"{WARNING}: {m}" for m in recorder.warnings]
     state = settings.get("chorus_state")
     if not failures and state is not None and settings["CHORUS_OUTPUT_GATE"]:
-        failures += _output_gate(staging, final_output, state)
+        failures += output_gate(staging, final_output, state)
     if failures:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(failures)
@@ -179,8 +179,9 @@ def build_site(
     return BuildResult(final_output, recorder.warnings, len(state.published), state.urls, generators)
 
 
-def _output_gate(staging: Path, final_output: Path, state: BuildState) -> list[Problem]:
-    """The last check before publishing: no error-level policy term in any built file."""
+def output_gate(staging: Path, final_output: Path, state: BuildState) -> list[Problem]:
+    """The last check before publishing: no error-level policy term in any file below
+    ``staging`` (shown as if it were ``final_output``)."""
     site = state.site
     try:
         policy = load_policy(

@@ -1,33 +1,46 @@
-"""The preview's fast path: an edited post's own page, rewritten before the full rebuild.
+"""The preview's two paths that answer an edit without a full build.
 
 ``chorus serve`` keeps the last good build's Pelican generators (their context, templates
-and articles, with everything the plugins attached). When the only change is the text of
-a post that build wrote, :func:`fast_page` re-reads that one file into the model
-(``plugins.network.sources.read_source``), renders it through the render cache, and
-renders its page with the kept context: the page a browser shows is rewritten in well under a
-second, whatever the size of the network. The full build then runs as before and replaces
-the whole output, so what the preview finally serves is a clean build's output, byte for
-byte; the fast page is a preview of it, not a substitute.
+and articles, with everything the plugins attached).
 
-What the fast page takes from the edit: the body, the title, the summary and the topics
-(when every topic already has its page). What it keeps from the last build until the full
-build lands: everything the rest of the network says about the post — related posts,
-backlinks, previous/next, series, listings, feeds, search. Anything else (a new, renamed
-or deleted file, a changed date, status, author, series, ``Related:``, a page, a registry,
-settings, templates, static files) has no fast page: the full build alone answers it.
+**The body path** (:func:`body_edits`). When every change is an edit of the text of posts
+that build wrote, and nothing the rest of the site shows of them changes with it (their
+header, the targets of their links and images, their reading time; and they have a summary
+of their own), the edit is applied to the kept build: the posts are read again into the
+model, rendered through the render cache, and every output the text reaches is rendered
+again with the kept context — the posts' pages, the pages whose related posts change (the
+related lists are computed again over the whole network), the feeds that carry the posts'
+text, and the search bundles of the pages that changed. Nothing else of the site can
+depend on a post's text. The rewritten files pass the output gate before they are moved
+into the output; the result equals a clean build's, byte for byte
+(``tests/test_incremental.py`` holds it to that on random edits). No build runs.
 
-Nothing the full build would refuse for this post gets a fast page: the header must read
+**The fast path** (:func:`fast_page`), for any other edit of one post: its own page is
+rewritten from the kept context in well under a second, whatever the size of the network,
+and the full build then runs as before and replaces the whole output, so what the preview
+finally serves is a clean build's output; the fast page is a preview of it, not a
+substitute. What the fast page takes from the edit: the body, the title, the summary and
+the topics (when every topic already has its page). What it keeps from the last build
+until the full build lands: everything the rest of the network says about the post —
+related posts, backlinks, previous/next, series, listings, feeds, search. Anything else
+(a new, renamed or deleted file, a changed date, status, author, series, ``Related:``, a
+page, a registry, settings, templates, static files) has no fast page: the full build
+alone answers it.
+
+Nothing the full build would refuse for this post gets either path: the header must read
 without problems, every link must resolve, the Markdown must render. Rules that look at
 the whole network (the policy, for one) run in the full build, whose failure shows over
-the page as any failed build does.
+the page as any failed build does; the body path runs the output gate on what it writes.
 """
 
 from __future__ import annotations
 
 import copy
 import os
+import shutil
+import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +48,20 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator
 from pelican.urlwrappers import Tag
 
+from chorus.build import output_gate
+from plugins.crosslinks.plugin import attach_related, related_documents
 from plugins.crosslinks.resolve import forget_rendered, point_links
+from plugins.department_feeds.config import FeedConfig
+from plugins.department_feeds.plugin import CONTEXT_KEY as FEEDS_KEY
+from plugins.department_feeds.plugin import feed_files
 from plugins.markdown_posts.prerender import BODY, SUMMARY, RenderCache, render_site
 from plugins.markdown_posts.reader import reading_figures
 from plugins.network.links import LinkIndex, site_index
 from plugins.network.model import Post, RefForm
+from plugins.network.similarity import Document, html_to_text
 from plugins.network.sources import read_source
 from plugins.network.state import STATE_KEY, BuildState
+from plugins.site_search.plugin import BundleCache, search_batches, write_bundle
 
 # The fields of a post an edit may change and still get a fast page; any other difference
 # (date, status, authors, department, series, related, canonical…) waits for the full build.
@@ -58,6 +78,9 @@ class LastBuild:
     articles: dict[str, Any]  # every post the build wrote, by source relative to content/
     index: LinkIndex  # where links go
     tags: dict[str, Tag]  # the build's topics by slug: a fast page only links topics that have a page
+    # What related posts are computed from, one per written post (crosslinks.related_documents),
+    # made on the first body edit and kept up to date by each (see body_edits).
+    documents: list[Document] = field(default_factory=list)
 
     @classmethod
     def of(cls, generators: Iterable[object], output: Path) -> LastBuild | None:
@@ -77,6 +100,11 @@ class LastBuild:
     @property
     def state(self) -> BuildState:
         return self.generator.settings[STATE_KEY]
+
+    @property
+    def written(self) -> list:
+        """Every post the build wrote, in the order crosslinks computed their related posts."""
+        return [*self.generator.articles, *self.generator.hidden_articles]
 
 
 def changed_fields(old: Post, new: Post) -> set[str]:
@@ -175,3 +203,220 @@ def write_if_changed(output: Path, save_as: str, data: bytes) -> bool:
     partial.write_bytes(data)
     os.replace(partial, target)
     return True
+
+
+# -- body edits: every output an edit of a post's text reaches, rewritten without a build ------
+
+# What a body edit may change in a post. Anything else (a header field, a summary made from
+# the body, the reading time, where a link or image goes) reaches listings, cards, feed
+# headers or other posts' pages: the full build answers it.
+BODY_FIELDS = frozenset({"body", "body_line", "references"})
+
+
+@dataclass(frozen=True)
+class _Edit:
+    article: Any  # the build's article, updated in place once every edit is known to qualify
+    post: Post
+    html: str  # the new body's HTML, short links pointed
+    words: int
+
+
+def _targets(post: Post) -> set[tuple[RefForm, str, bool]]:
+    """Where a post's links and images go, wherever in the text they are written."""
+    return {(ref.form, ref.target, ref.image) for ref in post.references}
+
+
+def _bodies(state: BuildState, sources: list[Post]) -> dict[str, str] | None:
+    """Each source's body HTML as the build renders it (through the render cache); None if
+    one fails to render."""
+    settings = state.settings
+    rendered = render_site(
+        state.site,
+        state.renderer,
+        settings.get("MARKDOWN"),
+        RenderCache(state.cache_dir("markdown")),
+        settings["CHORUS_MAX_RENDER_SECONDS"],
+        1,
+        sources=sources,
+    )
+    if any(r.error is not None for r in rendered.values()):
+        return None
+    return {source: r.html for (source, part), r in rendered.items() if part == BODY and r.html is not None}
+
+
+def _pointed(last: LastBuild, article: Any, html: str) -> str:
+    """``html`` with its short links pointed, as crosslinks points a post's body in the build."""
+    scratch = copy.copy(article)
+    scratch.metadata = dict(article.metadata)
+    scratch._content = html
+    try:
+        point_links(scratch, article.relative_source_path, last.index, last.state.shown(article.source_path))
+        return scratch._content
+    finally:
+        forget_rendered([scratch])
+
+
+def _restore(last: LastBuild, articles: Iterable[Any]) -> list:
+    """Give posts back the body HTML the build dropped once their pages were written (the
+    search plugin does, to bound memory). Returns the posts given it, to drop it again."""
+    missing = list({id(a): a for a in articles if a._content is None}.values())
+    if not missing:
+        return []
+    bodies = _bodies(last.state, [a.post for a in missing])
+    if bodies is None:  # it rendered in the build: only a changed renderer gets here
+        raise RuntimeError("a post the last build rendered no longer renders")
+    for article in missing:
+        article._content = _pointed(last, article, bodies[article.relative_source_path])
+    return missing
+
+
+def _drop(articles: list) -> None:
+    for article in articles:
+        article._content = None
+    forget_rendered(articles)
+
+
+def _documents(last: LastBuild) -> list[Document]:
+    """The related-posts documents of every written post, made once per kept build."""
+    if not last.documents:
+
+        def body(article: Any) -> str:
+            restored = _restore(last, [article])
+            try:
+                return article._content or ""
+            finally:
+                _drop(restored)
+
+        last.documents.extend(related_documents(last.written, last.index, last.state.settings, body=body))
+    return last.documents
+
+
+def body_edits(last: LastBuild, paths: Iterable[Path]) -> list[str] | None:
+    """Apply edits that change only the text of posts the last build wrote, and rewrite every
+    output they reach: each post's page, the pages whose related posts change, the feeds
+    that carry the post's text, and the search bundles of those pages. Returns the output
+    paths whose bytes changed, or None when an edit is anything else (or its new pages fail
+    the output gate): nothing is written then, and the full build answers it.
+
+    The outputs equal a clean build's, byte for byte (tests/test_incremental.py): they are
+    rendered by the same code from the same model, with the edited posts replaced."""
+    state = last.state
+    settings = state.settings
+    found: dict[str, tuple[Any, Post]] = {}
+    for path in paths:
+        try:
+            relative = path.resolve().relative_to(state.content_path).as_posix()
+        except ValueError:
+            return None
+        article = last.articles.get(relative)
+        if article is None or not path.is_file():
+            return None
+        old: Post = article.post
+        new = read_source(state, state.site.network, path, state.shown(path))
+        if not isinstance(new, Post) or changed_fields(old, new) - BODY_FIELDS:
+            return None
+        if old.summary is None or _targets(old) != _targets(new):
+            return None
+        found[relative] = (article, new)
+    if not found:
+        return None
+    bodies = _bodies(state, [new for _, new in found.values()])
+    if bodies is None:
+        return None
+    edits = []
+    for relative, (article, new) in found.items():
+        words, minutes = reading_figures(new.body, settings["CHORUS_WORDS_PER_MINUTE"])
+        if minutes != article.reading_time:
+            return None  # listings and cards show it
+        edits.append(_Edit(article, new, _pointed(last, article, bodies[relative]), words))
+
+    written = last.written
+    documents = _documents(last)
+    position = {id(article): number for number, article in enumerate(written)}
+    for edit in edits:
+        number = position[id(edit.article)]
+        documents[number] = replace(documents[number], body=html_to_text(edit.html))
+        article = edit.article
+        article.post = edit.post
+        article._content = edit.html
+        article.word_count = article.metadata["word_count"] = edit.words
+        forget_rendered([article])
+        article.refresh_metadata_intersite_links()
+    state.replace_posts([edit.post for edit in edits])
+    pages = {id(edit.article): edit.article for edit in edits}
+    pages.update((id(article), article) for article in attach_related(written, documents, settings))
+
+    pending = Path(tempfile.mkdtemp(prefix=f".{last.output.name}-edit-", dir=last.output.parent))
+    restored = []
+    try:
+        restored += _restore(last, pages.values())
+        for article in pages.values():
+            signals.article_generator_write_article.send(last.generator, content=article)
+            _stage(pending, article.save_as, _render(last.generator, article).encode("utf-8"))
+        restored += _write_feeds(last, pending, {id(edit.article) for edit in edits})
+        if settings["CHORUS_OUTPUT_GATE"] and output_gate(pending, last.output, state):
+            return None  # the full build reports the problems, as it would without this path
+        return _publish(last, pending)
+    finally:
+        _drop(restored + [edit.article for edit in edits if edit.article.status == "published"])
+        shutil.rmtree(pending, ignore_errors=True)
+
+
+def _stage(pending: Path, save_as: str, data: bytes) -> None:
+    target = pending / save_as
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+
+
+def _write_feeds(last: LastBuild, pending: Path, edited: set[int]) -> list:
+    """Stage every feed carrying an edited post's text; returns the posts whose HTML it restored."""
+    catalog = last.generator.context.get(FEEDS_KEY)
+    if catalog is None:
+        return []
+    config = FeedConfig.from_settings(last.state.settings, last.state.urls)
+    scopes = [
+        scope
+        for scope in catalog.scopes
+        if scope.kind in config.full_content and any(id(article) in edited for article in scope.articles)
+    ]
+    restored = _restore(last, [article for scope in scopes for article in scope.articles])
+    for path, data, _ in feed_files(last.state.settings, catalog, scopes):
+        _stage(pending, path, data)
+    return restored
+
+
+def _publish(last: LastBuild, pending: Path) -> list[str]:
+    """Move the staged files whose bytes changed into the output, then replace the search
+    bundle of every batch whose pages are no longer those it indexed (Pagefind reads them
+    from the output; the fast page may have written one already). Returns what changed."""
+    output, state = last.output, last.state
+    staged = sorted(path.relative_to(pending).as_posix() for path in pending.rglob("*") if path.is_file())
+    changed = [name for name in staged if not _same(pending / name, output / name)]
+    for name in changed:
+        target = output / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(pending / name, target)
+    if not state.settings["SITE_SEARCH_ENABLED"]:
+        return changed
+    cache = BundleCache(state.cache_dir("search"))
+    for place, batch in search_batches(state):
+        if not set(staged).intersection(batch):
+            continue
+        before = state.search_bundles.get(place)
+        if before == cache.key(output, batch, place):
+            continue
+        old = cache.files(before) if before else None
+        if old is None:  # the bundle in the output is not in the cache: the full build replaces it
+            raise RuntimeError(f"no cached search bundle for {place}")
+        for name in old:
+            (output / place / name).unlink(missing_ok=True)
+        state.search_bundles[place] = write_bundle(cache, output, place, batch)
+        changed.append(place + "/")
+    return changed
+
+
+def _same(one: Path, other: Path) -> bool:
+    try:
+        return one.read_bytes() == other.read_bytes()
+    except OSError:
+        return False

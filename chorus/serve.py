@@ -12,11 +12,15 @@ It behaves like ``hugo server`` or ``mkdocs serve``:
   preview: the previous output stays served;
 - a missing page gets the site's own 404 page, with status 404;
 - feeds, OPML lists and cards of the preview use the address actually served;
-- an edited post's own page is rewritten at once from the last build's state
-  (``chorus/incremental.py``, the fast path) and the open pages reload; the full build runs
-  next, in a thread of its own, and the pages reload again when it is swapped in. Changes
-  saved while it runs get their fast page at once and one more full build after it, so
-  the output always ends as a clean build's (docs/model.md, "The preview").
+- an edit of posts' text alone (no header field, link target or reading time changed)
+  is applied to the last build's state and rewrites every output it reaches: the posts'
+  pages, the pages whose related posts change, the feeds that carry the text, their search
+  bundles (``chorus/incremental.py``, the body path); no build runs;
+- any other edit of a post gets its own page rewritten at once from the last build's state
+  (the fast path) and the open pages reload; the full build runs next, in a thread of its
+  own, and the pages reload again when it is swapped in. Changes saved while it runs get
+  their fast page at once and one more full build after it. Either way the output ends as
+  a clean build's, byte for byte (docs/model.md, "The preview").
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from chorus.build import BuildFailed, BuildResult, build_site
-from chorus.incremental import LastBuild, fast_page, write_if_changed
+from chorus.incremental import LastBuild, body_edits, fast_page, write_if_changed
 
 EVENTS_PATH = "/__chorus/events"
 SCRIPT_PATH = "/__chorus/live.js"
@@ -53,7 +57,7 @@ class Preview:
         self.not_found = not_found
         self.generation = 0
         self.problems: list[str] = []
-        self.fast = self.building = False
+        self.fast = self.building = self.edited = False
         self.changed = threading.Condition()
 
     def rebuild(
@@ -73,13 +77,17 @@ class Preview:
         self.publish(problems, building=more())
         return problems
 
-    def publish(self, problems: list[str], *, fast: bool = False, building: bool = False) -> None:
+    def publish(
+        self, problems: list[str], *, fast: bool = False, building: bool = False, edited: bool = False
+    ) -> None:
         """A new state of the output: wake every browser. ``fast``: only the fast path's pages
-        changed; ``building``: a full build is still to come (always so after a fast one)."""
+        changed; ``building``: a full build is still to come (always so after a fast one);
+        ``edited``: an edit of posts' text rewrote every output it reaches, without a build."""
         with self.changed:
             self.generation += 1
             self.problems = problems
             self.fast = fast
+            self.edited = edited
             self.building = fast or building
             self.changed.notify_all()
 
@@ -88,6 +96,7 @@ class Preview:
             "generation": self.generation,
             "problems": list(self.problems),
             "fast": self.fast,
+            "edited": self.edited,
             "building": self.building,
         }
 
@@ -338,10 +347,17 @@ def serve(
         for changes in watch(
             root, watch_filter=lambda _, path: is_source_change(path, root, output), stop_event=stop
         ):
-            written = _fast_pages(last[0], preview, fast_writes, {Path(path) for _, path in changes})
+            paths = {Path(path) for _, path in changes}
+            # The edited page first, whatever follows: it is what the author looks at.
+            written = _fast_pages(last[0], preview, fast_writes, paths)
+            if written:
+                preview.publish([], fast=True)
+            if not rebuilder.busy and (updated := _body_edits(last, preview, paths)) is not None:
+                print(f"rewrote {len(updated)} file(s) the edit reaches; no build needed", flush=True)
+                preview.publish([], edited=True)
+                continue
             if written:
                 print(f"rewrote {', '.join(written)}; rebuilding the rest…", flush=True)
-                preview.publish([], fast=True)
             else:
                 print(f"{len(changes)} change(s), rebuilding…", flush=True)
             rebuilder.request()
@@ -352,6 +368,19 @@ def serve(
         server.shutdown()
         server.server_close()
     return 0
+
+
+def _body_edits(last: list[LastBuild | None], preview: Preview, paths: set[Path]) -> list[str] | None:
+    """Edits of posts' text applied to the last good build (chorus/incremental.py): the
+    outputs written, or None when the full build is needed. Only while no build runs."""
+    if last[0] is None or preview.problems:
+        return None
+    try:
+        return body_edits(last[0], paths)
+    except Exception:  # a bug, or Pagefind failing: say so; the full build runs
+        traceback.print_exc()
+        last[0] = None  # the kept build may be half updated: no fast path until the next build
+        return None
 
 
 def _fast_pages(last: LastBuild | None, preview: Preview, writes: FastWrites, paths: set[Path]) -> list[str]:

@@ -24,7 +24,7 @@ import pytest
 from lxml import html as lxml_html
 
 from chorus.build import build_site
-from chorus.incremental import LastBuild, fast_page
+from chorus.incremental import LastBuild, body_edits, fast_page
 from chorus.serve import EVENTS_PATH
 from conftest import NOW, Site, post, running_preview
 
@@ -228,10 +228,10 @@ def test_a_random_sequence_of_edits_ends_as_a_clean_build(network, tmp_path):
             described, states = preview.change(action)
             context = f"seed {seed}, step {step_number}: {described}"
             assert all(s["problems"] == [] for s in states), f"{context}: {states}"
-            fast_pages += any(s["fast"] for s in states)
+            fast_pages += any(s["fast"] or s["edited"] for s in states)
             clean = clean_build(site, address, tmp_path / "clean")
             assert_same_output(site.output, clean, context)
-        assert fast_pages, f"seed {seed}: no body edit took the fast path"
+        assert fast_pages, f"seed {seed}: no body edit took the fast path or the body path"
 
 
 @pytest.fixture
@@ -298,3 +298,107 @@ def test_new_files_and_pages_wait_for_the_full_build(site, last_build):
     assert fast_page(last, site.write("content/alice/brand-new.md", post("Brand new"))) is None
     assert fast_page(last, site.write("content/pages/about.md", post("About"))) is None
     assert fast_page(last, site.write("authors/bob.yml", "name: Bob\n")) is None
+
+
+# -- body edits: every output an edit of a post's text reaches, rewritten without a build ----
+
+
+def kept_build(site: Site) -> LastBuild:
+    result = build_site(
+        site.root,
+        output=site.output,
+        overrides={"CHORUS_NOW": NOW, "CACHE_PATH": str(site.root / "cache")},
+        keep_generators=True,
+    )
+    last = LastBuild.of(result.generators, result.output)
+    assert last is not None
+    return last
+
+
+def new_body(rng: random.Random, text: str) -> str:
+    """The post ``text`` with new words in its body, its links kept (same targets)."""
+    header, _, body = text.partition("\n\n")
+    links = [line for line in body.splitlines() if "[[" in line]
+    fresh = words(rng, rng.randint(20, 80)).capitalize() + "."
+    if rng.random() < 0.5:
+        fresh = f"## {words(rng, 2).title()}\n\n{fresh}\n\n```python\nprint('{words(rng, 1)}')\n```"
+    return "\n\n".join([header, fresh, *links]) + "\n"
+
+
+def test_random_body_edits_rewrite_what_they_reach_as_a_clean_build_would(network, tmp_path):
+    """Each edit goes through the body path alone (no build); after each, the output equals
+    a clean build's, byte for byte: pages, related posts of other pages, feeds, search."""
+    site, rng, seed = network
+    last = kept_build(site)
+    for step in range(6):
+        # Posts with a summary of their own (a summary made from the body is in listings).
+        pool = [
+            p for p in posts_of(site, anchors=True) if "\nSummary:" in (site.root / "content" / p).read_text()
+        ]
+        edited = rng.sample(pool, rng.choice([1, 1, 2]))
+        paths = [
+            site.write(f"content/{p}", new_body(rng, (site.root / "content" / p).read_text())) for p in edited
+        ]
+        context = f"seed {seed}, step {step}: the bodies of {edited}"
+        written = body_edits(last, paths)
+        assert written is not None, context
+        assert any(name.endswith("index.html") for name in written), context
+        clean = clean_build(site, "http://localhost:8000", tmp_path / "clean")
+        assert_same_output(site.output, clean, context)
+
+
+def other(body: str = "See [[alice/hello]].", title: str = "Other") -> str:
+    return post(title, tags="tenders", summary="Pumps and more.", body=body)
+
+
+def test_a_body_edit_rewrites_its_page_feeds_and_search(site, last_build):
+    site.write("content/bob/other.md", other())
+    last = last_build()
+    before = (site.output / "feeds/network/atom.xml").read_bytes()
+    path = site.write("content/bob/other.md", other("Pumps. See [[alice/hello]]."))
+    written = body_edits(last, [path])
+    assert written is not None
+    assert "posts/bob/other/index.html" in written
+    assert b"Pumps." in (site.output / "posts/bob/other/index.html").read_bytes()
+    assert (site.output / "feeds/network/atom.xml").read_bytes() != before
+    assert any(name.startswith("pagefind") for name in written)
+
+
+@pytest.mark.parametrize(
+    ("source", "why"),
+    [
+        (other(title="Retitled"), "a header field"),
+        (other("No link any more."), "a link's target"),
+        (other("See [[alice/hello]]. " + "word " * 900), "the reading time"),
+    ],
+)
+def test_edits_that_reach_further_than_the_text_wait_for_the_full_build(site, last_build, source, why):
+    site.write("content/bob/other.md", other())
+    last = last_build()
+    page = site.output / "posts/bob/other/index.html"
+    before = page.read_bytes()
+    assert body_edits(last, [site.write("content/bob/other.md", source)]) is None, why
+    assert page.read_bytes() == before, f"{why}: written although the full build answers it"
+
+
+def test_a_body_edit_of_a_post_without_a_summary_waits_for_the_full_build(site, last_build):
+    """Pelican makes its summary from the body, and listings show it."""
+    last = last_build()
+    assert (
+        body_edits(last, [site.write("content/alice/hello.md", post("Hello", body="Other words."))]) is None
+    )
+
+
+def test_a_body_edit_the_output_gate_refuses_writes_nothing(site, last_build):
+    site.write(
+        "policy.yml",
+        "rules:\n  - id: codename\n    severity: error\n    message: an internal code name\n"
+        "    patterns: ['Project Nightjar']\n",
+    )
+    site.write("content/bob/other.md", other())
+    last = last_build()
+    page = site.output / "posts/bob/other/index.html"
+    before = page.read_bytes()
+    source = other("Project Nightjar. See [[alice/hello]].")
+    assert body_edits(last, [site.write("content/bob/other.md", source)]) is None
+    assert page.read_bytes() == before
