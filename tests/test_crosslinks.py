@@ -6,6 +6,7 @@ import datetime as dt
 import random
 import re
 import textwrap
+from dataclasses import replace
 from types import MappingProxyType
 
 import pytest
@@ -302,6 +303,19 @@ def test_related_is_deterministic_whatever_the_input_order():
     first = related_posts(documents, RelatedSettings())
     random.Random(7).shuffle(documents)
     assert related_posts(documents, RelatedSettings()) == first
+
+
+def test_related_with_kept_term_frequencies_equals_a_fresh_computation():
+    """chorus serve keeps each document's term frequencies between edits: after an edit
+    (a new document for one post), the lists are those computed from nothing."""
+    documents = _network()
+    memo: dict = {}
+    assert related_posts(documents, RelatedSettings(), memo) == related_posts(documents, RelatedSettings())
+    assert len(memo) == len(documents)
+    edited = replace(documents[0], body=documents[3].body + " hiring hiring")
+    documents[0] = edited
+    assert related_posts(documents, RelatedSettings(), memo) == related_posts(documents, RelatedSettings())
+    assert edited in memo
 
 
 def test_related_prefers_other_authors():

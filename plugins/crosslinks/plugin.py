@@ -30,7 +30,7 @@ from plugins.network.rendering import (
     SHORT_LINK_EXTENSION,
     MarkdownRenderer,
 )
-from plugins.network.similarity import Document, html_to_text, related_posts
+from plugins.network.similarity import Document, TermMemo, html_to_text, related_posts
 
 from .navigation import neighbours, post_backlinks, profile_backlinks, series_boxes, series_key
 from .resolve import forget_rendered, point_links
@@ -134,22 +134,25 @@ def related_documents(
     return documents
 
 
-def attach_related(written: list, documents: list[Document], settings: dict) -> list:
+def attach_related(
+    written: list, documents: list[Document], settings: dict, memo: TermMemo | None = None
+) -> list:
     """``article.related`` of every written post; returns the posts whose list changed (all
-    of them the first time)."""
+    of them the first time). ``memo``: see ``similarity.TermMemo`` (``chorus serve``)."""
     options = related_settings(settings)
-    found: dict[str, list] = {article.url: [] for article in written}
+    urls = [article.url for article in written]  # Pelican formats a URL on every access
+    found: dict[str, list] = dict.fromkeys(urls, [])
     if options.count > 0:
-        by_url = {article.url: article for article in written}
-        for key, matches in related_posts(documents, options).items():
+        by_url = dict(zip(urls, written, strict=True))
+        for key, matches in related_posts(documents, options, memo).items():
             found[key] = [by_url[match.key] for match in matches]
     changed = []
-    for article in written:
-        related = found[article.url]
+    for article, url in zip(written, urls, strict=True):
+        related = found[url]
         before = getattr(article, "related", None)
         if before is None or [id(a) for a in before] != [id(a) for a in related]:
             changed.append(article)
-        article.related = related
+        article.related = list(related)
     return changed
 
 

@@ -31,7 +31,7 @@ import re
 import string
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice, repeat
 from operator import itemgetter, mul
@@ -136,8 +136,18 @@ def term_weights(
     return terms
 
 
-def signatures(documents: Sequence[Document], weights: Mapping[str, float]) -> list[list[tuple[str, float]]]:
-    """Each document's strongest terms with their normalised TF-IDF weights, strongest first."""
+# A document's weighted term frequencies, kept between runs by a caller that computes
+# related posts again after an edit (``chorus serve``): its terms and their frequencies,
+# in the order term_weights found them. Keyed by the document itself (frozen: an edited
+# post is a new document), for one set of weights.
+TermMemo = MutableMapping[Document, tuple[tuple[str, ...], "array[float]"]]
+
+
+def signatures(
+    documents: Sequence[Document], weights: Mapping[str, float], memo: TermMemo | None = None
+) -> list[list[tuple[str, float]]]:
+    """Each document's strongest terms with their normalised TF-IDF weights, strongest first.
+    ``memo``: term frequencies of documents seen before (the same weights), read and filled."""
     terms_of: dict[str, str | None] = {}
     # Every document's frequencies are needed before the first IDF is known. Held as dicts
     # they took about 150 MiB at 10,000 posts; as term numbers and frequencies in two
@@ -146,12 +156,17 @@ def signatures(documents: Sequence[Document], weights: Mapping[str, float]) -> l
     document_frequency: list[int] = []
     frequencies: list[tuple[array[int], array[float]]] = []
     for document in documents:
-        terms = term_weights(document, weights, terms_of)
-        numbers = array("I", [number_of.setdefault(term, len(number_of)) for term in terms])
+        known = memo.get(document) if memo is not None else None
+        if known is None:
+            terms = term_weights(document, weights, terms_of)
+            known = (tuple(terms), array("d", terms.values()))
+            if memo is not None:
+                memo[document] = known
+        numbers = array("I", [number_of.setdefault(term, len(number_of)) for term in known[0]])
         document_frequency.extend(repeat(0, len(number_of) - len(document_frequency)))
         for number in numbers:
             document_frequency[number] += 1
-        frequencies.append((numbers, array("d", terms.values())))
+        frequencies.append((numbers, known[1]))
     term_of = list(number_of)
     total = len(documents)
     # Smoothed IDF: a term in every post still counts a little, so a two-post network
@@ -200,11 +215,11 @@ def _inverted_index(vectors: list[_Vector], listed: list[bool]) -> dict[str, lis
 class _Related:
     """The documents, their signatures and the inverted index: what every query needs."""
 
-    def __init__(self, documents: list[Document], settings: RelatedSettings):
+    def __init__(self, documents: list[Document], settings: RelatedSettings, memo: TermMemo | None = None):
         self.documents = documents
         self.settings = settings
         self.number_of = {d.key: n for n, d in enumerate(documents)}
-        self.vectors = [_Vector(signature) for signature in signatures(documents, settings.weights)]
+        self.vectors = [_Vector(signature) for signature in signatures(documents, settings.weights, memo)]
         self.postings = _inverted_index(self.vectors, [d.listed for d in documents])
 
     def for_document(self, number: int) -> list[Match]:
@@ -287,9 +302,12 @@ class _Related:
         return (chosen if len(chosen) < room else chosen[:-1]) + [best]
 
 
-def related_posts(documents: Iterable[Document], settings: RelatedSettings) -> dict[str, list[Match]]:
-    """For every document key, its related posts, best first (pinned ones first of all)."""
-    related = _Related(sorted(documents, key=lambda d: d.key), settings)
+def related_posts(
+    documents: Iterable[Document], settings: RelatedSettings, memo: TermMemo | None = None
+) -> dict[str, list[Match]]:
+    """For every document key, its related posts, best first (pinned ones first of all).
+    ``memo``: see :data:`TermMemo` (the lists are the same with or without it)."""
+    related = _Related(sorted(documents, key=lambda d: d.key), settings, memo)
     return {document.key: related.for_document(number) for number, document in enumerate(related.documents)}
 
 
@@ -299,6 +317,7 @@ __all__ = [
     "Document",
     "Match",
     "RelatedSettings",
+    "TermMemo",
     "html_to_text",
     "related_posts",
     "signatures",
