@@ -26,7 +26,7 @@ from chorus.gate import check_output
 from plugins.network import ChorusError, ConfigError, Problem
 from plugins.network.errors import ERROR, WARNING, display_path
 from plugins.network.policy import load_policy
-from plugins.network.state import BuildState
+from plugins.network.state import BuildState, get_state
 from plugins.network.urls import UrlScheme
 
 
@@ -145,7 +145,12 @@ def build_site(
         if keep_generators and found and found[0].settings is settings:  # this run's, not another thread's
             generators[:] = found
 
+    def mark_preview(generator) -> None:
+        if keep_generators and generator.settings is settings:
+            get_state(settings).preview = True
+
     signals.all_generators_finalized.connect(keep)
+    signals.article_generator_init.connect(mark_preview)
     try:
         pelican = Pelican(settings)
         _check_plugins_loaded(settings, pelican)
@@ -161,6 +166,7 @@ def build_site(
         raise
     finally:
         signals.all_generators_finalized.disconnect(keep)
+        signals.article_generator_init.disconnect(mark_preview)
         pelican_logger.removeHandler(recorder)
         plugins_logger.removeHandler(recorder)
 

@@ -40,7 +40,8 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields, replace
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,7 @@ from pelican.generators import ArticlesGenerator
 from pelican.urlwrappers import Tag
 
 from chorus.build import output_gate
-from plugins.crosslinks.plugin import attach_related, related_documents
+from plugins.crosslinks.plugin import attach_related
 from plugins.crosslinks.resolve import forget_rendered, point_links
 from plugins.department_feeds.config import FeedConfig
 from plugins.department_feeds.plugin import CONTEXT_KEY as FEEDS_KEY
@@ -58,7 +59,8 @@ from plugins.markdown_posts.prerender import BODY, SUMMARY, RenderCache, render_
 from plugins.markdown_posts.reader import reading_figures
 from plugins.network.links import LinkIndex, site_index
 from plugins.network.model import Post, RefForm
-from plugins.network.similarity import Document, html_to_text
+from plugins.network.parallel import worker_count
+from plugins.network.similarity import html_to_text
 from plugins.network.sources import read_source
 from plugins.network.state import STATE_KEY, BuildState
 from plugins.site_search.plugin import BundleCache, search_batches, write_bundle
@@ -78,9 +80,6 @@ class LastBuild:
     articles: dict[str, Any]  # every post the build wrote, by source relative to content/
     index: LinkIndex  # where links go
     tags: dict[str, Tag]  # the build's topics by slug: a fast page only links topics that have a page
-    # What related posts are computed from, one per written post (crosslinks.related_documents),
-    # made on the first body edit and kept up to date by each (see body_edits).
-    documents: list[Document] = field(default_factory=list)
 
     @classmethod
     def of(cls, generators: Iterable[object], output: Path) -> LastBuild | None:
@@ -276,21 +275,6 @@ def _drop(articles: list) -> None:
     forget_rendered(articles)
 
 
-def _documents(last: LastBuild) -> list[Document]:
-    """The related-posts documents of every written post, made once per kept build."""
-    if not last.documents:
-
-        def body(article: Any) -> str:
-            restored = _restore(last, [article])
-            try:
-                return article._content or ""
-            finally:
-                _drop(restored)
-
-        last.documents.extend(related_documents(last.written, last.index, last.state.settings, body=body))
-    return last.documents
-
-
 def body_edits(last: LastBuild, paths: Iterable[Path]) -> list[str] | None:
     """Apply edits that change only the text of posts the last build wrote, and rewrite every
     output they reach: each post's page, the pages whose related posts change, the feeds
@@ -331,7 +315,9 @@ def body_edits(last: LastBuild, paths: Iterable[Path]) -> list[str] | None:
         edits.append(_Edit(article, new, _pointed(last, article, bodies[relative]), words))
 
     written = last.written
-    documents = _documents(last)
+    documents = state.related_documents  # the build kept them for the preview (BuildState.preview)
+    if len(documents) != len(written):
+        return None
     position = {id(article): number for number, article in enumerate(written)}
     for edit in edits:
         number = position[id(edit.article)]
@@ -344,7 +330,9 @@ def body_edits(last: LastBuild, paths: Iterable[Path]) -> list[str] | None:
         article.refresh_metadata_intersite_links()
     state.replace_posts([edit.post for edit in edits])
     pages = {id(edit.article): edit.article for edit in edits}
-    pages.update((id(article), article) for article in attach_related(written, documents, settings))
+    pages.update(
+        (id(article), article) for article in attach_related(written, documents, settings, state.related_terms)
+    )
 
     pending = Path(tempfile.mkdtemp(prefix=f".{last.output.name}-edit-", dir=last.output.parent))
     restored = []
@@ -399,6 +387,7 @@ def _publish(last: LastBuild, pending: Path) -> list[str]:
     if not state.settings["SITE_SEARCH_ENABLED"]:
         return changed
     cache = BundleCache(state.cache_dir("search"))
+    touched = []
     for place, batch in search_batches(state):
         if not set(staged).intersection(batch):
             continue
@@ -410,7 +399,12 @@ def _publish(last: LastBuild, pending: Path) -> list[str]:
             raise RuntimeError(f"no cached search bundle for {place}")
         for name in old:
             (output / place / name).unlink(missing_ok=True)
-        state.search_bundles[place] = write_bundle(cache, output, place, batch)
+        touched.append((place, batch))
+    # One Pagefind per batch, as many at once as the build runs workers.
+    with ThreadPoolExecutor(worker_count(state.settings["CHORUS_WORKERS"])) as pool:
+        keys = list(pool.map(lambda job: write_bundle(cache, output, *job), touched))
+    for (place, _), key in zip(touched, keys, strict=True):
+        state.search_bundles[place] = key
         changed.append(place + "/")
     return changed
 

@@ -17,9 +17,6 @@ Template attributes (published and hidden posts): ``article.backlinks``, ``artic
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from pelican import signals
 
 from plugins.network import get_state
@@ -79,7 +76,10 @@ def link_posts(generator) -> None:
     links_of = {a.relative_source_path: _resolved(a.post, index) for a in written}
     _attach_backlinks(generator, published, written, links_of)
     _attach_navigation(published, written)
-    attach_related(written, related_documents(written, index, settings), settings)
+    documents = related_documents(written, index, settings)
+    if state.preview:  # chorus serve computes them again after a body edit
+        state.related_documents = documents
+    attach_related(written, documents, settings, state.related_terms if state.preview else None)
 
 
 def _attach_backlinks(generator, published: list, written: list, links_of: dict) -> None:
@@ -101,12 +101,9 @@ def _attach_navigation(published: list, written: list) -> None:
         article.series_box = boxes.get(source)
 
 
-def related_documents(
-    written: list, index: LinkIndex, settings: dict, body: Callable[[Any], str] = lambda a: a._content or ""
-) -> list[Document]:
+def related_documents(written: list, index: LinkIndex, settings: dict) -> list[Document]:
     """What related posts are computed from, one document per written post (in ``written``'s
-    order), from each post's final HTML (``body``: where ``chorus serve`` finds it once the
-    build dropped it, chorus/incremental.py)."""
+    order), from each post's final HTML."""
     url_of = {article.relative_source_path: article.url for article in written}
     documents = []
     for article in written:
@@ -122,7 +119,7 @@ def related_documents(
                 key=article.url,
                 title=article.title,
                 summary=html_to_text(article.metadata.get("summary") or ""),
-                body=html_to_text(body(article)),
+                body=html_to_text(article._content or ""),
                 tags=tuple(tag.name for tag in getattr(article, "tags", [])),
                 authors=tuple(author.slug for author in article.authors),
                 department=article.department.id,

@@ -34,6 +34,7 @@ from .settings import (
     is_text_mapping,
     is_whole_number,
 )
+from .similarity import Document, TermMemo
 from .urls import UrlScheme
 from .yamlfile import MAX_REGISTRY_BYTES, MAX_YAML_DEPTH
 
@@ -292,6 +293,12 @@ class BuildState:
         # Search bundle folder -> the cache key of the bundle written there (plugins.site_search):
         # what `chorus serve` replaces when an edit changes a page of its batch.
         self.search_bundles: dict[str, str] = {}
+        # `chorus serve` keeps this run for its body path (chorus/incremental.py): then
+        # crosslinks keeps what it computed related posts from, the documents (one per
+        # written post, its text) and their term frequencies, instead of dropping them.
+        self.preview = False
+        self.related_documents: list[Document] = []
+        self.related_terms: TermMemo = {}
 
     @property
     def network(self) -> Network:
