@@ -1106,7 +1106,7 @@ def _published_post(site: Path, output: Path) -> tuple[Path, str]:
     "chorus-incremental",
     f"`chorus serve` running (a subprocess), one post saved {INCREMENTAL_EDITS} times: seconds until"
     " its page is rewritten and until a headless Chromium showing it has reloaded (medians);"
-    " the full build that follows each save is awaited before the next",
+    " what follows each save (the body path, or the full build) is awaited before the next",
 )
 def preview_one_edit(site: Path, output: Path) -> dict:
     from playwright.sync_api import sync_playwright
@@ -1180,6 +1180,8 @@ def preview_one_edit(site: Path, output: Path) -> dict:
         serve.terminate()
         serve.wait(60)
     fast = sum("rewrote " in line for line in log)
+    # Saves whose every output the body path rewrote, with no build (chorus/incremental.py).
+    body_path = sum("no build needed" in line for line in log)
     return {
         "articles": None,
         "warnings": 0,
@@ -1190,6 +1192,7 @@ def preview_one_edit(site: Path, output: Path) -> dict:
         "median_browser_reloaded_s": round(statistics.median(reloaded), 3),
         "median_full_build_in_s": round(statistics.median(settled), 1),
         "fast_pages": fast,
+        "body_path_saves": body_path,
     }
 
 
