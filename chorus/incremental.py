@@ -57,9 +57,11 @@ from plugins.department_feeds.plugin import CONTEXT_KEY as FEEDS_KEY
 from plugins.department_feeds.plugin import feed_files
 from plugins.markdown_posts.prerender import BODY, SUMMARY, RenderCache, render_site
 from plugins.markdown_posts.reader import reading_figures
+from plugins.network.errors import ERROR
 from plugins.network.links import LinkIndex, site_index
 from plugins.network.model import Post, RefForm
 from plugins.network.parallel import worker_count
+from plugins.network.rules import run_rules
 from plugins.network.similarity import html_to_text
 from plugins.network.sources import read_source
 from plugins.network.state import STATE_KEY, BuildState
@@ -307,6 +309,11 @@ def body_edits(last: LastBuild, paths: Iterable[Path]) -> list[str] | None:
     bodies = _bodies(state, [new for _, new in found.values()])
     if bodies is None:
         return None
+    # The rules the build runs before reading a post, on the model after the edit: an
+    # error the build would stop at leaves the answer to the full build, which reports it.
+    site = state.site_with(new for _, new in found.values())
+    if any(problem.level == ERROR for problem in run_rules(site)):
+        return None
     edits = []
     for relative, (article, new) in found.items():
         words, minutes = reading_figures(new.body, settings["CHORUS_WORDS_PER_MINUTE"])
@@ -328,10 +335,11 @@ def body_edits(last: LastBuild, paths: Iterable[Path]) -> list[str] | None:
         article.word_count = article.metadata["word_count"] = edit.words
         forget_rendered([article])
         article.refresh_metadata_intersite_links()
-    state.replace_posts([edit.post for edit in edits])
+    state.replace_site(site)
     pages = {id(edit.article): edit.article for edit in edits}
     pages.update(
-        (id(article), article) for article in attach_related(written, documents, settings, state.related_terms)
+        (id(article), article)
+        for article in attach_related(written, documents, settings, state.related_terms)
     )
 
     pending = Path(tempfile.mkdtemp(prefix=f".{last.output.name}-edit-", dir=last.output.parent))

@@ -23,10 +23,10 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from chorus.build import build_site
+from chorus.build import BuildFailed, build_site
 from chorus.incremental import LastBuild, body_edits, fast_page
 from chorus.serve import EVENTS_PATH
-from conftest import NOW, Site, post, running_preview
+from conftest import NOW, Site, png_bytes, post, running_preview
 
 WORDS = ["meter", "flow", "valve", "sensor", "drift", "pressure", "calibration", "tender", "quote", "pump"]
 TAGS = ["flow meters", "calibration", "tenders", "pumps", "field work", "sensors"]
@@ -393,7 +393,7 @@ def test_a_body_edit_the_output_gate_refuses_writes_nothing(site, last_build):
     site.write(
         "policy.yml",
         "rules:\n  - id: codename\n    severity: error\n    message: an internal code name\n"
-        "    patterns: ['Project Nightjar']\n",
+        "    terms: [Project Nightjar]\n",
     )
     site.write("content/bob/other.md", other())
     last = last_build()
@@ -402,3 +402,20 @@ def test_a_body_edit_the_output_gate_refuses_writes_nothing(site, last_build):
     source = other("Project Nightjar. See [[alice/hello]].")
     assert body_edits(last, [site.write("content/bob/other.md", source)]) is None
     assert page.read_bytes() == before
+    with pytest.raises(BuildFailed, match="code name"):
+        last_build()
+
+
+def test_a_body_edit_a_rule_refuses_waits_for_the_full_build(site, last_build):
+    """The rules the build runs on the sources run on the edit too: an image that loses its
+    alt text (its target unchanged) stops the build, so the body path writes nothing."""
+    site.write("content/bob/chart.png", png_bytes())
+    site.write("content/bob/other.md", other("See [[alice/hello]].\n\n![Lead times by month](chart.png)"))
+    last = last_build()
+    page = site.output / "posts/bob/other/index.html"
+    before = page.read_bytes()
+    source = other("See [[alice/hello]].\n\n![](chart.png)")
+    assert body_edits(last, [site.write("content/bob/other.md", source)]) is None
+    assert page.read_bytes() == before
+    with pytest.raises(BuildFailed, match="alt text"):
+        last_build()

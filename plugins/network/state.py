@@ -330,12 +330,17 @@ class BuildState:
             self._site = load_site(self)
         return self._site
 
-    def replace_posts(self, posts: Iterable[Post]) -> None:
+    def site_with(self, posts: Iterable[Post]) -> Site:
         """The same site with these posts' new versions: ``chorus serve`` applies an edit of
-        a post's text in place (chorus/incremental.py) instead of reading every source again."""
+        a post's text to the kept build (chorus/incremental.py) instead of reading every
+        source again."""
         new = {post.source: post for post in posts}
         site = self.site
-        self._site = replace(site, posts=tuple(new.get(post.source, post) for post in site.posts))
+        return replace(site, posts=tuple(new.get(post.source, post) for post in site.posts))
+
+    def replace_site(self, site: Site) -> None:
+        """The run's model from now on (``chorus serve``, after :meth:`site_with`)."""
+        self._site = site
 
     def cache_dir(self, name: str) -> Path:
         """A folder of the build cache (CACHE_PATH, relative to the site root), kept between builds."""
