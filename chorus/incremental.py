@@ -112,21 +112,33 @@ def changed_fields(old: Post, new: Post) -> set[str]:
     return {f.name for f in fields(Post) if getattr(old, f.name) != getattr(new, f.name)}
 
 
-def fast_page(last: LastBuild, path: Path) -> tuple[str, bytes] | None:
-    """The page of the post at ``path`` after its edit, as (save_as, bytes), or None when
-    the edit needs the full build (see the module's docstring)."""
+def _reread(last: LastBuild, path: Path, allowed: frozenset[str]) -> tuple[Any, Post] | None:
+    """(the build's article, the post read again) for a post the last build wrote whose
+    edit changed only ``allowed`` fields; None for anything else."""
     state = last.state
     try:
         relative = path.resolve().relative_to(state.content_path).as_posix()
     except ValueError:
         return None
-    old_article = last.articles.get(relative)
-    if old_article is None or not path.is_file():
+    article = last.articles.get(relative)
+    if article is None or not path.is_file():
         return None
-    old: Post = old_article.post
     new = read_source(state, state.site.network, path, state.shown(path))
-    if not isinstance(new, Post) or changed_fields(old, new) - FAST_FIELDS:
+    if not isinstance(new, Post) or changed_fields(article.post, new) - allowed:
         return None
+    return article, new
+
+
+def fast_page(last: LastBuild, path: Path) -> tuple[str, bytes] | None:
+    """The page of the post at ``path`` after its edit, as (save_as, bytes), or None when
+    the edit needs the full build (see the module's docstring)."""
+    state = last.state
+    reread = _reread(last, path, FAST_FIELDS)
+    if reread is None:
+        return None
+    old_article, new = reread
+    old: Post = old_article.post
+    relative = old_article.relative_source_path
     for ref in new.references:
         if ref.form is not RefForm.EXTERNAL and last.index.check(ref, new.source, new.status)[1]:
             return None
@@ -136,24 +148,16 @@ def fast_page(last: LastBuild, path: Path) -> tuple[str, bytes] | None:
     if (old.summary is None) != (new.summary is None):
         return None  # Pelican derives a missing summary from the body: the full build does
     settings = state.settings
-    rendered = render_site(
-        state.site,
-        state.renderer,
-        settings.get("MARKDOWN"),
-        RenderCache(state.cache_dir("markdown")),
-        settings["CHORUS_MAX_RENDER_SECONDS"],
-        1,
-        sources=[new],
-    )
-    if any(r.error is not None for r in rendered.values()):
+    rendered = _rendered(state, [new])
+    if rendered is None:
         return None
 
     article = copy.copy(old_article)
     article.metadata = dict(old_article.metadata)
-    article._content = rendered[(relative, BODY)].html
+    article._content = rendered[(relative, BODY)]
     article.title = article.metadata["title"] = new.title
     if new.summary is not None:
-        article._summary = article.metadata["summary"] = rendered[(relative, SUMMARY)].html
+        article._summary = article.metadata["summary"] = rendered[(relative, SUMMARY)]
     article.tags = article.metadata["tags"] = tags
     words, minutes = reading_figures(new.body, settings["CHORUS_WORDS_PER_MINUTE"])
     article.word_count = article.metadata["word_count"] = words
@@ -227,9 +231,9 @@ def _targets(post: Post) -> set[tuple[RefForm, str, bool]]:
     return {(ref.form, ref.target, ref.image) for ref in post.references}
 
 
-def _bodies(state: BuildState, sources: list[Post]) -> dict[str, str] | None:
-    """Each source's body HTML as the build renders it (through the render cache); None if
-    one fails to render."""
+def _rendered(state: BuildState, sources: list[Post]) -> dict[tuple[str, str], str] | None:
+    """(source, part) -> the HTML of each source's body and summary as the build renders
+    them (through the render cache); None if one fails to render."""
     settings = state.settings
     rendered = render_site(
         state.site,
@@ -242,7 +246,17 @@ def _bodies(state: BuildState, sources: list[Post]) -> dict[str, str] | None:
     )
     if any(r.error is not None for r in rendered.values()):
         return None
-    return {source: r.html for (source, part), r in rendered.items() if part == BODY and r.html is not None}
+    return {key: r.html for key, r in rendered.items()}
+
+
+def _bodies(state: BuildState, sources: list[Post]) -> dict[str, str] | None:
+    """Each source's body HTML as the build renders it; None if one fails to render."""
+    rendered = _rendered(state, sources)
+    return (
+        None
+        if rendered is None
+        else {source: html for (source, part), html in rendered.items() if part == BODY}
+    )
 
 
 def _pointed(last: LastBuild, article: Any, html: str) -> str:
@@ -290,20 +304,13 @@ def body_edits(last: LastBuild, paths: Iterable[Path]) -> list[str] | None:
     settings = state.settings
     found: dict[str, tuple[Any, Post]] = {}
     for path in paths:
-        try:
-            relative = path.resolve().relative_to(state.content_path).as_posix()
-        except ValueError:
+        reread = _reread(last, path, BODY_FIELDS)
+        if reread is None:
             return None
-        article = last.articles.get(relative)
-        if article is None or not path.is_file():
+        article, new = reread
+        if article.post.summary is None or _targets(article.post) != _targets(new):
             return None
-        old: Post = article.post
-        new = read_source(state, state.site.network, path, state.shown(path))
-        if not isinstance(new, Post) or changed_fields(old, new) - BODY_FIELDS:
-            return None
-        if old.summary is None or _targets(old) != _targets(new):
-            return None
-        found[relative] = (article, new)
+        found[article.relative_source_path] = (article, new)
     if not found:
         return None
     bodies = _bodies(state, [new for _, new in found.values()])

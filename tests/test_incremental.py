@@ -234,23 +234,25 @@ def test_a_random_sequence_of_edits_ends_as_a_clean_build(network, tmp_path):
         assert fast_pages, f"seed {seed}: no body edit took the fast path or the body path"
 
 
+def kept_build(site: Site) -> LastBuild:
+    """A build of ``site`` as `chorus serve` runs it, and what it keeps for the preview."""
+    result = build_site(
+        site.root,
+        output=site.output,
+        overrides={"CHORUS_NOW": NOW, "CACHE_PATH": str(site.root / "cache")},
+        keep_generators=True,
+    )
+    last = LastBuild.of(result.generators, result.output)
+    assert last is not None
+    return last
+
+
 @pytest.fixture
 def last_build(site):
     """The tiny site with two posts, built, and what the build leaves to the fast path."""
     site.write("content/bob/other.md", post("Other", tags="tenders", body="See [[alice/hello]]."))
 
-    def build() -> LastBuild:
-        result = build_site(
-            site.root,
-            output=site.output,
-            overrides={"CHORUS_NOW": NOW, "CACHE_PATH": str(site.root / "cache")},
-            keep_generators=True,
-        )
-        last = LastBuild.of(result.generators, result.output)
-        assert last is not None
-        return last
-
-    return build
+    return partial(kept_build, site)
 
 
 def test_a_body_edit_gets_the_page_a_clean_build_writes(site, last_build):
@@ -301,18 +303,6 @@ def test_new_files_and_pages_wait_for_the_full_build(site, last_build):
 
 
 # -- body edits: every output an edit of a post's text reaches, rewritten without a build ----
-
-
-def kept_build(site: Site) -> LastBuild:
-    result = build_site(
-        site.root,
-        output=site.output,
-        overrides={"CHORUS_NOW": NOW, "CACHE_PATH": str(site.root / "cache")},
-        keep_generators=True,
-    )
-    last = LastBuild.of(result.generators, result.output)
-    assert last is not None
-    return last
 
 
 def new_body(rng: random.Random, text: str) -> str:
