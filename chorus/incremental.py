@@ -52,6 +52,7 @@ from pelican.urlwrappers import Tag
 from chorus.build import output_gate
 from plugins.crosslinks.plugin import attach_related
 from plugins.crosslinks.resolve import forget_rendered, point_links
+from plugins.crosslinks.settings import related_settings
 from plugins.department_feeds.config import FeedConfig
 from plugins.department_feeds.plugin import CONTEXT_KEY as FEEDS_KEY
 from plugins.department_feeds.plugin import feed_files
@@ -59,10 +60,10 @@ from plugins.markdown_posts.prerender import BODY, SUMMARY, RenderCache, render_
 from plugins.markdown_posts.reader import reading_figures
 from plugins.network.errors import ERROR
 from plugins.network.links import LinkIndex, site_index
-from plugins.network.model import Post, RefForm
+from plugins.network.model import Post, RefForm, Site
 from plugins.network.parallel import worker_count
 from plugins.network.rules import run_rules
-from plugins.network.similarity import html_to_text
+from plugins.network.similarity import Document, html_to_text
 from plugins.network.sources import read_source
 from plugins.network.state import STATE_KEY, BuildState
 from plugins.site_search.plugin import BundleCache, search_batches, write_bundle
@@ -226,9 +227,10 @@ class _Edit:
     words: int
 
 
-def _targets(post: Post) -> set[tuple[RefForm, str, bool]]:
-    """Where a post's links and images go, wherever in the text they are written."""
-    return {(ref.form, ref.target, ref.image) for ref in post.references}
+def _targets(post: Post) -> list[tuple[RefForm, str, bool]]:
+    """Where a post's links and images go, in the order they are written (an author's
+    profile lists the posts linking to theirs, and what each links, in that order)."""
+    return [(ref.form, ref.target, ref.image) for ref in post.references]
 
 
 def _rendered(state: BuildState, sources: list[Post]) -> dict[tuple[str, str], str] | None:
@@ -329,14 +331,18 @@ def body_edits(last: LastBuild, paths: Iterable[Path]) -> list[str] | None:
         edits.append(_Edit(article, new, _pointed(last, article, bodies[relative]), words))
 
     written = last.written
+    related = related_settings(settings).count > 0
     documents = state.related_documents  # the build kept them for the preview (BuildState.preview)
-    if len(documents) != len(written):
+    if related and len(documents) != len(written):
         return None
+    undo = _Undo.of(state, written, [edit.article for edit in edits])
     position = {id(article): number for number, article in enumerate(written)}
     for edit in edits:
-        number = position[id(edit.article)]
-        documents[number] = replace(documents[number], body=html_to_text(edit.html))
         article = edit.article
+        if related:
+            number = position[id(article)]
+            state.related_terms.pop(documents[number], None)  # never asked for again
+            documents[number] = replace(documents[number], body=html_to_text(edit.html))
         article.post = edit.post
         article._content = edit.html
         article.word_count = article.metadata["word_count"] = edit.words
@@ -344,10 +350,9 @@ def body_edits(last: LastBuild, paths: Iterable[Path]) -> list[str] | None:
         article.refresh_metadata_intersite_links()
     state.replace_site(site)
     pages = {id(edit.article): edit.article for edit in edits}
-    pages.update(
-        (id(article), article)
-        for article in attach_related(written, documents, settings, state.related_terms)
-    )
+    if related:
+        changed = attach_related(written, documents, settings, state.related_terms)
+        pages.update((id(article), article) for article in changed)
 
     pending = Path(tempfile.mkdtemp(prefix=f".{last.output.name}-edit-", dir=last.output.parent))
     restored = []
@@ -358,11 +363,44 @@ def body_edits(last: LastBuild, paths: Iterable[Path]) -> list[str] | None:
             _stage(pending, article.save_as, _render(last.generator, article).encode("utf-8"))
         restored += _write_feeds(last, pending, {id(edit.article) for edit in edits})
         if settings["CHORUS_OUTPUT_GATE"] and output_gate(pending, last.output, state):
+            undo.restore()  # the kept build stays the last good one: fast pages render from it
             return None  # the full build reports the problems, as it would without this path
         return _publish(last, pending)
     finally:
         _drop(restored + [edit.article for edit in edits if edit.article.status == "published"])
         shutil.rmtree(pending, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class _Undo:
+    """What the body path changes in the kept build, as it was: put back when the output
+    gate refuses the edit, so the kept build stays the last good one."""
+
+    state: BuildState
+    site: Site
+    documents: list[Document]
+    related: list[tuple[Any, Any]]  # (article, its related posts)
+    edited: list[tuple[Any, Post, Any, Any]]  # (article, post, word count, its HTML)
+
+    @classmethod
+    def of(cls, state: BuildState, written: list, edited: list) -> _Undo:
+        return cls(
+            state,
+            state.site,
+            list(state.related_documents),
+            [(article, getattr(article, "related", None)) for article in written],
+            [(article, article.post, article.word_count, article._content) for article in edited],
+        )
+
+    def restore(self) -> None:
+        self.state.replace_site(self.site)
+        self.state.related_documents[:] = self.documents
+        for article, related in self.related:
+            article.related = related
+        for article, post, words, html in self.edited:
+            article.post, article._content = post, html
+            article.word_count = article.metadata["word_count"] = words
+        forget_rendered([article for article, *_ in self.edited])
 
 
 def _stage(pending: Path, save_as: str, data: bytes) -> None:

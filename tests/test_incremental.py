@@ -379,7 +379,10 @@ def test_a_body_edit_of_a_post_without_a_summary_waits_for_the_full_build(site, 
     )
 
 
-def test_a_body_edit_the_output_gate_refuses_writes_nothing(site, last_build):
+def test_a_body_edit_the_output_gate_refuses_writes_nothing_and_changes_nothing_kept(site, last_build):
+    """A code name split by emphasis passes the policy rule on the Markdown source but is
+    in the page's text ('Project <em>Nightjar</em>'): the output gate refuses the edit,
+    nothing is written, and the kept build is as it was (the fast path renders from it)."""
     site.write(
         "policy.yml",
         "rules:\n  - id: codename\n    severity: error\n    message: an internal code name\n"
@@ -389,11 +392,24 @@ def test_a_body_edit_the_output_gate_refuses_writes_nothing(site, last_build):
     last = last_build()
     page = site.output / "posts/bob/other/index.html"
     before = page.read_bytes()
-    source = other("Project Nightjar. See [[alice/hello]].")
+    kept = last.articles["bob/other.md"]
+    post_before, related_before = kept.post, kept.related
+    source = other("Project *Nightjar*. See [[alice/hello]].")
     assert body_edits(last, [site.write("content/bob/other.md", source)]) is None
     assert page.read_bytes() == before
+    assert kept.post is post_before and kept.related is related_before
+    assert post_before in last.state.site.posts
     with pytest.raises(BuildFailed, match="code name"):
         last_build()
+
+
+def test_a_body_edit_that_reorders_links_waits_for_the_full_build(site, last_build):
+    """An author's profile lists who links to their posts in the order the links are written."""
+    site.write("content/alice/second.md", other(title="Second"))
+    site.write("content/bob/other.md", other("See [[alice/hello]] and [[alice/second]]."))
+    last = last_build()
+    edited = site.write("content/bob/other.md", other("See [[alice/second]] and [[alice/hello]]."))
+    assert body_edits(last, [edited]) is None
 
 
 def test_a_body_edit_a_rule_refuses_waits_for_the_full_build(site, last_build):
