@@ -5,7 +5,7 @@ and articles, with everything the plugins attached).
 
 **The body path** (:func:`body_edits`). When every change is an edit of the text of posts
 that build wrote, and nothing the rest of the site shows of them changes with it (their
-header, the targets of their links and images, their reading time; and they have a summary
+header, the targets of their links and images in order, their reading time; and they have a summary
 of their own), the edit is applied to the kept build: the posts are read again into the
 model, rendered through the render cache, and every output the text reaches is rendered
 again with the kept context — the posts' pages, the pages whose related posts change (the
@@ -214,7 +214,7 @@ def write_if_changed(output: Path, save_as: str, data: bytes) -> bool:
 # -- body edits: every output an edit of a post's text reaches, rewritten without a build ------
 
 # What a body edit may change in a post. Anything else (a header field, a summary made from
-# the body, the reading time, where a link or image goes) reaches listings, cards, feed
+# the body, the reading time, where links and images go and in what order) reaches listings, cards, feed
 # headers or other posts' pages: the full build answers it.
 BODY_FIELDS = frozenset({"body", "body_line", "references"})
 
