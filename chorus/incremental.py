@@ -5,8 +5,8 @@ and articles, with everything the plugins attached).
 
 **The body path** (:func:`body_edits`). When every change is an edit of the text of posts
 that build wrote, and nothing the rest of the site shows of them changes with it (their
-header, the targets of their links and images in order, their reading time; and they have a summary
-of their own), the edit is applied to the kept build: the posts are read again into the
+header, the targets of their links and images in order, their reading time, the summary
+listings show, which for a post without one is made from the body's first words), the edit is applied to the kept build: the posts are read again into the
 model, rendered through the render cache, and every output the text reaches is rendered
 again with the kept context — the posts' pages, the pages whose related posts change (the
 related lists are computed again over the whole network), the feeds that carry the posts'
@@ -287,6 +287,21 @@ def _restore(last: LastBuild, articles: Iterable[Any]) -> list:
     return missing
 
 
+def _made_summary(article: Any, html: str | None, last: LastBuild | None = None) -> str:
+    """The summary Pelican makes from a post's body when it has none of its own (its first
+    words, SUMMARY_MAX_LENGTH), from ``html``, or from the body the build rendered (None)."""
+    scratch = copy.copy(article)
+    scratch.metadata = dict(article.metadata)
+    if html is not None:
+        scratch._content = html
+    elif scratch._content is None and last is not None:  # dropped once the page was written
+        _restore(last, [scratch])
+    try:
+        return scratch.summary
+    finally:
+        forget_rendered([scratch])
+
+
 def _drop(articles: list) -> None:
     for article in articles:
         article._content = None
@@ -310,7 +325,7 @@ def body_edits(last: LastBuild, paths: Iterable[Path]) -> list[str] | None:
         if reread is None:
             return None
         article, new = reread
-        if article.post.summary is None or _targets(article.post) != _targets(new):
+        if _targets(article.post) != _targets(new):
             return None
         found[article.relative_source_path] = (article, new)
     if not found:
@@ -328,7 +343,12 @@ def body_edits(last: LastBuild, paths: Iterable[Path]) -> list[str] | None:
         words, minutes = reading_figures(new.body, settings["CHORUS_WORDS_PER_MINUTE"])
         if minutes != article.reading_time:
             return None  # listings and cards show it
-        edits.append(_Edit(article, new, _pointed(last, article, bodies[relative]), words))
+        html = _pointed(last, article, bodies[relative])
+        if article.post.summary is None and _made_summary(article, html) != _made_summary(
+            article, None, last
+        ):
+            return None  # listings and feeds show the summary Pelican makes from the body's start
+        edits.append(_Edit(article, new, html, words))
 
     written = last.written
     related = related_settings(settings).count > 0

@@ -371,12 +371,22 @@ def test_edits_that_reach_further_than_the_text_wait_for_the_full_build(site, la
     assert page.read_bytes() == before, f"{why}: written although the full build answers it"
 
 
-def test_a_body_edit_of_a_post_without_a_summary_waits_for_the_full_build(site, last_build):
-    """Pelican makes its summary from the body, and listings show it."""
+def test_a_post_without_a_summary_takes_the_body_path_only_past_its_first_words(site, last_build, tmp_path):
+    """Pelican makes a missing summary from the body's first words (SUMMARY_MAX_LENGTH, 50),
+    and listings and feeds show it: an edit past them changes no summary and takes the
+    body path, with the output of a clean build; an edit of the first words does not."""
+    start = " ".join(["Meters"] * 60) + "."
+    site.write("content/alice/hello.md", post("Hello", body=f"{start}\n\nThe end."))
     last = last_build()
-    assert (
-        body_edits(last, [site.write("content/alice/hello.md", post("Hello", body="Other words."))]) is None
+    tail = site.write("content/alice/hello.md", post("Hello", body=f"{start}\n\nThe real end, with more."))
+    assert body_edits(last, [tail]) is not None
+    assert_same_output(
+        site.output, clean_build(site, "http://localhost:8000", tmp_path / "clean"), "tail edit"
     )
+    head = site.write(
+        "content/alice/hello.md", post("Hello", body=f"Pumps. {start}\n\nThe real end, with more.")
+    )
+    assert body_edits(last, [head]) is None
 
 
 def test_a_body_edit_the_output_gate_refuses_writes_nothing_and_changes_nothing_kept(site, last_build):
