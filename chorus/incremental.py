@@ -385,7 +385,11 @@ def body_edits(last: LastBuild, paths: Iterable[Path]) -> list[str] | None:
         if settings["CHORUS_OUTPUT_GATE"] and output_gate(pending, last.output, state):
             undo.restore()  # the kept build stays the last good one: fast pages render from it
             return None  # the full build reports the problems, as it would without this path
-        return _publish(last, pending)
+        bundles = _search_bundles(last, pending)
+        if bundles is None:
+            undo.restore()
+            return None
+        return _publish(last, pending, bundles)
     finally:
         _drop(restored + [edit.article for edit in edits if edit.article.status == "published"])
         shutil.rmtree(pending, ignore_errors=True)
@@ -446,30 +450,45 @@ def _write_feeds(last: LastBuild, pending: Path, edited: set[int]) -> list:
     return restored
 
 
-def _publish(last: LastBuild, pending: Path) -> list[str]:
-    """Move the staged files whose bytes changed into the output, then replace the search
-    bundle of every batch whose pages are no longer those it indexed (Pagefind reads them
-    from the output; the fast page may have written one already). Returns what changed."""
+def _staged(pending: Path) -> list[str]:
+    return sorted(path.relative_to(pending).as_posix() for path in pending.rglob("*") if path.is_file())
+
+
+def _search_bundles(last: LastBuild, pending: Path) -> list[tuple[str, list[str], list[str]]] | None:
+    """(folder, pages, the files of the bundle there now) of every search batch holding a
+    staged page; None when one of those bundles is not in the cache (deleted or pruned
+    meanwhile), so its files are unknown and only the full build can replace it."""
+    state = last.state
+    if not state.settings["SITE_SEARCH_ENABLED"]:
+        return []
+    cache = BundleCache(state.cache_dir("search"))
+    staged = set(_staged(pending))
+    found = []
+    for place, batch in search_batches(state):
+        if staged.intersection(batch):
+            before = state.search_bundles.get(place)
+            files = cache.files(before) if before else None
+            if files is None:
+                return None
+            found.append((place, batch, files))
+    return found
+
+
+def _publish(last: LastBuild, pending: Path, bundles: list[tuple[str, list[str], list[str]]]) -> list[str]:
+    """Move the staged files whose bytes changed into the output, then replace each of
+    ``bundles`` whose pages are no longer those it indexed (Pagefind reads them from the
+    output; the fast page may have written one already). Returns what changed."""
     output, state = last.output, last.state
-    staged = sorted(path.relative_to(pending).as_posix() for path in pending.rglob("*") if path.is_file())
-    changed = [name for name in staged if not _same(pending / name, output / name)]
+    changed = [name for name in _staged(pending) if not _same(pending / name, output / name)]
     for name in changed:
         target = output / name
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(pending / name, target)
-    if not state.settings["SITE_SEARCH_ENABLED"]:
-        return changed
     cache = BundleCache(state.cache_dir("search"))
     touched = []
-    for place, batch in search_batches(state):
-        if not set(staged).intersection(batch):
+    for place, batch, old in bundles:
+        if state.search_bundles.get(place) == cache.key(output, batch, place):
             continue
-        before = state.search_bundles.get(place)
-        if before == cache.key(output, batch, place):
-            continue
-        old = cache.files(before) if before else None
-        if old is None:  # the bundle in the output is not in the cache: the full build replaces it
-            raise RuntimeError(f"no cached search bundle for {place}")
         for name in old:
             (output / place / name).unlink(missing_ok=True)
         touched.append((place, batch))

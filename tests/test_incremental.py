@@ -435,3 +435,18 @@ def test_a_body_edit_a_rule_refuses_waits_for_the_full_build(site, last_build):
     assert page.read_bytes() == before
     with pytest.raises(BuildFailed, match="alt text"):
         last_build()
+
+
+def test_a_body_edit_whose_search_bundle_left_the_cache_waits_for_the_full_build(site, last_build):
+    """The body path replaces a search bundle by removing the files the cache says it has;
+    with the cache gone (deleted meanwhile) those are unknown, so nothing is written."""
+    site.write("content/bob/other.md", other())
+    last = last_build()
+    page = site.output / "posts/bob/other/index.html"
+    before = page.read_bytes()
+    shutil.rmtree(site.root / "cache" / "search")
+    assert (
+        body_edits(last, [site.write("content/bob/other.md", other("Pumps. See [[alice/hello]]."))]) is None
+    )
+    assert page.read_bytes() == before
+    assert last.articles["bob/other.md"].post.body.startswith("See")
