@@ -410,9 +410,11 @@ def test_topic_counts_count_each_post_once_and_sort_by_count_then_name():
 
 def test_contributions_split_own_and_cowritten():
     mine, theirs, other = _article("a", tags=["x"]), _article("b", "a", tags=["x", "y"]), _article("b")
-    result = contributions("a", [mine, theirs, other])
-    assert result.own == (mine,) and result.cowritten == (theirs,)
-    assert [(t.name, t.count) for t in result.topics] == [("x", 2), ("y", 1)]
+    found = contributions(["a", "b", "c"], [mine, theirs, other])
+    assert found["a"].own == (mine,) and found["a"].cowritten == (theirs,)
+    assert [(t.name, t.count) for t in found["a"].topics] == [("x", 2), ("y", 1)]
+    assert found["b"].own == (theirs, other) and found["b"].cowritten == ()
+    assert found["c"].own == found["c"].cowritten == found["c"].topics == ()
 
 
 def test_expertise_index_keeps_only_the_top_writers_besides_those_who_list_it():

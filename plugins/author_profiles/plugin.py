@@ -176,7 +176,7 @@ def prepare_profiles(generator) -> None:
     _check_expertise(network, slug_of)
     wrappers = _wrappers(generator, network)
     avatars = write_avatars(generator, state, wrappers)
-    contributed = {author_id: contributions(author_id, state.published) for author_id in network.authors}
+    contributed = contributions(network.authors, state.published)
     current = [a for a in network.authors.values() if not a.is_former(state.today)]
     topics = expertise_index(
         current, lambda i: contributed[i].topics, slug_of, settings["AUTHOR_PROFILES_TOPIC_WRITERS"]
