@@ -3,7 +3,10 @@ broken save shows its `path:line: error:` over the page, and the next good save 
 
 from __future__ import annotations
 
+import json
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -45,3 +48,44 @@ def test_the_open_page_follows_every_save(preview_of, context):
         "document.querySelector('h1').textContent.includes('Hello, fixed')", timeout=30_000
     )
     assert page.locator(OVERLAY).count() == 0
+
+
+def _state_when(address: str, done, seconds: float = 60) -> dict:
+    """The first state the preview sends (its current one first) for which ``done`` holds,
+    within ``seconds`` (the stream's heartbeats keep it open, so the deadline is ours)."""
+    deadline = time.monotonic() + seconds
+    with urllib.request.urlopen(address + "/__chorus/events", timeout=seconds) as response:
+        for line in response:
+            if line.startswith(b"data: ") and done(state := json.loads(line[len(b"data: ") :])):
+                return state
+            if time.monotonic() > deadline:
+                break
+    raise AssertionError(f"the preview sent no such state within {seconds} s")
+
+
+def test_a_text_edit_reloads_the_page_and_rewrites_the_feed_without_a_build(preview_of, context):
+    """An edit of a post's text alone takes the body path: the open page reloads with the new
+    text, the network feed carries it, and no full build is left to run."""
+    site, address = preview_of
+    served = _state_when(address, lambda s: True)["generation"]
+    site.write(
+        "content/alice/hello.md", post("Hello from service", summary="Meters, read.", body="First words.")
+    )
+    built = _state_when(address, lambda s: s["generation"] > served and not s["building"])
+    assert not built["problems"] and not built["edited"], "a new summary is a header edit: a full build"
+    page = context.new_page()
+    page.goto(address + "/posts/alice/hello/")
+    page.wait_for_function(
+        "document.querySelector('article .prose').textContent.includes('First words.')", timeout=30_000
+    )
+
+    site.write(
+        "content/alice/hello.md", post("Hello from service", summary="Meters, read.", body="Second words.")
+    )
+    page.wait_for_function(
+        "document.querySelector('article .prose').textContent.includes('Second words.')", timeout=30_000
+    )
+    state = _state_when(address, lambda s: s["edited"])
+    assert not state["building"] and not state["problems"]
+    with urllib.request.urlopen(address + "/feeds/network/atom.xml", timeout=30) as response:
+        assert b"Second words." in response.read()
