@@ -76,13 +76,10 @@ def link_posts(generator) -> None:
     links_of = {a.relative_source_path: _resolved(a.post, index) for a in written}
     _attach_backlinks(generator, published, written, links_of)
     _attach_navigation(published, written)
-    if related_settings(settings).count > 0:
-        documents = related_documents(written, index, settings)
-        if state.preview:  # chorus serve computes them again after a body edit
-            state.related_documents = documents
-        attach_related(written, documents, settings, state.related_terms if state.preview else None)
-    else:
-        attach_related(written, [], settings)
+    documents = related_documents(written, index, settings) if related_settings(settings).count > 0 else []
+    if state.preview:  # chorus serve computes them again after a body edit
+        state.related_documents = documents
+    attach_related(written, documents, settings, state.related_terms if state.preview else None)
 
 
 def _attach_backlinks(generator, published: list, written: list, links_of: dict) -> None:

@@ -135,8 +135,9 @@ def write_feeds(generator, writer) -> None:
     for path, data, source in feed_files(settings, catalog, catalog.scopes):
         _write_new_file(output_root, path, data, source)
     company = settings.get("CHORUS_COMPANY") or settings.get("SITENAME") or ""
+    updated = newest_update(state)
     for opml in catalog.opml_files:
-        _write_new_file(output_root, opml.path, opml_bytes(opml, company, newest_update(state)), opml.source)
+        _write_new_file(output_root, opml.path, opml_bytes(opml, company, updated), opml.source)
     _write_subscribe_page(generator, writer, config)
 
 
