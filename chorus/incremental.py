@@ -287,14 +287,14 @@ def _restore(last: LastBuild, articles: Iterable[Any]) -> list:
     return missing
 
 
-def _made_summary(article: Any, html: str | None, last: LastBuild | None = None) -> str:
+def _made_summary(last: LastBuild, article: Any, html: str | None) -> str:
     """The summary Pelican makes from a post's body when it has none of its own (its first
     words, SUMMARY_MAX_LENGTH), from ``html``, or from the body the build rendered (None)."""
     scratch = copy.copy(article)
     scratch.metadata = dict(article.metadata)
     if html is not None:
         scratch._content = html
-    elif scratch._content is None and last is not None:  # dropped once the page was written
+    elif scratch._content is None:  # dropped once the page was written
         _restore(last, [scratch])
     try:
         return scratch.summary
@@ -344,8 +344,8 @@ def body_edits(last: LastBuild, paths: Iterable[Path]) -> list[str] | None:
         if minutes != article.reading_time:
             return None  # listings and cards show it
         html = _pointed(last, article, bodies[relative])
-        if article.post.summary is None and _made_summary(article, html) != _made_summary(
-            article, None, last
+        if article.post.summary is None and _made_summary(last, article, html) != _made_summary(
+            last, article, None
         ):
             return None  # listings and feeds show the summary Pelican makes from the body's start
         edits.append(_Edit(article, new, html, words))
