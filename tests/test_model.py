@@ -119,3 +119,37 @@ def test_an_imported_post_and_page_keep_their_old_address(site):
     assert [str(p) for p in model.unreadable] == [
         "content/bob/y.md:3: error: 'imported-from' must be an http(s) URL, found 'blog.example.com/y'"
     ]
+
+
+def test_reading_the_site_and_its_rules_leave_the_garbage_collector_on(site):
+    # The reading pauses the collector (plugins/network/memory.py); a long-lived `chorus
+    # serve` whose collector stayed off would grow with every save.
+    import gc
+
+    from plugins.network.rules import run_rules
+
+    site.write("content/bob/deal.md", post("The deal"))
+    site.write("content/bob/bad.md", "Title: T\nDate: someday\n\nx\n")
+    assert gc.isenabled()
+    model = load_model(site)
+    assert gc.isenabled()
+    assert run_rules(model) and gc.isenabled()
+
+
+def test_a_paused_collector_is_restored_as_it_was_even_after_an_error():
+    import gc
+
+    from plugins.network.memory import collection_paused
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collection_paused():
+        assert not gc.isenabled()
+        raise RuntimeError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collection_paused():
+            pass
+        assert not gc.isenabled()  # off before, off after: the caller's choice is kept
+    finally:
+        gc.enable()

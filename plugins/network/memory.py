@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ctypes
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 def return_free_memory() -> None:
@@ -18,3 +20,21 @@ def return_free_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):
         pass  # another C library: nothing to trim this way
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """No garbage collection inside the block, as before it afterwards.
+
+    Reading the sources and running the rules make hundreds of thousands of objects that
+    live to the end of the run and form no garbage cycles; the collector, started by every
+    few hundred new objects, walked the growing heap again and again: a quarter of
+    `chorus check`'s time at 10,000 posts. Nothing is lost by pausing it: anything cyclic
+    made in the block is collected once it is back on."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -18,6 +18,7 @@ from .errors import Problem, SourceError
 from .files import path_name_problem
 from .history import published_before
 from .links import classify
+from .memory import collection_paused
 from .model import (
     MARKDOWN_EXTENSIONS,
     Field,
@@ -97,6 +98,11 @@ def _inside(path: Path, root: Path) -> bool:
 
 def load_site(state: BuildState) -> Site:
     """Read every source of the site ``state`` describes; never raises for bad input."""
+    with collection_paused():  # every object made here lives as long as the run
+        return _read_site(state)
+
+
+def _read_site(state: BuildState) -> Site:
     settings = state.settings
     files: list[SourceFile] = []
     for top, in_content in ((state.content_path, True), (state.authors_path, False)):

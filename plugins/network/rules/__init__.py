@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..errors import Problem
+from ..memory import collection_paused
 from ..model import Site
 from . import (
     codeowners,
@@ -66,10 +67,11 @@ RULES: tuple[Rule, ...] = (
 def run_rules(site: Site, rules: Iterable[Rule] = RULES) -> list[Problem]:
     """Every problem every rule finds, in reading order (path, line, column)."""
     found: list[Problem] = []
-    for rule in rules:
-        if rule.needs_registry and not site.registry_read:
-            continue
-        found.extend(rule.check(site))
+    with collection_paused():  # the rules' indexes of the site make many objects, no cycles
+        for rule in rules:
+            if rule.needs_registry and not site.registry_read:
+                continue
+            found.extend(rule.check(site))
     return sorted(set(found), key=lambda p: (p.path, p.line or 0, p.col or 0, p.rule, p.message))
 
 
