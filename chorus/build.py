@@ -26,7 +26,7 @@ from chorus.gate import check_output
 from plugins.network import ChorusError, ConfigError, Problem
 from plugins.network.errors import ERROR, WARNING, display_path
 from plugins.network.policy import load_policy
-from plugins.network.state import BuildState, get_state
+from plugins.network.state import DRAFTS_SHOWN_KEY, BuildState, get_state
 from plugins.network.urls import UrlScheme
 
 
@@ -47,6 +47,8 @@ class BuildResult:
     # Pelican's generators of the run, with their context and templates (``keep_generators``):
     # ``chorus serve`` renders an edited post's page again from them (chorus/incremental.py).
     generators: list = field(default_factory=list, repr=False)
+    # The drafts written as if published (``drafts_shown``), as (source shown, URL path).
+    drafts: list[tuple[str, str]] = field(default_factory=list)
 
 
 class _Recorder(logging.Handler):
@@ -117,10 +119,13 @@ def build_site(
     strict: bool = False,
     overrides: dict[str, Any] | None = None,
     keep_generators: bool = False,
+    drafts_shown: bool = False,
 ) -> BuildResult:
     """Build the site at ``root``; raise BuildFailed (nothing written) on any problem.
 
-    ``keep_generators``: the result holds the run's Pelican generators (see BuildResult)."""
+    ``keep_generators``: the result holds the run's Pelican generators (see BuildResult).
+    ``drafts_shown``: drafts are written as if published, for ``chorus serve --drafts``
+    alone, which builds into a folder of its own (never ``output/``)."""
     root = Path(root).resolve()
     overrides = dict(overrides or {})
     if output is not None:
@@ -129,6 +134,7 @@ def build_site(
         settings = load_settings(root, Path(settings_file) if settings_file else None, overrides)
     except ChorusError as exc:
         raise BuildFailed(exc.problems) from None
+    settings[DRAFTS_SHOWN_KEY] = drafts_shown  # whatever the overrides said: only this argument decides
     final_output = Path(settings["OUTPUT_PATH"])
     final_output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{final_output.name}-building-", dir=final_output.parent))
@@ -182,7 +188,8 @@ def build_site(
     _swap_in(staging, final_output)
     if state is None:
         return BuildResult(final_output, recorder.warnings)
-    return BuildResult(final_output, recorder.warnings, len(state.published), state.urls, generators)
+    drafts = [(post.path, state.urls.source(post).url) for post in state.site.posts if post.draft_shown]
+    return BuildResult(final_output, recorder.warnings, len(state.published), state.urls, generators, drafts)
 
 
 def output_gate(staging: Path, final_output: Path, state: BuildState) -> list[Problem]:

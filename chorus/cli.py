@@ -54,9 +54,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from chorus.serve import serve
 
     root = Path(args.root).resolve()
-    output = Path(args.output).resolve() if args.output else root / "output"
+    if args.output:
+        output = Path(args.output).resolve()
+    else:
+        # Drafts never go where a published build goes: cache/ is neither committed nor deployed.
+        output = root / ("cache/drafts-preview" if args.drafts else "output")
     return serve(
-        root, output, settings_file=args.settings, bind=args.bind, port=args.port, overrides=_overrides(args)
+        root,
+        output,
+        settings_file=args.settings,
+        bind=args.bind,
+        port=args.port,
+        overrides=_overrides(args),
+        drafts_shown=args.drafts,
     )
 
 
@@ -141,6 +151,8 @@ def cmd_new(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     for path in created:
         print(f"created {state.shown(path) if path.is_relative_to(state.root) else path}")
+    if args.what == "post":
+        print("it is a draft: `chorus serve --drafts` previews it as you write")
     return EXIT_OK
 
 
@@ -256,6 +268,12 @@ def make_parser() -> argparse.ArgumentParser:
     _site_arguments(serve)
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--bind", default="127.0.0.1")
+    serve.add_argument(
+        "--drafts",
+        action="store_true",
+        help="also show drafts, as if published (listed, in feeds and search), in this preview"
+        " only; it is written to cache/drafts-preview/, not to output/",
+    )
     serve.set_defaults(func=cmd_serve)
 
     check = commands.add_parser("check", help="validate the network without building it (for pull requests)")

@@ -308,10 +308,12 @@ def serve(
     stop: threading.Event | None = None,
     on_address: Callable[[str], object] | None = None,
     fast: bool = True,
+    drafts_shown: bool = False,
 ) -> int:
     """Serve until interrupted (or until ``stop`` is set); ``ready`` is set once the first
     build is served, and ``on_address`` hears the address first (tests use both).
-    ``fast``: rewrite an edited post's page before the full build (chorus/incremental.py)."""
+    ``fast``: rewrite an edited post's page before the full build (chorus/incremental.py).
+    ``drafts_shown``: drafts are built as if published (``chorus serve --drafts``)."""
     from watchfiles import watch
 
     root, output = Path(root).resolve(), Path(output).resolve()
@@ -329,12 +331,21 @@ def serve(
     def build() -> BuildResult:
         mark = fast_writes.mark()
         result = build_site(
-            root, settings_file=settings_file, output=output, overrides=overrides, keep_generators=fast
+            root,
+            settings_file=settings_file,
+            output=output,
+            overrides=overrides,
+            keep_generators=fast,
+            drafts_shown=drafts_shown,
         )
         last[0] = LastBuild.of(result.generators, result.output) if fast else None
         result.generators = []
         fast_writes.after_build(mark)
         print(f"built {result.articles} published posts", flush=True)
+        if drafts_shown:
+            print(f"{len(result.drafts)} draft(s) shown as if published, in this preview only:", flush=True)
+            for shown, url in result.drafts:
+                print(f"  {shown}: {address}/{url}", flush=True)
         return result
 
     _report(preview.rebuild(build))

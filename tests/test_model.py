@@ -30,6 +30,32 @@ def test_the_publication_rule(declared, date, expected):
     assert expected.listed == (expected is Status.PUBLISHED)
 
 
+@pytest.mark.parametrize(
+    "declared, date, expected",
+    [
+        ("draft", NOW - dt.timedelta(days=1), Status.PUBLISHED),
+        ("draft", NOW + dt.timedelta(days=1), Status.SCHEDULED),  # its date still decides (--now moves it)
+        ("hidden", NOW - dt.timedelta(days=1), Status.HIDDEN),
+    ],
+)
+def test_with_drafts_shown_a_draft_is_what_it_would_be_without_status_draft(declared, date, expected):
+    assert Status.of(declared, date, NOW, drafts_shown=True) is expected
+
+
+def test_a_draft_shown_by_the_preview_is_marked_as_such(site):
+    from chorus.build import load_settings
+    from plugins.network.state import DRAFTS_SHOWN_KEY, BuildState
+
+    site.write("content/bob/notes.md", post("Notes", Status="draft"))
+    site.write("content/bob/live.md", post("Live"))
+    settings = load_settings(site.root, None, {"CHORUS_NOW": NOW})
+    assert not load_model(site).posts_by_source["bob/notes.md"].draft_shown
+    settings[DRAFTS_SHOWN_KEY] = True
+    shown = BuildState(settings).site.posts_by_source
+    assert shown["bob/notes.md"].status is Status.PUBLISHED and shown["bob/notes.md"].draft_shown
+    assert not shown["bob/live.md"].draft_shown
+
+
 def test_sources_are_read_once_into_posts_pages_and_files(site):
     site.write("content/bob/deal.md", post("The deal", Tags="tenders, Flow meters", Co_Authors="alice"))
     site.write("content/bob/later.md", post("Later", date="2027-01-01"))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import post
+import feedparser
+
+from conftest import NOW, post
 
 
 def _all_output_text(output):
@@ -45,3 +47,32 @@ def test_future_post_appears_once_its_date_has_come(site):
     site.build(CHORUS_NOW="2026-12-02T00:00:00+00:00")
     assert (site.output / "posts/bob/future/index.html").exists()
     assert "Next year" in (site.output / "network.json").read_text()
+
+
+def test_chorus_serve_drafts_builds_them_as_if_published_and_only_there(site):
+    from chorus.build import build_site
+    from plugins.network.state import DRAFTS_SHOWN_KEY
+
+    site.write(
+        "content/bob/draft.md", post("Secret draft", Status="draft", Tags="tenders", body="DRAFT-CANARY")
+    )
+    preview = site.root / "cache/drafts-preview"
+    overrides = {"CHORUS_NOW": NOW, "CACHE_PATH": str(site.root / "cache")}
+    result = build_site(site.root, output=preview, overrides=overrides, drafts_shown=True)
+    assert result.drafts == [("content/bob/draft.md", "posts/bob/draft/")]
+    assert "DRAFT-CANARY" in (preview / "posts/bob/draft/index.html").read_text()
+    # listed and in feeds like any post, so the author sees where it will appear
+    assert "Secret draft" in (preview / "index.html").read_text()
+    assert "Secret draft" in (preview / "topics/tenders/index.html").read_text()
+    network_feed = feedparser.parse((preview / "feeds/network/atom.xml").read_bytes())
+    assert "Secret draft" in [entry.title for entry in network_feed.entries]
+    # Nothing else turns it on: not the settings (Pelican reads no lower-case name from a
+    # settings file, and an override of it is replaced), not a build for publishing.
+    site.write(
+        "pelicanconf.py",
+        "from chorus.conf import chorus_settings\n"
+        f"globals().update(chorus_settings(__file__))\n{DRAFTS_SHOWN_KEY} = True\n",
+    )
+    output = site.build(**{DRAFTS_SHOWN_KEY: True})
+    assert "DRAFT-CANARY" not in _all_output_text(output)
+    assert not (output / "posts/bob/draft").exists()

@@ -83,6 +83,7 @@ def test_new_author_refusals(site, capsys):
 def test_new_post_is_a_dated_draft_in_the_authors_folder(site, capsys):
     code, out = new(site, capsys, "post", "Why we test on site!", "--author", "bob")
     assert code == 0, out
+    assert "chorus serve --drafts" in out  # where to see it while it is a draft
     path = site.root / "content/bob/why-we-test-on-site.md"
     text = path.read_text()
     assert text.startswith("Title: Why we test on site!\nDate: ") and "Status: draft" in text

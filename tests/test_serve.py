@@ -103,3 +103,31 @@ def test_a_page_says_which_state_of_the_output_it_shows(preview, site):
     changed = next(stream)
     assert changed["generation"] > first["generation"]
     assert f'data-generation="{changed["generation"]}"' in get(preview + "/posts/alice/hello/")[1]
+
+
+def test_serve_drafts_shows_them_in_a_preview_of_its_own_never_in_output(site):
+    import subprocess
+    import sys
+
+    from conftest import NOW
+
+    site.write("content/bob/notes.md", post("Working notes", Status="draft", body="DRAFT-CANARY"))
+    command = [sys.executable, "-m", "chorus.cli", "serve", "--drafts", "--port", "0", "--now", NOW]
+    process = subprocess.Popen(
+        command, cwd=site.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        said = []
+        for line in process.stdout:
+            said.append(line)
+            if line.startswith("serving "):
+                break
+        address = said[-1].split(" at ")[1].split(" ")[0].rstrip("/")
+        assert f"  content/bob/notes.md: {address}/posts/bob/notes/\n" in said, said
+        status, page = get(f"{address}/posts/bob/notes/")
+        assert status == 200 and "DRAFT-CANARY" in page
+        assert said[-1].startswith(f"serving {site.root / 'cache/drafts-preview'} at ")
+        assert not (site.root / "output").exists()
+    finally:
+        process.terminate()
+        process.wait(30)

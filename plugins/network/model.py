@@ -117,6 +117,8 @@ class Status(enum.Enum):
 
     PUBLISHED posts are written and listed; HIDDEN ones are written but never listed;
     DRAFT and SCHEDULED (dated after the build's 'now') ones are written nowhere.
+    ``chorus serve --drafts`` decides it with ``drafts_shown``: a draft is then what it
+    would be without ``Status: draft`` (docs/model.md, "Drafts in the preview").
     """
 
     PUBLISHED = "published"
@@ -125,9 +127,11 @@ class Status(enum.Enum):
     SCHEDULED = "scheduled"
 
     @classmethod
-    def of(cls, declared: str, date: dt.datetime | None, now: dt.datetime) -> Status:
+    def of(
+        cls, declared: str, date: dt.datetime | None, now: dt.datetime, *, drafts_shown: bool = False
+    ) -> Status:
         """The publication rule: the declared ``Status:``, unless the date is still to come."""
-        if declared == "draft":
+        if declared == "draft" and not drafts_shown:
             return cls.DRAFT
         if date is not None and date > now:
             return cls.SCHEDULED
@@ -202,6 +206,13 @@ class Page:
     def line_of(self, key: str) -> int | None:
         found = self.header.get(key)
         return found.line if found else None
+
+    @property
+    def draft_shown(self) -> bool:
+        """A draft that this run writes as if it were published: only ever in the preview
+        of ``chorus serve --drafts``."""
+        declared = self.header.get("status")
+        return self.status.written and declared is not None and declared.raw.strip().lower() == "draft"
 
     @property
     def stem(self) -> str:

@@ -200,8 +200,8 @@ def read_source(
         return list(parsed.problems)
     zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
     if parsed.is_page:
-        return Page(**_common(parsed, state.now, zone))
-    return _post(parsed, network, state.now, zone, settings["CHORUS_POSTS_LANG"])
+        return Page(**_common(parsed, state.now, zone, state.drafts_shown))
+    return _post(parsed, network, state.now, zone, settings["CHORUS_POSTS_LANG"], state.drafts_shown)
 
 
 def _aware(value: object, zone: dt.tzinfo) -> dt.datetime | None:
@@ -211,7 +211,7 @@ def _aware(value: object, zone: dt.tzinfo) -> dt.datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=zone)
 
 
-def _common(parsed: ParsedPost, now: dt.datetime, zone: dt.tzinfo) -> dict[str, Any]:
+def _common(parsed: ParsedPost, now: dt.datetime, zone: dt.tzinfo, drafts_shown: bool) -> dict[str, Any]:
     values, header = parsed.fields.values, parsed.header
     date = _aware(values.get("date"), zone)
     assert parsed.slug is not None  # a source without a slug has problems, and is not read
@@ -221,7 +221,10 @@ def _common(parsed: ParsedPost, now: dt.datetime, zone: dt.tzinfo) -> dict[str, 
         "title": str(values["title"]),
         "slug": parsed.slug,
         "status": Status.of(
-            str(values.get("status", "published")), date if not parsed.is_page else None, now
+            str(values.get("status", "published")),
+            date if not parsed.is_page else None,
+            now,
+            drafts_shown=drafts_shown,
         ),
         "header": MappingProxyType({key: Field(raw, line) for key, (raw, line) in header.fields.items()}),
         "body": header.body,
@@ -240,6 +243,7 @@ def _post(
     now: dt.datetime,
     zone: dt.tzinfo,
     posts_lang: str | None,
+    drafts_shown: bool,
 ) -> Post:
     values = parsed.fields.values
     parts = PurePosixPath(parsed.relative).parts
@@ -252,7 +256,7 @@ def _post(
     def text(key: str) -> str | None:
         return str(values[key]) if key in values else None
 
-    common = _common(parsed, now, zone)
+    common = _common(parsed, now, zone, drafts_shown)
     cover = _cover(parsed)
     if cover is not None:
         common["references"] = (cover, *common["references"])

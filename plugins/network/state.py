@@ -39,6 +39,10 @@ from .urls import UrlScheme
 from .yamlfile import MAX_REGISTRY_BYTES, MAX_YAML_DEPTH
 
 STATE_KEY = "chorus_state"
+# Set by build_site(drafts_shown=True), for `chorus serve --drafts` alone. Lower case: Pelican
+# reads only upper-case names from a settings file, so no pelicanconf.py or publishconf.py
+# can make a build publish drafts.
+DRAFTS_SHOWN_KEY = "chorus_drafts_shown"
 
 
 def _is_iso_datetime(value: Any) -> str | None:
@@ -282,6 +286,8 @@ class BuildState:
         self.departments_file = (self.root / settings["CHORUS_DEPARTMENTS_FILE"]).resolve()
         self.static_path = (self.root / settings["CHORUS_STATIC_DIR"]).resolve()
         self.now = _now(settings)
+        # Drafts written as if published, in the preview of `chorus serve --drafts` only.
+        self.drafts_shown = settings.get(DRAFTS_SHOWN_KEY) is True
         self.renderer = MarkdownRenderer(settings.get("MARKDOWN"))
         self.outputs = OutputRegistry()
         # Markdown that failed to render, by source path relative to content/: reported together later.
