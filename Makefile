@@ -35,7 +35,7 @@ publish: $(VENV)/.installed
 	$(CHORUS) build --strict -s publishconf.py
 
 serve: $(VENV)/.installed
-	$(CHORUS) serve --port $(PORT)
+	$(CHORUS) serve --port $(PORT) $(if $(DRAFTS),--drafts)
 
 # A dated draft without activating anything: make new-post TITLE="Why we test on site" AUTHOR=dora-lee
 new-post: $(VENV)/.installed
