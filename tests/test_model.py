@@ -179,3 +179,35 @@ def test_a_paused_collector_is_restored_as_it_was_even_after_an_error():
         assert not gc.isenabled()  # off before, off after: the caller's choice is kept
     finally:
         gc.enable()
+
+
+def test_overlapping_pauses_in_two_threads_leave_the_collector_on():
+    # Thread A pauses, B pauses, A ends, B ends: the order a build thread and the
+    # preview's edit answering can take. Each block must not restore what the other saw.
+    import gc
+    import threading
+
+    from plugins.network.memory import collection_paused
+
+    a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
+    seen_in_b: list[bool] = []
+
+    def first():
+        with collection_paused():
+            a_in.set()
+            b_in.wait(10)
+        a_out.set()
+
+    def second():
+        a_in.wait(10)
+        with collection_paused():
+            b_in.set()
+            a_out.wait(10)
+            seen_in_b.append(gc.isenabled())  # still paused: A's end must not switch it back on
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert seen_in_b == [False] and gc.isenabled()

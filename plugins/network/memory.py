@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -30,11 +31,26 @@ def collection_paused() -> Iterator[None]:
     live to the end of the run and form no garbage cycles; the collector, started by every
     few hundred new objects, walked the growing heap again and again: a quarter of
     `chorus check`'s time at 10,000 posts. Nothing is lost by pausing it: anything cyclic
-    made in the block is collected once it is back on."""
-    enabled = gc.isenabled()
-    gc.disable()
+    made in the block is collected once it is back on.
+
+    The switch is the whole process's, and `chorus serve` builds in one thread while it
+    answers edits in another: the first block in records whether it was on, the last one
+    out puts it back, so overlapping blocks can never leave it off."""
+    global _paused_blocks, _enabled_before
+    with _pause_lock:
+        if _paused_blocks == 0:
+            _enabled_before = gc.isenabled()
+            gc.disable()
+        _paused_blocks += 1
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        with _pause_lock:
+            _paused_blocks -= 1
+            if _paused_blocks == 0 and _enabled_before:
+                gc.enable()
+
+
+_pause_lock = threading.Lock()
+_paused_blocks = 0  # blocks of collection_paused() running now, in any thread
+_enabled_before = True  # whether the collector was on when the first of them began
