@@ -101,6 +101,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     for problem in report.problems:
         print(format_github(problem) if args.format == "github" else problem.format(with_rule=True))
     checked = report.files_checked
+    if args.paths and not checked:
+        # A pass that looked at nothing must not read like a clean check (a wrong folder in CI).
+        print(
+            f"chorus check: no file the check reads is in {' '.join(args.paths)}"
+            f" (the site folder is {Path(args.root).resolve()}; another site: --root FOLDER)",
+            file=sys.stderr,
+        )
     files = checked[0] if len(checked) == 1 else f"{len(checked)} files"
     print(
         f"checked {files}: {len(report.errors)} error(s), {len(report.warnings)} warning(s)"

@@ -259,3 +259,9 @@ def test_the_summary_line_names_what_was_checked(checked_site, capsys):
         main(["check", "--root", str(checked_site.root), str(checked_site.root / "authors/nobody.yml")]) == 2
     )
     assert "authors/nobody.yml: no such file or folder" in capsys.readouterr().err
+    # A folder holding nothing the check reads (another site's, say) is not a clean check.
+    (checked_site.root / "docs").mkdir()
+    assert main(["check", "--root", str(checked_site.root), str(checked_site.root / "docs")]) == 0
+    said = capsys.readouterr().err
+    assert "chorus check: no file the check reads is in " in said and "--root FOLDER" in said
+    assert said.endswith("checked 0 files: 0 error(s), 0 warning(s)\n")
