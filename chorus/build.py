@@ -26,7 +26,7 @@ from chorus.gate import check_output
 from plugins.network import ChorusError, ConfigError, Problem
 from plugins.network.errors import ERROR, WARNING, display_path
 from plugins.network.policy import load_policy
-from plugins.network.state import DRAFTS_SHOWN_KEY, BuildState, get_state
+from plugins.network.state import DRAFTS_SHOWN_KEY, BuildState, DraftsShown, get_state
 from plugins.network.urls import UrlScheme
 
 
@@ -134,7 +134,8 @@ def build_site(
         settings = load_settings(root, Path(settings_file) if settings_file else None, overrides)
     except ChorusError as exc:
         raise BuildFailed(exc.problems) from None
-    settings[DRAFTS_SHOWN_KEY] = drafts_shown  # whatever the overrides said: only this argument decides
+    # Whatever the overrides said: only this argument decides.
+    settings[DRAFTS_SHOWN_KEY] = DraftsShown.YES if drafts_shown else None
     final_output = Path(settings["OUTPUT_PATH"])
     final_output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{final_output.name}-building-", dir=final_output.parent))

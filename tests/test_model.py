@@ -44,13 +44,16 @@ def test_with_drafts_shown_a_draft_is_what_it_would_be_without_status_draft(decl
 
 def test_a_draft_shown_by_the_preview_is_marked_as_such(site):
     from chorus.build import load_settings
-    from plugins.network.state import DRAFTS_SHOWN_KEY, BuildState
+    from plugins.network.state import DRAFTS_SHOWN_KEY, BuildState, DraftsShown
 
     site.write("content/bob/notes.md", post("Notes", Status="draft"))
     site.write("content/bob/live.md", post("Live"))
     settings = load_settings(site.root, None, {"CHORUS_NOW": NOW})
     assert not load_model(site).posts_by_source["bob/notes.md"].draft_shown
-    settings[DRAFTS_SHOWN_KEY] = True
+    for anything_else in (True, "yes", 1):  # what a settings file or `pelican -e` could write
+        settings[DRAFTS_SHOWN_KEY] = anything_else
+        assert BuildState(settings).site.posts_by_source["bob/notes.md"].status is Status.DRAFT
+    settings[DRAFTS_SHOWN_KEY] = DraftsShown.YES
     shown = BuildState(settings).site.posts_by_source
     assert shown["bob/notes.md"].status is Status.PUBLISHED and shown["bob/notes.md"].draft_shown
     assert not shown["bob/live.md"].draft_shown

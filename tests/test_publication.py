@@ -51,11 +51,13 @@ def test_future_post_appears_once_its_date_has_come(site):
 
 def test_chorus_serve_drafts_builds_them_as_if_published_and_only_there(site):
     from chorus.build import build_site
-    from plugins.network.state import DRAFTS_SHOWN_KEY
+    from plugins.network.state import DRAFTS_SHOWN_KEY, DraftsShown
 
     site.write(
         "content/bob/draft.md", post("Secret draft", Status="draft", Tags="tenders", body="DRAFT-CANARY")
     )
+    site.write("content/bob/live.md", post("Live", body="See [the draft]({filename}draft.md)."))
+    site.write("content/pages/about.md", "Title: About\nStatus: draft\n\nPAGE-CANARY\n")
     preview = site.root / "cache/drafts-preview"
     overrides = {"CHORUS_NOW": NOW, "CACHE_PATH": str(site.root / "cache")}
     result = build_site(site.root, output=preview, overrides=overrides, drafts_shown=True)
@@ -66,13 +68,21 @@ def test_chorus_serve_drafts_builds_them_as_if_published_and_only_there(site):
     assert "Secret draft" in (preview / "topics/tenders/index.html").read_text()
     network_feed = feedparser.parse((preview / "feeds/network/atom.xml").read_bytes())
     assert "Secret draft" in [entry.title for entry in network_feed.entries]
-    # Nothing else turns it on: not the settings (Pelican reads no lower-case name from a
-    # settings file, and an override of it is replaced), not a build for publishing.
+    # Pages are not posts: a draft page stays unwritten, and nothing links to a missing page.
+    assert "PAGE-CANARY" not in _all_output_text(preview) and not (preview / "about").exists()
+
+    # Nothing else turns it on: not a settings file (Pelican reads no lower-case name
+    # from one), not an override of the key, not anything but build_site's own marker.
     site.write(
         "pelicanconf.py",
         "from chorus.conf import chorus_settings\n"
         f"globals().update(chorus_settings(__file__))\n{DRAFTS_SHOWN_KEY} = True\n",
     )
-    output = site.build(**{DRAFTS_SHOWN_KEY: True})
+    link_error = "content/bob/live.md:4:5: error: '{filename}draft.md' links to a draft"
+    assert any(line.startswith(link_error) for line in site.check()), site.check()
+    assert any(line.startswith(link_error) for line in site.check(**{DRAFTS_SHOWN_KEY: True}))
+    assert not any("links to a draft" in p for p in site.check(**{DRAFTS_SHOWN_KEY: DraftsShown.YES}))
+    site.write("content/bob/live.md", post("Live"))
+    output = site.build(**{DRAFTS_SHOWN_KEY: DraftsShown.YES})  # build_site replaces even the marker
     assert "DRAFT-CANARY" not in _all_output_text(output)
     assert not (output / "posts/bob/draft").exists()

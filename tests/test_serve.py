@@ -108,6 +108,7 @@ def test_a_page_says_which_state_of_the_output_it_shows(preview, site):
 def test_serve_drafts_shows_them_in_a_preview_of_its_own_never_in_output(site):
     import subprocess
     import sys
+    import threading
 
     from conftest import NOW
 
@@ -116,6 +117,8 @@ def test_serve_drafts_shows_them_in_a_preview_of_its_own_never_in_output(site):
     process = subprocess.Popen(
         command, cwd=site.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
+    watchdog = threading.Timer(120, process.kill)  # a preview that never starts ends the read below
+    watchdog.start()
     try:
         said = []
         for line in process.stdout:
@@ -129,5 +132,6 @@ def test_serve_drafts_shows_them_in_a_preview_of_its_own_never_in_output(site):
         assert said[-1].startswith(f"serving {site.root / 'cache/drafts-preview'} at ")
         assert not (site.root / "output").exists()
     finally:
+        watchdog.cancel()
         process.terminate()
         process.wait(30)

@@ -200,7 +200,9 @@ def read_source(
         return list(parsed.problems)
     zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
     if parsed.is_page:
-        return Page(**_common(parsed, state.now, zone, state.drafts_shown))
+        # Drafts shown are posts only: Pelican keeps a draft page unwritten whatever the
+        # model says (nothing re-sorts its pages by status as author_folders does posts).
+        return Page(**_common(parsed, state.now, zone, False))
     return _post(parsed, network, state.now, zone, settings["CHORUS_POSTS_LANG"], state.drafts_shown)
 
 

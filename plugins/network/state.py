@@ -9,6 +9,7 @@ live preview never sees the previous run's network.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import logging
 import os
 import unicodedata
@@ -39,10 +40,14 @@ from .urls import UrlScheme
 from .yamlfile import MAX_REGISTRY_BYTES, MAX_YAML_DEPTH
 
 STATE_KEY = "chorus_state"
-# Set by build_site(drafts_shown=True), for `chorus serve --drafts` alone. Lower case: Pelican
-# reads only upper-case names from a settings file, so no pelicanconf.py or publishconf.py
-# can make a build publish drafts.
+# Set by build_site(drafts_shown=True), for `chorus serve --drafts` alone, to DraftsShown.YES.
+# Lower case: Pelican reads only upper-case names from a settings file; and only that enum
+# member counts, which no settings file, override or `pelican -e key=json` can write.
 DRAFTS_SHOWN_KEY = "chorus_drafts_shown"
+
+
+class DraftsShown(enum.Enum):
+    YES = "yes"  # an enum member: copying the settings keeps it the same object
 
 
 def _is_iso_datetime(value: Any) -> str | None:
@@ -287,7 +292,7 @@ class BuildState:
         self.static_path = (self.root / settings["CHORUS_STATIC_DIR"]).resolve()
         self.now = _now(settings)
         # Drafts written as if published, in the preview of `chorus serve --drafts` only.
-        self.drafts_shown = settings.get(DRAFTS_SHOWN_KEY) is True
+        self.drafts_shown = settings.get(DRAFTS_SHOWN_KEY) is DraftsShown.YES
         self.renderer = MarkdownRenderer(settings.get("MARKDOWN"))
         self.outputs = OutputRegistry()
         # Markdown that failed to render, by source path relative to content/: reported together later.
