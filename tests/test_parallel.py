@@ -63,3 +63,35 @@ def test_a_warm_render_cache_renders_nothing_and_writes_the_same_site(site, tmp_
     site.write("content/bob/post-1.md", post("Post 1, edited", body="A sentence no other post has."))
     site.build(CACHE_PATH=cache)
     assert rendered[-1] == 1, "only the edited post is rendered again"
+
+
+def test_the_next_process_finds_what_this_one_rendered(site):
+    # The cache's key once held repr() of a function, its memory address: a new process
+    # (the next build, CI restoring cache/, `chorus serve` restarted) found nothing.
+    import subprocess
+    import sys
+
+    from conftest import NOW
+
+    _network_of(site, posts=3)
+    entries = []
+    for _ in range(2):
+        built = subprocess.run(
+            [sys.executable, "-m", "chorus.cli", "build", "--now", NOW],
+            cwd=site.root,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert built.returncode == 0, built.stderr
+        entries.append(sorted(p.name for p in (site.root / "cache/markdown").rglob("*.html")))
+    assert entries[0] and entries[1] == entries[0], "the second build rendered Markdown again"
+
+
+def test_the_markdown_configuration_names_functions_without_their_address():
+    from plugins.markdown_posts.prerender import config_text
+    from plugins.network.rendering import DEFAULT_MARKDOWN, heading_slug
+
+    text = config_text(DEFAULT_MARKDOWN)
+    assert " at 0x" not in text and "plugins.network.rendering.heading_slug" in text
+    assert config_text({"slugify": heading_slug}) != config_text({"slugify": len})

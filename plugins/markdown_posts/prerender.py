@@ -10,9 +10,11 @@ versions that render, so a clean build with the cache present renders only what 
 from __future__ import annotations
 
 import hashlib
+import inspect
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -66,6 +68,37 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
+def config_text(value: object) -> str:
+    """The Markdown configuration as text that is the same in every process that has the same
+    configuration. ``repr()`` names a function by its memory address (the table of contents'
+    ``slugify`` is one), which changed with every run: no build ever found what the one
+    before it had rendered. A function is named by its module and name and the digest of
+    the file that defines it, so editing it still renders again."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{config_text(k)}: {config_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(config_text(item) for item in value) + "]"
+    if callable(value) and hasattr(value, "__qualname__"):
+        return f"<{getattr(value, '__module__', '?')}.{value.__qualname__} {_defining_file_digest(value)}>"
+    return repr(value)
+
+
+def _defining_file_digest(function: object) -> str:
+    try:
+        source = inspect.getsourcefile(function)  # type: ignore[arg-type]
+    except TypeError:  # built in: its version is the interpreter's
+        return ""
+    return _file_digest(source) if source else ""
+
+
+@lru_cache(maxsize=64)
+def _file_digest(path: str) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
 def _key(base: str, source: Page, site: Site, text: str) -> str:
     pointed = sorted(
         (ref.target, point_at_content(site, source.source, ref.target))
@@ -110,7 +143,7 @@ def render_site(
 ) -> dict[tuple[str, str], Rendered]:
     """(source, part) -> Rendered, for the body and summary of every post and page (or of
     ``sources`` only: ``chorus serve`` renders an edited post alone, as the build would)."""
-    base = f"{_code_digest()}\0{config!r}\0"
+    base = f"{_code_digest()}\0{config_text(config)}\0"
     jobs = []
     for source in (*site.posts, *site.pages) if sources is None else sources:
         jobs.append(_Job(source, BODY, source.body, _key(base, source, site, source.body)))
