@@ -60,9 +60,13 @@ def test_a_warm_render_cache_renders_nothing_and_writes_the_same_site(site, tmp_
     monkeypatch.setattr(prerender, "map_jobs", counting)
     assert _files(site.build(CACHE_PATH=cache)) == cold
     assert rendered == [0], "a warm cache still rendered Markdown"
+    entries = sorted((tmp_path / "cache" / "markdown").rglob("*.html"))
     site.write("content/bob/post-1.md", post("Post 1, edited", body="A sentence no other post has."))
     site.build(CACHE_PATH=cache)
     assert rendered[-1] == 1, "only the edited post is rendered again"
+    # The edited text's old entry is gone: the cache holds what the site renders, no more.
+    after = sorted((tmp_path / "cache" / "markdown").rglob("*.html"))
+    assert len(after) == len(entries) and len(set(after) - set(entries)) == 1
 
 
 def test_the_next_process_finds_what_this_one_rendered(site):

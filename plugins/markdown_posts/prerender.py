@@ -131,6 +131,23 @@ class RenderCache:
         partial.write_text(html, encoding="utf-8")
         os.replace(partial, path)
 
+    def prune(self, keep: set[str]) -> None:
+        """Delete every entry but ``keep``: after a build that rendered every source, the
+        others are older versions of texts, which would pile up with every edit."""
+        try:
+            shelves = list(os.scandir(self.folder))
+        except OSError:
+            return
+        for shelf in shelves:
+            if not shelf.is_dir(follow_symlinks=False):
+                continue
+            for entry in os.scandir(shelf.path):
+                if entry.name.endswith(".html") and entry.name[: -len(".html")] not in keep:
+                    try:
+                        os.unlink(entry.path)
+                    except OSError:  # gone already (another build pruned it)
+                        pass
+
 
 def render_site(
     site: Site,
@@ -173,4 +190,6 @@ def render_site(
         results[(job.source.source, job.part)] = rendered
         if rendered.error is None:
             cache.put(job.key, rendered.html)
+    if sources is None:  # the whole site: what no source rendered to is a text no longer written
+        cache.prune({job.key for job in jobs})
     return results
