@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import png_bytes, post
 
 
@@ -36,8 +38,12 @@ def _network_of(site, posts: int = 24) -> None:
 
 def test_parallel_build_is_byte_identical_to_a_serial_one(site, tmp_path):
     _network_of(site)
-    serial = _files(site.build(CHORUS_WORKERS=1, CACHE_PATH=str(tmp_path / "serial-cache")))
-    parallel = _files(site.build(CHORUS_WORKERS=2, CACHE_PATH=str(tmp_path / "parallel-cache")))
+    serial = _files(
+        site.build(CHORUS_WORKERS=1, CHORUS_PAGE_WORKERS=1, CACHE_PATH=str(tmp_path / "serial-cache"))
+    )
+    parallel = _files(
+        site.build(CHORUS_WORKERS=2, CHORUS_PAGE_WORKERS=2, CACHE_PATH=str(tmp_path / "parallel-cache"))
+    )
     assert serial.keys() == parallel.keys()
     assert [name for name in serial if serial[name] != parallel[name]] == []
 
@@ -99,3 +105,82 @@ def test_the_markdown_configuration_names_functions_without_their_address():
     text = config_text(DEFAULT_MARKDOWN)
     assert " at 0x" not in text and "plugins.network.rendering.heading_slug" in text
     assert config_text({"slugify": heading_slug}) != config_text({"slugify": len})
+
+
+def test_a_template_error_on_a_page_a_worker_renders_names_its_file_and_line(site):
+    # The worker's failure is run again by the build's process, which raises it with its
+    # traceback: the same problem as a one-process build reports.
+    _network_of(site, posts=24)
+    site.write(
+        "templates/article.html",
+        "{% extends '!theme/article.html' %}"
+        "{% block content %}{% if article.slug == 'post-7' %}\n{% include 'nowhere.html' %}"
+        "{% endif %}{{ super() }}{% endblock %}\n",
+    )
+    settings = {"THEME_TEMPLATES_OVERRIDES": [str(site.root / "templates")]}
+    serial = site.problems(CHORUS_PAGE_WORKERS=1, **settings)
+    assert serial == site.problems(CHORUS_PAGE_WORKERS=2, **settings)
+    assert serial == ["templates/article.html:2: error: template 'nowhere.html' not found"]
+
+
+class _Writer:
+    """The part of Pelican's writer the page workers use: write_file and what it wrote."""
+
+    def __init__(self, output: Path):
+        self.output = output
+        self._written_files: set[str] = set()
+
+    def write_file(self, name, template, context, **kwargs):
+        import logging
+
+        path = str(self.output / name)
+        if path in self._written_files:
+            from pelican.writers import FileOverwriteFailedError
+
+            raise FileOverwriteFailedError(path)
+        # Pelican's loggers drop a message they logged before: each test's is its own.
+        logging.getLogger("plugins.example").warning("rendered %s in %s", name, self.output)
+        Path(path).write_text(name)
+        self._written_files.add(path)
+
+
+class _Generator:
+    settings: dict = {}
+
+    def __init__(self, names: list[str]):
+        self.names = names
+
+    def generate_pages(self, writer):
+        for name in self.names:
+            writer.write_file(name, None, {})
+
+
+@pytest.mark.parametrize("pages", [40, 5])  # 5: too few to fork for, written in the build's process
+def test_page_workers_write_every_page_and_their_warnings_reach_the_build(tmp_path, caplog, pages):
+    from plugins.network.parallel_pages import render_pages_on_every_core
+
+    names = [f"page-{number}.html" for number in range(pages)]
+    generator, writer = _Generator(names), _Writer(tmp_path)
+    render_pages_on_every_core(generator, 2)
+    with caplog.at_level("WARNING"):
+        generator.generate_pages(writer)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)
+    assert writer._written_files == {str(tmp_path / name) for name in names}
+    # logged once each, in the build's process, where the build records warnings
+    assert sorted(r.getMessage() for r in caplog.records) == sorted(
+        f"rendered {n} in {tmp_path}" for n in names
+    )
+
+
+@pytest.mark.parametrize("again", [4, 39])  # the same worker as the first write, or the other
+def test_page_workers_refuse_one_file_written_twice_as_pelicans_writer_does(tmp_path, again):
+    from pelican.writers import FileOverwriteFailedError
+
+    from plugins.network.parallel_pages import render_pages_on_every_core
+
+    names = [f"page-{number}.html" for number in range(40)]
+    names[again] = "page-3.html"
+    generator = _Generator(names)
+    render_pages_on_every_core(generator, 2)
+    with pytest.raises(FileOverwriteFailedError):
+        generator.generate_pages(_Writer(tmp_path))

@@ -8,6 +8,8 @@ gets its post.
 - ``article_generator_pretaxonomy``: each Pelican article gets ``article.post`` (its
   :class:`~plugins.network.model.Post`), its authors (the folder's first), its department as
   category, and the one publication status: drafts and scheduled posts leave every list.
+- ``article_generator_finalized``: with CHORUS_PAGE_WORKERS above one, the generator's post
+  and listing pages will be rendered by that many processes (``plugins.network.parallel_pages``).
 - Output paths are claimed in the run's registry, so another feature that would write the
   same file fails instead of overwriting it.
 """
@@ -20,6 +22,8 @@ from pelican.urlwrappers import Category
 
 from plugins.network import Problem, ProblemList, SourceError, get_state
 from plugins.network.errors import ERROR
+from plugins.network.parallel import worker_count
+from plugins.network.parallel_pages import render_pages_on_every_core
 from plugins.network.posts import is_page_source
 from plugins.network.rules import run_rules
 from plugins.network.state import install_log_filter
@@ -103,6 +107,12 @@ def order_departments(generator) -> None:
     generator.categories.sort(key=lambda item: network.department_rank(item[0].slug))
 
 
+def pages_on_every_core(generator) -> None:
+    workers = worker_count(generator.settings["CHORUS_PAGE_WORKERS"])
+    if workers > 1:  # one: Pelican's own loop, untouched
+        render_pages_on_every_core(generator, workers)
+
+
 def claim_pages(generator) -> None:
     settings = generator.settings
     state = get_state(settings)
@@ -124,5 +134,6 @@ def register() -> None:
     signals.article_generator_init.connect(run_site_rules)
     signals.article_generator_pretaxonomy.connect(assign_authors)
     signals.article_generator_finalized.connect(order_departments)
+    signals.article_generator_finalized.connect(pages_on_every_core)
     signals.page_generator_finalized.connect(claim_pages)
     signals.static_generator_finalized.connect(claim_static)
