@@ -171,16 +171,17 @@ def build_with_pelican(site: Path, output: Path) -> dict:
 
 @case(
     "chorus-warm",
-    "the same Chorus build again, reusing the caches (avatars, social cards) the previous build left",
+    "the same Chorus build again, reusing the caches (Markdown, avatars, social cards, search)"
+    " the previous build left",
     warm=True,
 )
 @case("chorus", "Chorus: build_site() with its plugins, theme and checks, from a fresh checkout (no caches)")
-def build_with_chorus(site: Path, output: Path) -> dict:
+def build_with_chorus(site: Path, output: Path, overrides: dict | None = None) -> dict:
     from chorus.build import BuildFailed, build_site
     from chorus.conf import CHORUS_PLUGINS
 
     try:
-        result = build_site(site, output=output)
+        result = build_site(site, output=output, overrides=overrides)
     except BuildFailed as exc:
         raise CaseFailed(exc.problems) from None
     return {
@@ -189,6 +190,16 @@ def build_with_chorus(site: Path, output: Path) -> dict:
         "first_warnings": result.warnings[:5],
         "plugins": list(CHORUS_PLUGINS),
     }
+
+
+@case(
+    "chorus-warm-page-workers",
+    "the warm build with its post and listing pages rendered by one process per core"
+    " (CHORUS_PAGE_WORKERS = 0; the default is 1)",
+    warm=True,
+)
+def build_with_page_workers(site: Path, output: Path) -> dict:
+    return build_with_chorus(site, output, {"CHORUS_PAGE_WORKERS": 0})
 
 
 HUGO_CONFIG = """\
@@ -920,6 +931,7 @@ DEFAULT_CASES = [
     "hugo",
     "chorus",
     "chorus-warm",
+    "chorus-warm-page-workers",
     "chorus-check",
     "chorus-check-cached",
     "chorus-check-changed",
