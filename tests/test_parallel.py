@@ -172,7 +172,9 @@ def test_page_workers_write_every_page_and_their_warnings_reach_the_build(tmp_pa
     )
 
 
-@pytest.mark.parametrize("again", [4, 39])  # the same worker as the first write, or the other
+# 2: in the chunk of page-3's call, so in the same worker; 39: in a later chunk, which
+# either worker may take.
+@pytest.mark.parametrize("again", [2, 39])
 def test_page_workers_refuse_one_file_written_twice_as_pelicans_writer_does(tmp_path, again):
     from pelican.writers import FileOverwriteFailedError
 
@@ -184,3 +186,54 @@ def test_page_workers_refuse_one_file_written_twice_as_pelicans_writer_does(tmp_
     render_pages_on_every_core(generator, 2)
     with pytest.raises(FileOverwriteFailedError):
         generator.generate_pages(_Writer(tmp_path))
+
+
+def test_a_configuration_no_text_names_reliably_renders_without_the_cache():
+    # Two closures (or bound methods) with different captured values have the same name
+    # and code, and may even share an address once one is freed: no key can tell them apart.
+    from functools import partial
+
+    from plugins.markdown_posts.prerender import Uncacheable, config_text
+
+    def prefixed(prefix):
+        return lambda value, separator: prefix + value
+
+    with pytest.raises(Uncacheable):
+        config_text({"slugify": prefixed("h-")})
+    with pytest.raises(Uncacheable):
+        config_text({"slugify": "".join})  # a bound method
+    assert config_text(partial(max, 3)) != config_text(partial(max, 4))
+
+
+def test_an_uncacheable_configuration_builds_all_the_same(site, tmp_path):
+    from plugins.network.rendering import DEFAULT_MARKDOWN
+
+    _network_of(site, posts=3)
+    markdown = {**DEFAULT_MARKDOWN, "extension_configs": dict(DEFAULT_MARKDOWN["extension_configs"])}
+    prefix = "h-"
+    markdown["extension_configs"]["markdown.extensions.toc"] = {"slugify": lambda value, sep: prefix + value}
+    site.build(MARKDOWN=markdown, CACHE_PATH=str(tmp_path / "cache"))
+    assert not list((tmp_path / "cache" / "markdown").rglob("*.html")), "nothing kept for it"
+
+
+class _FailingWriter(_Writer):
+    """Writes the first page of 'listing.html', then fails: a listing whose second page's
+    template breaks."""
+
+    def write_file(self, name, template, context, **kwargs):
+        if name == "listing.html":
+            super().write_file("listing-1.html", template, context)
+            raise ValueError("the second page's template broke")
+        super().write_file(name, template, context, **kwargs)
+
+
+@pytest.mark.parametrize("pages", [40, 5])  # 5: too few to fork for, written in order here
+def test_a_failing_call_raises_its_own_error(tmp_path, pages):
+    from plugins.network.parallel_pages import render_pages_on_every_core
+
+    names = [f"page-{number}.html" for number in range(pages - 1)] + ["listing.html"]
+    names[1], names[-1] = names[-1], names[1]
+    generator = _Generator(names)
+    render_pages_on_every_core(generator, 2)
+    with pytest.raises(ValueError, match="second page"):
+        generator.generate_pages(_FailingWriter(tmp_path))

@@ -14,7 +14,7 @@ import inspect
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import metadata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -72,15 +72,43 @@ def config_text(value: object) -> str:
     """The Markdown configuration as text that is the same in every process that has the same
     configuration. ``repr()`` names a function by its memory address (the table of contents'
     ``slugify`` is one), which changed with every run: no build ever found what the one
-    before it had rendered. A function is named by its module and name and the digest of
-    the file that defines it, so editing it still renders again."""
+    before it had rendered.
+
+    Only what its name and code decide is named that way: a function or class defined at a
+    module's top level, with the digest of the file that defines it (editing it renders
+    again). A ``functools.partial`` is spelled out, plain values are their ``repr()``.
+    Anything else (a closure, a bound method, an object) has no text that says what it
+    does: ``Uncacheable``, and the build renders without the cache rather than risk
+    serving another configuration's HTML (two closures can even share an address)."""
     if isinstance(value, dict):
         return "{" + ", ".join(f"{config_text(k)}: {config_text(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list | tuple):
         return "[" + ", ".join(config_text(item) for item in value) + "]"
-    if callable(value) and hasattr(value, "__qualname__"):
-        return f"<{getattr(value, '__module__', '?')}.{value.__qualname__} {_defining_file_digest(value)}>"
-    return repr(value)
+    if isinstance(value, partial):
+        return f"partial({config_text(value.func)}, {config_text(value.args)}, {config_text(value.keywords)})"
+    if _named_by_its_code(value):
+        return f"<{value.__module__}.{value.__qualname__} {_defining_file_digest(value)}>"  # type: ignore[attr-defined]
+    if value is None or isinstance(value, str | int | float | bool):
+        return repr(value)
+    raise Uncacheable(f"{type(value).__name__} in MARKDOWN")
+
+
+class Uncacheable(Exception):
+    """The Markdown configuration holds something no text names reliably."""
+
+
+def _named_by_its_code(value: object) -> bool:
+    """A function (without captured variables) or class defined at a module's top level, or
+    a module's built-in function."""
+    if inspect.isfunction(value):
+        top_level = value.__closure__ is None
+    elif inspect.isclass(value):
+        top_level = True
+    elif inspect.isbuiltin(value):
+        top_level = inspect.ismodule(getattr(value, "__self__", None))  # not a bound method
+    else:
+        return False
+    return top_level and "<locals>" not in value.__qualname__ and isinstance(value.__module__, str)
 
 
 def _defining_file_digest(function: object) -> str:
@@ -88,11 +116,18 @@ def _defining_file_digest(function: object) -> str:
         source = inspect.getsourcefile(function)  # type: ignore[arg-type]
     except TypeError:  # built in: its version is the interpreter's
         return ""
-    return _file_digest(source) if source else ""
+    if not source:
+        return ""
+    try:
+        stat = os.stat(source)
+    except OSError:
+        return ""
+    # By size and time too: `chorus serve` reads pelicanconf.py again when it changes.
+    return _file_digest(source, stat.st_size, stat.st_mtime_ns)
 
 
 @lru_cache(maxsize=64)
-def _file_digest(path: str) -> str:
+def _file_digest(path: str, size: int, mtime_ns: int) -> str:
     try:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:
@@ -112,19 +147,27 @@ def _key(base: str, source: Page, site: Site, text: str) -> str:
 
 
 class RenderCache:
-    """Rendered HTML on disk, one file per key (``ab/abcdef….html``), written atomically."""
+    """Rendered HTML on disk, one file per key (``ab/abcdef….html``), written atomically;
+    ``folder`` None: nothing is kept."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path | None):
         self.folder = folder
 
     def _path(self, key: str) -> Path:
+        assert self.folder is not None
         return self.folder / key[:2] / f"{key}.html"
 
     def get(self, key: str) -> str | None:
-        path = self._path(key)
-        return path.read_text(encoding="utf-8") if path.is_file() else None
+        if self.folder is None:
+            return None
+        try:
+            return self._path(key).read_text(encoding="utf-8")
+        except OSError:  # never written, or pruned by a build in another thread meanwhile
+            return None
 
     def put(self, key: str, html: str) -> None:
+        if self.folder is None:
+            return
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{key}.{os.getpid()}.tmp")
@@ -134,19 +177,28 @@ class RenderCache:
     def prune(self, keep: set[str]) -> None:
         """Delete every entry but ``keep``: after a build that rendered every source, the
         others are older versions of texts, which would pile up with every edit."""
+        if self.folder is None:
+            return
         try:
-            shelves = list(os.scandir(self.folder))
+            with os.scandir(self.folder) as listing:
+                shelves = [entry.path for entry in listing if entry.is_dir(follow_symlinks=False)]
         except OSError:
             return
         for shelf in shelves:
-            if not shelf.is_dir(follow_symlinks=False):
+            try:
+                with os.scandir(shelf) as listing:
+                    stale = [
+                        entry.path
+                        for entry in listing
+                        if entry.name.endswith(".html") and entry.name[: -len(".html")] not in keep
+                    ]
+            except OSError:  # removed meanwhile
                 continue
-            for entry in os.scandir(shelf.path):
-                if entry.name.endswith(".html") and entry.name[: -len(".html")] not in keep:
-                    try:
-                        os.unlink(entry.path)
-                    except OSError:  # gone already (another build pruned it)
-                        pass
+            for path in stale:
+                try:
+                    os.unlink(path)
+                except OSError:  # gone already (another build pruned it)
+                    pass
 
 
 def render_site(
@@ -160,7 +212,10 @@ def render_site(
 ) -> dict[tuple[str, str], Rendered]:
     """(source, part) -> Rendered, for the body and summary of every post and page (or of
     ``sources`` only: ``chorus serve`` renders an edited post alone, as the build would)."""
-    base = f"{_code_digest()}\0{config_text(config)}\0"
+    try:
+        base = f"{_code_digest()}\0{config_text(config)}\0"
+    except Uncacheable:
+        base, cache = "", RenderCache(None)
     jobs = []
     for source in (*site.posts, *site.pages) if sources is None else sources:
         jobs.append(_Job(source, BODY, source.body, _key(base, source, site, source.body)))

@@ -37,11 +37,17 @@ def _run(index: int) -> Any:
     return function(jobs[index])
 
 
+def forks(jobs: int, workers: int) -> int:
+    """How many processes :func:`map_jobs` starts for ``jobs`` jobs (0: it runs them itself)."""
+    workers = min(workers, jobs // MIN_JOBS_PER_WORKER)
+    return workers if workers > 1 and "fork" in multiprocessing.get_all_start_methods() else 0
+
+
 def map_jobs(function: Callable[[Job], Result], jobs: Sequence[Job], workers: int) -> list[Result]:
     """``[function(job) for job in jobs]``, spread over ``workers`` forked processes."""
     global _CURRENT
-    workers = min(workers, len(jobs) // MIN_JOBS_PER_WORKER)
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    workers = forks(len(jobs), workers)
+    if not workers:
         return [function(job) for job in jobs]
     _CURRENT = (function, jobs)
     # Memory the build freed but glibc keeps would count in the tree while workers run.

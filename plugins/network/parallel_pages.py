@@ -22,9 +22,13 @@ What a call needs besides its arguments comes with it:
   calls before it wrote, and raises there with its own traceback (a template error names
   its file and line).
 
-Writes that ask to override another (``override_output``) depend on their order, and
-relative URLs carry state from one write to the next: then every call is replayed in order
-by the build's process.
+The build's process replays every call itself, in order, when there are too few to be
+worth a process, when writes ask to override another (``override_output``: that depends
+on their order), with relative URLs (they carry state from one write to the next), or when
+something listens to ``content_written`` (it would hear only the workers' writes). The
+recording pass still sends ``article_generator_write_article`` for every post, so the
+build's process makes each post's body once more than the workers need: part of what the
+workers save goes there.
 
 The cost is memory: a worker's copy of the build is shared with the build's process only
 until it touches it, and rendering thousands of pages touches much of it. At 10,000 posts
@@ -36,14 +40,13 @@ asks for more than one process.
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
 from pelican import signals
 from pelican.writers import FileOverwriteFailedError
 
-from .parallel import map_jobs
+from .parallel import forks, map_jobs
 
 _LOGGED = ("pelican", "plugins", "jinja2")  # whose warnings the build records (chorus.build)
 
@@ -57,7 +60,6 @@ class _Call:
 
 @dataclass
 class _Outcome:
-    process: int  # the pid that ran the call
     written: list[str] = field(default_factory=list)
     logged: list[tuple[str, int, str]] = field(default_factory=list)  # (logger, level, message)
     failed: bool = False
@@ -78,26 +80,26 @@ def render_pages_on_every_core(generator: Any, workers: int) -> None:
 
     def in_parallel(writer: Any) -> None:
         calls = _recorded(generator, writer, generate_pages)
-        if generator.settings.get("RELATIVE_URLS") or any(c.kwargs.get("override_output") for c in calls):
-            # Relative URLs carry state from one write to the next; overrides depend on order.
+        if (
+            not forks(len(calls), workers)  # too few pages to be worth a process
+            or generator.settings.get("RELATIVE_URLS")  # carries state from one write to the next
+            or any(call.kwargs.get("override_output") for call in calls)  # depends on the order
+            or signals.content_written.receivers  # a listener would hear only the workers' writes
+        ):
             for call in calls:
                 _replay(generator, writer, call)
             return
-        build_process, before = os.getpid(), set(writer._written_files)
+        before = set(writer._written_files)
         outcomes = map_jobs(lambda call: _run(generator, writer, call, before), calls, workers)
         # In the order of the calls, as one writer would have met them.
         for call, outcome in zip(calls, outcomes, strict=True):
-            if outcome.process == build_process:  # too few pages to fork for: written here already
-                if outcome.failed:
-                    _replay(generator, writer, call)
-                continue
-            for name, level, message in outcome.logged:  # logged in the worker: log it where it counts
-                logging.getLogger(name).log(level, "%s", message)
             if outcome.failed:
                 # Run again here, knowing what the calls before it wrote: it raises with the
                 # real traceback (a template error names its file and line).
                 _replay(generator, writer, call)
                 continue
+            for name, level, message in outcome.logged:  # logged in the worker: log it where it counts
+                logging.getLogger(name).log(level, "%s", message)
             for path in outcome.written:
                 if path in writer._written_files:  # what Pelican's one writer would have refused
                     raise FileOverwriteFailedError(
@@ -138,8 +140,8 @@ def _replay(generator: Any, writer: Any, call: _Call) -> None:
 
 
 def _run(generator: Any, writer: Any, call: _Call, before: set[str]) -> _Outcome:
-    """One call, in a worker (or in the build's process when there is one worker)."""
-    outcome = _Outcome(os.getpid())
+    """One call, in a worker."""
+    outcome = _Outcome()
     records = _Records()
     loggers = [logging.getLogger(name) for name in _LOGGED]
     for logger in loggers:
