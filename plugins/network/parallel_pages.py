@@ -32,9 +32,9 @@ workers save goes there.
 
 The cost is memory: a worker's copy of the build is shared with the build's process only
 until it touches it, and rendering thousands of pages touches much of it. At 10,000 posts
-two workers took a warm build from 53 to 44 s and its process tree from 424 to 675 MiB
-(docs/performance.md), over issue #12's 0.5 GiB; so it runs only when CHORUS_PAGE_WORKERS
-asks for more than one process.
+two workers took a warm build's process tree from 439 to 683 MiB, over issue #12's
+0.5 GiB (docs/performance.md, "Pages on every core"); so it runs only when
+CHORUS_PAGE_WORKERS asks for more than one process.
 """
 
 from __future__ import annotations

@@ -192,8 +192,8 @@ CORE_SETTINGS = SettingsSpec(
         "CHORUS_PAGE_WORKERS",
         1,
         "Processes that render post and listing pages (0: one per core). More is faster and"
-        " holds more memory: at 10,000 posts two took a warm build from 53 to 44 s and its"
-        " processes from 424 to 675 MiB (docs/performance.md).",
+        " holds more memory: at 10,000 posts two took the build's processes from 439 to"
+        " 683 MiB (docs/performance.md, 'Pages on every core').",
         is_whole_number,
     ),
     Setting(
