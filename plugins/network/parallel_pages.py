@@ -89,8 +89,7 @@ def render_pages_on_every_core(generator: Any, workers: int) -> None:
             for call in calls:
                 _replay(generator, writer, call)
             return
-        before = set(writer._written_files)
-        outcomes = map_jobs(lambda call: _run(generator, writer, call, before), calls, workers)
+        outcomes = map_jobs(lambda call: _run(generator, writer, call), calls, workers)
         # In the order of the calls, as one writer would have met them.
         for call, outcome in zip(calls, outcomes, strict=True):
             if outcome.failed:
@@ -139,14 +138,31 @@ def _replay(generator: Any, writer: Any, call: _Call) -> None:
     writer.write_file(*call.args, **call.kwargs)
 
 
-def _run(generator: Any, writer: Any, call: _Call, before: set[str]) -> _Outcome:
+class _NotedSet(set):
+    """The writer's set of written files, noting what is added in order (a worker's own
+    writes), so a call's files are the tail of the list, not a copy of the whole set."""
+
+    def __init__(self, items: set[str]) -> None:
+        super().__init__(items)
+        self.added: list[str] = []
+
+    def add(self, item: str) -> None:
+        if item not in self:
+            self.added.append(item)
+        super().add(item)
+
+
+def _run(generator: Any, writer: Any, call: _Call) -> _Outcome:
     """One call, in a worker."""
     outcome = _Outcome()
     records = _Records()
     loggers = [logging.getLogger(name) for name in _LOGGED]
     for logger in loggers:
         logger.addHandler(records)
-    written_before = set(writer._written_files)
+    if not isinstance(writer._written_files, _NotedSet):  # the worker's copy of the writer
+        writer._written_files = _NotedSet(writer._written_files)
+    noted = writer._written_files
+    mark = len(noted.added)
     try:
         _replay(generator, writer, call)
     except Exception:  # the build's process runs it again and raises it there
@@ -155,5 +171,5 @@ def _run(generator: Any, writer: Any, call: _Call, before: set[str]) -> _Outcome
         for logger in loggers:
             logger.removeHandler(records)
     outcome.logged = records.records
-    outcome.written = sorted(set(writer._written_files) - written_before - before)
+    outcome.written = noted.added[mark:]
     return outcome
