@@ -27,6 +27,7 @@ from plugins.network.parallel_pages import render_pages_on_every_core
 from plugins.network.posts import is_page_source
 from plugins.network.rules import run_rules
 from plugins.network.state import install_log_filter
+from plugins.network.urls import Output
 
 
 def start(pelican) -> None:
@@ -90,6 +91,8 @@ def assign_authors(generator) -> None:
         article.department = network.departments[post.department]
         # Pelican knows three states; a scheduled post is a draft until its date.
         article.status = post.status.value if post.status.written else "draft"
+        if post.status.written:
+            _place(article, state.urls.source(post))
         {"published": published, "hidden": hidden, "draft": drafts}[article.status].append(article)
     generator.articles[:] = sorted(published, key=lambda a: (a.date, a.source_path), reverse=True)
     generator.hidden_articles[:] = hidden
@@ -97,6 +100,15 @@ def assign_authors(generator) -> None:
     state.published = list(generator.articles)
     for article in sorted(published + hidden, key=lambda a: a.source_path):
         state.outputs.claim_or_raise(article.save_as, state.shown(article.source_path))
+
+
+def _place(content, output: Output) -> None:
+    """Give Pelican's post or page the URL and output path the site's URL scheme gives it.
+
+    Pelican would format ARTICLE_URL from the metadata on every read of ``url`` (about
+    30 reads a post in a build: links, feeds, cards, listings); the scheme says the same
+    once, and is the one place output paths come from."""
+    content.override_url, content.override_save_as = output.url, output.save_as
 
 
 def order_departments(generator) -> None:
@@ -120,6 +132,7 @@ def claim_pages(generator) -> None:
     problems.extend(_render_failures(state, lambda p: is_page_source(p, settings["PAGE_PATHS"])))
     problems.raise_if_errors()
     for page in [*generator.pages, *generator.hidden_pages]:
+        _place(page, state.urls.source(state.site.by_source[page.relative_source_path]))
         state.outputs.claim_or_raise(page.save_as, state.shown(page.source_path))
 
 
