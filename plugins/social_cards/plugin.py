@@ -197,7 +197,7 @@ class CardWriter:
         partial = folder / f".{cached.stem}.{os.getpid()}.tmp"
         # A palette PNG at the default level is a third of the RGB one and encodes faster
         # than RGB did at level 1.
-        to_palette(image).save(partial, "PNG", compress_level=6)
+        to_palette(content, image).save(partial, "PNG", compress_level=6)
         for old in folder.glob("*.png"):
             old.unlink()  # an older card of the same page: never needed again
         os.replace(partial, cached)
