@@ -57,6 +57,18 @@ def test_templates_and_static_files_of_the_network_reach_the_output(site):
         assert tree.cssselect('nav a[href="/subscribe/"]'), page  # Chorus's own item is kept
 
 
+def test_a_template_edited_between_two_builds_of_one_process_is_read_again(site):
+    # Templates are read once per build (Jinja's auto_reload is off): the next build, as
+    # chorus serve runs it in the same process, must read the edited file.
+    site.write("templates/404.html", NOT_FOUND)
+    site.build()
+    assert site.page("404.html").cssselect("h1#acme-404")
+    site.write("templates/404.html", NOT_FOUND.replace("acme-404", "acme-404-edited"))
+    os.utime(site.root / "templates/404.html", (0, 0))  # even with an older modification time
+    site.build()
+    assert site.page("404.html").cssselect("h1#acme-404-edited")
+
+
 def test_static_files_are_checked_like_every_other_source(site):
     site.write("static/robots.txt", "User-agent: *\n")
     site.write("static/feeds/all.xml", "<rss/>")
