@@ -96,3 +96,22 @@ def test_a_static_file_that_a_page_would_write_fails_naming_both(site):
     assert site.problems() == [
         "static/about/index.html: error: would be written to 'about/index.html', which content/pages/about.md already writes (rename one, or give it another Slug:)"
     ]
+
+
+LISTS_CATEGORY = """\
+{% extends "base.html" %}
+{% block content %}
+<ol id="listed">{% for post in articles %}<li>{{ post.title }}</li>{% endfor %}
+{% for post in dates %}<li>{{ post.title }}</li>{% endfor %}</ol>
+{% endblock %}
+"""
+
+
+def test_a_department_without_posts_lists_none_to_a_template(site):
+    # Sales has no posts: its page is Chorus's, not Pelican's, and must give a template the
+    # department's (empty) lists, not the whole network's.
+    site.write("templates/category.html", LISTS_CATEGORY)
+    site.build()
+    assert site.page("departments/sales/index.html").cssselect("#listed") != []
+    assert site.page("departments/sales/index.html").cssselect("#listed li") == []
+    assert site.page("departments/service/index.html").cssselect("#listed li") != []

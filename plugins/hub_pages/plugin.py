@@ -128,7 +128,10 @@ def write_empty_departments(generator, writer) -> None:
             page.save_as,
             template,
             generator.context,
-            paginated={"articles": [], "dates": []},
+            # As Pelican passes a department's lists (which it also pages through): a
+            # template reading articles or dates must not get the whole network's.
+            articles=[],
+            dates=[],
             template_name="category",
             url=page.url,
             category=category,
