@@ -98,6 +98,34 @@ def test_a_static_file_that_a_page_would_write_fails_naming_both(site):
     ]
 
 
+# Chorus's templates page through ``articles``; Pelican also passes ``dates``, the same
+# posts by date, which themes made for Pelican list.
+DATES_TAG = """\
+{% extends "base.html" %}
+{% block content %}
+<ol id="by-date">{% for post in dates %}<li>{{ post.title }}</li>{% endfor %}</ol>
+{% endblock %}
+"""
+
+
+def test_topic_department_and_author_pages_get_pelicans_dates(site):
+    site.write("content/alice/old.md", post("Old drift", date="2025-01-01", tags="drift"))
+    site.write("content/alice/new.md", post("New drift", date="2026-02-01", tags="drift, meters"))
+    site.write("content/alice/other.md", post("Other", date="2026-03-01", tags="meters"))
+    for name in ("tag", "category", "author"):
+        site.write(f"templates/{name}.html", DATES_TAG)
+    site.build()
+
+    def listed(page: str) -> list[str]:
+        return [item.text for item in site.page(page).cssselect("#by-date li")]
+
+    assert listed("topics/drift/index.html") == ["New drift", "Old drift"]
+    assert listed("topics/meters/index.html") == ["Other", "New drift"]
+    ours = ["Other", "New drift", "Old drift"]  # newest first; the site has other posts too
+    for page in ("departments/service/index.html", "authors/alice/index.html"):
+        assert [title for title in listed(page) if title in ours] == ours, page
+
+
 LISTS_CATEGORY = """\
 {% extends "base.html" %}
 {% block content %}
@@ -115,3 +143,16 @@ def test_a_department_without_posts_lists_none_to_a_template(site):
     assert site.page("departments/sales/index.html").cssselect("#listed") != []
     assert site.page("departments/sales/index.html").cssselect("#listed li") == []
     assert site.page("departments/service/index.html").cssselect("#listed li") != []
+
+
+def test_post_lists_answer_in_by_identity_and_see_later_changes():
+    from plugins.author_folders.plugin import PostList
+
+    first, second, third = object(), object(), object()
+    posts = PostList([first, second])
+    assert first in posts and third not in posts
+    posts.append(third)
+    assert third in posts, "a post added after the list was made"
+    posts.remove(first)
+    assert first not in posts, "a post removed after the list was made"
+    assert posts == [second, third] and posts[:1] == [second]
