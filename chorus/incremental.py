@@ -190,6 +190,8 @@ def _tags(last: LastBuild, new: Post) -> list[Tag] | None:
 def _render(generator: ArticlesGenerator, article: Any) -> str:
     """The post's page as ``ArticlesGenerator.generate_articles`` and Pelican's writer render it."""
     context = generator.context.copy()
+    if (once := context.get("once")) is not None:
+        once.forget()  # cards and avatars the build rendered may show what the edit changed
     context["localsiteurl"] = context.get("localsiteurl", None)
     context["output_file"] = article.save_as
     context.update(article=article, category=getattr(article, "category", None), blog=True)

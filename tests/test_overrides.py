@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 from chorus.check import run_check
+from chorus.conf import THEME_DIR
 from conftest import NOW, post
 
 BRAND_CSS = "body { accent-color: #c2255c; }\n"
@@ -156,3 +157,47 @@ def test_post_lists_answer_in_by_identity_and_see_later_changes():
     posts.remove(first)
     assert first not in posts, "a post removed after the list was made"
     assert posts == [second, third] and posts[:1] == [second]
+
+
+def test_once_renders_a_piece_once_for_the_same_arguments():
+    from markupsafe import Markup
+
+    from plugins.network.once import RenderedOnce
+
+    once = RenderedOnce()
+    renders: list[str] = []
+
+    def piece(text: str):
+        return lambda: renders.append(text) or Markup(f"<p>{text}</p>")
+
+    alice, bob = object(), object()
+    assert once("card", alice, caller=piece("alice")) == Markup("<p>alice</p>")
+    assert once("card", alice, caller=piece("again")) == Markup("<p>alice</p>"), "rendered once"
+    assert once("card", bob, caller=piece("bob")) == Markup("<p>bob</p>"), "another post"
+    assert once("avatar", alice, 48, caller=piece("48")) != once("avatar", alice, 64, caller=piece("64"))
+    assert once("avatar", alice, 48, "", caller=piece("x")) != once(
+        "avatar", alice, 48, "Alice", caller=piece("y")
+    )
+    once.forget()
+    assert once("card", alice, caller=piece("edited")) == Markup("<p>edited</p>"), "forgotten"
+    assert renders == ["alice", "bob", "48", "64", "x", "y", "edited"]
+
+
+CARD_WITH_PAGE = """\
+{% macro card(article) -%}
+<article class="card"><a href="{{ SITEURL }}/{{ article.url }}">{{ article.title }}</a> on {{ page_name }}</article>
+{%- endmacro %}
+"""
+
+
+def test_a_network_card_without_once_may_show_the_page_it_is_on(site):
+    # The theme's own card is rendered once a build; a network's card that leaves out the
+    # call is rendered on every page, so it may depend on the page (docs/theme.md).
+    macros = (THEME_DIR / "templates/partials/macros.html").read_text()
+    start, end = macros.index("{% macro card(article)"), macros.index("{#- Expertise topics")
+    site.write("templates/partials/macros.html", macros[:start] + CARD_WITH_PAGE + "\n\n" + macros[end:])
+    site.write("content/alice/drift.md", post("Drift", tags="drift"))
+    site.build()
+    on_topic = site.page("topics/drift/index.html").cssselect("article.card")[0].text_content()
+    on_author = site.page("authors/alice/index.html").cssselect("article.card")[0].text_content()
+    assert on_topic.endswith("on topics/drift/") and on_author.endswith("on authors/alice/")

@@ -25,6 +25,7 @@ from pelican.urlwrappers import Category
 
 from plugins.network import Problem, ProblemList, SourceError, get_state
 from plugins.network.errors import ERROR
+from plugins.network.once import RenderedOnce
 from plugins.network.parallel import worker_count
 from plugins.network.parallel_pages import render_pages_on_every_core
 from plugins.network.posts import is_page_source
@@ -41,6 +42,7 @@ def run_site_rules(generator) -> None:
     """Read the sources and run every rule before Pelican reads a post."""
     state = get_state(generator.settings)
     generator.context["urls"] = state.urls  # the one URL scheme, for templates (docs/theme.md)
+    generator.context["once"] = RenderedOnce()  # a card or avatar rendered once a build
     # Warnings and information are for reviewers, who see them in `chorus check`; they
     # never block publishing (docs/editorial.md), so the build acts on errors only.
     errors = [p for p in run_rules(state.site) if p.level == ERROR]
