@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import urljoin
 
+from lxml import etree
 from lxml import html as lxml_html
 from lxml.html import builder as E
 
@@ -30,6 +31,9 @@ def _absolute_srcset(srcset: str, base: str) -> str:
     return ", ".join(candidates)
 
 
+_WITH_URLS = etree.XPath(".//*[@href or @src or @srcset]")  # elements only: never a comment
+
+
 def _parse(fragment: str):
     return lxml_html.fragment_fromstring(fragment, create_parent="div")
 
@@ -45,9 +49,8 @@ def absolutise(fragment: str, base_url: str) -> str:
     if not fragment.strip():
         return fragment
     wrapper = _parse(fragment)
-    for element in wrapper.iter():
-        if not isinstance(element.tag, str):
-            continue  # comments and processing instructions carry no links
+    # Only the elements with a URL: a post's other elements (most of them) are not visited.
+    for element in _WITH_URLS(wrapper):
         for attribute in URL_ATTRIBUTES:
             value = element.get(attribute)
             if value is not None:
