@@ -36,14 +36,25 @@ def _network_of(site, posts: int = 24) -> None:
         )
 
 
-def test_parallel_build_is_byte_identical_to_a_serial_one(site, tmp_path):
+def test_parallel_build_is_byte_identical_to_a_serial_one(site, tmp_path, monkeypatch):
+    from plugins.network import parallel_pages
+
     _network_of(site)
     serial = _files(
         site.build(CHORUS_WORKERS=1, CHORUS_PAGE_WORKERS=1, CACHE_PATH=str(tmp_path / "serial-cache"))
     )
+    # The pages must reach the workers: the build's in-order fallback is byte-identical too.
+    sent: list[int] = []
+    map_jobs = parallel_pages.map_jobs
+    monkeypatch.setattr(
+        parallel_pages,
+        "map_jobs",
+        lambda run, calls, workers: sent.append(len(calls)) or map_jobs(run, calls, workers),
+    )
     parallel = _files(
         site.build(CHORUS_WORKERS=2, CHORUS_PAGE_WORKERS=2, CACHE_PATH=str(tmp_path / "parallel-cache"))
     )
+    assert sent and sent[0] > 20, "post and listing pages rendered by the page workers"
     assert serial.keys() == parallel.keys()
     assert [name for name in serial if serial[name] != parallel[name]] == []
 

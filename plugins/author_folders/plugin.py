@@ -108,12 +108,13 @@ def assign_authors(generator) -> None:
 
 
 def _place(content, output: Output) -> None:
-    """Give Pelican's post or page the URL and output path the site's URL scheme gives it.
+    """Give Pelican's post or page the URL the site's URL scheme gives it.
 
     Pelican would format ARTICLE_URL from the metadata on every read of ``url`` (about
     30 reads a post in a build: links, feeds, cards, listings); the scheme says the same
-    once, and is the one place output paths come from."""
-    content.override_url, content.override_save_as = output.url, output.save_as
+    once. Only the URL: Pelican takes an ``override_save_as`` to mean that the page may
+    overwrite another file (``override_output``), which no post may."""
+    content.override_url = output.url
 
 
 def order_departments(generator) -> None:
