@@ -183,6 +183,22 @@ def test_once_renders_a_piece_once_for_the_same_arguments():
     assert renders == ["alice", "bob", "48", "64", "x", "y", "edited"]
 
 
+def test_with_relative_urls_every_listing_links_its_cards_from_where_it_is(site):
+    # Each page has its own SITEURL then ('.', '../..'): a card rendered once would link
+    # from the first page that showed it.
+    site.write("content/alice/drift.md", post("Drift", tags="drift"))
+    site.build(RELATIVE_URLS=True)
+    for page, up in (
+        ("index.html", "."),
+        ("topics/drift/index.html", "../.."),
+        ("authors/alice/index.html", "../.."),
+    ):
+        links = [a.get("href") for a in site.page(page).cssselect("article.card h3 a")]
+        assert f"{up}/posts/alice/drift/" in links, (page, links)
+        avatars = [img.get("src") for img in site.page(page).cssselect("article.card img.avatar")]
+        assert all(src.startswith(f"{up}/") for src in avatars), (page, avatars)
+
+
 CARD_WITH_PAGE = """\
 {% macro card(article) -%}
 <article class="card"><a href="{{ SITEURL }}/{{ article.url }}">{{ article.title }}</a> on {{ page_name }}</article>

@@ -42,7 +42,8 @@ def run_site_rules(generator) -> None:
     """Read the sources and run every rule before Pelican reads a post."""
     state = get_state(generator.settings)
     generator.context["urls"] = state.urls  # the one URL scheme, for templates (docs/theme.md)
-    generator.context["once"] = RenderedOnce()  # a card or avatar rendered once a build
+    # A card or avatar rendered once a build; with relative URLs they differ by page.
+    generator.context["once"] = RenderedOnce(remember=not generator.settings.get("RELATIVE_URLS"))
     # Warnings and information are for reviewers, who see them in `chorus check`; they
     # never block publishing (docs/editorial.md), so the build acts on errors only.
     errors = [p for p in run_rules(state.site) if p.level == ERROR]

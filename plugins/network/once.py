@@ -25,11 +25,16 @@ _VALUES = (str, int, float, bool, type(None))
 class RenderedOnce:
     """The ``once`` of one build's templates (a new one each build: see ``author_folders``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, remember: bool = True) -> None:
+        """``remember`` False: every call renders (with RELATIVE_URLS, each page has a
+        SITEURL of its own, '../..', and cards and avatars link with it)."""
+        self.remember = remember
         # key -> (the arguments, kept alive so that no id in a key is reused, the HTML)
         self._rendered: dict[tuple, tuple[tuple, Markup]] = {}
 
     def __call__(self, name: str, *arguments: Any, caller: Callable[[], Markup]) -> Markup:
+        if not self.remember:
+            return caller()
         key = (name, *(a if isinstance(a, _VALUES) else (type(a), id(a)) for a in arguments))
         found = self._rendered.get(key)
         if found is None:
