@@ -146,6 +146,29 @@ def test_a_department_without_posts_lists_none_to_a_template(site):
     assert site.page("departments/service/index.html").cssselect("#listed li") != []
 
 
+def test_every_topic_department_and_author_page_gets_a_post_list(site):
+    from pelican import signals
+
+    from plugins.author_folders.plugin import PostList
+
+    seen: dict[str, list[type]] = {}
+
+    def note(generator, writer):
+        seen["tags"] = [type(posts) for posts in generator.tags.values()]
+        seen["categories"] = [type(posts) for _, posts in generator.categories]
+        seen["authors"] = [type(posts) for _, posts in generator.authors]
+
+    site.write("content/alice/drift.md", post("Drift", tags="drift"))
+    signals.article_writer_finalized.connect(note)
+    try:
+        site.build()
+    finally:
+        signals.article_writer_finalized.disconnect(note)
+    assert all(seen[kind] and set(seen[kind]) == {PostList} for kind in ("tags", "categories", "authors")), (
+        seen
+    )
+
+
 def test_post_lists_answer_in_by_identity_and_see_later_changes():
     from plugins.author_folders.plugin import PostList
 
@@ -157,6 +180,13 @@ def test_post_lists_answer_in_by_identity_and_see_later_changes():
     posts.remove(first)
     assert first not in posts, "a post removed after the list was made"
     assert posts == [second, third] and posts[:1] == [second]
+    posts[0] = first
+    assert first in posts and second not in posts, "a post set in place"
+    import copy
+    import pickle
+
+    for copied in (copy.deepcopy(posts), pickle.loads(pickle.dumps(PostList([object(), object()])))):
+        assert all(item in copied for item in copied), "a copy's posts are its own"
 
 
 def test_once_renders_a_piece_once_for_the_same_arguments():

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from pelican import signals
+from pelican.generators import ArticlesGenerator
 from pelican.urlwrappers import Author as PelicanAuthor
 from pelican.urlwrappers import Category
 
@@ -131,27 +132,39 @@ class PostList(list):
 
     For each topic, department and author page Pelican keeps the network's posts that are
     ``in`` its list (``generate_tags`` and its siblings): a scan of a list for each of
-    10,000 posts, 800 times at 10,000 posts (5 s of a warm build). A list changed after
-    it was made is counted again before the next lookup."""
+    10,000 posts, 800 times at 10,000 posts (5 s of a warm build). The set is made again
+    before a lookup when the list may have changed since: another length, an item set,
+    or a copy (whose ids are its own)."""
 
-    __slots__ = ("_ids", "_size")
+    __slots__ = ("_ids", "_made")
 
     def __init__(self, posts: Iterable[Any] = ()) -> None:
         super().__init__(posts)
-        self._ids, self._size = frozenset(map(id, self)), len(self)
+        self._index()
+
+    def _index(self) -> None:
+        self._ids, self._made = frozenset(map(id, self)), (id(self), len(self))
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        super().__setitem__(index, value)
+        self._made = (0, -1)  # made again before the next lookup
 
     def __contains__(self, item: object) -> bool:
-        if len(self) != self._size:
-            self._ids, self._size = frozenset(map(id, self)), len(self)
+        if self._made != (id(self), len(self)):
+            self._index()
         return id(item) in self._ids  # Pelican's posts are equal only to themselves
 
 
-def index_groupings(generator) -> None:
-    """Make each topic's, department's and author's list of posts a :class:`PostList`."""
-    for tag, posts in generator.tags.items():
-        generator.tags[tag] = PostList(posts)
-    for groups in (generator.categories, generator.authors):
-        groups[:] = [(key, PostList(posts)) for key, posts in groups]
+def index_groupings(generators: list) -> None:
+    """Make each topic's, department's and author's list of posts a :class:`PostList`, once
+    every generator is done with them (author_profiles makes the authors' lists anew)."""
+    for generator in generators:
+        if not isinstance(generator, ArticlesGenerator):
+            continue
+        for tag, posts in generator.tags.items():
+            generator.tags[tag] = PostList(posts)
+        for groups in (generator.categories, generator.authors):
+            groups[:] = [(key, PostList(posts)) for key, posts in groups]
 
 
 def pages_on_every_core(generator) -> None:
@@ -182,7 +195,7 @@ def register() -> None:
     signals.article_generator_init.connect(run_site_rules)
     signals.article_generator_pretaxonomy.connect(assign_authors)
     signals.article_generator_finalized.connect(order_departments)
-    signals.article_generator_finalized.connect(index_groupings)
+    signals.all_generators_finalized.connect(index_groupings)
     signals.article_generator_finalized.connect(pages_on_every_core)
     signals.page_generator_finalized.connect(claim_pages)
     signals.static_generator_finalized.connect(claim_static)
