@@ -167,6 +167,13 @@ def index_groupings(generators: list) -> None:
             groups[:] = [(key, PostList(posts)) for key, posts in groups]
 
 
+def forget_rendered_once(generator, writer) -> None:
+    """Post pages and listings are written: what ``once`` kept (every post's card: 1.3
+    million characters at 1,000 posts) is freed before feeds, profiles and the search
+    index; the few pieces rendered after this are rendered again."""
+    generator.context["once"].forget()
+
+
 def pages_on_every_core(generator) -> None:
     workers = worker_count(generator.settings["CHORUS_PAGE_WORKERS"])
     if workers > 1:  # one: Pelican's own loop, untouched
@@ -196,6 +203,7 @@ def register() -> None:
     signals.article_generator_pretaxonomy.connect(assign_authors)
     signals.article_generator_finalized.connect(order_departments)
     signals.all_generators_finalized.connect(index_groupings)
+    signals.article_writer_finalized.connect(forget_rendered_once)
     signals.article_generator_finalized.connect(pages_on_every_core)
     signals.page_generator_finalized.connect(claim_pages)
     signals.static_generator_finalized.connect(claim_static)
