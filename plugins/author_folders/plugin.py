@@ -4,12 +4,16 @@ gets its post.
 - ``initialized``: the run's state, and a log filter for render failures reported here.
 - ``article_generator_init`` (every plugin's settings applied, nothing read yet): the sources
   are read into the site model and every rule runs (``plugins.network.rules``, the list
-  ``chorus check`` runs). Any error stops the build, listing every problem.
+  ``chorus check`` runs). Any error stops the build, listing every problem. Templates get
+  the URL scheme (``urls``) and a new ``once`` (``plugins.network.once``).
 - ``article_generator_pretaxonomy``: each Pelican article gets ``article.post`` (its
   :class:`~plugins.network.model.Post`), its authors (the folder's first), its department as
-  category, and the one publication status: drafts and scheduled posts leave every list.
+  category, its URL from the URL scheme, and the one publication status: drafts and
+  scheduled posts leave every list.
 - ``article_generator_finalized``: with CHORUS_PAGE_WORKERS above one, the generator's post
   and listing pages will be rendered by that many processes (``plugins.network.parallel_pages``).
+- ``all_generators_finalized``: each topic's, department's and author's list of posts
+  becomes a :class:`PostList`; ``article_writer_finalized``: ``once`` lets go of what it kept.
 - Output paths are claimed in the run's registry, so another feature that would write the
   same file fails instead of overwriting it.
 """
