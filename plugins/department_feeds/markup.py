@@ -8,6 +8,7 @@ searched with regular expressions) and serialised again, so nothing can break ou
 from __future__ import annotations
 
 from html import escape
+from typing import cast
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -31,7 +32,13 @@ def _absolute_srcset(srcset: str, base: str) -> str:
     return ", ".join(candidates)
 
 
-_WITH_URLS = etree.XPath(".//*[@href or @src or @srcset]")  # elements only: never a comment
+_WITH_URLS = etree.XPath(".//*[@href or @src or @srcset]")
+
+
+def _elements_with_urls(wrapper) -> list[etree._Element]:
+    """The elements under ``wrapper`` with a URL (elements only: never a comment); an
+    XPath of elements answers a list of elements, which its type cannot say."""
+    return cast(list[etree._Element], _WITH_URLS(wrapper))
 
 
 def _parse(fragment: str):
@@ -50,7 +57,7 @@ def absolutise(fragment: str, base_url: str) -> str:
         return fragment
     wrapper = _parse(fragment)
     # Only the elements with a URL: a post's other elements (most of them) are not visited.
-    for element in _WITH_URLS(wrapper):
+    for element in _elements_with_urls(wrapper):
         for attribute in URL_ATTRIBUTES:
             value = element.get(attribute)
             if value is not None:
