@@ -344,7 +344,7 @@ def to_palette(content: CardContent, image: Image.Image) -> Image.Image:
     Everything but the pictures is mapped to :func:`drawn_colours` in one pass; each
     picture's box gets its own colours (Pillow's fast octree: MIN_PICTURE_COLOURS each, and
     the palette's room left shared by area), any within FLAT_MARGIN of white made white, so
-    the white around a round photo or a logo stays the card's white. 2 to 4 ms a card,
+    the white around a round photo or a logo stays the card's white. 2 to 5 ms a card,
     where picking 256 colours from all of the card's pixels took 10 to 25.
     """
     colours = drawn_colours(content)
