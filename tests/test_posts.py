@@ -7,6 +7,8 @@ import os
 import pytest
 
 from conftest import post
+from plugins.network.errors import SourceError
+from plugins.network.sourcefile import decode_source
 
 
 def test_post_gets_author_department_and_url_from_its_folder(site):
@@ -141,6 +143,24 @@ def test_control_characters_are_refused(site):
     assert site.problems() == [
         "content/bob/x.md:1:9: error: control character U+202E is not allowed; delete it"
     ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [*(bytes([b]) for b in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)), "\u2066".encode()],
+)
+def test_every_control_character_is_refused_at_its_place(data):
+    # An ASCII file is judged by the bytes it holds, any other by its text: both refuse each.
+    for text in (b"Title: T\n\nab" + data + b"c\n", "Title: Tö\n\nab".encode() + data + b"c\n"):
+        with pytest.raises(SourceError) as raised:
+            decode_source(text, "content/bob/x.md")
+        (problem,) = raised.value.problems
+        assert (problem.line, problem.col) == (3, 3)
+        assert problem.message.startswith(f"control character U+{ord(data.decode()):04X} ")
+
+
+def test_tabs_and_every_line_end_are_text():
+    assert decode_source(b"Title: T\r\n\n\ta\rb\n", "x.md") == "Title: T\n\n\ta\nb\n"
 
 
 def test_same_url_from_two_files_fails_naming_both(site):
