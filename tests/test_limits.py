@@ -11,6 +11,8 @@ import pytest
 
 from chorus.build import BuildFailed
 from conftest import DEPARTMENTS, post
+from plugins.network.errors import SourceError
+from plugins.network.sourcefile import read_regular_bytes
 
 
 def test_too_many_tags_are_refused_quickly(site):
@@ -129,3 +131,26 @@ def test_every_hostile_input_fails_cleanly_and_leaves_the_previous_output(site):
     after = {p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()}
     assert after == before
     assert not [p for p in site.root.iterdir() if p.name.startswith(".output-")]
+
+
+def test_a_file_is_read_whole_and_to_its_limit(tmp_path):
+    big = tmp_path / "big.md"
+    big.write_bytes(bytes(range(256)) * 1000)  # more than one read's worth
+    assert read_regular_bytes(big, "big.md", 256_000) == big.read_bytes()
+    with pytest.raises(SourceError, match="file is 256,000 bytes; the limit is 255,999 bytes"):
+        read_regular_bytes(big, "big.md", 255_999)
+
+
+def test_a_file_that_grows_after_its_size_is_checked_is_refused(tmp_path, monkeypatch):
+    grown = tmp_path / "grown.md"
+    grown.write_bytes(b"x" * 100_000)
+    real_fstat = os.fstat
+
+    def stat_before_it_grew(fd):  # what fstat said an instant before a writer appended
+        info = real_fstat(fd)
+        return os.stat_result((info.st_mode, *info[1:6], 10, *info[7:]))
+
+    monkeypatch.setattr(os, "fstat", stat_before_it_grew)
+    with pytest.raises(SourceError, match="file is larger than the limit of 50,000 bytes"):
+        read_regular_bytes(grown, "grown.md", 50_000)
+    assert read_regular_bytes(grown, "grown.md", 100_000) == grown.read_bytes()

@@ -70,8 +70,8 @@ def read_regular_bytes(path: Path, shown_as: str, max_bytes: int, *, rule: str =
         else:
             message, rule = f"cannot be read ({exc.strerror})", "reading"
         raise SourceError(Problem(shown_as, None, message, rule=rule)) from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
+    try:  # the descriptor itself, not a file object: a tenth of reading 10,000 small posts
+        info = os.fstat(fd)
         kind = special_kind(info.st_mode)
         if kind is not None:
             raise SourceError(Problem(shown_as, None, not_regular_message(kind), rule="file-type"))
@@ -84,7 +84,14 @@ def read_regular_bytes(path: Path, shown_as: str, max_bytes: int, *, rule: str =
                     rule=rule,
                 )
             )
-        data = handle.read(max_bytes + 1)
+        chunks = []
+        left = max_bytes + 1
+        while left > 0 and (chunk := os.read(fd, min(left, max(info.st_size + 1, 65536)))):
+            chunks.append(chunk)
+            left -= len(chunk)
+        data = b"".join(chunks)
+    finally:
+        os.close(fd)
     if len(data) > max_bytes:  # grew after the check
         raise SourceError(
             Problem(shown_as, None, f"file is larger than the limit of {max_bytes:,} bytes", rule=rule)
