@@ -99,7 +99,7 @@ def parse_post_file(
     ``relative_path``: the path relative to ``content_root`` when the caller knows it already.
     ``cache``: where the header and references of bytes read before are kept
     (``sourcecache``); the typed fields and the slug are computed again either way."""
-    path = Path(path)
+    path = path if isinstance(path, Path) else Path(path)  # Path(path) parses it again
     relative = PurePosixPath(relative_path or path.absolute().relative_to(content_root).as_posix())
     parsed = ParsedPost(path, relative, shown, is_page_source(relative, page_paths))
     problems = ProblemList(rule="metadata")

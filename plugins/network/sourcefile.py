@@ -86,9 +86,11 @@ def read_regular_bytes(path: Path, shown_as: str, max_bytes: int, *, rule: str =
             )
         chunks = []
         left = max_bytes + 1
-        while left > 0 and (chunk := os.read(fd, min(left, max(info.st_size + 1, 65536)))):
+        piece = info.st_size + 1  # the whole file, and one byte to see it grew since
+        while left > 0 and (chunk := os.read(fd, min(left, piece))):
             chunks.append(chunk)
             left -= len(chunk)
+            piece = 65536
         data = b"".join(chunks)
     finally:
         os.close(fd)

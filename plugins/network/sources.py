@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -248,7 +248,7 @@ def _post(
     drafts_shown: bool,
 ) -> Post:
     values = parsed.fields.values
-    parts = PurePosixPath(parsed.relative).parts
+    parts = parsed.relative.parts
     owner = parts[0] if len(parts) == 2 else ""
     author = network.authors.get(owner)
 
