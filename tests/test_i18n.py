@@ -331,3 +331,33 @@ def test_dates_by_skeleton_are_what_babel_writes():
                 assert lang.date_skeleton(day, skeleton) == expected
             for format in ("short", "medium", "long"):
                 assert lang.date(day, format) == babel_dates.format_date(plain, format, locale=lang.locale)
+
+
+def _environment(lang: str):
+    from types import SimpleNamespace
+
+    from jinja2 import Environment
+
+    from plugins.translations.plugin import install
+
+    generator = SimpleNamespace(
+        settings={"DEFAULT_LANG": lang}, env=Environment(extensions=["jinja2.ext.i18n"], autoescape=False)
+    )
+    install(generator)
+    return generator.env
+
+
+def test_labels_are_translated_the_same_on_every_page_and_in_every_kind_of_template():
+    env = _environment("de")
+    label = "Skip to content"
+    translated = Language.of({"DEFAULT_LANG": "de"}).gettext(label)
+    assert translated != label  # a label the catalogue translates
+    messages = "{{ _('" + label + "') }}|{{ _('a < b') }}|{{ _('%(n)s < %(m)s', n=n, m='<i>') }}"
+    feed = env.from_string(messages)  # no autoescaping, as in a feed's template
+    page = env.from_string("{% autoescape true %}" + messages + "{% endautoescape %}")
+    # Each answer is the one a first call gives, whichever kind of template asked first:
+    # a translation is trusted markup in a page, and the values in it are escaped.
+    assert feed.render(n=1) == f"{translated}|a < b|1 < <i>"
+    for n in (2, 3):
+        assert page.render(n=n) == f"{translated}|a < b|{n} < &lt;i&gt;"
+    assert feed.render(n=4) == f"{translated}|a < b|4 < <i>"
