@@ -63,6 +63,17 @@ def test_with_every_feature_on_their_pages_and_files_are_there(site):
     assert post_page.cssselect(".crosslinks-related a") and post_page.cssselect('meta[property="og:image"]')
 
 
+def test_unicode_slugs_name_the_topic_pages_every_page_links_to(site):
+    # SLUGIFY_USE_UNICODE is Pelican's: its topic pages keep the letters, and so must every
+    # link the network's own pages make to them (the health page's topic table among them).
+    site.write("content/bob/deal.md", post("Größe", Tags="Größe, Maß"))
+    site.write("content/alice/tenders.md", post("Maße", Tags="Maß"))
+    output = site.build(SLUGIFY_USE_UNICODE=True)
+    assert {"topics/größe/index.html", "topics/maß/index.html"} <= files(output)
+    assert broken_links(output) == []
+    assert site.check(SLUGIFY_USE_UNICODE=True) == []
+
+
 def test_search_off_removes_the_search_page_box_index_and_script(site):
     tiny_network(site)
     output = site.build(SITE_SEARCH_ENABLED=False)

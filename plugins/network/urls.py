@@ -510,15 +510,25 @@ def slug_of(text: str, settings: Mapping[str, Any], kind: str = "SLUG") -> str:
     """The slug Pelican gives ``text`` (kind: SLUG, TAG, CATEGORY or AUTHOR substitutions)."""
     substitutions = settings.get(f"{kind}_REGEX_SUBSTITUTIONS", settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
     frozen = tuple(tuple(pair) for pair in substitutions)
-    return _slugify(text, frozen, bool(settings.get("SLUGIFY_PRESERVE_CASE", False)))
+    return _slugify(
+        text,
+        frozen,
+        bool(settings.get("SLUGIFY_PRESERVE_CASE", False)),
+        bool(settings.get("SLUGIFY_USE_UNICODE", False)),
+    )
 
 
 @functools.lru_cache(maxsize=65536)
-def _slugify(text: str, substitutions: tuple[tuple[str, str], ...], preserve_case: bool) -> str:
-    """Pelican's slugify, remembered: a network has thousands of posts but hundreds of tags."""
+def _slugify(
+    text: str, substitutions: tuple[tuple[str, str], ...], preserve_case: bool, use_unicode: bool
+) -> str:
+    """Pelican's slugify with the arguments its URL wrappers give it (``URLWrapper.slug``),
+    remembered: a network has thousands of posts but hundreds of tags."""
     from pelican.utils import slugify
 
-    return str(slugify(text, regex_subs=list(substitutions), preserve_case=preserve_case))
+    return str(
+        slugify(text, regex_subs=list(substitutions), preserve_case=preserve_case, use_unicode=use_unicode)
+    )
 
 
 def reserved_slug_message(slug: str, reserved: set[str]) -> str | None:
