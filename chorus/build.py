@@ -11,6 +11,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -120,12 +121,16 @@ def build_site(
     overrides: dict[str, Any] | None = None,
     keep_generators: bool = False,
     drafts_shown: bool = False,
+    retire_in_background: bool = False,
 ) -> BuildResult:
     """Build the site at ``root``; raise BuildFailed (nothing written) on any problem.
 
     ``keep_generators``: the result holds the run's Pelican generators (see BuildResult).
     ``drafts_shown``: drafts are written as if published, for ``chorus serve --drafts``
-    alone, which builds into a folder of its own (never ``output/``)."""
+    alone, which builds into a folder of its own (never ``output/``).
+    ``retire_in_background``: the previous output, once replaced, is deleted by a thread
+    while the caller goes on (``chorus serve``, a process that goes on: 5 s at 10,000 posts
+    that the browser no longer waits for)."""
     root = Path(root).resolve()
     overrides = dict(overrides or {})
     if output is not None:
@@ -138,6 +143,7 @@ def build_site(
     settings[DRAFTS_SHOWN_KEY] = DraftsShown.YES if drafts_shown else None
     final_output = Path(settings["OUTPUT_PATH"])
     final_output.parent.mkdir(parents=True, exist_ok=True)
+    _delete_retired_leftovers(final_output)
     staging = Path(tempfile.mkdtemp(prefix=f".{final_output.name}-building-", dir=final_output.parent))
     settings["OUTPUT_PATH"] = str(staging)
 
@@ -186,7 +192,7 @@ def build_site(
     if failures:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(failures)
-    _swap_in(staging, final_output)
+    _swap_in(staging, final_output, in_background=retire_in_background)
     if state is None:
         return BuildResult(final_output, recorder.warnings)
     drafts = [(post.path, state.urls.source(post).url) for post in state.site.posts if post.draft_shown]
@@ -215,12 +221,45 @@ def _check_plugins_loaded(settings: dict, pelican: Pelican) -> None:
         raise BuildFailed([f"pelicanconf.py: error: plugin failed to load: {', '.join(map(str, missing))}"])
 
 
-def _swap_in(staging: Path, final_output: Path) -> None:
+def _retired_prefix(final_output: Path) -> str:
+    return f".{final_output.name}-old-"
+
+
+# Retired outputs this process's threads are deleting now: not a leftover to delete again.
+_retiring: set[Path] = set()
+_retiring_lock = threading.Lock()
+
+
+def _retire(retired: Path) -> None:
+    try:
+        shutil.rmtree(retired, ignore_errors=True)
+    finally:
+        with _retiring_lock:
+            _retiring.discard(retired)
+
+
+def _delete_retired_leftovers(final_output: Path) -> None:
+    """Delete what earlier runs left of outputs they replaced: a deletion cut short (the
+    process ended while its thread deleted, or was killed) leaves a hidden folder beside
+    the output, which nothing else would ever delete."""
+    with _retiring_lock:
+        busy = set(_retiring)
+    for leftover in final_output.parent.glob(_retired_prefix(final_output) + "*"):
+        if leftover not in busy and leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _swap_in(staging: Path, final_output: Path, *, in_background: bool = False) -> None:
     staging.chmod(0o755)
     if final_output.exists():
-        retired = Path(tempfile.mkdtemp(prefix=f".{final_output.name}-old-", dir=final_output.parent))
+        retired = Path(tempfile.mkdtemp(prefix=_retired_prefix(final_output), dir=final_output.parent))
         os.rename(final_output, retired / "site")
         os.rename(staging, final_output)
-        shutil.rmtree(retired, ignore_errors=True)
+        if in_background:
+            with _retiring_lock:
+                _retiring.add(retired)
+            threading.Thread(target=_retire, args=(retired,), name="chorus-retire", daemon=True).start()
+        else:
+            _retire(retired)
     else:
         os.rename(staging, final_output)

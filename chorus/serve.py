@@ -337,6 +337,7 @@ def serve(
             overrides=overrides,
             keep_generators=fast,
             drafts_shown=drafts_shown,
+            retire_in_background=True,
         )
         last[0] = LastBuild.of(result.generators, result.output) if fast else None
         result.generators = []

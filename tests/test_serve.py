@@ -4,13 +4,15 @@ address in feeds, and nothing of the preview in the published output."""
 from __future__ import annotations
 
 import json
+import threading
+import time
 import urllib.error
 import urllib.request
 
 import pytest
 
 from chorus.serve import EVENTS_PATH, SCRIPT_PATH, is_source_change
-from conftest import post, running_preview
+from conftest import NOW, post, running_preview
 
 
 @pytest.fixture
@@ -135,3 +137,49 @@ def test_serve_drafts_shows_them_in_a_preview_of_its_own_never_in_output(site):
         watchdog.cancel()
         process.terminate()
         process.wait(30)
+
+
+def _retired(output) -> list:
+    return list(output.parent.glob(f".{output.name}-old-*"))
+
+
+def test_the_preview_goes_on_while_the_output_it_replaced_is_deleted(site, monkeypatch):
+    from chorus import build as build_module
+    from chorus.build import build_site
+
+    site.build()
+    deleting, may_finish = threading.Event(), threading.Event()
+    retire = build_module._retire
+
+    def slow_retire(retired):  # a deletion that takes as long as the test says
+        deleting.set()
+        assert may_finish.wait(30)
+        retire(retired)
+
+    monkeypatch.setattr(build_module, "_retire", slow_retire)
+    site.write("content/alice/second.md", post("A second post"))
+    done = threading.Event()
+    options = {"overrides": {"CHORUS_NOW": NOW, "CACHE_PATH": str(site.root / "cache")}}
+    threading.Thread(
+        target=lambda: (build_site(site.root, retire_in_background=True, **options), done.set()), daemon=True
+    ).start()
+    # The build returns, with the new output in place, while the old one is still being deleted.
+    assert done.wait(60) and deleting.is_set() and not may_finish.is_set()
+    assert (site.output / "posts/alice/second/index.html").is_file()
+    assert len(_retired(site.output)) == 1
+    may_finish.set()
+    for _ in range(300):
+        if not _retired(site.output):
+            break
+        time.sleep(0.1)
+    assert _retired(site.output) == []
+
+
+def test_what_an_interrupted_deletion_left_goes_with_the_next_build(site):
+    site.build()
+    leftover = site.output.parent / f".{site.output.name}-old-x1y2" / "site"
+    (leftover / "posts").mkdir(parents=True)
+    (leftover / "posts" / "index.html").write_text("an output replaced long ago")
+    site.build()
+    assert _retired(site.output) == []
+    assert (site.output / "posts/alice/hello/index.html").is_file()
