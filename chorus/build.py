@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -21,6 +22,7 @@ from typing import Any
 import jinja2
 from pelican import Pelican, signals
 from pelican.settings import read_settings
+from pelican.writers import FileOverwriteFailedError
 
 from chorus.conf import chorus_settings
 from chorus.gate import check_output
@@ -112,6 +114,27 @@ def template_problem(exc: jinja2.TemplateError, root: Path) -> Problem:
     return Problem(display_path(filename, root) if filename else "templates", line, message, rule="template")
 
 
+def overwrite_problem(exc: FileOverwriteFailedError, staging: Path, final_output: Path) -> Problem:
+    """Pelican refusing to write a file twice, as a problem naming the file. The rules give
+    every post, page and static file its own output before the build starts; what gets here
+    is two of Pelican's listing or archive pages (or one and a page) sent to one path by
+    the *_SAVE_AS settings: a topic named like a page, two posts whose dates fall in one
+    year twice."""
+    quoted = re.search(r'"([^"]+)"', str(exc))
+    written = Path(quoted.group(1)) if quoted else None
+    try:
+        shown = written.relative_to(staging).as_posix() if written else "a file"
+    except ValueError:
+        shown = str(written)
+    return Problem(
+        "pelicanconf.py",
+        None,
+        f"two pages of the site would be written to '{shown}' (in {final_output.name}/): a *_SAVE_AS"
+        " setting sends a listing or archive where another page goes; give them different paths",
+        rule="outputs",
+    )
+
+
 def build_site(
     root: str | Path = ".",
     *,
@@ -174,6 +197,9 @@ def build_site(
     except jinja2.TemplateError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed([template_problem(exc, root)]) from None
+    except FileOverwriteFailedError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildFailed([overwrite_problem(exc, staging, final_output)]) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

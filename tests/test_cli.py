@@ -78,6 +78,15 @@ OVERRIDES = (
             {"pelicanconf.py": OVERRIDES, "templates/page.html": "x\n{% include 'nothere.html' %}\n"},
             "templates/page.html:2: error: template 'nothere.html' not found",
         ),
+        (
+            {
+                "pelicanconf.py": OVERRIDES + "TAG_URL = '{slug}/'\nTAG_SAVE_AS = '{slug}/index.html'\n",
+                "content/alice/x.md": post("X", Tags="about"),  # the topic 'about' and the page
+            },
+            "pelicanconf.py: error: two pages of the site would be written to 'about/index.html'"
+            " (in output/): a *_SAVE_AS setting sends a listing or archive where another page goes;"
+            " give them different paths",
+        ),
     ],
 )
 def test_settings_and_template_mistakes_name_file_and_line_without_a_traceback(site, files, expected):
