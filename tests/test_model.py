@@ -85,6 +85,16 @@ def test_naive_dates_are_in_the_sites_time_zone(site):
     assert load_model(site, TIMEZONE="UTC").posts_by_source["bob/x.md"].status is Status.SCHEDULED
 
 
+def test_dates_with_an_offset_are_on_the_sites_clock(site):
+    site.write(
+        "content/bob/x.md", post(date="2026-01-01T02:00:00+00:00", Modified="2026-01-02T08:00:00+09:00")
+    )
+    x = load_model(site, TIMEZONE="America/New_York").posts_by_source["bob/x.md"]
+    assert x.date is not None and x.modified is not None
+    assert x.date.isoformat() == "2025-12-31T21:00:00-05:00"  # the same instant, New York's day
+    assert x.modified.isoformat() == "2026-01-01T18:00:00-05:00"
+
+
 def test_unreadable_sources_are_kept_as_problems_not_posts(site):
     site.write("content/bob/x.md", "Title: T\nDate: soon\n\nx\n")
     model = load_model(site)

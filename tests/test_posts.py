@@ -163,6 +163,23 @@ def test_tabs_and_every_line_end_are_text():
     assert decode_source(b"Title: T\r\n\n\ta\rb\n", "x.md") == "Title: T\n\n\ta\nb\n"
 
 
+def test_posts_dated_with_other_offsets_are_filed_on_the_sites_calendar(site):
+    # 02:00 UTC on New Year's Day is still 2025 in New York: both posts are 2025's, and the
+    # post says the day the archive files it under (mixed offsets once made Pelican write
+    # archives/2026/ twice and stop with a traceback).
+    site.write("content/bob/a.md", post("A", date="2026-01-01T02:00:00+00:00"))
+    site.write("content/alice/b.md", post("B", date="2025-12-31 23:30"))
+    site.build(TIMEZONE="America/New_York")
+
+    def filed(year: str) -> set[str]:
+        links = {a.get("href") for a in site.page(f"archives/{year}/index.html").cssselect("main a")}
+        return links & {"/posts/bob/a/", "/posts/alice/b/"}
+
+    assert filed("2025") == {"/posts/bob/a/", "/posts/alice/b/"} and filed("2026") == set()
+    (shown,) = site.page("posts/bob/a/index.html").cssselect(".post-meta time")
+    assert shown.get("datetime") == "2025-12-31T21:00:00-05:00" and "2025" in shown.text
+
+
 def test_same_url_from_two_files_fails_naming_both(site):
     site.write("content/bob/a.md", post("A", Slug="same"))
     site.write("content/bob/same.md", post("B"))

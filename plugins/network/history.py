@@ -18,7 +18,7 @@ from typing import Any
 
 from .errors import Problem, ProblemList
 from .model import MARKDOWN_EXTENSIONS, PublishedUrl, Status
-from .postmeta import convert_fields, parse_header
+from .postmeta import convert_fields, in_site_zone, parse_header
 from .posts import is_page_source, slug_and_language
 from .settings import SETTINGS_FILE
 from .urls import UrlScheme
@@ -82,14 +82,8 @@ def _published_url(
     slug = slug_and_language(relative.stem, fields, shown, is_page, ignored)[0]
     if ignored.errors or slug is None:
         return None  # it did not build then either
-    date = values.get("date")
-    if isinstance(date, dt.datetime) and date.tzinfo is None:
-        date = date.replace(tzinfo=zone)
-    status = Status.of(
-        str(values.get("status", "published")),
-        date if isinstance(date, dt.datetime) and not is_page else None,
-        now,
-    )
+    date = in_site_zone(values.get("date"), zone)
+    status = Status.of(str(values.get("status", "published")), date if not is_page else None, now)
     if not status.written:
         return None
     if is_page:

@@ -14,6 +14,19 @@ from dataclasses import dataclass, field
 from .errors import Problem, ProblemList
 from .load import ID_PATTERN, suggest
 
+
+def in_site_zone(value: object, zone: dt.tzinfo) -> dt.datetime | None:
+    """A header date as the network shows and files it: on the clock of the site's TIMEZONE.
+    One written without a zone is in TIMEZONE, as Pelican reads it; one written with an
+    offset (importers keep the original's) is the same instant on the site's clock. Left
+    at their own offsets, two posts of one year could fall in different years' archives
+    (Pelican groups its period archives by each date's own year, and then writes one
+    year twice), and a day shown on a post could disagree with the archive it is in."""
+    if not isinstance(value, dt.datetime):
+        return None
+    return value.astimezone(zone) if value.tzinfo else value.replace(tzinfo=zone)
+
+
 _HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s*:\s?(.*)$")
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 _FILE_STEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")

@@ -31,7 +31,7 @@ from .model import (
     SourceFile,
     Status,
 )
-from .postmeta import PostLimits
+from .postmeta import PostLimits, in_site_zone
 from .posts import ParsedPost, parse_post_file
 from .redirects import read_redirects
 from .sourcecache import SourceCache
@@ -206,16 +206,9 @@ def read_source(
     return _post(parsed, network, state.now, zone, settings["CHORUS_POSTS_LANG"], state.drafts_shown)
 
 
-def _aware(value: object, zone: dt.tzinfo) -> dt.datetime | None:
-    """A header date; one written without a zone is in the site's TIMEZONE, as Pelican reads it."""
-    if not isinstance(value, dt.datetime):
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=zone)
-
-
 def _common(parsed: ParsedPost, now: dt.datetime, zone: dt.tzinfo, drafts_shown: bool) -> dict[str, Any]:
     values, header = parsed.fields.values, parsed.header
-    date = _aware(values.get("date"), zone)
+    date = in_site_zone(values.get("date"), zone)
     assert parsed.slug is not None  # a source without a slug has problems, and is not read
     return {
         "source": str(parsed.relative),
@@ -233,7 +226,7 @@ def _common(parsed: ParsedPost, now: dt.datetime, zone: dt.tzinfo, drafts_shown:
         "body_line": header.body_line,
         "references": parsed.references,
         "date": date,
-        "modified": _aware(values.get("modified"), zone),
+        "modified": in_site_zone(values.get("modified"), zone),
         "summary": str(values["summary"]) if "summary" in values else None,
         "imported_from": str(values["imported-from"]) if "imported-from" in values else None,
     }
