@@ -21,7 +21,7 @@ from plugins.network.load import ID_PATTERN, github_user_problem, suggest
 from plugins.network.model import Department
 from plugins.network.postmeta import SUMMARY_PLACEHOLDER
 from plugins.network.state import BuildState
-from plugins.network.urls import siteurl_problem, slug_of
+from plugins.network.urls import file_stem_of, siteurl_problem
 
 
 class ScaffoldError(ChorusError):
@@ -183,7 +183,7 @@ def new_post(
     author = author or infer_author(state)
     if author not in state.network.authors:
         raise _fail(f"unknown author '{author}'" + suggest(author, state.network.authors))
-    slug = slug_of(title, state.settings)
+    slug = file_stem_of(title, state.settings)
     if not slug:
         raise _fail("the title needs letters or digits to make a file name from")
     path = state.content_path / author / f"{slug}.md"

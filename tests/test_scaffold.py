@@ -149,3 +149,17 @@ def test_a_new_author_entry_has_sensible_defaults(site, capsys):
     site.build()
     profile = site.page("authors/dora-lee/index.html")
     assert "Dora Lee works in Sales at Our company as Sales Engineer." in profile.text_content()
+
+
+def test_new_post_names_its_file_in_ascii_when_urls_keep_unicode(site, capsys):
+    # SLUGIFY_USE_UNICODE keeps the letters in topic URLs; a file name under content/ is
+    # ASCII, so a post's file (and so its URL) is named in ASCII, and checks clean.
+    site.write(
+        "pelicanconf.py",
+        "from chorus.conf import chorus_settings\nglobals().update(chorus_settings(__file__))\n"
+        "SLUGIFY_USE_UNICODE = True\n",
+    )
+    code, out = new(site, capsys, "post", "Größe der Pumpe", "--author", "bob")
+    assert code == 0, out
+    assert (site.root / "content/bob/grosse-der-pumpe.md").is_file()
+    assert main(["check", "--root", str(site.root), "--now", NOW]) == 0

@@ -28,7 +28,7 @@ from plugins.network.images import check_image
 from plugins.network.model import Network, Site
 from plugins.network.rules import run_rules
 from plugins.network.state import BuildState
-from plugins.network.urls import slug_of
+from plugins.network.urls import file_stem_of, slug_of
 
 # The order header fields are written in (docs/formats.md).
 HEADER_ORDER = (
@@ -124,7 +124,7 @@ class Importer:
     def stem(self, *candidates: str) -> str:
         """A file stem (and so a slug) from the first candidate that has letters or digits."""
         for candidate in candidates:
-            slug = slug_of(candidate or "", self.settings)[:MAX_STEM].strip("-")
+            slug = file_stem_of(candidate or "", self.settings)[:MAX_STEM].strip("-")
             if slug:
                 return slug
         return ""

@@ -518,6 +518,14 @@ def slug_of(text: str, settings: Mapping[str, Any], kind: str = "SLUG") -> str:
     )
 
 
+def file_stem_of(text: str, settings: Mapping[str, Any]) -> str:
+    """A new source's file stem made from ``text`` (a title), as ``chorus new`` and the
+    importers name files: the slug, in ASCII whatever SLUGIFY_USE_UNICODE says, since a
+    name under content/ may hold ASCII letters, digits, '-', '_' and '.' only (the tree
+    rule). The post's URL is made from the file's name."""
+    return slug_of(text, {**settings, "SLUGIFY_USE_UNICODE": False})
+
+
 @functools.lru_cache(maxsize=65536)
 def _slugify(
     text: str, substitutions: tuple[tuple[str, str], ...], preserve_case: bool, use_unicode: bool
