@@ -11,8 +11,10 @@ import logging
 import os
 import re
 import shutil
+import stat
 import tempfile
 import threading
+import time
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -264,14 +266,29 @@ def _retire(retired: Path) -> None:
             _retiring.discard(retired)
 
 
+# A retired output younger than this may be another build's, made an instant ago and
+# about to receive the output it replaces (a `chorus build` beside a `chorus serve`).
+LEFTOVER_AGE = 600  # seconds
+
+
 def _delete_retired_leftovers(final_output: Path) -> None:
     """Delete what earlier runs left of outputs they replaced: a deletion cut short (the
     process ended while its thread deleted, or was killed) leaves a hidden folder beside
-    the output, which nothing else would ever delete."""
+    the output, which nothing else would ever delete. Only folders named as ``_swap_in``
+    names them (``mkdtemp``'s eight characters), untouched for LEFTOVER_AGE, and not being
+    deleted by this process's own thread."""
     with _retiring_lock:
         busy = set(_retiring)
-    for leftover in final_output.parent.glob(_retired_prefix(final_output) + "*"):
-        if leftover not in busy and leftover.is_dir() and not leftover.is_symlink():
+    named = re.compile(re.escape(_retired_prefix(final_output)) + r"[a-z0-9_]{8}")
+    now = time.time()
+    for leftover in final_output.parent.iterdir():
+        if not named.fullmatch(leftover.name) or leftover in busy:
+            continue
+        try:
+            info = leftover.lstat()
+        except OSError:
+            continue  # gone meanwhile
+        if stat.S_ISDIR(info.st_mode) and now - info.st_mtime > LEFTOVER_AGE:
             shutil.rmtree(leftover, ignore_errors=True)
 
 

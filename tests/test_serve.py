@@ -176,10 +176,22 @@ def test_the_preview_goes_on_while_the_output_it_replaced_is_deleted(site, monke
 
 
 def test_what_an_interrupted_deletion_left_goes_with_the_next_build(site):
+    import os
+
+    from chorus.build import LEFTOVER_AGE
+
     site.build()
-    leftover = site.output.parent / f".{site.output.name}-old-x1y2" / "site"
-    (leftover / "posts").mkdir(parents=True)
-    (leftover / "posts" / "index.html").write_text("an output replaced long ago")
+
+    def retired_folder(name: str, age: float):
+        folder = site.output.parent / f".{site.output.name}-old-{name}"
+        (folder / "site" / "posts").mkdir(parents=True)
+        (folder / "site" / "posts" / "index.html").write_text("an output replaced earlier")
+        os.utime(folder, (time.time() - age, time.time() - age))
+        return folder
+
+    long_ago = retired_folder("x1y2z3w4", LEFTOVER_AGE + 60)
+    just_now = retired_folder("a1b2c3d4", 1)  # perhaps another build's, about to be filled
+    not_ours = retired_folder("backup", LEFTOVER_AGE + 60)  # not a name the build makes
     site.build()
-    assert _retired(site.output) == []
+    assert not long_ago.exists() and just_now.exists() and not_ours.exists()
     assert (site.output / "posts/alice/hello/index.html").is_file()
