@@ -213,6 +213,7 @@ def test_other_image_formats_are_refused(site):
 def test_avatar_that_fails_while_processing_names_the_file(tmp_path):
     import pytest
 
+    from chorus.conf import chorus_settings
     from plugins.author_profiles.avatars import make_avatars
     from plugins.network import SourceError
     from plugins.network.model import Author
@@ -239,7 +240,7 @@ def test_avatar_that_fails_while_processing_names_the_file(tmp_path):
             [64],
             tmp_path / "cache",
             tmp_path / "out",
-            UrlScheme({}),
+            UrlScheme(chorus_settings(tmp_path)),
             ["webp", "jpeg"],
             "authors/alice.png",
         )

@@ -12,7 +12,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from chorus.build import build_site
-from chorus.conf import PROJECT_ROOT
+from chorus.conf import PROJECT_ROOT, chorus_settings
 from conftest import post
 from plugins.network.urls import UrlScheme
 from plugins.seo import sitemap as sitemap_module
@@ -219,13 +219,13 @@ def test_unknown_seo_setting_is_reported(site):
     ]
 
 
-def test_large_sitemap_is_split_under_an_index(monkeypatch):
+def test_large_sitemap_is_split_under_an_index(monkeypatch, tmp_path):
     monkeypatch.setattr(sitemap_module, "MAX_URLS", 2)
     stamp = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     entries = [
         Entry(f"posts/a/{n}/", f"posts/a/{n}/index.html", stamp + dt.timedelta(days=n)) for n in range(5)
     ]
-    files = sitemap_files(entries, UrlScheme({"SITEURL": SITEURL}))
+    files = sitemap_files(entries, UrlScheme({**chorus_settings(tmp_path), "SITEURL": SITEURL}))
     assert sorted(files) == ["sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml", "sitemap.xml"]
     index = etree.fromstring(files["sitemap.xml"])
     assert index.tag == f"{{{NS['sm']}}}sitemapindex"

@@ -112,7 +112,53 @@ def test_a_custom_scheme_comes_from_the_settings(scheme_of):
 
 
 def test_an_output_the_site_does_not_write_has_no_save_as(scheme_of):
-    assert scheme_of(AUTHORS_SAVE_AS="").author_directory().save_as == ""
+    assert scheme_of(**{"404_SAVE_AS": ""}).not_found().save_as == ""
+
+
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        (  # Pelican's dated URLs: Chorus files posts by author
+            {"ARTICLE_URL": "{date:%Y}/{slug}/", "ARTICLE_SAVE_AS": "{date:%Y}/{slug}/index.html"},
+            "ARTICLE_URL: '{date:%Y}/{slug}/' uses a placeholder Chorus does not fill here;"
+            " use only {author_id}, {author}, {slug}",
+        ),
+        (
+            {"TAG_URL": "topics/{name}/", "TAG_SAVE_AS": "topics/{name}/index.html"},
+            "TAG_URL: 'topics/{name}/' uses a placeholder Chorus does not fill here; use only {slug}",
+        ),
+        (  # Pelican's way of leaving a page out: the hub's pages link to every one of these
+            {"TAG_SAVE_AS": ""},
+            "TAG_SAVE_AS: '' would leave every topic's page unwritten, but the network's pages"
+            " link to it; remove the setting (Chorus writes every page of the hub)",
+        ),
+        (  # only the file set: Pelican has no ARCHIVES_URL, Chorus's pages link to it
+            {"ARCHIVES_SAVE_AS": "archives.html"},
+            "ARCHIVES_URL 'archives/' and ARCHIVES_SAVE_AS 'archives.html' disagree: pages would"
+            " link to 'archives/' while the file is 'archives.html'; set both, like"
+            " ARCHIVES_URL = '{…}/' with ARCHIVES_SAVE_AS = '{…}/index.html'",
+        ),
+        (
+            {"INDEX_SAVE_AS": "blog/index.html"},
+            "INDEX_SAVE_AS: the home page is written as 'index.html', found 'blog/index.html';"
+            " remove the setting",
+        ),
+    ],
+)
+def test_pelican_url_settings_the_scheme_cannot_follow_are_settings_errors(scheme_of, settings, message):
+    with pytest.raises(ConfigError) as caught:
+        scheme_of(**settings)
+    assert str(caught.value) == f"pelicanconf.py: error: {message}"
+
+
+def test_a_url_setting_the_scheme_cannot_follow_is_named_by_check_and_build(site):
+    settings = {"ARTICLE_URL": "{date:%Y}/{slug}/", "ARTICLE_SAVE_AS": "{date:%Y}/{slug}/index.html"}
+    expected = [
+        "pelicanconf.py: error: ARTICLE_URL: '{date:%Y}/{slug}/' uses a placeholder Chorus does not"
+        " fill here; use only {author_id}, {author}, {slug}"
+    ]
+    assert site.check(**settings) == expected
+    assert site.problems(**settings) == expected
 
 
 def test_the_network_feed_has_no_slug_and_the_others_need_one(scheme_of):

@@ -189,6 +189,56 @@ _PELICAN_PAIRS = (
 )
 
 
+# What the scheme fills in each pair's placeholders with (a stand-in value for each, to try
+# the settings once), and what each pair's pages are, for the messages.
+_PAIR_FIELDS: dict[str, tuple[dict[str, Any], str]] = {
+    "ARTICLE": ({"author_id": "a", "author": "a", "slug": "s"}, "every post"),
+    "PAGE": ({"slug": "s"}, "every page"),
+    "AUTHOR": ({"slug": "s"}, "every author's profile"),
+    "AUTHORS": ({}, "the expert directory"),
+    "CATEGORY": ({"slug": "s"}, "every department's page"),
+    "CATEGORIES": ({}, "the list of departments"),
+    "TAG": ({"slug": "s"}, "every topic's page"),
+    "TAGS": ({}, "the list of topics"),
+    "ARCHIVES": ({}, "the archive"),
+    "YEAR_ARCHIVE": ({"date": dt.date(2026, 1, 1)}, "each year's archive"),
+    "SEARCH": ({}, "the search page"),
+    "404": ({}, "the page for missing addresses"),
+}
+_MAY_BE_UNWRITTEN = {"404"}  # the only one the site's own pages never link to
+
+
+def _pair_problem(name: str, url: Any, save_as: Any) -> str | None:
+    """What is wrong with one of Pelican's ``*_URL``/``*_SAVE_AS`` pairs as the scheme uses
+    it, or None: only the placeholders the scheme fills, a file for every page the site
+    links to, and the URL the pages link to naming the file that is written."""
+    fields, what = _PAIR_FIELDS[name]
+    allowed = ", ".join("{" + f + "}" for f in fields) or "no placeholders"
+    formatted = []
+    for setting, value in ((f"{name}_URL", url), (f"{name}_SAVE_AS", save_as)):
+        if not isinstance(value, str):
+            return f"{setting}: expected a text like {_pelican_value({}, setting)!r}, found {value!r}"
+        try:
+            formatted.append(value.format(**fields))
+        except (KeyError, IndexError, ValueError, AttributeError):
+            return f"{setting}: {value!r} uses a placeholder Chorus does not fill here; use only {allowed}"
+    link, written = formatted
+    if not written:
+        if name in _MAY_BE_UNWRITTEN:
+            return None
+        return (
+            f"{name}_SAVE_AS: '' would leave {what} unwritten, but the network's pages link to it;"
+            " remove the setting (Chorus writes every page of the hub)"
+        )
+    if written not in (link, link + "index.html") or link.startswith("/"):
+        return (
+            f"{name}_URL {url!r} and {name}_SAVE_AS {save_as!r} disagree: pages would link to"
+            f" '{link}' while the file is '{written}'; set both, like"
+            f" {name}_URL = '{{…}}/' with {name}_SAVE_AS = '{{…}}/index.html'"
+        )
+    return None
+
+
 def _pelican_value(settings: Mapping[str, Any], name: str) -> Any:
     """A Pelican setting; a direct template without one (SEARCH) is written to <name>.html, as Pelican does."""
     if name in settings:
@@ -228,7 +278,16 @@ class UrlScheme:
         for pair in _PELICAN_PAIRS:
             for name in pair:
                 values[name] = _pelican_value(settings, name)
+        for name in _PAIR_FIELDS:
+            if problem := _pair_problem(name, values[f"{name}_URL"], values[f"{name}_SAVE_AS"]):
+                raise ConfigError(Problem(SETTINGS_FILE, None, problem))
         values["INDEX_SAVE_AS"] = _pelican_value(settings, "INDEX_SAVE_AS")
+        if values["INDEX_SAVE_AS"] != "index.html":
+            # The home page's URL is the site's own address: every page links it as '/'.
+            message = (
+                f"INDEX_SAVE_AS: the home page is written as 'index.html', found {values['INDEX_SAVE_AS']!r}"
+            )
+            raise ConfigError(Problem(SETTINGS_FILE, None, message + "; remove the setting"))
         values["THEME_STATIC_DIR"] = _pelican_value(settings, "THEME_STATIC_DIR")
         for setting in OUTPUT_SETTINGS:
             value = settings.get(setting.name, setting.default)
