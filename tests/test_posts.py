@@ -180,6 +180,21 @@ def test_posts_dated_with_other_offsets_are_filed_on_the_sites_calendar(site):
     assert shown.get("datetime") == "2025-12-31T21:00:00-05:00" and "2025" in shown.text
 
 
+def test_with_case_kept_in_slugs_tags_spelled_in_two_cases_are_refused_by_check_and_build(site):
+    # SLUGIFY_PRESERVE_CASE would give them topics/Tenders/ and topics/tenders/: one folder on
+    # a case-insensitive file system, one feed folder (the build once stopped at the feeds,
+    # naming a setting instead of the post).
+    site.write("content/bob/a.md", post("A", Tags="Tenders"))
+    site.write("content/bob/b.md", post("B", Tags="tenders"))
+    expected = [
+        "content/bob/b.md:3: error: tag 'tenders' and tag 'Tenders' (content/bob/a.md)"
+        " would share the page topics/Tenders/; use one spelling"
+    ]
+    assert site.check(SLUGIFY_PRESERVE_CASE=True) == expected
+    assert site.problems(SLUGIFY_PRESERVE_CASE=True) == expected
+    assert site.check() == []  # without it, one topic: 'tenders'
+
+
 def test_same_url_from_two_files_fails_naming_both(site):
     site.write("content/bob/a.md", post("A", Slug="same"))
     site.write("content/bob/same.md", post("B"))

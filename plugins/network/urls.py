@@ -613,10 +613,13 @@ class TagSpellings:
     """
 
     def __init__(self) -> None:
-        self._first: dict[str, tuple[str, str]] = {}
+        self._first: dict[str, tuple[str, str, str]] = {}  # by slug, case folded: (name, slug, source)
 
     def clash(self, name: str, slug: str, source: str) -> str | None:
-        first_name, first_source = self._first.setdefault(slug, (name, source))
-        if first_name.casefold() == name.casefold():
+        # Slugs are compared case-folded: with SLUGIFY_PRESERVE_CASE, 'Tenders' and 'tenders'
+        # are two pages Pelican would write to paths that a case-insensitive file system (and
+        # the feeds' outputs) take for one.
+        first_name, first_slug, first_source = self._first.setdefault(slug.casefold(), (name, slug, source))
+        if first_slug == slug and first_name.casefold() == name.casefold():
             return None
-        return f"tag '{name}' and tag '{first_name}' ({first_source}) would share the page topics/{slug}/; use one spelling"
+        return f"tag '{name}' and tag '{first_name}' ({first_source}) would share the page topics/{first_slug}/; use one spelling"
