@@ -83,9 +83,8 @@ OVERRIDES = (
                 "pelicanconf.py": OVERRIDES + "TAG_URL = '{slug}/'\nTAG_SAVE_AS = '{slug}/index.html'\n",
                 "content/alice/x.md": post("X", Tags="about"),  # the topic 'about' and the page
             },
-            "pelicanconf.py: error: two pages of the site would be written to 'about/index.html'"
-            " (in output/): a *_SAVE_AS setting sends a listing or archive where another page goes;"
-            " give them different paths",
+            "content/alice/x.md:3: error: the page of topic 'about' would be written to"
+            " 'about/index.html', which content/pages/about.md writes; change TAG_SAVE_AS or rename one",
         ),
     ],
 )

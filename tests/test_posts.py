@@ -195,6 +195,62 @@ def test_with_case_kept_in_slugs_tags_spelled_in_two_cases_are_refused_by_check_
     assert site.check() == []  # without it, one topic: 'tenders'
 
 
+@pytest.mark.parametrize(
+    "settings, files, expected",
+    [
+        (
+            {"TAG_URL": "{slug}/", "TAG_SAVE_AS": "{slug}/index.html"},
+            {"content/pages/about.md": "Title: About\n\nUs.\n", "content/bob/x.md": post("X", Tags="about")},
+            "content/bob/x.md:3: error: the page of topic 'about' would be written to 'about/index.html',"
+            " which content/pages/about.md writes; change TAG_SAVE_AS or rename one",
+        ),
+        (
+            {"YEAR_ARCHIVE_URL": "{date:%Y}/", "YEAR_ARCHIVE_SAVE_AS": "{date:%Y}/index.html"},
+            {"content/pages/year.md": "Title: Our year\nSlug: 2026\n\nUs.\n"},
+            "content/alice/hello.md:2: error: the archive of 2026 would be written to '2026/index.html',"
+            " which content/pages/year.md writes; change YEAR_ARCHIVE_SAVE_AS or rename one",
+        ),
+        (
+            {
+                "TAG_URL": "{slug}/",
+                "TAG_SAVE_AS": "{slug}/index.html",
+                "CATEGORY_URL": "{slug}/",
+                "CATEGORY_SAVE_AS": "{slug}/index.html",
+            },
+            {"content/bob/x.md": post("X", Tags="sales")},  # bob's department is sales
+            "departments.yml:5: error: the page of department 'sales' would be written to"
+            " 'sales/index.html', which the page of topic 'sales' writes; change CATEGORY_SAVE_AS or rename one",
+        ),
+    ],
+)
+def test_listing_pages_sent_where_another_page_goes_are_named_by_check_and_build(
+    site, settings, files, expected
+):
+    for path, text in files.items():
+        site.write(path, text)
+    assert site.check(**settings) == [expected]
+    assert site.problems(**settings) == [expected]
+
+
+def test_any_file_written_twice_fails_the_build_naming_it(site):
+    # The rules claim what they know of; anything else Pelican is asked to write twice (a
+    # plugin's page, a pattern of pagination) fails as bad input does, never as a traceback.
+    from jinja2 import Template
+    from pelican import signals
+
+    def write_the_home_page_again(generator, writer):
+        writer.write_file("index.html", Template("again"), {})
+
+    signals.article_writer_finalized.connect(write_the_home_page_again)
+    try:
+        assert site.problems() == [
+            "pelicanconf.py: error: two pages of the site would be written to 'index.html' (in output/):"
+            " a *_SAVE_AS setting sends a listing or archive where another page goes; give them different paths"
+        ]
+    finally:
+        signals.article_writer_finalized.disconnect(write_the_home_page_again)
+
+
 def test_same_url_from_two_files_fails_naming_both(site):
     site.write("content/bob/a.md", post("A", Slug="same"))
     site.write("content/bob/same.md", post("B"))

@@ -282,6 +282,11 @@ class OutputRegistry:
     def __contains__(self, output: str) -> bool:
         return self._key(output) in self._owners
 
+    def owner_of(self, output: str) -> str | None:
+        """Who writes ``output`` (as file systems compare paths), or None."""
+        found = self._owners.get(self._key(output))
+        return found[1] if found else None
+
     def owners(self) -> dict[str, str]:
         """Each claimed output path (no leading '/') and the source that writes it."""
         return {output.strip("/"): source for output, source in self._owners.values()}

@@ -40,7 +40,60 @@ def output_paths(site: Site) -> Iterator[Problem]:
     for output, source in sorted(claims, key=lambda claim: claim[1]):
         if problem := outputs.claim(output, source):
             yield problem
+    yield from _listings(site, outputs)
     yield from _profiles(site, settings)
+
+
+def _listings(site: Site, outputs: OutputRegistry) -> Iterator[Problem]:
+    """Pelican's pages of a topic, a department and a year go where their *_SAVE_AS
+    settings say, which may be where a page, a post or another of them is written
+    (TAG_SAVE_AS = '{slug}/index.html' and a page 'about' beside a topic 'about'): Pelican
+    would stop at the second write. Each is claimed in the order Pelican writes them, and
+    named at the first post that makes it."""
+    written = sorted((p for p in site.posts if p.status.written), key=lambda p: p.source)
+    # (setting, save_as) -> (what, where it is named: path and line): each page once, named
+    # as its first post spells it (topics spelled alike share a page; the tags rule judges them)
+    listings: dict[tuple[str, str], tuple[str, tuple[str, int | None]]] = {}
+
+    def listing(save_as: str, what: str, setting: str, where: tuple[str, int | None]) -> None:
+        if save_as:
+            listings.setdefault((setting, save_as), (what, where))
+
+    tags_seen: set[str] = set()
+    departments_seen: set[str] = set()
+    years_seen: set[int] = set()
+    for post in written:  # each topic, department and year once, at its first post
+        for tag in post.tags:
+            if tag not in tags_seen and (slug := slug_of(tag, site.settings, "TAG")):
+                tags_seen.add(tag)
+                where = (post.path, post.line_of("tags"))
+                listing(site.urls.topic(slug).save_as, f"the page of topic '{tag}'", "TAG_SAVE_AS", where)
+    for post in written:
+        department = site.network.departments.get(post.department)
+        if department is not None and department.id not in departments_seen:
+            departments_seen.add(department.id)
+            where = (department.source or post.path, department.line)
+            what = f"the page of department '{department.id}'"
+            listing(site.urls.department(department.id).save_as, what, "CATEGORY_SAVE_AS", where)
+    for post in written:
+        if post.date is not None and post.date.year not in years_seen:
+            years_seen.add(post.date.year)
+            where = (post.path, post.line_of("date"))
+            what = f"the archive of {post.date.year}"
+            listing(site.urls.year_archive(post.date.year).save_as, what, "YEAR_ARCHIVE_SAVE_AS", where)
+    claimed_by: dict[str, str] = {}  # each listing's owner (its `what`) -> its setting
+    for (setting, save_as), (what, (path, line)) in listings.items():
+        owner = outputs.owner_of(save_as)
+        if owner is None:
+            outputs.claim(save_as, what)
+            claimed_by[what] = setting
+            continue
+        if claimed_by.get(owner) == setting:
+            continue  # two topics in one folder but for case: the tags rule names the spellings
+        message = (
+            f"{what} would be written to '{save_as}', which {owner} writes; change {setting} or rename one"
+        )
+        yield Problem(path, line, message, rule="url-collision")
 
 
 def _profiles(site: Site, settings: dict[str, Any]) -> Iterator[Problem]:
