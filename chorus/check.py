@@ -72,7 +72,11 @@ def run_check(
     report = CheckReport(problems, checked_files(site))
     selected = _selected_paths(root, paths, changed_since, site)
     if selected is not None:
-        report.problems = [p for p in report.problems if p.path in selected or _under(p.path, selected)]
+        report.problems = [
+            p
+            for p in report.problems
+            if any(path in selected or _under(path, selected) for path in (p.path, *p.also))
+        ]
         report.files_checked = [f for f in report.files_checked if f in selected or _under(f, selected)]
     return report
 

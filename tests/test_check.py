@@ -186,6 +186,45 @@ def test_changed_since_reports_changed_files_and_dependents(checked_site, capsys
     )
 
 
+@pytest.mark.parametrize(
+    "unchanged, added, expected",
+    [
+        (
+            {"Slug": "b"},
+            {"Slug": "b"},
+            "content/bob/b.md: error: url-collision: would be written to 'posts/bob/b/index.html',"
+            " which content/bob/a.md already writes (rename one, or give it another Slug:)",
+        ),
+        (
+            {"Tags": "r&d"},
+            {"Tags": "RD"},
+            "content/bob/b.md:4: error: tags: tag 'r&d' and tag 'RD' (content/bob/a.md) would share"
+            " the page topics/rd/; use one spelling",
+        ),
+        (
+            {"Feed_Id": "tag:example.com,2026:one"},
+            {"Feed_Id": "tag:example.com,2026:one"},
+            "content/bob/b.md:4: error: feed-id: feed id 'tag:example.com,2026:one' is already the id"
+            " of content/bob/a.md:4; give one of them its own Feed-Id:",
+        ),
+    ],
+)
+def test_changed_since_reports_a_clash_the_change_makes_with_a_file_it_left_alone(
+    checked_site, capsys, unchanged, added, expected
+):
+    # The rules name the second file in reading order, which may be the one the pull
+    # request did not touch: the check of the change reports it all the same.
+    root = checked_site.root
+    checked_site.write("content/bob/b.md", post("B", Summary="B.", **unchanged))
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
+    checked_site.write("content/bob/a.md", post("A", Summary="A.", **added))
+    assert errors(run(checked_site, capsys)[1]) == [expected]
+    code, lines = run(checked_site, capsys, "--changed-since", "HEAD")
+    assert code == 1 and errors(lines) == [expected]
+
+
 def test_links_are_checked_like_the_build_does(checked_site, capsys):
     checked_site.write(
         "content/bob/a.md",

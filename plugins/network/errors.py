@@ -24,6 +24,10 @@ class Problem:
     level: str = ERROR
     rule: str = ""
     col: int | None = None
+    # Other files the problem is about (the file that already writes an output): a check of
+    # a change reports it when any of them changed, not only ``path``, which may be the
+    # file the change left alone (chorus check --changed-since).
+    also: tuple[str, ...] = ()
 
     def format(self, with_rule: bool = False) -> str:
         """``path:line:col: level: [rule: ]message`` (``chorus check`` shows the rule id)."""

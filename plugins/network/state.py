@@ -270,6 +270,7 @@ class OutputRegistry:
                 f"would be written to '{output}', which {first_source} already writes"
                 " (rename one, or give it another Slug:)",
                 rule="url-collision",
+                also=(first_source,),
             )
         self._owners[key] = (output, source)
         return None

@@ -615,6 +615,10 @@ class TagSpellings:
     def __init__(self) -> None:
         self._first: dict[str, tuple[str, str, str]] = {}  # by slug, case folded: (name, slug, source)
 
+    def first_source(self, slug: str) -> str:
+        """The source of the first spelling seen of the topic ``slug`` (after ``clash``)."""
+        return self._first[slug.casefold()][2]
+
     def clash(self, name: str, slug: str, source: str) -> str | None:
         # Slugs are compared case-folded: with SLUGIFY_PRESERVE_CASE, 'Tenders' and 'tenders'
         # are two pages Pelican would write to paths that a case-insensitive file system (and

@@ -28,6 +28,7 @@ def feed_ids(site: Site) -> Iterator[Problem]:
                 line,
                 f"feed id '{uri}' is already the id of {where}; give one of them its own Feed-Id:",
                 rule="feed-id",
+                also=(other_path,),
             )
         else:
             first_use[uri] = (post.path, line)

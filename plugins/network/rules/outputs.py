@@ -93,7 +93,7 @@ def _listings(site: Site, outputs: OutputRegistry) -> Iterator[Problem]:
         message = (
             f"{what} would be written to '{save_as}', which {owner} writes; change {setting} or rename one"
         )
-        yield Problem(path, line, message, rule="url-collision")
+        yield Problem(path, line, message, rule="url-collision", also=(owner,))
 
 
 def _profiles(site: Site, settings: dict[str, Any]) -> Iterator[Problem]:
@@ -157,7 +157,8 @@ def tag_spellings(site: Site) -> Iterator[Problem]:
                 yield Problem(
                     post.path, post.line_of("tags"), f"tag {tag!r} has no letters or digits", rule="tags"
                 )
-            elif (message := long_slug_message("tag", tag, slug)) or (
-                message := spellings.clash(tag, slug, post.path)
-            ):
+            elif message := long_slug_message("tag", tag, slug):
                 yield Problem(post.path, post.line_of("tags"), message, rule="tags")
+            elif message := spellings.clash(tag, slug, post.path):
+                also = (spellings.first_source(slug),)
+                yield Problem(post.path, post.line_of("tags"), message, rule="tags", also=also)
