@@ -225,6 +225,23 @@ def test_changed_since_reports_a_clash_the_change_makes_with_a_file_it_left_alon
     assert code == 1 and errors(lines) == [expected]
 
 
+def test_changed_since_reports_a_new_author_named_like_one_it_left_alone(checked_site, capsys):
+    root = checked_site.root
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
+    # 'aaron' sorts before 'alice': the rule names alice's file, which the change left alone.
+    checked_site.write(
+        "authors/aaron.yml",
+        "name: Alice Field\nkind: expert\ntitle: Sales\ndepartment: sales\nexpertise: [x]\nbio: b\n",
+    )
+    code, lines = run(checked_site, capsys, "--changed-since", "HEAD")
+    assert code == 1 and (
+        "authors/alice.yml:1: error: identity: name 'Alice Field' looks the same as 'Alice Field'"
+        " (authors/aaron.yml): readers could not tell these authors apart"
+    ) in errors(lines)
+
+
 def test_links_are_checked_like_the_build_does(checked_site, capsys):
     checked_site.write(
         "content/bob/a.md",

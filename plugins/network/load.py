@@ -411,8 +411,9 @@ def load_network(
                 continue
             folded = path.stem.casefold()
             if folded in seen_casefolded:
+                first = seen_casefolded[folded]
                 problems.add(
-                    display_path(path, root), None, f"author id collides with {seen_casefolded[folded]}"
+                    display_path(path, root), None, f"author id collides with {first}", also=(first,)
                 )
                 continue
             seen_casefolded[folded] = display_path(path, root)

@@ -46,7 +46,9 @@ def identities(site: Site) -> Iterator[Problem]:
         name_line = author.field_lines.get("name")
         twin = next((names[k] for k in look_alike(author.name) if k in names), None)
         if twin is not None:
-            yield Problem(author.source, name_line, _twin_message(author, twin), rule="identity")
+            yield Problem(
+                author.source, name_line, _twin_message(author, twin), rule="identity", also=(twin.source,)
+            )
         else:
             yield from _scripts(author, name_line)
         names.update(dict.fromkeys(look_alike(author.name), author))
@@ -58,6 +60,7 @@ def identities(site: Site) -> Iterator[Problem]:
                 f"author id '{author.id}' looks the same as '{id_twin.id}' ({id_twin.source}):"
                 " choose an id that cannot be mistaken for it",
                 rule="identity",
+                also=(id_twin.source,),
             )
         ids.update(dict.fromkeys(look_alike(author.id), author))
     yield from _guest_roles(site)
