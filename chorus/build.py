@@ -116,6 +116,60 @@ def template_problem(exc: jinja2.TemplateError, root: Path) -> Problem:
     return Problem(display_path(filename, root) if filename else "templates", line, message, rule="template")
 
 
+def output_problem(root: Path, output: Path, settings: dict[str, Any]) -> Problem | None:
+    """Why the build must not write to ``output``, or None. A build replaces the whole
+    output folder, so it must be a folder of its own: never the site, a folder that holds
+    it, or one of its sources (posts, registry, templates, git's history), and never a
+    file someone keeps there."""
+    shown = display_path(output, root)
+
+    def refused(why: str) -> Problem:
+        return Problem(
+            "pelicanconf.py",
+            None,
+            f"the output folder '{shown}' {why}; a build replaces its output folder whole:"
+            " give it a folder of its own (OUTPUT_PATH, or --output), like 'output'",
+            rule="settings",
+        )
+
+    if output == root or root.is_relative_to(output):
+        return refused("holds the site itself")
+    # (what, folder, whether a build may have a folder of its own inside it)
+    kept = [
+        ("the posts (PATH)", settings.get("PATH") or "content", False),
+        (
+            "the author registry (CHORUS_AUTHORS_PATH)",
+            settings.get("CHORUS_AUTHORS_PATH") or "authors",
+            False,
+        ),
+        (
+            "the network's static files (CHORUS_STATIC_DIR)",
+            settings.get("CHORUS_STATIC_DIR") or "static",
+            False,
+        ),
+        ("the templates", "templates", False),
+        ("git's history", ".git", False),
+        ("the repository's settings (.github)", ".github", False),
+        # `chorus serve --drafts` builds into a folder of the cache, beside the cache's own
+        ("the build cache (CACHE_PATH)", settings.get("CACHE_PATH") or "cache", True),
+    ]
+    for what, folder, may_hold_output in kept:
+        source = (root / folder).resolve()
+        inside = output.is_relative_to(source) and output != source
+        if output == source or source.is_relative_to(output) or (inside and not may_hold_output):
+            return refused(f"is or holds {what}")
+    if output.exists() and not output.is_dir():
+        return refused("is a file")
+    for parent in output.parents:
+        if parent.exists():
+            return (
+                None
+                if parent.is_dir()
+                else refused(f"would be inside '{display_path(parent, root)}', a file")
+            )
+    return None
+
+
 def overwrite_problem(exc: FileOverwriteFailedError, staging: Path, final_output: Path) -> Problem:
     """Pelican refusing to write a file twice, as a problem naming the file. The rules give
     every post, page and static file its own output before the build starts; what gets here
@@ -166,7 +220,9 @@ def build_site(
         raise BuildFailed(exc.problems) from None
     # Whatever the overrides said: only this argument decides.
     settings[DRAFTS_SHOWN_KEY] = DraftsShown.YES if drafts_shown else None
-    final_output = Path(settings["OUTPUT_PATH"])
+    final_output = Path(settings["OUTPUT_PATH"]).resolve()
+    if problem := output_problem(root, final_output, settings):
+        raise BuildFailed([problem])
     final_output.parent.mkdir(parents=True, exist_ok=True)
     _delete_retired_leftovers(final_output)
     staging = Path(tempfile.mkdtemp(prefix=f".{final_output.name}-building-", dir=final_output.parent))

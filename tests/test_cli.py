@@ -103,3 +103,28 @@ def test_version_is_the_packages(capsys):
 
     assert main(["--version"]) == 0
     assert capsys.readouterr().out.strip() == f"chorus {__version__}"
+
+
+@pytest.mark.parametrize(
+    "output, why",
+    [
+        ("content", "is or holds the posts (PATH)"),
+        (".", "holds the site itself"),
+        ("authors/site", "is or holds the author registry (CHORUS_AUTHORS_PATH)"),
+        ("cache", "is or holds the build cache (CACHE_PATH)"),  # a folder inside it may be one
+        ("notes.txt", "is a file"),
+        ("notes.txt/site", "would be inside 'notes.txt', a file"),
+    ],
+)
+def test_the_build_refuses_an_output_folder_that_is_not_its_own(site, output, why):
+    # A build replaces its output folder whole: pointed at the posts, it would delete them.
+    site.write("notes.txt", "kept\n")
+    before = {p: p.read_bytes() for p in site.root.rglob("*") if p.is_file()}
+    result = chorus("build", "--output", str(site.root / output), "--now", NOW, cwd=site.root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    shown = output if output != "." else "."
+    assert (
+        f"pelicanconf.py: error: the output folder '{shown}' {why}; a build replaces its output"
+        " folder whole: give it a folder of its own (OUTPUT_PATH, or --output), like 'output'"
+    ) in result.stderr.splitlines()
+    assert {p: p.read_bytes() for p in site.root.rglob("*") if p.is_file()} == before
