@@ -144,3 +144,15 @@ def test_front_matter_formats_and_dates():
         2019, 3, 4, 10, tzinfo=dt.timezone(dt.timedelta(hours=1))
     )
     assert as_date(dt.date(2020, 1, 2)) == dt.date(2020, 1, 2) and as_date("soon") is None
+
+
+def test_a_front_matter_value_yaml_cannot_read_skips_that_file_with_the_reason(site, tmp_path, capsys):
+    blog = tmp_path / "blog"
+    blog.mkdir()
+    (blog / "bad-date.md").write_text("---\ntitle: T\ndate: 2019-02-30\n---\nx\n", encoding="utf-8")
+    code, out = run_import(site, capsys, str(blog), "--author", "bob")
+    assert "Traceback" not in out
+    assert (
+        f"  skipped {blog}/bad-date.md: front matter has a value YAML cannot read:"
+        " day is out of range for month"
+    ) in out.splitlines()

@@ -25,6 +25,20 @@ def test_missing_required_field(site):
     assert site.problems() == ["authors/bob.yml:1: error: missing required field 'title'"]
 
 
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("2026-02-30", "'2026-02-30' is not a date (day is out of range for month)"),
+        ("2019-03-04 25:00:00", "'2019-03-04 25:00:00' is not a date (hour must be in 0..23)"),
+    ],
+)
+def test_a_date_yaml_cannot_make_is_named_at_its_place_by_check_and_build(site, value, expected):
+    site.write("authors/alice.yml", ALICE + f"until: {value}\n")
+    line = f"authors/alice.yml:9:8: error: {expected}"
+    assert site.check() == [line]
+    assert site.problems() == [line]
+
+
 def test_unknown_field_suggests_the_closest(site):
     site.write("authors/bob.yml", BOB_WITH("titel: Boss\n"))
     assert site.problems() == ["authors/bob.yml:7: error: unknown field 'titel' (did you mean 'title'?)"]

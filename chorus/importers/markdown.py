@@ -62,6 +62,8 @@ def _yaml(raw: str) -> dict[str, Any]:
         data = yaml.safe_load(raw) or {}
     except yaml.YAMLError as exc:
         raise Unreadable(f"front matter is not valid YAML: {exc}") from None
+    except (ValueError, OverflowError) as exc:  # a value its type refuses: 'date: 2019-02-30'
+        raise Unreadable(f"front matter has a value YAML cannot read: {exc}") from None
     if not isinstance(data, dict):
         raise Unreadable("front matter is not a mapping of keys to values")
     return data

@@ -120,7 +120,7 @@ def _located(node: yaml.Node, loader: Any, path: str) -> Any:
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Located] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            key = _constructed(key_node, loader, path)
             key_line = key_node.start_mark.line + 1
             if not isinstance(key, str):
                 raise SourceError(
@@ -144,7 +144,22 @@ def _located(node: yaml.Node, loader: Any, path: str) -> Any:
         return result
     if isinstance(node, yaml.SequenceNode):
         return [Located(_located(item, loader, path), item.start_mark.line + 1) for item in node.value]
-    return loader.construct_object(node, deep=True)
+    return _constructed(node, loader, path)
+
+
+def _constructed(node: yaml.Node, loader: Any, path: str) -> Any:
+    """A scalar's value; a value its type refuses (the date 2026-02-30, a number too large
+    for a date) is a problem at its place, not an exception."""
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError) as exc:
+        tag = node.tag.replace("tag:yaml.org,2002:", "")
+        kind = {"timestamp": "date", "int": "number", "float": "number"}.get(tag, tag)
+        mark = node.start_mark
+        message = f"'{node.value}' is not a {kind} ({exc})"
+        raise SourceError(
+            Problem(path, mark.line + 1, message, col=mark.column + 1, rule="registry")
+        ) from None
 
 
 def load_yaml(
