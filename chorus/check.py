@@ -160,6 +160,8 @@ def _changed_files(root: Path, revision: str) -> set[str]:
             raise UsageError(f"--changed-since {revision}: {result.stderr.strip() or 'git failed'}")
         return [line for line in result.stdout.splitlines() if line]
 
+    if revision.startswith("-"):  # git would take it for an option ('--output=…' writes a file)
+        raise UsageError(f"--changed-since {revision}: a revision, like origin/main, was expected")
     # No rename detection: a renamed post is its old path (deleted) plus its new one, so
     # posts that still link to the old path are re-checked.
     changed = git("diff", "--name-only", "--no-renames", "--relative", revision, "--", ".")

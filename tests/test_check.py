@@ -321,3 +321,16 @@ def test_the_summary_line_names_what_was_checked(checked_site, capsys):
     said = capsys.readouterr().err
     assert "chorus check: no file the check reads is in " in said and "--root FOLDER" in said
     assert said.endswith("checked 0 files: 0 error(s), 0 warning(s)\n")
+
+
+def test_a_revision_that_looks_like_an_option_is_refused_before_git_sees_it(checked_site, capsys, tmp_path):
+    root = checked_site.root
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
+    written = tmp_path / "written-by-git"
+    capsys.readouterr()
+    code = main(["check", "--root", str(root), "--now", NOW, f"--changed-since=--output={written}"])
+    err = capsys.readouterr().err
+    assert code == 2 and not written.exists()
+    assert f"--changed-since --output={written}: a revision, like origin/main, was expected" in err

@@ -41,8 +41,13 @@ def published_before(
     zone: dt.tzinfo,
 ) -> tuple[tuple[PublishedUrl, ...], list[Problem]]:
     """The URLs ``revision`` published from Markdown sources that differ from it in this tree."""
-    known = _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
-    if known.returncode != 0:
+    # A revision is never an option: '--output=…' would make git write a file.
+    known = (
+        None
+        if revision.startswith("-")
+        else _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    )
+    if known is None or known.returncode != 0:
         message = (
             f"{SETTING}: cannot compare with {revision!r}, which git does not know here"
             " (is the site in a git clone with that branch fetched?)"
