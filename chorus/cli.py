@@ -273,7 +273,7 @@ def make_parser() -> argparse.ArgumentParser:
     build.set_defaults(func=cmd_build)
     serve = commands.add_parser("serve", help="build, serve locally and rebuild on every change")
     _site_arguments(serve)
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=_port, default=8000, help="0 to 65535 (0: any free port)")
     serve.add_argument("--bind", default="127.0.0.1")
     serve.add_argument(
         "--drafts",
@@ -372,12 +372,33 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _port(value: str) -> int:
+    port = int(value)  # argparse reports a ValueError as an invalid value
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a port (0 to 65535)")
+    return port
+
+
+def _missing_paths(args: argparse.Namespace) -> str | None:
+    """Why the folder or settings file a command was given cannot be used, or None."""
+    root = getattr(args, "root", None)
+    if root is not None and not Path(root).is_dir():
+        return f"--root {root}: no such folder"
+    settings = getattr(args, "settings", None)
+    if settings and not Path(settings).is_file():
+        return f"--settings {settings}: no such file"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return EXIT_USAGE if exc.code else EXIT_OK
+    if problem := _missing_paths(args):
+        print(f"chorus {args.command}: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     return args.func(args)
 
 

@@ -16,6 +16,7 @@ import yaml
 from chorus import __version__
 from plugins.network import ChorusError, Problem, ProblemList
 from plugins.network.codeowners import write_codeowners
+from plugins.network.files import path_name_problem
 from plugins.network.i18n import catalogue_language, supported_languages
 from plugins.network.load import ID_PATTERN, github_user_problem, suggest
 from plugins.network.model import Department
@@ -48,12 +49,13 @@ def new_author(
 ) -> list[Path]:
     network = state.network
     problems = ProblemList(rule="scaffold")
+    id_problem = None
     if not ID_PATTERN.match(author_id):
-        problems.add(
-            "chorus new",
-            None,
-            f"author id '{author_id}' must be lower-case letters, digits and hyphens, like 'li-wei'",
-        )
+        id_problem = f"author id '{author_id}' must be lower-case letters, digits and hyphens, like 'li-wei'"
+    elif found := path_name_problem(f"{author_id}.yml", state.settings["CHORUS_MAX_FILE_NAME_LENGTH"]):
+        id_problem = f"author id '{author_id[:20]}…': {found[1]}"
+    if id_problem:
+        problems.add("chorus new", None, id_problem)
     if department not in network.departments:
         problems.add(
             "chorus new",
@@ -70,7 +72,8 @@ def new_author(
         problems.add("chorus new", None, "--name and --title must not be empty")
     registry_file = state.authors_path / f"{author_id}.yml"
     folder = state.content_path / author_id
-    for existing in (registry_file, folder):
+    # The file system is asked about the id's files only once the id is a name it accepts.
+    for existing in (registry_file, folder) if id_problem is None else ():
         if existing.exists():
             problems.add(state.shown(existing), None, "already exists; chorus new never overwrites")
     if problems.errors:
@@ -186,6 +189,8 @@ def new_post(
     slug = file_stem_of(title, state.settings)
     if not slug:
         raise _fail("the title needs letters or digits to make a file name from")
+    if found := path_name_problem(f"{slug}.md", state.settings["CHORUS_MAX_FILE_NAME_LENGTH"]):
+        raise _fail(f"the file name made from the title, '{slug[:40]}….md': {found[1]}; shorten the title")
     path = state.content_path / author / f"{slug}.md"
     if path.exists():
         raise _fail("already exists; chorus new never overwrites (choose another title)", state.shown(path))

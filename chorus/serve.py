@@ -318,7 +318,11 @@ def serve(
 
     root, output = Path(root).resolve(), Path(output).resolve()
     preview = Preview(output)
-    server = http.server.ThreadingHTTPServer((bind, port), handler_for(preview))
+    try:
+        server = http.server.ThreadingHTTPServer((bind, port), handler_for(preview))
+    except OSError as exc:  # the port in use, an address this machine does not have
+        print(f"chorus serve: cannot listen on {bind} port {port}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     server.daemon_threads = True
     address = f"http://{'localhost' if bind in ('0.0.0.0', '::') else bind}:{server.server_address[1]}"
     # The preview's absolute URLs (feeds, OPML, cards) point at the address actually served.

@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from chorus.cli import main
 from conftest import NOW, png_bytes, post
 
 
@@ -128,3 +129,25 @@ def test_the_build_refuses_an_output_folder_that_is_not_its_own(site, output, wh
         " folder whole: give it a folder of its own (OUTPUT_PATH, or --output), like 'output'"
     ) in result.stderr.splitlines()
     assert {p: p.read_bytes() for p in site.root.rglob("*") if p.is_file()} == before
+
+
+def test_a_missing_site_folder_or_settings_file_is_a_usage_error(site, tmp_path, capsys):
+    capsys.readouterr()
+    assert main(["build", "--root", str(tmp_path / "nowhere")]) == 2
+    assert capsys.readouterr().err == f"chorus build: --root {tmp_path / 'nowhere'}: no such folder\n"
+    assert main(["check", "--root", str(site.root), "-s", "missing.py"]) == 2
+    assert capsys.readouterr().err == "chorus check: --settings missing.py: no such file\n"
+
+
+def test_serve_on_a_port_it_cannot_have_says_so_and_ends(site, capsys):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        capsys.readouterr()
+        assert main(["serve", "--root", str(site.root), "--port", str(port), "--now", NOW]) == 1
+        assert capsys.readouterr().err.startswith(f"chorus serve: cannot listen on 127.0.0.1 port {port}: ")
+    assert main(["serve", "--root", str(site.root), "--port", "70000"]) == 2
+    assert "argument --port: 70000 is not a port (0 to 65535)" in capsys.readouterr().err

@@ -163,3 +163,10 @@ def test_new_post_names_its_file_in_ascii_when_urls_keep_unicode(site, capsys):
     assert code == 0, out
     assert (site.root / "content/bob/grosse-der-pumpe.md").is_file()
     assert main(["check", "--root", str(site.root), "--now", NOW]) == 0
+
+
+def test_new_post_with_a_title_too_long_for_a_file_name_says_so(site, capsys):
+    code, out = new(site, capsys, "post", "Why " * 100, "--author", "bob")
+    assert code == 1 and "Traceback" not in out
+    assert "the limit is 100 (CHORUS_MAX_FILE_NAME_LENGTH); shorten the title" in out
+    assert not list((site.root / "content/bob").glob("*.md"))
