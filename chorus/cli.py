@@ -67,6 +67,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         port=args.port,
         overrides=_overrides(args),
         drafts_shown=args.drafts,
+        strict=args.strict,
     )
 
 
@@ -239,14 +240,16 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _site_arguments(parser: argparse.ArgumentParser) -> None:
+def _site_arguments(
+    parser: argparse.ArgumentParser, output_help: str = "output folder (default: the settings' OUTPUT_PATH)"
+) -> None:
     parser.add_argument(
         "--root", default=".", help="site folder holding content/, authors/ and departments.yml (default: .)"
     )
     parser.add_argument(
         "-s", "--settings", help="Pelican settings file (default: ROOT/pelicanconf.py when present)"
     )
-    parser.add_argument("-o", "--output", help="output folder (default: the settings' OUTPUT_PATH)")
+    parser.add_argument("-o", "--output", help=output_help)
     parser.add_argument("--now", help="build as of this ISO date-time: later posts stay unpublished")
     parser.add_argument("--siteurl", help="override SITEURL, e.g. for a preview")
     parser.add_argument("--strict", action="store_true", help="fail on warnings too")
@@ -272,7 +275,7 @@ def make_parser() -> argparse.ArgumentParser:
     _site_arguments(build)
     build.set_defaults(func=cmd_build)
     serve = commands.add_parser("serve", help="build, serve locally and rebuild on every change")
-    _site_arguments(serve)
+    _site_arguments(serve, "output folder (default: ROOT/output, or ROOT/cache/drafts-preview with --drafts)")
     serve.add_argument("--port", type=_port, default=8000, help="0 to 65535 (0: any free port)")
     serve.add_argument("--bind", default="127.0.0.1")
     serve.add_argument(

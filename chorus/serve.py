@@ -309,11 +309,13 @@ def serve(
     on_address: Callable[[str], object] | None = None,
     fast: bool = True,
     drafts_shown: bool = False,
+    strict: bool = False,
 ) -> int:
     """Serve until interrupted (or until ``stop`` is set); ``ready`` is set once the first
     build is served, and ``on_address`` hears the address first (tests use both).
     ``fast``: rewrite an edited post's page before the full build (chorus/incremental.py).
-    ``drafts_shown``: drafts are built as if published (``chorus serve --drafts``)."""
+    ``drafts_shown``: drafts are built as if published (``chorus serve --drafts``).
+    ``strict``: a build with warnings fails, and shows them, as ``chorus build --strict``."""
     from watchfiles import watch
 
     root, output = Path(root).resolve(), Path(output).resolve()
@@ -339,6 +341,7 @@ def serve(
             settings_file=settings_file,
             output=output,
             overrides=overrides,
+            strict=strict,
             keep_generators=fast,
             drafts_shown=drafts_shown,
             retire_in_background=True,

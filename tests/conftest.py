@@ -150,7 +150,7 @@ def load_model(site: Site, **settings):
 
 
 @contextlib.contextmanager
-def running_preview(site: Site):
+def running_preview(site: Site, **serve_options):
     """`chorus serve` of ``site`` on a free port, in a thread; yields its base URL."""
     from chorus.serve import serve
 
@@ -160,7 +160,7 @@ def running_preview(site: Site):
     thread = threading.Thread(
         target=serve,
         args=(site.root, site.output),
-        kwargs={**options, "ready": ready, "stop": stop, "on_address": addresses.append},
+        kwargs={**options, **serve_options, "ready": ready, "stop": stop, "on_address": addresses.append},
         daemon=True,
     )
     thread.start()

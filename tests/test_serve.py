@@ -12,7 +12,7 @@ import urllib.request
 import pytest
 
 from chorus.serve import EVENTS_PATH, SCRIPT_PATH, is_source_change
-from conftest import NOW, post, running_preview
+from conftest import NOW, png_bytes, post, running_preview
 
 
 @pytest.fixture
@@ -68,6 +68,16 @@ def test_a_failed_build_is_sent_with_its_lines_and_a_good_one_clears_it(preview,
     site.write("content/alice/hello.md", post("Hello again"))
     fixed = next(stream)
     assert fixed["problems"] == [] and "Hello again" in get(preview + "/posts/alice/hello/")[1]
+
+
+def test_serve_strict_fails_a_build_with_warnings_as_build_strict_does(site):
+    site.write("content/bob/chart.png", png_bytes())
+    site.write("content/bob/x.md", post(body="See [the chart]({filename}chart.png)."))  # Pelican: {static}
+    with running_preview(site, strict=True) as address:
+        first = next(events(address))
+        assert first["problems"] and all(line.startswith("warning: ") for line in first["problems"])
+    with running_preview(site) as address:
+        assert next(events(address))["problems"] == []
 
 
 def test_a_settings_typo_does_not_end_the_preview(preview, site):
