@@ -181,7 +181,7 @@ def new_post(
     state: BuildState, title: str, *, author: str | None = None, today: dt.date | None = None
 ) -> Path:
     title = title.strip()
-    if not title or "\n" in title:
+    if not title or title.splitlines() != [title]:  # \r, U+2028… end a header line too
         raise _fail("the title must be one non-empty line")
     author = author or infer_author(state)
     if author not in state.network.authors:
@@ -190,7 +190,8 @@ def new_post(
     if not slug:
         raise _fail("the title needs letters or digits to make a file name from")
     if found := path_name_problem(f"{slug}.md", state.settings["CHORUS_MAX_FILE_NAME_LENGTH"]):
-        raise _fail(f"the file name made from the title, '{slug[:40]}….md': {found[1]}; shorten the title")
+        shown = f"{slug[:40]}….md" if len(slug) > 40 else f"{slug}.md"
+        raise _fail(f"the file name made from the title, '{shown}': {found[1]}; change the title")
     path = state.content_path / author / f"{slug}.md"
     if path.exists():
         raise _fail("already exists; chorus new never overwrites (choose another title)", state.shown(path))

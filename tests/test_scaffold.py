@@ -168,5 +168,16 @@ def test_new_post_names_its_file_in_ascii_when_urls_keep_unicode(site, capsys):
 def test_new_post_with_a_title_too_long_for_a_file_name_says_so(site, capsys):
     code, out = new(site, capsys, "post", "Why " * 100, "--author", "bob")
     assert code == 1 and "Traceback" not in out
-    assert "the limit is 100 (CHORUS_MAX_FILE_NAME_LENGTH); shorten the title" in out
+    assert "the limit is 100 (CHORUS_MAX_FILE_NAME_LENGTH); change the title" in out
     assert not list((site.root / "content/bob").glob("*.md"))
+
+
+def test_new_post_titles_that_would_not_make_a_clean_file_are_refused(site, capsys):
+    # A carriage return ends a header line as a newline does: 'Status: published' would follow.
+    code, out = new(site, capsys, "post", "Good\rStatus: published", "--author", "bob")
+    assert code == 1 and "the title must be one non-empty line" in out
+    code, out = new(site, capsys, "post", "con", "--author", "bob")  # a device name on Windows
+    assert code == 1 and "the file name made from the title, 'con.md': " in out and "change the title" in out
+    assert not list((site.root / "content/bob").glob("*.md"))
+    code, out = new(site, capsys, "post", "- Notes -", "--author", "bob")
+    assert code == 0 and (site.root / "content/bob/notes.md").is_file()

@@ -582,7 +582,8 @@ def file_stem_of(text: str, settings: Mapping[str, Any]) -> str:
     importers name files: the slug, in ASCII whatever SLUGIFY_USE_UNICODE says, since a
     name under content/ may hold ASCII letters, digits, '-', '_' and '.' only (the tree
     rule). The post's URL is made from the file's name."""
-    return slug_of(text, {**settings, "SLUGIFY_USE_UNICODE": False})
+    # A name may not start or end with '-' (the tree rule): '- Notes' is notes.md.
+    return slug_of(text, {**settings, "SLUGIFY_USE_UNICODE": False}).strip("-")
 
 
 @functools.lru_cache(maxsize=65536)
