@@ -156,3 +156,14 @@ def test_a_front_matter_value_yaml_cannot_read_skips_that_file_with_the_reason(s
         f"  skipped {blog}/bad-date.md: front matter has a value YAML cannot read:"
         " day is out of range for month"
     ) in out.splitlines()
+
+
+def test_the_network_cannot_import_its_own_posts(site, capsys):
+    before = sorted(p.relative_to(site.root) for p in (site.root / "content").rglob("*"))
+    for folder in (site.root, site.root / "content", site.root / "content" / "alice"):
+        code, out = run_import(site, capsys, str(folder), "--author", "bob")
+        assert (
+            code != 0
+            and "is or holds the network's content/: import from a folder outside the network" in out
+        )
+    assert sorted(p.relative_to(site.root) for p in (site.root / "content").rglob("*")) == before

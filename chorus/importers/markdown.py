@@ -116,8 +116,12 @@ class MarkdownImport(Importer):
             raise refuse(f"--author: unknown author '{author}'" + suggest(author, self.network.authors))
         if not source.is_dir():
             raise refuse(f"{source} is not a folder of posts")
-        if source.resolve().is_relative_to(self.content):
-            raise refuse(f"{source} is inside content/ already: import from a folder outside the network")
+        resolved = source.resolve()
+        if resolved.is_relative_to(self.content) or self.content.is_relative_to(resolved):
+            # '.' from the site's folder holds content/: the network would import itself.
+            raise refuse(
+                f"{source} is or holds the network's content/: import from a folder outside the network"
+            )
         self.source = source
         self.author = author
         self.folder = self.content / author
