@@ -18,7 +18,7 @@ from plugins.network import ChorusError, Problem, ProblemList
 from plugins.network.codeowners import write_codeowners
 from plugins.network.files import path_name_problem
 from plugins.network.i18n import catalogue_language, supported_languages
-from plugins.network.load import ID_PATTERN, github_user_problem, suggest
+from plugins.network.load import ID_PATTERN, email_problem, github_user_problem, suggest
 from plugins.network.model import Department
 from plugins.network.postmeta import SUMMARY_PLACEHOLDER
 from plugins.network.state import BuildState
@@ -68,8 +68,13 @@ def new_author(
         problems.add("chorus new", None, "--affiliation is for guests; add --guest or drop it")
     if github and (message := github_user_problem(github)):
         problems.add("chorus new", None, f"--github {message}")
+    if email and (message := email_problem(email)):
+        problems.add("chorus new", None, f"--email {message}")
     if not name.strip() or not title.strip():
         problems.add("chorus new", None, "--name and --title must not be empty")
+    for option, value in (("--name", name), ("--title", title), ("--affiliation", affiliation or "")):
+        if value.splitlines() not in ([value], []):
+            problems.add("chorus new", None, f"{option} must be one line")
     registry_file = state.authors_path / f"{author_id}.yml"
     folder = state.content_path / author_id
     # The file system is asked about the id's files only once the id is a name it accepts.

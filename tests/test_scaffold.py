@@ -78,6 +78,15 @@ def test_new_author_refusals(site, capsys):
     assert "authors/bob.yml: error: already exists; chorus new never overwrites" in out
     code, out = new(site, capsys, "author", "Bad_Id", "--name", "B", "--department", "sales", "--title", "T")
     assert code == 1 and "author id 'Bad_Id' must be lower-case letters, digits and hyphens" in out
+    # Whatever the registry would refuse is refused before anything is written.
+    code, out = new(
+        site, capsys, "author", "ann", "--name", "Ann\nB", "--department", "sales", "--title", "T",
+        "--email", "not an email",
+    )  # fmt: skip
+    assert code == 1
+    assert "chorus new: error: --email must be an e-mail address like name@example.com" in out
+    assert "chorus new: error: --name must be one line" in out
+    assert not (site.root / "authors/ann.yml").exists() and not (site.root / "content/ann").exists()
 
 
 def test_new_post_is_a_dated_draft_in_the_authors_folder(site, capsys):

@@ -149,6 +149,11 @@ def _safe_url(url: str) -> str | None:
     return "must be an http(s) URL"
 
 
+def email_problem(value: str) -> str | None:
+    """What is wrong with an author's e-mail address, or None."""
+    return None if _EMAIL.match(value) else "must be an e-mail address like name@example.com"
+
+
 def github_user_problem(value: str) -> str | None:
     name = value.removeprefix("@")
     if _GITHUB_USER.match(name) and len(name) <= 39:
@@ -315,11 +320,7 @@ def load_author(
             extra_departments.append(dep)
     expertise = [topic for topic, _ in fields.text_list("expertise")]
     bio = fields.text("bio")
-    email = fields.text(
-        "email",
-        required=False,
-        check=lambda v: None if _EMAIL.match(v) else "must be an e-mail address like name@example.com",
-    )
+    email = fields.text("email", required=False, check=email_problem)
     contact = fields.text("contact", required=False, check=contact_problem)
     github = fields.text("github", required=False, check=github_user_problem)
     links = []
