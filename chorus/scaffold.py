@@ -18,7 +18,7 @@ from plugins.network import ChorusError, Problem, ProblemList
 from plugins.network.codeowners import write_codeowners
 from plugins.network.files import path_name_problem
 from plugins.network.i18n import catalogue_language, supported_languages
-from plugins.network.load import ID_PATTERN, email_problem, github_user_problem, suggest
+from plugins.network.load import ID_PATTERN, email_problem, github_user_problem, reserved_id_problem, suggest
 from plugins.network.model import Department
 from plugins.network.postmeta import SUMMARY_PLACEHOLDER
 from plugins.network.state import BuildState
@@ -54,6 +54,8 @@ def new_author(
         id_problem = f"author id '{author_id}' must be lower-case letters, digits and hyphens, like 'li-wei'"
     elif found := path_name_problem(f"{author_id}.yml", state.settings["CHORUS_MAX_FILE_NAME_LENGTH"]):
         id_problem = f"author id '{author_id[:20]}…': {found[1]}"
+    else:
+        id_problem = reserved_id_problem(author_id, state.settings["PAGE_PATHS"])
     if id_problem:
         problems.add("chorus new", None, id_problem)
     if department not in network.departments:

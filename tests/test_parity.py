@@ -62,6 +62,10 @@ CASES = {
         {"authors/gina.yml": GINA.replace("Gina Guest", "\u0410lice Field")},
         "authors/gina.yml:1: error: name 'Аlice Field' looks the same as 'Alice Field' (authors/alice.yml): readers could not tell these authors apart (here 'А' is U+0410 CYRILLIC CAPITAL LETTER A)",
     ),
+    "reserved-ids": (
+        {"authors/pages.yml": GINA.replace("Gina Guest", "Paula Ages")},
+        "authors/pages.yml: error: author id 'pages' is the folder of the site's pages (PAGE_PATHS); choose another id",
+    ),
     "identity:lead": (
         {"departments.yml": DEPARTMENTS.replace("sales:\n", "sales:\n  lead: gina\n")},
         "departments.yml:6: error: department 'sales': lead 'gina' is a guest (authors/gina.yml); a department is led by in-house staff (kind: expert)",

@@ -505,3 +505,21 @@ def test_a_guest_cannot_claim_to_be_staff(site, old, new, line, field, company):
         f"authors/gina.yml:{line}: error: a guest's {field} cannot name {company}: guests write as themselves,"
         " not as staff (someone employed there is kind: expert)"
     ]
+
+
+def test_an_author_id_that_is_the_pages_folder_is_refused(site, capsys):
+    from chorus.cli import main
+
+    # content/pages/ holds the site's pages: an author 'pages' would have their posts read as pages.
+    site.write("authors/pages.yml", ALICE)
+    expected = (
+        "authors/pages.yml: error: author id 'pages' is the folder of the site's pages (PAGE_PATHS);"
+        " choose another id"
+    )
+    assert expected in site.check()
+    site.remove("authors/pages.yml")
+    capsys.readouterr()
+    argv = ["new", "author", "pages", "--name", "P", "--department", "sales", "--title", "T"]
+    assert main([*argv, "--root", str(site.root)]) == 1
+    assert "author id 'pages' is the folder of the site's pages (PAGE_PATHS)" in capsys.readouterr().err
+    assert not (site.root / "content/pages").exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -147,6 +147,15 @@ def _safe_url(url: str) -> str | None:
     if lowered.startswith(("https://", "http://")) and not any(c in url for c in " <>\"'"):
         return None
     return "must be an http(s) URL"
+
+
+def reserved_id_problem(author_id: str, page_paths: Iterable[str]) -> str | None:
+    """Why ``author_id`` cannot be an author's id, or None: an author's posts live in
+    content/<id>/, and a folder of PAGE_PATHS holds the site's pages, not posts."""
+    folders = {str(path).strip("/").split("/")[0] for path in page_paths}
+    if author_id in folders:
+        return f"author id '{author_id}' is the folder of the site's pages (PAGE_PATHS); choose another id"
+    return None
 
 
 def email_problem(value: str) -> str | None:

@@ -45,6 +45,7 @@ RULES: tuple[Rule, ...] = (
     Rule("tree", tree.source_tree, needs_registry=False),
     Rule("registry", registry.expertise_topics),
     Rule("identity", registry.identities),
+    Rule("reserved-ids", registry.reserved_ids),
     Rule("ownership", ownership.post_ownership),
     Rule("publication", publication.unpublished),
     Rule("summaries", summaries.summaries),

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from ..errors import WARNING, Problem
 from ..identity import describe_char, look_alike, mixed_script_intruders, scripts, skeleton
+from ..load import reserved_id_problem
 from ..model import Author, Site
 from ..urls import slug_of
 from .outputs import long_slug_message
@@ -26,6 +27,13 @@ def expertise_topics(site: Site) -> Iterator[Problem]:
                     f"expertise topic {topic!r} has no letters or digits to link it with; write it out, like 'flow meters'",
                     rule="registry",
                 )
+
+
+def reserved_ids(site: Site) -> Iterator[Problem]:
+    """No author's id may be a folder of content/ that is not an author's (PAGE_PATHS)."""
+    for author in site.network.authors.values():
+        if message := reserved_id_problem(author.id, site.settings["PAGE_PATHS"]):
+            yield Problem(author.source, None, message, rule="registry")
 
 
 def identities(site: Site) -> Iterator[Problem]:
