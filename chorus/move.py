@@ -16,6 +16,7 @@ Nothing is written unless every file could be read; afterwards the rules run on 
 
 from __future__ import annotations
 
+import codecs
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -93,13 +94,14 @@ def move_post(state: BuildState, old: str, new: str) -> MoveReport:
     # Everything is known: write it.
     for changed, text in edits.results():
         if changed != post.source:
-            (site.content / changed).write_text(text, encoding="utf-8")
+            _write_like(site.content / changed, text, site.content / changed)
     old_path, new_path = site.content / post.source, site.content / move.source
     new_path.parent.mkdir(parents=True, exist_ok=True)
-    new_path.write_text(edits.result(post.source), encoding="utf-8")
+    _write_like(new_path, edits.result(post.source), old_path)
     old_path.unlink()
     if redirects_text is not None:
-        (state.root / state.settings["CHORUS_REDIRECTS_FILE"]).write_text(redirects_text, encoding="utf-8")
+        redirects_file = state.root / state.settings["CHORUS_REDIRECTS_FILE"]
+        _write_like(redirects_file, redirects_text, redirects_file)
     content = site.content.name
     report.rewritten = {
         f"{content}/{move.source if source == post.source else source}": count
@@ -110,6 +112,18 @@ def move_post(state: BuildState, old: str, new: str) -> MoveReport:
 
 def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+
+
+def _write_like(path: Path, text: str, original: Path) -> None:
+    """Write ``text`` (read by ``_read``) as ``original`` was saved: with its byte order mark
+    and its Windows line ends, if it had them, so a move changes only what it must."""
+    try:
+        saved = original.read_bytes()
+    except FileNotFoundError:
+        saved = b""
+    if b"\r\n" in saved:
+        text = text.replace("\n", "\r\n")
+    path.write_bytes((codecs.BOM_UTF8 if saved.startswith(codecs.BOM_UTF8) else b"") + text.encode("utf-8"))
 
 
 # --- what to move where ------------------------------------------------------------------------

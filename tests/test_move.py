@@ -156,3 +156,16 @@ def test_after_a_move_the_check_of_the_change_passes(site, capsys):
     assert mv(site, capsys, "alice/hello", "alice/greetings")[0] == 0
     report = run_check(site.root, changed_since="HEAD", overrides={"CHORUS_NOW": NOW})
     assert report.errors == []
+
+
+def test_a_move_keeps_each_files_byte_order_mark_and_line_ends(site, capsys):
+    # Saved on Windows: a BOM and CRLF. The move changes the links, not how the files are saved.
+    windows = "\ufeff" + post("Hello from service").replace("\n", "\r\n")
+    site.write("content/alice/hello.md", windows.encode("utf-8"))
+    site.write("content/bob/y.md", post("Y", body="See [[alice/hello]].").replace("\n", "\r\n").encode())
+    code, out = mv(site, capsys, "content/alice/hello.md", "alice/greetings")
+    assert code == 0, out
+    moved = (site.root / "content/alice/greetings.md").read_bytes()
+    assert moved.startswith(b"\xef\xbb\xbf") and b"\r\n" in moved and b"\n" not in moved.replace(b"\r\n", b"")
+    linking = (site.root / "content/bob/y.md").read_bytes()
+    assert linking == post("Y", body="See [[alice/greetings]].").replace("\n", "\r\n").encode()
