@@ -151,3 +151,20 @@ def test_serve_on_a_port_it_cannot_have_says_so_and_ends(site, capsys):
         assert capsys.readouterr().err.startswith(f"chorus serve: cannot listen on 127.0.0.1 port {port}: ")
     assert main(["serve", "--root", str(site.root), "--port", "70000"]) == 2
     assert "argument --port: 70000 is not a port (0 to 65535)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "now, expected",
+    [
+        ("someday", "expected None or an ISO date-time like '2026-01-31T12:00:00+00:00' (got 'someday')"),
+        # The health page counts months back from the moment: the calendar's first year has none.
+        ("0001-01-01T00:00:00+14:00", "expected a moment between the years 1900 and 9998"),
+    ],
+)
+def test_a_moment_to_build_as_of_that_cannot_be_used_is_named(site, now, expected):
+    result = chorus("build", "--now", now, cwd=site.root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert any(
+        line.startswith(f"pelicanconf.py: error: CHORUS_NOW: {expected}")
+        for line in result.stderr.splitlines()
+    )

@@ -54,9 +54,13 @@ def _is_iso_datetime(value: Any) -> str | None:
     if value is None:
         return None
     try:
-        dt.datetime.fromisoformat(str(value))
+        moment = dt.datetime.fromisoformat(str(value))
     except ValueError:
         return "expected None or an ISO date-time like '2026-01-31T12:00:00+00:00'"
+    # Months and years are counted back from it (the health page's quiet authors): a
+    # moment at the calendar's ends has none before it.
+    if not 1900 <= moment.year <= 9998:
+        return "expected a moment between the years 1900 and 9998"
     return None
 
 
