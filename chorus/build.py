@@ -220,8 +220,8 @@ def build_site(
         raise BuildFailed(exc.problems) from None
     # Whatever the overrides said: only this argument decides.
     settings[DRAFTS_SHOWN_KEY] = DraftsShown.YES if drafts_shown else None
-    final_output = Path(settings["OUTPUT_PATH"]).resolve()
-    if problem := output_problem(root, final_output, settings):
+    final_output = Path(settings["OUTPUT_PATH"])
+    if problem := output_problem(root, final_output.resolve(), settings):
         raise BuildFailed([problem])
     final_output.parent.mkdir(parents=True, exist_ok=True)
     _delete_retired_leftovers(final_output)
