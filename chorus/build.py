@@ -26,7 +26,7 @@ from pelican import Pelican, signals
 from pelican.settings import read_settings
 from pelican.writers import FileOverwriteFailedError
 
-from chorus.conf import chorus_settings
+from chorus.conf import TEMPLATES_DIR, chorus_settings
 from chorus.gate import check_output
 from plugins.network import ChorusError, ConfigError, Problem
 from plugins.network.errors import ERROR, WARNING, display_path
@@ -147,7 +147,7 @@ def output_problem(root: Path, output: Path, settings: dict[str, Any]) -> Proble
             settings.get("CHORUS_STATIC_DIR") or "static",
             False,
         ),
-        ("the templates", "templates", False),
+        ("the templates", TEMPLATES_DIR, False),
         ("git's history", ".git", False),
         ("the repository's settings (.github)", ".github", False),
         # `chorus serve --drafts` builds into a folder of the cache, beside the cache's own
@@ -171,11 +171,10 @@ def output_problem(root: Path, output: Path, settings: dict[str, Any]) -> Proble
 
 
 def overwrite_problem(exc: FileOverwriteFailedError, staging: Path, final_output: Path) -> Problem:
-    """Pelican refusing to write a file twice, as a problem naming the file. The rules give
-    every post, page and static file its own output before the build starts; what gets here
-    is two of Pelican's listing or archive pages (or one and a page) sent to one path by
-    the *_SAVE_AS settings: a topic named like a page, two posts whose dates fall in one
-    year twice."""
+    """Pelican refusing to write a file twice, as a problem naming the file. The outputs rule
+    claims every post's, page's and static file's output and the pages of topics,
+    departments and years before the build starts; what gets here is what it does not
+    know of: a pagination pattern sending a page where another goes, a plugin's page."""
     quoted = re.search(r'"([^"]+)"', str(exc))
     written = Path(quoted.group(1)) if quoted else None
     try:
