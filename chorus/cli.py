@@ -123,7 +123,7 @@ def cmd_codeowners(args: argparse.Namespace) -> int:
     from plugins.network.codeowners import write_codeowners
 
     try:
-        path = write_codeowners(_state_for(args))
+        path = write_codeowners(_state_for(args), force=args.force)
     except ChorusError as exc:
         _print_problems(exc.problems)
         return EXIT_FAILED
@@ -309,6 +309,9 @@ def make_parser() -> argparse.ArgumentParser:
     codeowners = commands.add_parser("codeowners", help="write .github/CODEOWNERS from the author registry")
     codeowners.add_argument("--root", default=".")
     codeowners.add_argument("-s", "--settings")
+    codeowners.add_argument(
+        "--force", action="store_true", help="replace a CODEOWNERS written by hand (its lines are not kept)"
+    )
     codeowners.set_defaults(func=cmd_codeowners)
 
     mv = commands.add_parser(

@@ -15,7 +15,7 @@ import yaml
 
 from chorus import __version__
 from plugins.network import ChorusError, Problem, ProblemList
-from plugins.network.codeowners import write_codeowners
+from plugins.network.codeowners import hand_written_problem, write_codeowners
 from plugins.network.files import path_name_problem
 from plugins.network.i18n import catalogue_language, supported_languages
 from plugins.network.load import ID_PATTERN, email_problem, github_user_problem, reserved_id_problem, suggest
@@ -83,6 +83,8 @@ def new_author(
     for existing in (registry_file, folder) if id_problem is None else ():
         if existing.exists():
             problems.add(state.shown(existing), None, "already exists; chorus new never overwrites")
+    if hand_written := hand_written_problem(state.root):  # known before anything is written
+        problems.extend([hand_written])
     if problems.errors:
         raise ScaffoldError(problems.errors)
     write_registry_entry(

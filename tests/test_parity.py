@@ -14,6 +14,7 @@ import pytest
 from chorus.build import BuildFailed
 from chorus.check import run_check
 from conftest import DEPARTMENTS, GINA, NOW, png_bytes, post
+from plugins.network.codeowners import HEADER as CODEOWNERS_HEADER
 from plugins.network.rules import RULES
 
 POLICY = """\
@@ -165,8 +166,14 @@ CASES = {
         "pelicanconf.py: error: COMMENTS_OFF_DEPARTMENTS: unknown department 'salse' (did you mean 'sales'?)",
     ),
     "codeowners": (
-        {".github/CODEOWNERS": "* @someone\n"},
+        {".github/CODEOWNERS": CODEOWNERS_HEADER + "* @someone\n"},  # made by Chorus, then edited
         ".github/CODEOWNERS: error: out of date with the author registry; run 'chorus codeowners' and commit the result",
+    ),
+    "codeowners:by-hand": (
+        {".github/CODEOWNERS": "* @someone\n"},
+        ".github/CODEOWNERS: error: written by hand: making it from the author registry would drop its lines;"
+        " run 'chorus codeowners --force' to replace it (the network's review rules then come from authors/"
+        " and CHORUS_EDITORS)",
     ),
     "redirects": (
         {"redirects.yml": "posts/bob/old/: bob/nope\n"},

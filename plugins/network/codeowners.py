@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .errors import ChorusError, Problem
 from .model import Author, Network
 
 CODEOWNERS_PATH = ".github/CODEOWNERS"
@@ -56,7 +57,30 @@ def render_codeowners(network: Network, settings: Mapping[str, Any]) -> str:
     return "".join(lines)
 
 
-def write_codeowners(state) -> Path:
+def hand_written_problem(root: Path) -> Problem | None:
+    """A CODEOWNERS that Chorus did not write (it lacks the header Chorus writes first):
+    writing it from the registry would lose its lines, so it is only replaced when asked."""
+    path = root / CODEOWNERS_PATH
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (FileNotFoundError, UnicodeDecodeError):
+        return None  # nothing to lose, or nothing a person could have meant to keep as text
+    if text.startswith(HEADER) or not text.strip():
+        return None
+    return Problem(
+        CODEOWNERS_PATH,
+        None,
+        "written by hand: making it from the author registry would drop its lines; run"
+        " 'chorus codeowners --force' to replace it (the network's review rules then come"
+        " from authors/ and CHORUS_EDITORS)",
+        rule="codeowners",
+    )
+
+
+def write_codeowners(state, *, force: bool = False) -> Path:
+    """Write CODEOWNERS from the registry; a hand-written one only with ``force``."""
+    if not force and (problem := hand_written_problem(state.root)):
+        raise ChorusError(problem)
     path = state.root / CODEOWNERS_PATH
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_codeowners(state.network, state.settings), encoding="utf-8")

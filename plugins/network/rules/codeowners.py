@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..codeowners import CODEOWNERS_PATH, owners_of, render_codeowners
+from ..codeowners import CODEOWNERS_PATH, hand_written_problem, owners_of, render_codeowners
 from ..errors import WARNING, Problem
 from ..model import Site
 
@@ -21,6 +21,8 @@ def codeowners(site: Site) -> list[Problem]:
         return []
     if not path.is_file():
         message = "missing; run 'chorus codeowners' to write it from the author registry"
+    elif hand_written := hand_written_problem(site.root):
+        return [hand_written]
     elif path.read_text(encoding="utf-8") != render_codeowners(site.network, site.settings):
         message = "out of date with the author registry; run 'chorus codeowners' and commit the result"
     else:
