@@ -34,7 +34,7 @@ def test_the_open_page_follows_every_save(preview_of, context):
 
     site.write("content/alice/hello.md", post("Hello, edited"))
     page.wait_for_function(
-        "document.querySelector('h1').textContent.includes('Hello, edited')", timeout=30_000
+        "document.querySelector('h1')?.textContent.includes('Hello, edited')", timeout=30_000
     )
 
     site.write("content/alice/hello.md", post("Hello, edited", body="See [[bob/nowhere]]."))
@@ -45,7 +45,7 @@ def test_the_open_page_follows_every_save(preview_of, context):
 
     site.write("content/alice/hello.md", post("Hello, fixed"))
     page.wait_for_function(
-        "document.querySelector('h1').textContent.includes('Hello, fixed')", timeout=30_000
+        "document.querySelector('h1')?.textContent.includes('Hello, fixed')", timeout=30_000
     )
     assert page.locator(OVERLAY).count() == 0
 
@@ -76,14 +76,14 @@ def test_a_text_edit_reloads_the_page_and_rewrites_the_feed_without_a_build(prev
     page = context.new_page()
     page.goto(address + "/posts/alice/hello/")
     page.wait_for_function(
-        "document.querySelector('article .prose').textContent.includes('First words.')", timeout=30_000
+        "document.querySelector('article .prose')?.textContent.includes('First words.')", timeout=30_000
     )
 
     site.write(
         "content/alice/hello.md", post("Hello from service", summary="Meters, read.", body="Second words.")
     )
     page.wait_for_function(
-        "document.querySelector('article .prose').textContent.includes('Second words.')", timeout=30_000
+        "document.querySelector('article .prose')?.textContent.includes('Second words.')", timeout=30_000
     )
     state = _state_when(address, lambda s: s["edited"])
     assert not state["building"] and not state["problems"]
