@@ -252,7 +252,13 @@ def _site_arguments(
     parser.add_argument("-o", "--output", help=output_help)
     parser.add_argument("--now", help="build as of this ISO date-time: later posts stay unpublished")
     parser.add_argument("--siteurl", help="override SITEURL, e.g. for a preview")
-    parser.add_argument("--strict", action="store_true", help="fail on warnings too")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail on the build's warnings too (Pelican's, such as a {filename} link to an image);"
+        " the rules' warnings, such as a missing Summary:, are advice for reviewers and never"
+        " block publishing (chorus check --strict fails on them)",
+    )
 
 
 def make_parser() -> argparse.ArgumentParser:

@@ -46,6 +46,13 @@ def test_strict_turns_warnings_into_failures(site):
     assert strict.returncode == 1 and "warning:" in strict.stderr
 
 
+def test_the_rules_warnings_never_block_publishing_even_strictly(site):
+    """A post without a Summary is advice for the reviewer: `chorus check --strict` fails on
+    it, but the strict build the network's CI publishes with does not (docs/model.md)."""
+    assert chorus("check", "--strict", "--now", NOW, cwd=site.root).returncode == 1
+    assert chorus("build", "--strict", "--now", NOW, cwd=site.root).returncode == 0
+
+
 def test_usage_error_exits_2(site):
     assert chorus("frobnicate", cwd=site.root).returncode == 2
 
