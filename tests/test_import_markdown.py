@@ -167,3 +167,25 @@ def test_the_network_cannot_import_its_own_posts(site, capsys):
             and "is or holds the network's content/: import from a folder outside the network" in out
         )
     assert sorted(p.relative_to(site.root) for p in (site.root / "content").rglob("*")) == before
+
+
+def test_the_review_reads_the_settings_the_import_was_given(site, tmp_path, capsys):
+    """`-s FILE` is the network's settings for the whole import, the review of what it wrote
+    included: a policy file those settings name is applied to the imported posts."""
+    site.write(
+        "custom.py",
+        "from chorus.conf import chorus_settings\nglobals().update(chorus_settings(__file__))\n"
+        "CHORUS_POLICY_FILE = 'rules/words.yml'\n",
+    )
+    site.write(
+        "rules/words.yml",
+        "rules:\n  - id: codename\n    severity: error\n    message: an internal code name\n"
+        "    terms: [Project Nightjar]\n",
+    )
+    folder = tmp_path / "old-blog"
+    folder.mkdir()
+    (folder / "2020-01-02-launch.md").write_text("# Launch\n\nProject Nightjar ships.\n", encoding="utf-8")
+    code, out = run_import(site, capsys, str(folder), "--author", "alice", "-s", str(site.root / "custom.py"))
+    assert code == 0, out
+    assert "to review (1):" in out
+    assert "content/alice/launch.md:4:1: error: an internal code name (in body)" in out

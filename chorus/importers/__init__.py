@@ -94,6 +94,7 @@ class Importer:
 
     def __init__(self, root: Path, settings_file: Path | None = None):
         self.root = root.resolve()
+        self.settings_file = settings_file  # the review after writing reads the same settings
         try:
             settings = load_settings(self.root, settings_file, {})
             self.state = BuildState(settings)
@@ -208,7 +209,7 @@ class Importer:
     def review(self, extra: Iterable[str] = ()) -> None:
         """List every problem `chorus check` finds in what this import wrote, then ``extra``."""
         written = {self.shown(path) for path in self._written}
-        state = BuildState(load_settings(self.root, None, {}))
+        state = BuildState(load_settings(self.root, self.settings_file, {}))
         try:
             state.network  # noqa: B018 - read the registries now, to report them here
         except SourceError as exc:
