@@ -169,3 +169,16 @@ def test_a_move_keeps_each_files_byte_order_mark_and_line_ends(site, capsys):
     assert moved.startswith(b"\xef\xbb\xbf") and b"\r\n" in moved and b"\n" not in moved.replace(b"\r\n", b"")
     linking = (site.root / "content/bob/y.md").read_bytes()
     assert linking == post("Y", body="See [[alice/greetings]].").replace("\n", "\r\n").encode()
+
+
+def test_errors_the_network_had_before_do_not_fail_a_move(site, capsys):
+    """A move that breaks nothing succeeds, even when another file already has an error:
+    the move says that one remains, and `chorus check` names it as before."""
+    site.write("content/bob/other.md", post("Other", body="See [[bob/nothing]]."))
+    code, out = mv(site, capsys, "alice/hello", "alice/greetings")
+    assert code == 0, out
+    assert "1 error(s) the network had before the move remain: chorus check lists them" in out
+    assert "bob/nothing" not in out
+    assert (site.root / "content/alice/greetings.md").is_file()
+    report = run_check(site.root, overrides={"CHORUS_NOW": NOW})
+    assert [p.message.split(" (")[0] for p in report.errors] == ["unknown post '[[bob/nothing]]'"]
