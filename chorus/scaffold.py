@@ -273,9 +273,9 @@ def init_network(
             f"--lang: no translation of the interface for {lang!r}"
             f" (expected one of {', '.join(supported_languages())})",
         )
-    if directory.exists() and (
-        not directory.is_dir() or any(entry.name != ".git" for entry in directory.iterdir())
-    ):
+    if directory.exists() and not directory.is_dir():
+        problems.add(str(directory), None, "is a file: chorus init writes into a new or empty folder")
+    elif directory.exists() and any(entry.name != ".git" for entry in directory.iterdir()):
         problems.add(str(directory), None, "is not empty: chorus init only writes into a new or empty folder")
     if problems.errors:
         raise ScaffoldError(problems.errors)

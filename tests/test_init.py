@@ -99,6 +99,11 @@ def test_init_refuses_a_folder_that_is_not_empty(tmp_path, capsys):
     fresh = tmp_path / "fresh"
     (fresh / ".git").mkdir(parents=True)
     assert init(capsys, str(fresh), "--name", "Acme")[0] == 0
+    # A file is not a folder: said as such, and kept.
+    code, out = init(capsys, str(tmp_path / "notes.txt"), "--name", "Acme")
+    assert code == 1
+    assert f"{tmp_path / 'notes.txt'}: error: is a file: chorus init writes into a new or empty folder" in out
+    assert (tmp_path / "notes.txt").read_text() == "mine"
 
 
 @pytest.mark.parametrize(
