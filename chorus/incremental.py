@@ -1,4 +1,4 @@
-"""The preview's two paths that answer an edit without a full build.
+"""The preview's three paths that answer an edit without a full build.
 
 ``chorus serve`` keeps the last good build's Pelican generators (their context, templates
 and articles, with everything the plugins attached).
@@ -27,7 +27,13 @@ related posts, backlinks, previous/next, series, listings, feeds, search. Anythi
 page, a registry, settings, templates, static files) has no fast page: the full build
 alone answers it.
 
-Nothing the full build would refuse for this post gets either path: the header must read
+**The unwritten path** (:func:`unwritten_edits`), when every change is of a draft or a
+scheduled post that stays one (edited, added, renamed or deleted): no output shows such a
+post, so the sources are read again, compared with the kept model (every written post and
+page the same), checked by every rule and rendered as the build would, and the new model
+is kept. Nothing is written.
+
+Nothing the full build would refuse for this post gets any path: the header must read
 without problems, every link must resolve, the Markdown must render. Rules that look at
 the whole network (the policy, for one) run in the full build, whose failure shows over
 the page as any failed build does; the body path runs the output gate on what it writes.
@@ -60,11 +66,12 @@ from plugins.markdown_posts.prerender import BODY, SUMMARY, RenderCache, render_
 from plugins.markdown_posts.reader import reading_figures
 from plugins.network.errors import ERROR
 from plugins.network.links import LinkIndex, site_index
-from plugins.network.model import Post, RefForm, Site
+from plugins.network.model import MARKDOWN_EXTENSIONS, Post, RefForm, Site
 from plugins.network.parallel import worker_count
+from plugins.network.posts import is_page_source
 from plugins.network.rules import run_rules
 from plugins.network.similarity import Document, html_to_text
-from plugins.network.sources import read_source
+from plugins.network.sources import load_site, read_source
 from plugins.network.state import STATE_KEY, BuildState
 from plugins.site_search.plugin import BundleCache, search_batches, write_bundle
 
@@ -235,12 +242,15 @@ def _targets(post: Post) -> list[tuple[RefForm, str, bool]]:
     return [(ref.form, ref.target, ref.image) for ref in post.references]
 
 
-def _rendered(state: BuildState, sources: list[Post]) -> dict[tuple[str, str], str] | None:
+def _rendered(
+    state: BuildState, sources: list[Post], site: Site | None = None
+) -> dict[tuple[str, str], str] | None:
     """(source, part) -> the HTML of each source's body and summary as the build renders
-    them (through the render cache); None if one fails to render."""
+    them (through the render cache), in ``site`` (the run's by default); None if one fails
+    to render."""
     settings = state.settings
     rendered = render_site(
-        state.site,
+        site or state.site,
         state.renderer,
         settings.get("MARKDOWN"),
         RenderCache(state.cache_dir("markdown")),
@@ -508,3 +518,60 @@ def _same(one: Path, other: Path) -> bool:
         return one.read_bytes() == other.read_bytes()
     except OSError:
         return False
+
+
+# -- unwritten posts: drafts and scheduled posts edited, added, renamed or deleted ----------
+
+
+def unwritten_edits(last: LastBuild, paths: Iterable[Path]) -> tuple[LastBuild, list[str]] | None:
+    """Apply changes that touch only posts the last build did not write and that stay
+    unwritten (a draft or a scheduled post edited, added, renamed or deleted) to the kept
+    build, and write nothing: such a post reaches no output (Status: it is written nowhere,
+    and every page, listing, feed, count and index is made from written posts; a written
+    post that links to it is an error). The sources are read again into the model, every
+    rule runs on it and the changed posts render, as the full build would judge them.
+
+    Returns the kept build with the new model and the sources changed (as shown), or None
+    when the full build must answer: another change, a post that is or becomes written, or
+    an error the build would stop at."""
+    state = last.state
+    changed: set[str] = set()
+    for path in paths:
+        try:
+            relative = path.resolve().relative_to(state.content_path).as_posix()
+        except ValueError:
+            return None
+        if (
+            path.suffix.lower().lstrip(".") not in MARKDOWN_EXTENSIONS
+            or is_page_source(relative, state.settings["PAGE_PATHS"])
+            or relative in last.articles
+        ):
+            return None
+        changed.add(relative)
+    if not changed:
+        return None
+    old, new = state.site, load_site(state)
+    if (
+        _written_sources(old) != _written_sources(new)
+        or _other_files(old) != _other_files(new)
+        or (old.public_files, old.redirects, old.published_before)
+        != (new.public_files, new.redirects, new.published_before)
+    ):
+        return None  # a post is or becomes written, or the change was not only these posts
+    if any(problem.level == ERROR for problem in run_rules(new)):
+        return None
+    edited = [post for post in new.posts if post.source in changed]
+    if edited and _rendered(state, edited, new) is None:
+        return None  # the build renders every post it reads, drafts too, and stops at this
+    state.replace_site(new)
+    return replace(last, index=site_index(new)), sorted(new.shown(new.content / source) for source in changed)
+
+
+def _written_sources(site: Site) -> dict[str, Any]:
+    """Every post some output shows, and every page, by source."""
+    return {**{p.source: p for p in site.posts if p.status.written}, **{p.source: p for p in site.pages}}
+
+
+def _other_files(site: Site) -> tuple[Any, ...]:
+    """The files the walk found, the content folder's Markdown left out."""
+    return tuple(f for f in site.files if not (f.in_content and f.extension in MARKDOWN_EXTENSIONS))

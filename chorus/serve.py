@@ -37,7 +37,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from chorus.build import BuildFailed, BuildResult, build_site
-from chorus.incremental import LastBuild, body_edits, fast_page, write_if_changed
+from chorus.incremental import LastBuild, body_edits, fast_page, unwritten_edits, write_if_changed
 
 EVENTS_PATH = "/__chorus/events"
 SCRIPT_PATH = "/__chorus/live.js"
@@ -82,7 +82,8 @@ class Preview:
     ) -> None:
         """A new state of the output: wake every browser. ``fast``: only the fast path's pages
         changed; ``building``: a full build is still to come (always so after a fast one);
-        ``edited``: an edit of posts' text rewrote every output it reaches, without a build."""
+        ``edited``: an edit rewrote every output it reaches (posts' text; none for a draft),
+        without a build."""
         with self.changed:
             self.generation += 1
             self.problems = problems
@@ -375,6 +376,14 @@ def serve(
                 print(f"rewrote {len(updated)} file(s) the edit reaches; no build needed", flush=True)
                 preview.publish([], edited=True)
                 continue
+            if not rebuilder.busy and (checked := _unwritten_edits(last, preview, paths, strict)) is not None:
+                print(
+                    f"checked {', '.join(checked)}: not published, so no page changes; no build needed",
+                    flush=True,
+                )
+                # Answered, as a build would be: a page waiting for this change hears of it.
+                preview.publish([], edited=True)
+                continue
             if written:
                 print(f"rewrote {', '.join(written)}; rebuilding the rest…", flush=True)
             else:
@@ -400,6 +409,25 @@ def _body_edits(last: list[LastBuild | None], preview: Preview, paths: set[Path]
         traceback.print_exc()
         last[0] = None  # the kept build may be half updated: no fast path until the next build
         return None
+
+
+def _unwritten_edits(
+    last: list[LastBuild | None], preview: Preview, paths: set[Path], strict: bool
+) -> list[str] | None:
+    """Changes of drafts and scheduled posts alone, checked against the last good build
+    (chorus/incremental.py): the sources checked, or None when the full build is needed.
+    A --strict preview leaves them to the full build, which judges Pelican's warnings too."""
+    if last[0] is None or preview.problems or strict:
+        return None
+    try:
+        found = unwritten_edits(last[0], paths)
+    except Exception:  # a bug: say so; the full build runs
+        traceback.print_exc()
+        return None
+    if found is None:
+        return None
+    last[0], checked = found
+    return checked
 
 
 def _fast_pages(last: LastBuild | None, preview: Preview, writes: FastWrites, paths: set[Path]) -> list[str]:

@@ -24,7 +24,7 @@ import pytest
 from lxml import html as lxml_html
 
 from chorus.build import BuildFailed, build_site
-from chorus.incremental import LastBuild, body_edits, fast_page
+from chorus.incremental import LastBuild, body_edits, fast_page, unwritten_edits
 from chorus.serve import EVENTS_PATH
 from conftest import NOW, Site, png_bytes, post, running_preview
 
@@ -461,3 +461,160 @@ def test_a_body_edit_whose_search_bundle_left_the_cache_waits_for_the_full_build
     )
     assert page.read_bytes() == before
     assert last.articles["bob/other.md"].post.body.startswith("See")
+
+
+# -- unwritten posts: drafts and scheduled posts changed, nothing written ---------------------
+
+
+def snapshot(output: Path) -> dict[str, tuple[int, bytes]]:
+    """Every file of an output with its modification time and bytes: what 'nothing written' means."""
+    return {
+        path.relative_to(output).as_posix(): (path.stat().st_mtime_ns, path.read_bytes())
+        for path in sorted(output.rglob("*"))
+        if path.is_file()
+    }
+
+
+def an_unwritten_post(rng: random.Random, title: str, owner: str) -> str:
+    """A draft or a post scheduled after NOW that names what written posts name: an anchor,
+    known and new topics, a related post, sometimes a link to another draft's folder."""
+    fields = {"tags": ", ".join(rng.sample([*TAGS, "brand new topic"], rng.randint(1, 3)))}
+    if rng.random() < 0.5:
+        fields["status"] = "draft"
+        date = f"2026-{rng.randint(1, 5):02d}-{rng.randint(1, 28):02d}"
+    else:
+        date = f"2026-{rng.randint(7, 12):02d}-{rng.randint(1, 28):02d}"  # after NOW: scheduled
+    if rng.random() < 0.5:
+        fields["related"] = rng.choice(ANCHORS).removesuffix(".md")
+    body = f"{words(rng, rng.randint(10, 40)).capitalize()}.\n\nSee [[{rng.choice(ANCHORS).removesuffix('.md')}]]."
+    if rng.random() < 0.3:
+        body += f" And [[@{owner}]]."
+    return post(title, date=date, body=body, summary=words(rng, 5).capitalize() + ".", **fields)
+
+
+def test_random_changes_of_unwritten_posts_write_nothing_and_end_as_a_clean_build(network, tmp_path):
+    """Drafts and scheduled posts added, edited, renamed and deleted go through the unwritten
+    path alone: no build runs, no output file is touched, and the output still equals a
+    clean build's of the changed sources. A body edit after them is still the build's."""
+    site, rng, seed = network
+    last = kept_build(site)
+    unwritten: list[str] = []
+    for step in range(8):
+        action = rng.choice(["add", "add", "edit", "rename", "delete"]) if unwritten else "add"
+        owner = rng.choice(["alice", "bob", "gina"])
+        if action == "add":
+            name = f"{owner}/idea-{step}.md"
+            paths = [site.write(f"content/{name}", an_unwritten_post(rng, f"Idea {step}", owner))]
+            unwritten.append(name)
+        elif action == "edit":
+            name = rng.choice(unwritten)
+            owner = name.split("/")[0]
+            paths = [site.write(f"content/{name}", an_unwritten_post(rng, f"Idea {step}", owner))]
+        elif action == "rename":
+            name = rng.choice(unwritten)
+            renamed = f"{name.split('/')[0]}/renamed-{step}.md"
+            (site.root / "content" / name).rename(site.root / "content" / renamed)
+            paths = [site.root / "content" / name, site.root / "content" / renamed]
+            unwritten[unwritten.index(name)] = renamed
+        else:
+            name = rng.choice(unwritten)
+            (site.root / "content" / name).unlink()
+            paths = [site.root / "content" / name]
+            unwritten.remove(name)
+        context = f"seed {seed}, step {step}: {action} {name}"
+        before = snapshot(site.output)
+        found = unwritten_edits(last, paths)
+        assert found is not None, context
+        last, checked = found
+        assert checked == sorted(p.relative_to(site.root).as_posix() for p in paths), context
+        assert snapshot(site.output) == before, f"{context}: an output file was written"
+        assert {p.source for p in last.state.site.posts} >= set(unwritten), context
+    clean = clean_build(site, "http://localhost:8000", tmp_path / "clean")
+    assert_same_output(site.output, clean, f"seed {seed}: after the unwritten changes")
+    edited = rng.choice(
+        [p for p in posts_of(site, anchors=True) if p.startswith(("alice/post", "bob/post", "gina/post"))]
+        or ANCHORS
+    )
+    path = site.write(f"content/{edited}", new_body(rng, (site.root / "content" / edited).read_text()))
+    assert body_edits(last, [path]) is not None, f"seed {seed}: the body of {edited}"
+    clean = clean_build(site, "http://localhost:8000", tmp_path / "clean")
+    assert_same_output(site.output, clean, f"seed {seed}: a body edit after the unwritten changes")
+
+
+@pytest.mark.parametrize(
+    "change, why",
+    [
+        (
+            lambda site: site.write(
+                "content/bob/idea.md", post("Idea", status="draft", body="[[bob/nothing]]")
+            ),
+            "an error",
+        ),
+        (lambda site: site.write("content/bob/idea.md", post("Idea", summary="Now.")), "published"),
+        (
+            lambda site: site.write(
+                "content/bob/idea.md",
+                post("Idea", status="draft", body="\n".join("  " * depth + "- item" for depth in range(600))),
+            ),
+            "Markdown the build cannot render",
+        ),
+        (lambda site: site.write("content/bob/other.md", other(title="Retitled")), "a written post"),
+        (lambda site: site.write("content/pages/about.md", post("About", status="draft")), "a page"),
+        (lambda site: site.write("content/bob/chart.png", png_bytes()), "not a post"),
+        (lambda site: site.write("authors/bob.yml", "name: Bob\n"), "the registry"),
+    ],
+)
+def test_changes_the_unwritten_path_cannot_answer_wait_for_the_full_build(site, last_build, change, why):
+    site.write("content/bob/other.md", other())
+    site.write("content/bob/idea.md", post("Idea", status="draft", summary="Later."))
+    last = last_build()
+    before = snapshot(site.output)
+    kept = last.state.site
+    assert unwritten_edits(last, [change(site)]) is None, why
+    assert snapshot(site.output) == before and last.state.site is kept, why
+
+
+def test_a_draft_made_written_elsewhere_in_the_same_batch_waits_for_the_full_build(site, last_build):
+    """The path compares the whole model: a published post changed on disk in the same
+    moment (its event in a later batch) still sends the change to the full build."""
+    site.write("content/bob/other.md", other())
+    last = last_build()
+    site.write("content/bob/other.md", other("Changed on disk. See [[alice/hello]]."))
+    draft = site.write("content/bob/idea.md", post("Idea", status="draft", summary="Later."))
+    assert unwritten_edits(last, [draft]) is None
+
+
+def test_a_draft_saved_in_the_preview_is_checked_without_a_build(site):
+    """`chorus serve` answers a draft's save from the kept build: no build runs and no page
+    is written, and a draft the build would refuse still gets the full build's overlay."""
+    site.write("content/bob/other.md", other())
+    with running_preview(site) as address:
+        preview = Preview(site, address)
+        before = snapshot(site.output)
+        _, states = preview.change(
+            lambda: str(site.write("content/bob/idea.md", post("Idea", status="draft", summary="Later.")))
+        )
+        assert [(s["edited"], s["building"], s["problems"]) for s in states] == [(True, False, [])]
+        assert snapshot(site.output) == before
+        _, states = preview.change(
+            lambda: str(
+                site.write("content/bob/idea.md", post("Idea", status="draft", body="[[bob/nothing]]"))
+            )
+        )
+        assert states[-1]["problems"] == [
+            "content/bob/idea.md:5:1: error: unknown post '[[bob/nothing]]' (did you mean 'bob/other'?)"
+        ]
+
+
+def test_a_draft_translation_of_a_written_post_changes_no_output(site, last_build, tmp_path):
+    """A translation in the works is unwritten too: the post it translates lists no
+    language it does not have yet, so nothing is written and the output is a clean build's."""
+    last = last_build()
+    before = snapshot(site.output)
+    draft = site.write(
+        "content/alice/hello.de.md", post("Hallo aus dem Service", status="draft", summary="Bald.")
+    )
+    assert unwritten_edits(last, [draft]) is not None
+    assert snapshot(site.output) == before
+    clean = clean_build(site, "http://localhost:8000", tmp_path / "clean")
+    assert_same_output(site.output, clean, "a draft translation added")
