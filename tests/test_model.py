@@ -42,6 +42,42 @@ def test_with_drafts_shown_a_draft_is_what_it_would_be_without_status_draft(decl
     assert Status.of(declared, date, NOW, drafts_shown=True) is expected
 
 
+@pytest.mark.parametrize(
+    "declared, date, expires, expected",
+    [
+        ("published", NOW - dt.timedelta(days=2), NOW + dt.timedelta(minutes=1), Status.PUBLISHED),
+        ("published", NOW - dt.timedelta(days=2), NOW, Status.EXPIRED),  # expiring now means gone
+        ("hidden", NOW - dt.timedelta(days=2), NOW - dt.timedelta(days=1), Status.EXPIRED),
+        (
+            "draft",
+            NOW - dt.timedelta(days=2),
+            NOW - dt.timedelta(days=1),
+            Status.DRAFT,
+        ),  # still being written
+        ("published", NOW + dt.timedelta(days=1), NOW + dt.timedelta(days=2), Status.SCHEDULED),
+    ],
+)
+def test_expires_ends_the_publication(declared, date, expires, expected):
+    assert Status.of(declared, date, NOW, expires=expires) is expected
+    assert not Status.EXPIRED.written and not Status.EXPIRED.listed
+
+
+def test_expires_is_a_later_date_than_date_and_only_for_posts(site):
+    site.write("content/bob/offer.md", post("Offer", date="2026-03-01", Expires="2026-04-30 18:00"))
+    site.write("content/bob/backwards.md", post("Backwards", date="2026-03-01", Expires="2026-03-01"))
+    site.write("content/bob/when.md", post("When", Expires="soon"))
+    site.write("content/pages/about.md", "Title: About\nExpires: 2026-07-01\n\nHi.\n")
+    model = load_model(site)
+    offer = model.posts_by_source["bob/offer.md"]
+    assert offer.expires is not None and (offer.expires.month, offer.expires.hour) == (4, 18)
+    assert offer.status is Status.EXPIRED  # the tiny site is built as of 2026-06-01
+    assert sorted(str(p) for p in model.unreadable) == [
+        "content/bob/backwards.md:3: error: 'expires' must be later than 'date': it ends the post's publication",
+        "content/bob/when.md:3: error: 'expires' must be a date like 2025-03-14 or 2025-03-14 09:30, found 'soon'",
+        "content/pages/about.md:2: error: unknown metadata 'expires' (expected one of: date, imported-from, modified, slug, status, summary, title)",
+    ]
+
+
 def test_a_draft_shown_by_the_preview_is_marked_as_such(site):
     from chorus.build import load_settings
     from plugins.network.state import DRAFTS_SHOWN_KEY, BuildState, DraftsShown

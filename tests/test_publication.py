@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+
 import feedparser
 
 from conftest import NOW, post
@@ -86,3 +88,62 @@ def test_chorus_serve_drafts_builds_them_as_if_published_and_only_there(site):
     output = site.build(**{DRAFTS_SHOWN_KEY: DraftsShown.YES})  # build_site replaces even the marker
     assert "DRAFT-CANARY" not in _all_output_text(output)
     assert not (output / "posts/bob/draft").exists()
+
+
+def test_an_expired_post_leaks_nowhere_and_a_live_one_goes_at_its_time(site):
+    """'Expires:' ends a post's publication: written nowhere from that moment, in no page,
+    listing, feed, sitemap, search index or network.json (Hugo's expiryDate)."""
+    site.write(
+        "content/bob/offer.md",
+        post("Spring offer", date="2026-03-01", Tags="tenders", Expires="2026-05-31", body="OFFER-CANARY"),
+    )
+    site.write(
+        "content/bob/fair.md",
+        post("Trade fair", date="2026-03-01", Tags="tenders", Expires="2026-06-30 18:00", body="FAIR-CANARY"),
+    )
+    output = site.build()  # as of 2026-06-01
+    everything = _all_output_text(output)
+    assert "OFFER-CANARY" not in everything and "Spring offer" not in everything
+    assert not (output / "posts/bob/offer").exists()
+    assert "FAIR-CANARY" in (output / "posts/bob/fair/index.html").read_text()
+    assert "Trade fair" in (output / "topics/tenders/index.html").read_text()
+    assert "/posts/bob/fair/" in (output / "network.json").read_text()
+
+    output = site.build(CHORUS_NOW="2026-06-30T18:00:00+00:00")  # the fair's last moment has come
+    everything = _all_output_text(output) + "".join(
+        gzip.decompress(f.read_bytes()).decode(errors="replace")
+        for f in output.glob("pagefind/**/fragment/*")
+    )
+    for canary in ("FAIR-CANARY", "Trade fair", "/posts/bob/fair/"):
+        assert canary not in everything, canary
+    assert not (output / "posts/bob/fair").exists()
+    assert "Hello from service" in (output / "index.html").read_text()
+
+
+def test_what_links_an_expiring_post_must_expire_no_later(site):
+    """A link that would break on its own at a later hour is refused now, in review: from a
+    post that outlives the target, from a page, from 'Related:' and from redirects.yml."""
+    site.write("content/bob/fair.md", post("Trade fair", Expires="2026-06-30 18:00", summary="Fair."))
+    site.write("content/bob/later.md", post("Later", Expires="2026-07-31", body="See [[bob/fair]]."))
+    site.write("content/bob/sooner.md", post("Sooner", Expires="2026-06-30", body="See [[bob/fair]]."))
+    site.write("content/bob/lasting.md", post("Lasting", Related="bob/fair"))
+    site.write("content/pages/visit.md", "Title: Visit us\n\nAt [the fair](/posts/bob/fair/).\n")
+    site.write("redirects.yml", "posts/bob/fair-2026/: bob/fair\n")
+    assert site.check() == [
+        "content/bob/lasting.md:3: error: 'Related': 'bob/fair' links to a post that expires on 2026-06-30 18:00, when the link would break (give this post an 'Expires:' no later, or remove the link)",
+        "content/bob/later.md:5:5: error: '[[bob/fair]]' links to a post that expires on 2026-06-30 18:00, when the link would break (give this post an 'Expires:' no later, or remove the link)",
+        "content/pages/visit.md:3:4: error: '/posts/bob/fair/' links to a post that expires on 2026-06-30 18:00, when the link would break (give this post an 'Expires:' no later, or remove the link)",
+        "redirects.yml:1: error: 'posts/bob/fair-2026/' goes nowhere: 'bob/fair' links to a post that expires on 2026-06-30 18:00, when the link would break (give this post an 'Expires:' no later, or remove the link)",
+    ]
+
+
+def test_check_tells_the_reviewer_what_expires_and_what_has(site):
+    from chorus.check import run_check
+
+    site.write("content/bob/fair.md", post("Trade fair", Expires="2026-06-30 18:00", summary="Fair."))
+    site.write("content/bob/offer.md", post("Offer", Expires="2026-05-31"))
+    report = run_check(site.root, overrides={"CHORUS_NOW": NOW})
+    assert [p.format(with_rule=True) for p in report.problems if p.path.startswith("content/bob/")] == [
+        "content/bob/fair.md:3: info: expires: published until 2026-06-30 18:00: the first build after it takes the post down",
+        "content/bob/offer.md:3: info: unpublished: not published: expired on 2026-05-31 00:00, at or before the build's 'now'",
+    ]

@@ -100,7 +100,7 @@ def assign_authors(generator) -> None:
         article.author = article.authors[0]
         article.category = category(post.department)
         article.department = network.departments[post.department]
-        # Pelican knows three states; a scheduled post is a draft until its date.
+        # Pelican knows three states; a scheduled or expired post is a draft to it.
         article.status = post.status.value if post.status.written else "draft"
         if post.status.written:
             _place(article, state.urls.source(post))

@@ -88,7 +88,10 @@ def _published_url(
     if ignored.errors or slug is None:
         return None  # it did not build then either
     date = in_site_zone(values.get("date"), zone)
-    status = Status.of(str(values.get("status", "published")), date if not is_page else None, now)
+    expires = in_site_zone(values.get("expires"), zone)
+    status = Status.of(
+        str(values.get("status", "published")), date if not is_page else None, now, expires=expires
+    )
     if not status.written:
         return None
     if is_page:

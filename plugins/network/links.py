@@ -17,6 +17,7 @@ External URLs (with a scheme, or ``//host``) and bare fragments are left alone.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import html
 import posixpath
@@ -191,6 +192,13 @@ class LinkIndex:
         self.files = set(files)
         self.urls = {url_key(u): u for u in urls}
         self.url_of = url_of
+        # Written posts that expire, by their URL: a link to one by its address ('/posts/…/')
+        # breaks when it expires, as a short link does.
+        self.expiring_at: dict[str, Post] = (
+            {url_key(url_of(p)): p for p in self.posts if p.expires is not None and p.status.written}
+            if url_of is not None
+            else {}
+        )
         self.by_key: dict[str, Post] = {}
         self.by_name: dict[str, list[Post]] = {}
         for post in self.posts:
@@ -300,14 +308,36 @@ class LinkIndex:
         )
 
     @staticmethod
-    def publication_problem(written: str, target: Post, from_status: Status) -> str | None:
-        """A page that is written may only link posts that are written too."""
-        if not from_status.written or target.status.written:
+    def publication_problem(
+        written: str, target: Post, from_status: Status, from_expires: dt.datetime | None = None
+    ) -> str | None:
+        """A page that is written may only link posts that are written too, and go on being
+        written as long as the page is (``from_expires``: when it stops; None: never). A
+        link to a post that expires first would break on its own later, in a build nobody
+        reviews, so it is refused now."""
+        if not from_status.written:
             return None
+        if target.status.written:
+            if target.expires is None or (from_expires is not None and from_expires <= target.expires):
+                return None
+            return (
+                f"'{written}' links to a post that expires on {target.expires:%Y-%m-%d %H:%M}, when the link"
+                " would break (give this post an 'Expires:' no later, or remove the link)"
+            )
         if target.status is Status.SCHEDULED:
             when = f"scheduled for {target.date:%Y-%m-%d}" if target.date else "scheduled for a later date"
             return f"'{written}' links to a post {when}, which is not published yet (add the link once it is)"
+        if target.status is Status.EXPIRED and target.expires is not None:
+            return (
+                f"'{written}' links to a post that expired on {target.expires:%Y-%m-%d %H:%M},"
+                " which is no longer published (remove the link)"
+            )
         return f"'{written}' links to a draft, which is never published (publish it first or remove the link)"
+
+    def expires_of(self, source: str) -> dt.datetime | None:
+        """When the page of ``source`` stops being written (its 'Expires:'); None: never."""
+        found = self.by_source.get(source)
+        return found.expires if found is not None else None
 
     def check(
         self, ref: Reference, from_source: str, from_status: Status
@@ -317,7 +347,10 @@ class LinkIndex:
             resolved = self.resolve(ref, from_source)
         except LinkError as exc:
             return None, str(exc)
-        problem = resolved.post and self.publication_problem(ref.written, resolved.post, from_status)
+        target = resolved.post or (resolved.url and self.expiring_at.get(url_key(resolved.url)))
+        problem = target and self.publication_problem(
+            ref.written, target, from_status, self.expires_of(from_source)
+        )
         return (None, problem) if problem else (resolved, None)
 
 
@@ -349,7 +382,7 @@ def check_related(
             problems.append(f"'Related' names the post itself: '{text}'")
         elif post.status is Status.HIDDEN:
             problems.append(f"'Related': '{text}' is a hidden post, and hidden posts are never listed")
-        elif message := index.publication_problem(text, post, from_status):
+        elif message := index.publication_problem(text, post, from_status, index.expires_of(own_source)):
             problems.append(f"'Related': {message}")
         elif post not in picks:
             picks.append(post)

@@ -116,7 +116,8 @@ class Status(enum.Enum):
     """A post's one publication status, decided once by :func:`Status.of`.
 
     PUBLISHED posts are written and listed; HIDDEN ones are written but never listed;
-    DRAFT and SCHEDULED (dated after the build's 'now') ones are written nowhere.
+    DRAFT, SCHEDULED (dated after the build's 'now') and EXPIRED ('Expires:' at or before
+    it) ones are written nowhere.
     ``chorus serve --drafts`` decides it with ``drafts_shown``: a draft is then what it
     would be without ``Status: draft`` (docs/model.md, "Drafts in the preview").
     """
@@ -125,16 +126,26 @@ class Status(enum.Enum):
     HIDDEN = "hidden"
     DRAFT = "draft"
     SCHEDULED = "scheduled"
+    EXPIRED = "expired"
 
     @classmethod
     def of(
-        cls, declared: str, date: dt.datetime | None, now: dt.datetime, *, drafts_shown: bool = False
+        cls,
+        declared: str,
+        date: dt.datetime | None,
+        now: dt.datetime,
+        *,
+        drafts_shown: bool = False,
+        expires: dt.datetime | None = None,
     ) -> Status:
-        """The publication rule: the declared ``Status:``, unless the date is still to come."""
+        """The publication rule: the declared ``Status:``, unless the date is still to come
+        or the post's ``Expires:`` has come."""
         if declared == "draft" and not drafts_shown:
             return cls.DRAFT
         if date is not None and date > now:
             return cls.SCHEDULED
+        if expires is not None and expires <= now:
+            return cls.EXPIRED
         return cls.HIDDEN if declared == "hidden" else cls.PUBLISHED
 
     @property
@@ -198,6 +209,8 @@ class Page:
     references: tuple[Reference, ...]
     date: dt.datetime | None = None
     modified: dt.datetime | None = None
+    # 'Expires:' (posts only): from that moment the post is written nowhere (Status.EXPIRED).
+    expires: dt.datetime | None = None
     summary: str | None = None
     # Where it was published before it was imported (``Imported-From:``): the old address
     # to redirect to this one.

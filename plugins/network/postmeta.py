@@ -44,7 +44,7 @@ _OFF = ("off", "no")
 POST_FIELDS = (
     "title", "date", "modified", "tags", "summary", "department", "author", "co-authors",
     "status", "canonical", "series", "featured", "slug", "related", "feed-id", "policy-allow",
-    "comments", "imported-from", "cover", "cover-alt", "lang", "translation",
+    "comments", "imported-from", "cover", "cover-alt", "lang", "translation", "expires",
 )  # fmt: skip
 PAGE_FIELDS = ("title", "summary", "slug", "status", "date", "modified", "imported-from")
 # What `chorus new post` writes in 'Summary:'; the summary rule warns while it is still there.
@@ -164,7 +164,7 @@ def convert_fields(
         def bad(expected: str, found: str = raw, line: int = line, key: str = key) -> None:
             problems.add(path, line, f"'{key}' must be {expected}, found {found!r}")
 
-        if key in ("date", "modified"):
+        if key in ("date", "modified", "expires"):
             stamp = parse_date(raw)
             if stamp is None:
                 bad("a date like 2025-03-14 or 2025-03-14 09:30")
@@ -242,6 +242,15 @@ def convert_fields(
         assert isinstance(modified, dt.datetime) and isinstance(date, dt.datetime)
         if modified.replace(tzinfo=None) < date.replace(tzinfo=None):
             problems.add(path, result.lines["modified"], "'modified' is earlier than 'date'")
+    if "date" in result.values and "expires" in result.values:
+        expires, date = result.values["expires"], result.values["date"]
+        assert isinstance(expires, dt.datetime) and isinstance(date, dt.datetime)
+        if expires.replace(tzinfo=None) <= date.replace(tzinfo=None):
+            problems.add(
+                path,
+                result.lines["expires"],
+                "'expires' must be later than 'date': it ends the post's publication",
+            )
     return result
 
 

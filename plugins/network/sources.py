@@ -209,6 +209,7 @@ def read_source(
 def _common(parsed: ParsedPost, now: dt.datetime, zone: dt.tzinfo, drafts_shown: bool) -> dict[str, Any]:
     values, header = parsed.fields.values, parsed.header
     date = in_site_zone(values.get("date"), zone)
+    expires = in_site_zone(values.get("expires"), zone)  # pages have none: their schema refuses it
     assert parsed.slug is not None  # a source without a slug has problems, and is not read
     return {
         "source": str(parsed.relative),
@@ -220,6 +221,7 @@ def _common(parsed: ParsedPost, now: dt.datetime, zone: dt.tzinfo, drafts_shown:
             date if not parsed.is_page else None,
             now,
             drafts_shown=drafts_shown,
+            expires=expires,
         ),
         "header": MappingProxyType({key: Field(raw, line) for key, (raw, line) in header.fields.items()}),
         "body": header.body,
@@ -227,6 +229,7 @@ def _common(parsed: ParsedPost, now: dt.datetime, zone: dt.tzinfo, drafts_shown:
         "references": parsed.references,
         "date": date,
         "modified": in_site_zone(values.get("modified"), zone),
+        "expires": expires,
         "summary": str(values["summary"]) if "summary" in values else None,
         "imported_from": str(values["imported-from"]) if "imported-from" in values else None,
     }

@@ -16,8 +16,8 @@ from ..postmeta import SUMMARY_PLACEHOLDER
 
 def summaries(site: Site) -> Iterator[Problem]:
     for post in site.posts:
-        if post.status is Status.DRAFT:
-            continue
+        if post.status in (Status.DRAFT, Status.EXPIRED):
+            continue  # nobody reads it now: a draft is still being written, an expired post is down
         if post.summary is None:
             message = "missing 'Summary:': one or two sentences for listings, feeds and search results"
             yield Problem(post.path, 1, message, level=WARNING, rule="summary")
