@@ -34,6 +34,7 @@ HUGO_BUNDLE = """\
 title = "Commissioning day"
 date = 2020-05-01T10:00:00+02:00
 lastmod = 2020-06-01T09:00:00+02:00
+expiryDate = 2030-01-01T00:00:00+01:00
 draft = false
 tags = ["commissioning", "Pumps"]
 slug = "commissioning"
@@ -107,7 +108,7 @@ def test_jekyll_hugo_and_pelican_posts_become_the_authors_posts(site, blog, caps
     bundle = (content / "commissioning.md").read_text(encoding="utf-8")
     assert bundle.startswith(
         "Title: Commissioning day\nDate: 2020-05-01 10:00:00+02:00\nModified: 2020-06-01 09:00:00+02:00\n"
-        "Tags: commissioning, pumps\n"  # one spelling per topic: the first seen
+        "Expires: 2030-01-01 00:00:00+01:00\nTags: commissioning, pumps\n"  # one spelling per topic: the first seen
     )
     assert (content / "diagram.png").read_bytes() == png_bytes()
     quotes = (content / "quotes.md").read_text(encoding="utf-8")
@@ -189,3 +190,16 @@ def test_the_review_reads_the_settings_the_import_was_given(site, tmp_path, caps
     assert code == 0, out
     assert "to review (1):" in out
     assert "content/alice/launch.md:4:1: error: an internal code name (in body)" in out
+
+
+def test_an_expiry_hugo_never_showed_is_left_out_and_said(site, tmp_path, capsys):
+    folder = tmp_path / "old-blog"
+    folder.mkdir()
+    source = folder / "offer.md"
+    source.write_text(
+        '+++\ntitle = "Offer"\ndate = 2020-05-01\nexpiryDate = 2020-04-01\n+++\nBody.\n', encoding="utf-8"
+    )
+    code, out = run_import(site, capsys, str(folder), "--author", "alice")
+    assert code == 0, out
+    assert "Expires" not in (site.root / "content/alice/offer.md").read_text(encoding="utf-8")
+    assert f"{source}: its expiryDate (2020-04-01) is not after its date, so Hugo never showed it" in out

@@ -32,7 +32,7 @@ from plugins.network.urls import file_stem_of, slug_of
 
 # The order header fields are written in (docs/formats.md).
 HEADER_ORDER = (
-    "Title", "Date", "Modified", "Status", "Tags", "Summary", "Featured", "Slug",
+    "Title", "Date", "Modified", "Expires", "Status", "Tags", "Summary", "Featured", "Slug",
     "Imported-From", "Feed-Id",
 )  # fmt: skip
 MAX_STEM = 80
@@ -160,6 +160,8 @@ class Importer:
         self._written.append(path)
 
     def write_post(self, path: Path, header: dict[str, str], body: str) -> None:
+        if unknown := set(header) - set(HEADER_ORDER):  # a bug: it would be dropped without a word
+            raise ValueError(f"header fields without a place in HEADER_ORDER: {sorted(unknown)}")
         lines = []
         for key in HEADER_ORDER:
             value = " ".join(str(header.get(key) or "").split())

@@ -3,8 +3,9 @@ becomes posts in that author's folder.
 
 Front matter is read as it comes: YAML between ``---`` lines (Jekyll, Hugo), TOML between
 ``+++`` lines (Hugo) or Pelican's ``Key: value`` header. Title, date, modified date
-(``lastmod``, ``last_modified_at``, ``modified``, ``updated``), tags and categories (as
-tags), summary (``summary``, ``description``, ``excerpt``), slug and draft state
+(``lastmod``, ``last_modified_at``, ``modified``, ``updated``), Hugo's ``expiryDate`` (as
+``Expires:``), tags and categories (as tags), summary (``summary``, ``description``,
+``excerpt``), slug and draft state
 (``draft: true``, ``published: false``, ``Status: draft``, Jekyll's ``_drafts/``) are
 kept; other keys (layouts, permalinks, comments settings) mean nothing to Chorus and are
 dropped. Jekyll's dated file names give the date and slug; a Hugo page bundle
@@ -182,6 +183,14 @@ class MarkdownImport(Importer):
             if modified is not None and _order(modified) > _order(date):
                 header["Modified"] = iso(modified)
                 break
+        expires = as_date(meta.get("expirydate") or meta.get("unpublishdate"))  # Hugo's, and its alias
+        if expires is not None and _order(expires) > _order(date):
+            header["Expires"] = iso(expires)
+        elif expires is not None:
+            self.report.review.append(
+                f"{path}: its expiryDate ({iso(expires)}) is not after its date, so Hugo never showed it;"
+                " imported without it"
+            )
         if draft:
             header["Status"] = "draft"
         elif status == "hidden":
