@@ -53,6 +53,7 @@ def guest_post(site):
             HOSTILE_TITLE,
             date="2026-02-01 09:30",
             Modified="2026-03-01",
+            Expires="2027-01-31 18:00",
             Co_Authors="alice, bob",
             Tags="sensors, drift",
             Summary="Why *sensors* drift, and what to do.",
@@ -81,6 +82,7 @@ def test_co_authored_guest_post_canonical_and_open_graph(guest_post, site):
     assert _meta(page, "article:author") == [f"{SITEURL}/authors/{a}/" for a in ("gina", "alice", "bob")]
     assert _meta(page, "article:published_time") == ["2026-02-01T09:30:00+00:00"]
     assert _meta(page, "article:modified_time") == ["2026-03-01T00:00:00+00:00"]
+    assert _meta(page, "article:expiration_time") == ["2027-01-31T18:00:00+00:00"]
     assert _meta(page, "article:section") == ["Service"]
     assert _meta(page, "article:tag") == ["sensors", "drift"]
 
@@ -96,6 +98,7 @@ def test_co_authored_guest_post_json_ld(guest_post, site):
     assert data["url"] == f"{SITEURL}/posts/gina/drift/"
     assert data["datePublished"] == "2026-02-01T09:30:00+00:00"
     assert data["dateModified"] == "2026-03-01T00:00:00+00:00"
+    assert data["expires"] == "2027-01-31T18:00:00+00:00"
     assert data["image"].startswith(f"{SITEURL}/cards/posts/gina/drift.png?v=")
     assert data["publisher"] == {"@type": "Organization", "name": "Halvard Instruments", "url": f"{SITEURL}/"}
     people = data["author"]

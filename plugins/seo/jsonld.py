@@ -54,6 +54,8 @@ def article_json_ld(article, settings: dict, urls: UrlScheme) -> dict:
         "articleSection": article.department.name,
         "inLanguage": article.post.language(settings.get("DEFAULT_LANG") or "en"),
     }
+    if article.post.expires is not None:  # 'Expires:': the page is taken down then
+        data["expires"] = article.post.expires.isoformat()
     summary = Markup(getattr(article, "summary", "") or "").striptags()
     if summary:
         data["description"] = summary
