@@ -324,6 +324,22 @@ def test_file_names_come_from_a_safe_alphabet(site, relative, expected):
     assert site.check() == [expected]
 
 
+def test_a_post_with_an_upper_case_extension_is_refused_not_published_as_its_source(site):
+    """Pelican reads only '.md' as a post: 'idea.MD' would be copied to the site as it is,
+    its header and draft text included."""
+    site.write("content/bob/idea.MD", post("Idea", Status="draft", body="DRAFT-CANARY"))
+    expected = (
+        "content/bob/idea.MD: error: write the extension in lower case, '.md': Pelican reads only"
+        " '.md' files as posts, and would publish this one's source as it is"
+    )
+    assert site.check() == [expected]
+    assert site.problems() == [expected]
+    site.remove("content/bob/idea.MD")
+    site.write("content/bob/idea.md", post("Idea", Status="draft", body="DRAFT-CANARY"))
+    output = site.build()
+    assert not any(b"DRAFT-CANARY" in p.read_bytes() for p in output.rglob("*") if p.is_file())
+
+
 def test_a_folder_with_a_bad_name_is_one_error(site):
     for name in ("a.png", "b.png", "c.md"):
         site.write(f"content/bob/old stuff/{name}", png_bytes() if name.endswith(".png") else post())

@@ -51,6 +51,16 @@ def source_tree(site: Site) -> Iterator[Problem]:
                 yield Problem(where, None, bad_name[1], rule="file-name")
             continue
         if file.extension in MARKDOWN_EXTENSIONS:
+            if file.path.suffix != f".{file.extension}":
+                # Pelican's readers match extensions case by case: 'idea.MD' would be copied
+                # to the site as a static file, draft or not, source and header included.
+                yield Problem(
+                    file.shown,
+                    None,
+                    f"write the extension in lower case, '.{file.extension}': Pelican reads only"
+                    f" '.{file.extension}' files as posts, and would publish this one's source as it is",
+                    rule="file-name",
+                )
             continue
         yield from _attachment(file, allowed, settings)
 
