@@ -6,7 +6,7 @@ import gzip
 
 import feedparser
 
-from conftest import NOW, post
+from conftest import NOW, png_bytes, post
 
 
 def _all_output_text(output):
@@ -147,3 +147,21 @@ def test_check_tells_the_reviewer_what_expires_and_what_has(site):
         "content/bob/fair.md:3: info: expires: published until 2026-06-30 18:00: the first build after it takes the post down",
         "content/bob/offer.md:3: info: unpublished: not published: expired on 2026-05-31 00:00, at or before the build's 'now'",
     ]
+
+
+def test_a_file_only_a_draft_links_is_not_published(site):
+    """Pelican copies any file a source links with {static}, even outside STATIC_PATHS
+    (content/pages/ is left out), and it reads drafts' links too. A file only an unwritten
+    post links stays unpublished; one a written post links too is published as before."""
+    site.write("content/pages/chart.png", png_bytes())
+    site.write("content/pages/plan.png", png_bytes(colour=(0, 90, 200)))
+    site.write("content/bob/idea.md", post("Idea", Status="draft", body="![Chart]({static}/pages/chart.png)"))
+    site.write(
+        "content/bob/later.md", post("Later", date="2026-12-01", body="![Chart]({static}/pages/chart.png)")
+    )
+    site.write("content/bob/plan.md", post("Plan", Status="draft", body="![Plan]({static}/pages/plan.png)"))
+    site.write("content/bob/live.md", post("Live", body="![Plan]({static}/pages/plan.png)"))
+    output = site.build()
+    published = {p.relative_to(output).as_posix() for p in output.rglob("*.png")}
+    assert not any(name.endswith("pages/chart.png") for name in published), published
+    assert any(name.endswith("pages/plan.png") for name in published), published

@@ -14,6 +14,8 @@ gets its post.
   and listing pages will be rendered by that many processes (``plugins.network.parallel_pages``).
 - ``all_generators_finalized``: each topic's, department's and author's list of posts
   becomes a :class:`PostList`; ``article_writer_finalized``: ``once`` lets go of what it kept.
+- ``page_generator_finalized``: the files Pelican copies because a source links them are
+  those written sources link, not drafts (``static_links_of_written``).
 - Output paths are claimed in the run's registry, so another feature that would write the
   same file fails instead of overwriting it.
 """
@@ -195,6 +197,50 @@ def claim_pages(generator) -> None:
         state.outputs.claim_or_raise(page.save_as, state.shown(page.source_path))
 
 
+def static_links_of_written(generator) -> None:
+    """Pelican copies every file a source links with {static} or {attach}, even one its
+    STATIC_PATHS leave out (``content/pages/``), and collects those links from every source
+    it reads, drafts included: a file that only a draft or a scheduled post links would be
+    published. Such links are taken back unless something written links the same file.
+    The written sources are read for their links only when a draft's link needs it."""
+    context, settings = generator.context, generator.settings
+    unwritten = [*context.get("drafts", ()), *context.get("drafts_translations", ()), *generator.draft_pages]
+    suspects = {
+        path
+        for content in unwritten
+        for path in content.get_static_links()
+        if not _copied_anyway(path, settings["STATIC_PATHS"], settings["STATIC_EXCLUDES"])
+    }
+    if not suspects:
+        return
+    written = [
+        *context.get("articles", ()),
+        *context.get("translations", ()),
+        *context.get("hidden_articles", ()),
+        *context.get("hidden_translations", ()),
+        *generator.pages,
+        *generator.translations,
+        *generator.hidden_pages,
+        *generator.hidden_translations,
+    ]
+    linked = {path for content in written for path in content.get_static_links()}
+    context["static_links"] -= suspects - linked
+
+
+def _copied_anyway(path: str, static_paths: Iterable[str], excludes: Iterable[str]) -> bool:
+    """Whether Pelican's static generator finds the content file ``path`` without a link:
+    inside one of STATIC_PATHS and no STATIC_EXCLUDES folder. False when unsure."""
+    parts = path.split("/")
+
+    def under(folder: str) -> bool:
+        steps = [step for step in folder.split("/") if step]
+        return parts[: len(steps)] == steps  # '' is the content folder itself: everything
+
+    inside = any(under(folder) for folder in static_paths)
+    excluded = any(under(folder) for folder in excludes if folder.strip("/"))
+    return inside and not excluded and not any(part.startswith(".") for part in parts)
+
+
 def claim_static(generator) -> None:
     state = get_state(generator.settings)
     for static in generator.staticfiles:
@@ -210,4 +256,5 @@ def register() -> None:
     signals.article_writer_finalized.connect(forget_rendered_once)
     signals.article_generator_finalized.connect(pages_on_every_core)
     signals.page_generator_finalized.connect(claim_pages)
+    signals.page_generator_finalized.connect(static_links_of_written)
     signals.static_generator_finalized.connect(claim_static)
