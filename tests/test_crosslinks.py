@@ -167,6 +167,26 @@ def test_site_urls_resolve_to_pages_the_build_writes(index, form, target, url):
 
 
 @pytest.mark.parametrize(
+    "text, lines",
+    [
+        ("~~~\n[[in-code]]\n~~~\n[[after]]", [4]),
+        ("Intro.\n\n~~~\n\nSee [[not-code]].\n", [5]),  # never closed: Markdown renders the link
+        ("```\n[[in-code]]\n````\n[[still-code]]\n```\n[[after]]", [6]),  # closed by the same fence only
+        ("  ```\n[[x]]\n  ```", [2]),  # an indented fence is not one to Python-Markdown
+    ],
+)
+def test_the_scanner_skips_the_fenced_blocks_markdown_renders_as_code(text, lines):
+    assert [r.line for r in scan_references(text)] == lines
+
+
+def test_a_link_after_an_unclosed_fence_fails_check_and_build_alike(site):
+    site.write("content/bob/x.md", post("X", body="Intro.\n\n~~~\n\nSee [[bob/nothing]].\n"))
+    expected = "content/bob/x.md:8:5: error: unknown post '[[bob/nothing]]'"
+    assert site.check() == [expected]
+    assert site.problems() == [expected]
+
+
+@pytest.mark.parametrize(
     "form, target, image, message",
     [
         (

@@ -26,6 +26,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from markdown.extensions.fenced_code import FencedBlockPreprocessor
+
 from .model import Page, Post, Reference, RefForm, Site, Status
 
 # The whole ``[[…]]`` token; the Markdown extension and the source scanner share it, so
@@ -54,7 +56,6 @@ _ID = r"[a-z0-9][a-z0-9-]{0,62}"
 _STEM = r"[A-Za-z0-9][A-Za-z0-9_-]{0,79}"
 _POST_TARGET = re.compile(rf"^(?:(?P<owner>{_ID})/)?(?P<name>{_STEM})$")
 _PROFILE_TARGET = re.compile(rf"^@(?P<author>{_ID})$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 
 SHORT_FORMS = "[[author-id/slug]], [[slug]] or [[@author-id]]"
@@ -118,16 +119,11 @@ def scan_references(text: str, first_line: int = 1, *, short_links: bool = True)
     is the first line's number). Fenced code blocks, code spans and ``\\[[`` are skipped, as
     Markdown skips them."""
     found: list[Reference] = []
-    fence = None
-    for number, line in enumerate(text.split("\n"), start=first_line):
-        opening = _FENCE.match(line) if line.lstrip(" ")[:3] in ("```", "~~~") else None
-        if fence:
-            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
-                fence = None
+    fenced = _fenced_lines(text)
+    for index, line in enumerate(text.split("\n")):
+        if index in fenced:
             continue
-        if opening:
-            fence = opening.group(1)
-            continue
+        number = first_line + index
         if "[" not in line and "<" not in line:
             continue  # most lines: nothing to look at
         if "`" in line:
@@ -152,6 +148,19 @@ def scan_references(text: str, first_line: int = 1, *, short_links: bool = True)
                     on_line.append(Reference(*classified, number, match.start() + 1, image=image))
         found += sorted(on_line, key=lambda r: r.col)
     return found
+
+
+def _fenced_lines(text: str) -> set[int]:
+    """The lines (from 0) of the fenced code blocks Python-Markdown finds in ``text``, fences
+    included: found by its own pattern, so that a fence it does not close (or one indented,
+    or closed by a longer one) is scanned as the text it renders as, links and all."""
+    if "```" not in text and "~~~" not in text:
+        return set()
+    lines: set[int] = set()
+    for block in FencedBlockPreprocessor.FENCED_BLOCK_RE.finditer(text):
+        first = text.count("\n", 0, block.start())
+        lines.update(range(first, first + block.group(0).count("\n") + 1))
+    return lines
 
 
 def _closest(word: str, choices: Iterable[str]) -> str | None:
