@@ -348,7 +348,7 @@ def body_edits(last: LastBuild, paths: Iterable[Path]) -> list[str] | None:
     # The rules the build runs before reading a post, on the model after the edit: an
     # error the build would stop at leaves the answer to the full build, which reports it.
     site = state.site_with(new for _, new in found.values())
-    if any(problem.level == ERROR for problem in run_rules(site)):
+    if not state.statuses_hold(site) or any(problem.level == ERROR for problem in run_rules(site)):
         return None
     edits = []
     for relative, (article, new) in found.items():
@@ -552,7 +552,8 @@ def unwritten_edits(last: LastBuild, paths: Iterable[Path]) -> tuple[LastBuild, 
         return None
     old, new = state.site, load_site(state)
     if (
-        _written_sources(old) != _written_sources(new)
+        not state.statuses_hold(new)  # a post due or gone since the kept build: it must be built
+        or _written_sources(old) != _written_sources(new)
         or _other_files(old) != _other_files(new)
         or (old.public_files, old.redirects, old.published_before)
         != (new.public_files, new.redirects, new.published_before)

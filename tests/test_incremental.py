@@ -618,3 +618,19 @@ def test_a_draft_translation_of_a_written_post_changes_no_output(site, last_buil
     assert snapshot(site.output) == before
     clean = clean_build(site, "http://localhost:8000", tmp_path / "clean")
     assert_same_output(site.output, clean, "a draft translation added")
+
+
+def test_a_post_due_since_the_kept_build_sends_every_change_to_the_full_build(site, last_build):
+    """`chorus serve` builds as of the clock: once a scheduled post's moment (or an expiring
+    post's) has passed since the kept build, a build publishes (or takes down) the post, so
+    neither the unwritten path nor the body path may answer instead of it."""
+    site.write("content/bob/other.md", other())
+    site.write("content/bob/due.md", post("Due", date="2026-06-01 12:30", summary="Soon."))
+    last = last_build()  # as of NOW, 2026-06-01 12:00: the post is scheduled
+    draft = site.write("content/bob/idea.md", post("Idea", status="draft", summary="Later."))
+    body = site.write("content/bob/other.md", other("Pumps. See [[alice/hello]]."))
+    last.state.settings["CHORUS_NOW"] = "2026-06-01T12:20:00+00:00"  # the clock moves on: not due yet
+    assert last.state.statuses_hold(last.state.site)
+    last.state.settings["CHORUS_NOW"] = "2026-06-01T12:30:00+00:00"  # due
+    assert unwritten_edits(last, [draft]) is None
+    assert body_edits(last, [body]) is None

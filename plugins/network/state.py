@@ -308,7 +308,7 @@ class BuildState:
         self.authors_path = (self.root / settings["CHORUS_AUTHORS_PATH"]).resolve()
         self.departments_file = (self.root / settings["CHORUS_DEPARTMENTS_FILE"]).resolve()
         self.static_path = (self.root / settings["CHORUS_STATIC_DIR"]).resolve()
-        self.now = _now(settings)
+        self.now = moment_of(settings)
         # Drafts written as if published, in the preview of `chorus serve --drafts` only.
         self.drafts_shown = settings.get(DRAFTS_SHOWN_KEY) is DraftsShown.YES
         self.renderer = MarkdownRenderer(settings.get("MARKDOWN"))
@@ -359,6 +359,19 @@ class BuildState:
             self._site = load_site(self)
         return self._site
 
+    def statuses_hold(self, site: Site) -> bool:
+        """Whether a build starting now would give every post of ``site`` the status this
+        run gave it: without CHORUS_NOW the clock has moved on since, and a post dated or
+        expiring in between is due or gone (``chorus serve``'s paths that skip the build)."""
+        later = moment_of(self.settings)
+        if later <= self.now:
+            return True
+        return not any(
+            (post.date is not None and self.now < post.date <= later)
+            or (post.expires is not None and self.now < post.expires <= later)
+            for post in site.posts
+        )
+
     def site_with(self, posts: Iterable[Post]) -> Site:
         """The same site with these posts' new versions: ``chorus serve`` applies an edit of
         a post's text to the kept build (chorus/incremental.py) instead of reading every
@@ -389,7 +402,8 @@ class BuildState:
             return path.as_posix()
 
 
-def _now(settings: dict) -> dt.datetime:
+def moment_of(settings: dict) -> dt.datetime:
+    """The moment a build with ``settings`` starting now is built for: CHORUS_NOW, or the clock."""
     if settings.get("CHORUS_NOW"):
         now = dt.datetime.fromisoformat(str(settings["CHORUS_NOW"]))
     else:
