@@ -57,7 +57,7 @@ from pelican.urlwrappers import Tag
 
 from chorus.build import output_gate
 from plugins.crosslinks.plugin import attach_related
-from plugins.crosslinks.resolve import forget_rendered, point_links
+from plugins.crosslinks.resolve import forget_rendered, point_links, unresolved_short_link
 from plugins.crosslinks.settings import related_settings
 from plugins.department_feeds.config import FeedConfig
 from plugins.department_feeds.plugin import CONTEXT_KEY as FEEDS_KEY
@@ -562,10 +562,14 @@ def unwritten_edits(last: LastBuild, paths: Iterable[Path]) -> tuple[LastBuild, 
     if any(problem.level == ERROR for problem in run_rules(new)):
         return None
     edited = [post for post in new.posts if post.source in changed]
-    if edited and _rendered(state, edited, new) is None:
+    rendered = _rendered(state, edited, new) if edited else {}
+    if rendered is None:
         return None  # the build renders every post it reads, drafts too, and stops at this
+    index = site_index(new)
+    if any(unresolved_short_link(markup, index) for markup in rendered.values()):
+        return None  # and points their short links, which the scan of the source may have missed
     state.replace_site(new)
-    return replace(last, index=site_index(new)), sorted(new.shown(new.content / source) for source in changed)
+    return replace(last, index=index), sorted(new.shown(new.content / source) for source in changed)
 
 
 def _written_sources(site: Site) -> dict[str, Any]:

@@ -634,3 +634,21 @@ def test_a_post_due_since_the_kept_build_sends_every_change_to_the_full_build(si
     last.state.settings["CHORUS_NOW"] = "2026-06-01T12:30:00+00:00"  # due
     assert unwritten_edits(last, [draft]) is None
     assert body_edits(last, [body]) is None
+
+
+def test_a_draft_link_the_source_scan_missed_still_waits_for_the_full_build(site, last_build, monkeypatch):
+    """The build points every rendered short link, drafts' too, and stops at one that goes
+    nowhere even if the scan of the source missed it; so does the unwritten path."""
+    site.write("content/bob/other.md", other())
+    last = last_build()
+    monkeypatch.setattr(
+        "plugins.network.posts.scan_references", lambda *args, **kwargs: []
+    )  # a scan that misses
+    draft = site.write(
+        "content/bob/idea.md", post("Idea", status="draft", summary="L.", body="See [[bob/nothing]].")
+    )
+    assert unwritten_edits(last, [draft]) is None
+    draft = site.write(
+        "content/bob/idea.md", post("Idea", status="draft", summary="L.", body="See [[bob/other]].")
+    )
+    assert unwritten_edits(last, [draft]) is not None

@@ -29,6 +29,23 @@ _AUTO_TEXT = re.compile(
 )
 
 
+# Where Markdown put a short link: the placeholder in an href (or src) attribute.
+_PLACEHOLDER_ATTRIBUTE = re.compile(
+    rf"""\b(?:href|src)\s*=\s*(["']){re.escape(SHORT_LINK_PLACEHOLDER)}(?P<target>.*?)\1""", re.IGNORECASE
+)
+
+
+def unresolved_short_link(markup: str, index: LinkIndex) -> str | None:
+    """What :func:`point_links` would stop the build at in rendered ``markup``: the problem
+    of its first short link that resolves nowhere, or None."""
+    for match in _PLACEHOLDER_ATTRIBUTE.finditer(markup):
+        try:
+            index.short(unquote(html.unescape(match.group("target"))))
+        except LinkError as exc:
+            return str(exc)
+    return None
+
+
 def _parts(content: Content) -> dict[str, str]:
     parts = {BODY: content._content or ""}
     if content.metadata.get("summary"):
