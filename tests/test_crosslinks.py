@@ -122,8 +122,28 @@ def test_short_form_errors(index, target, message):
 
 def test_drafts_may_link_drafts_and_hidden_posts_may_not(index):
     assert _short(index, "bob/plan", DRAFT)[1] is None
-    assert _short(index, "bob/launch", SCHEDULED)[1] is None
     assert "links to a draft" in _short(index, "bob/plan", HIDDEN)[1]
+
+
+def test_a_scheduled_post_is_judged_as_of_its_own_date():
+    """It is written from its date on: what it links must be written by then, or its link
+    would break on its own in the build that publishes it."""
+    posts = [
+        _post("bob/launch.md", SCHEDULED, date="2027-03-01"),
+        _post("bob/follow-up.md", SCHEDULED, date="2027-04-01"),
+        _post("bob/plan.md", DRAFT),
+    ]
+    index = LinkIndex(posts, {"bob": "Bob Quote"}, url_of=lambda p: f"posts/{p.owner}/{p.slug}/")
+
+    def link(source: str, target: str) -> str | None:
+        return index.check(_ref(RefForm.SHORT, target), source, SCHEDULED)[1]
+
+    assert link("bob/follow-up.md", "bob/launch") is None
+    assert link("bob/launch.md", "bob/follow-up") == (
+        "'[[bob/follow-up]]' links to a post scheduled for 2027-04-01, after this one's date"
+        " (link it once both are published)"
+    )
+    assert "links to a draft" in (link("bob/launch.md", "bob/plan") or "")
 
 
 @pytest.mark.parametrize(

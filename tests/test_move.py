@@ -182,3 +182,11 @@ def test_errors_the_network_had_before_do_not_fail_a_move(site, capsys):
     assert (site.root / "content/alice/greetings.md").is_file()
     report = run_check(site.root, overrides={"CHORUS_NOW": NOW})
     assert [p.message.split(" (")[0] for p in report.errors] == ["unknown post '[[bob/nothing]]'"]
+
+
+def test_an_expiring_post_moves_with_a_redirect_that_lapses_with_it(site, capsys):
+    site.write("content/bob/fair.md", post("Trade fair", Expires="2026-06-30", Summary="Fair."))
+    code, out = mv(site, capsys, "content/bob/fair.md", "bob/fair-2026")
+    assert code == 0, out
+    assert read(site, "redirects.yml").endswith("\nposts/bob/fair/: bob/fair-2026\n")
+    assert site.check() == []

@@ -122,7 +122,8 @@ def test_an_expired_post_leaks_nowhere_and_a_live_one_goes_at_its_time(site):
 
 def test_what_links_an_expiring_post_must_expire_no_later(site):
     """A link that would break on its own at a later hour is refused now, in review: from a
-    post that outlives the target, from a page, from 'Related:' and from redirects.yml."""
+    post that outlives the target, from a page and from 'Related:'. A redirect to it is
+    allowed: it lapses with the post (test below)."""
     site.write("content/bob/fair.md", post("Trade fair", Expires="2026-06-30 18:00", summary="Fair."))
     site.write("content/bob/later.md", post("Later", Expires="2026-07-31", body="See [[bob/fair]]."))
     site.write("content/bob/sooner.md", post("Sooner", Expires="2026-06-30", body="See [[bob/fair]]."))
@@ -133,7 +134,6 @@ def test_what_links_an_expiring_post_must_expire_no_later(site):
         "content/bob/lasting.md:3: error: 'Related': 'bob/fair' links to a post that expires on 2026-06-30 18:00, when the link would break (give this post an 'Expires:' no later, or remove the link)",
         "content/bob/later.md:5:5: error: '[[bob/fair]]' links to a post that expires on 2026-06-30 18:00, when the link would break (give this post an 'Expires:' no later, or remove the link)",
         "content/pages/visit.md:3:4: error: '/posts/bob/fair/' links to a post that expires on 2026-06-30 18:00, when the link would break (give this post an 'Expires:' no later, or remove the link)",
-        "redirects.yml:1: error: 'posts/bob/fair-2026/' goes nowhere: 'bob/fair' links to a post that expires on 2026-06-30 18:00, when the link would break (give this post an 'Expires:' no later, or remove the link)",
     ]
 
 
@@ -165,3 +165,45 @@ def test_a_file_only_a_draft_links_is_not_published(site):
     published = {p.relative_to(output).as_posix() for p in output.rglob("*.png")}
     assert not any(name.endswith("pages/chart.png") for name in published), published
     assert any(name.endswith("pages/plan.png") for name in published), published
+
+
+def test_a_scheduled_post_that_links_an_expiring_or_unpublished_post_is_refused_now(site):
+    """A scheduled post is judged as of its date: a link that would break in the build that
+    publishes it fails the check of today, not that hourly build."""
+    site.write("content/bob/fair.md", post("Trade fair", Expires="2026-06-15", summary="Fair."))
+    site.write("content/bob/plan.md", post("Plan", Status="draft", summary="Plan."))
+    site.write(
+        "content/alice/soon.md",
+        post("Soon", date="2026-06-20", summary="Soon.", Related="bob/fair", body="See [[bob/plan]]."),
+    )
+    assert site.check() == [
+        "content/alice/soon.md:4: error: 'Related': 'bob/fair' links to a post that expires on 2026-06-15 00:00, when the link would break (give this post an 'Expires:' no later, or remove the link)",
+        "content/alice/soon.md:6:5: error: '[[bob/plan]]' links to a draft, which is never published (publish it first or remove the link)",
+    ]
+
+
+def test_redirects_wait_for_an_expiring_post_and_lapse_with_an_expired_one(site):
+    """A redirect to an expiring post goes with it; one from its address to a successor
+    takes over once it has gone. Neither fails a build on the day."""
+    site.write("content/bob/fair.md", post("Trade fair", Expires="2026-06-15", summary="Fair."))
+    site.write("content/bob/fair-2027.md", post("Trade fair 2027", summary="Next year's."))
+    site.write(
+        "redirects.yml",
+        "posts/bob/fair-2026/: bob/fair\n"  # to the expiring post: lapses with it
+        "posts/bob/fair-old/: /posts/bob/fair/\n"  # the same, by its address
+        "posts/bob/fair/: bob/fair-2027\n",  # from its address: waits until it has expired
+    )
+    assert site.check() == []
+    output = site.build()
+    assert (output / "posts/bob/fair-2026/index.html").is_file() and (
+        output / "posts/bob/fair-old/index.html"
+    ).is_file()
+    assert (
+        "Trade fair" in (output / "posts/bob/fair/index.html").read_text()
+    )  # the post itself, not a redirect
+    later = "2026-06-16T00:00:00+00:00"
+    assert site.check(CHORUS_NOW=later) == []
+    output = site.build(CHORUS_NOW=later)
+    assert not (output / "posts/bob/fair-2026").exists() and not (output / "posts/bob/fair-old").exists()
+    assert "/posts/bob/fair-2027/" in (output / "posts/bob/fair/index.html").read_text()  # now a redirect
+    assert "posts/bob/fair-2026" not in (output / "_redirects").read_text()

@@ -201,13 +201,7 @@ class LinkIndex:
         self.files = set(files)
         self.urls = {url_key(u): u for u in urls}
         self.url_of = url_of
-        # Written posts that expire, by their URL: a link to one by its address ('/posts/…/')
-        # breaks when it expires, as a short link does.
-        self.expiring_at: dict[str, Post] = (
-            {url_key(url_of(p)): p for p in self.posts if p.expires is not None and p.status.written}
-            if url_of is not None
-            else {}
-        )
+        self._by_url: dict[str, Post] | None = None  # post_at's, made when first asked
         self.by_key: dict[str, Post] = {}
         self.by_name: dict[str, list[Post]] = {}
         for post in self.posts:
@@ -316,18 +310,32 @@ class LinkIndex:
             + _did_you_mean(suggestion and "/" + self.urls[suggestion].lstrip("/"))
         )
 
-    @staticmethod
     def publication_problem(
-        written: str, target: Post, from_status: Status, from_expires: dt.datetime | None = None
+        self, written: str, target: Post, from_status: Status, from_source: str = ""
     ) -> str | None:
-        """A page that is written may only link posts that are written too, and go on being
-        written as long as the page is (``from_expires``: when it stops; None: never). A
-        link to a post that expires first would break on its own later, in a build nobody
-        reviews, so it is refused now."""
-        if not from_status.written:
+        """A page that is written may only link posts written as long as it is: written now
+        (or, from a scheduled post, by its date) and not expiring before it does. A link
+        that would break on its own later, in a build nobody reviews (a draft's, a post
+        due after the linking one, a post expiring first), is refused now.
+
+        ``from_source``: the linking post or page (its date and 'Expires:'); '' for what
+        is written as long as the site is (a bio)."""
+        origin = self.by_source.get(from_source)
+        if from_status is Status.SCHEDULED and origin is not None and origin.date is not None:
+            since: dt.datetime | None = origin.date  # judged as of its date, when it is written
+        elif from_status.written:
+            since = None  # now
+        else:
             return None
-        if target.status.written:
-            if target.expires is None or (from_expires is not None and from_expires <= target.expires):
+        until = origin.expires if origin is not None else None
+        due = target.status.written or (
+            since is not None
+            and target.status is Status.SCHEDULED
+            and target.date is not None
+            and target.date <= since
+        )
+        if due:
+            if target.expires is None or (until is not None and until <= target.expires):
                 return None
             return (
                 f"'{written}' links to a post that expires on {target.expires:%Y-%m-%d %H:%M}, when the link"
@@ -335,6 +343,8 @@ class LinkIndex:
             )
         if target.status is Status.SCHEDULED:
             when = f"scheduled for {target.date:%Y-%m-%d}" if target.date else "scheduled for a later date"
+            if since is not None:
+                return f"'{written}' links to a post {when}, after this one's date (link it once both are published)"
             return f"'{written}' links to a post {when}, which is not published yet (add the link once it is)"
         if target.status is Status.EXPIRED and target.expires is not None:
             return (
@@ -343,10 +353,13 @@ class LinkIndex:
             )
         return f"'{written}' links to a draft, which is never published (publish it first or remove the link)"
 
-    def expires_of(self, source: str) -> dt.datetime | None:
-        """When the page of ``source`` stops being written (its 'Expires:'); None: never."""
-        found = self.by_source.get(source)
-        return found.expires if found is not None else None
+    def post_at(self, url: str | None) -> Post | None:
+        """The post whose page is at ``url`` (relative to SITEURL, any status), or None."""
+        if not url or self.url_of is None:
+            return None
+        if self._by_url is None:
+            self._by_url = {url_key(self.url_of(p)): p for p in self.posts}
+        return self._by_url.get(url_key(url.partition("#")[0]))
 
     def check(
         self, ref: Reference, from_source: str, from_status: Status
@@ -356,10 +369,9 @@ class LinkIndex:
             resolved = self.resolve(ref, from_source)
         except LinkError as exc:
             return None, str(exc)
-        target = resolved.post or (resolved.url and self.expiring_at.get(url_key(resolved.url)))
-        problem = target and self.publication_problem(
-            ref.written, target, from_status, self.expires_of(from_source)
-        )
+        # A post linked by its address ('/posts/…/') breaks as a short link to it would.
+        target = resolved.post or self.post_at(resolved.url)
+        problem = target and self.publication_problem(ref.written, target, from_status, from_source)
         return (None, problem) if problem else (resolved, None)
 
 
@@ -391,7 +403,7 @@ def check_related(
             problems.append(f"'Related' names the post itself: '{text}'")
         elif post.status is Status.HIDDEN:
             problems.append(f"'Related': '{text}' is a hidden post, and hidden posts are never listed")
-        elif message := index.publication_problem(text, post, from_status, index.expires_of(own_source)):
+        elif message := index.publication_problem(text, post, from_status, own_source):
             problems.append(f"'Related': {message}")
         elif post not in picks:
             picks.append(post)

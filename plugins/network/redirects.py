@@ -76,6 +76,26 @@ def url_problem(url: str) -> str | None:
     )
 
 
+def in_effect(redirect: Redirect, index: LinkIndex) -> bool:
+    """Whether the build writes ``redirect`` now. One to a post that has expired goes with
+    it: the post's page is gone by design, as its own address is. One from the address of a
+    post that will expire waits until it has (a successor taking over an offer's readers)."""
+    waiting = index.post_at(redirect.url)
+    if waiting is not None and waiting.status.written and waiting.expires is not None:
+        return False
+    target = redirect.target.partition("#")[0]
+    if target.startswith("@"):
+        return True
+    if target.startswith("/"):
+        post = index.post_at(target)
+    else:
+        try:
+            post = index.post(target)
+        except LinkError:
+            return True  # the rule names what is wrong with it
+    return post is None or post.status is not Status.EXPIRED
+
+
 def destination(redirect: Redirect, site: Site, index: LinkIndex) -> Destination:
     """Where ``redirect`` goes; LinkError when its target is not something the build writes."""
     target = redirect.target
@@ -89,8 +109,8 @@ def destination(redirect: Redirect, site: Site, index: LinkIndex) -> Destination
         return Destination(site.urls.author(author.id).url, author.name)
     name, _, fragment = target.partition("#")
     post = index.post(name)
-    if message := index.publication_problem(name, post, Status.PUBLISHED):
-        raise LinkError(message)
+    if not post.status.written:  # a post that expires may be the target: the redirect lapses with it
+        raise LinkError(index.publication_problem(name, post, Status.PUBLISHED) or f"'{name}' is not written")
     return Destination(_with(site.urls.source(post).url, fragment), post.title)
 
 

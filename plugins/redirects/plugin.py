@@ -21,7 +21,7 @@ from pelican import signals
 
 from plugins.network import Problem, SourceError, get_state
 from plugins.network.links import site_index
-from plugins.network.redirects import destination
+from plugins.network.redirects import destination, in_effect
 from plugins.network.settings import SettingsSpec
 from plugins.network.urls import output_settings
 
@@ -49,6 +49,8 @@ def write_redirects(generator, writer) -> None:
     template = generator.get_template(TEMPLATE)
     rules = []
     for redirect in site.redirects:
+        if not in_effect(redirect, index):
+            continue
         goes = destination(redirect, site, index)
         page = urls.redirect(redirect.url)
         state.outputs.claim_or_raise(page.save_as, redirect.path)

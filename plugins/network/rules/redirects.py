@@ -1,7 +1,9 @@
 """Published URLs keep working: every redirect goes somewhere, and no published URL is lost.
 
 - ``redirects``: each entry of the redirects file is an old URL of this site that the build
-  no longer writes, named once, going to a post, profile or page the build writes.
+  no longer writes, named once, going to a post, profile or page the build writes. An
+  entry waiting for a post to expire, or gone with one that has, is not judged further
+  (``redirects.in_effect``).
 - ``lost-urls``: a URL the live revision published (``Site.published_before``) is still
   written, or redirected; otherwise readers and search engines following it get a 404.
 """
@@ -13,7 +15,7 @@ from collections.abc import Iterator
 from ..errors import Problem
 from ..links import LinkError, site_index, url_key
 from ..model import Site
-from ..redirects import RULE, destination, url_problem
+from ..redirects import RULE, destination, in_effect, url_problem
 
 LOST = "lost-url"
 
@@ -30,6 +32,9 @@ def redirects(site: Site) -> Iterator[Problem]:
             yield Problem(*where, message, rule=RULE)
             continue
         key = url_key(redirect.url)
+        if not in_effect(redirect, index):
+            first.setdefault(key, redirect.line)
+            continue  # it waits for a post to expire, or went with one that has
         if key in written:
             yield Problem(
                 *where,
