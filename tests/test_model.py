@@ -78,6 +78,21 @@ def test_expires_is_a_later_date_than_date_and_only_for_posts(site):
     ]
 
 
+def test_dates_are_ordered_as_instants_whatever_their_offsets(site):
+    site.write(  # 10:00 at +05:00 is 05:00 UTC: expiring at 08:00 UTC is three hours later
+        "content/bob/east.md", post("East", date="2026-03-01 10:00+05:00", Expires="2026-03-01 08:00+00:00")
+    )
+    site.write(  # 11:00 at +05:00 is 06:00 UTC, four hours before the date
+        "content/bob/west.md", post("West", date="2026-03-01 10:00+00:00", Expires="2026-03-01 11:00+05:00")
+    )
+    site.write(
+        "content/bob/edit.md", post("Edit", date="2026-03-01 10:00+05:00", Modified="2026-03-01 06:00+00:00")
+    )
+    assert sorted(str(p) for p in load_model(site).unreadable) == [
+        "content/bob/west.md:3: error: 'expires' must be later than 'date': it ends the post's publication"
+    ]
+
+
 def test_a_draft_shown_by_the_preview_is_marked_as_such(site):
     from chorus.build import load_settings
     from plugins.network.state import DRAFTS_SHOWN_KEY, BuildState, DraftsShown

@@ -224,9 +224,10 @@ class MarkdownImport(Importer):
 
 
 def _order(stamp: dt.datetime | dt.date) -> dt.datetime:
-    """Comparable moments: a date is its midnight; zones are ignored (both are the author's)."""
+    """Comparable moments: one with an offset is its instant (in UTC), one without is on the
+    blog's own clock, and a date is its midnight."""
     if isinstance(stamp, dt.datetime):
-        return stamp.replace(tzinfo=None)
+        return stamp.astimezone(dt.UTC).replace(tzinfo=None) if stamp.tzinfo else stamp
     return dt.datetime.combine(stamp, dt.time())
 
 

@@ -82,7 +82,7 @@ def _published_url(
     is_page = is_page_source(relative, settings["PAGE_PATHS"])
     ignored = ProblemList()
     header = parse_header(text.replace("\r\n", "\n"), shown, ignored)
-    fields = convert_fields(header, shown, is_page, ignored)
+    fields = convert_fields(header, shown, is_page, ignored, zone=zone)
     values = fields.values
     slug = slug_and_language(relative.stem, fields, shown, is_page, ignored)[0]
     if ignored.errors or slug is None:

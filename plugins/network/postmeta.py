@@ -150,9 +150,15 @@ class PostFields:
 
 
 def convert_fields(
-    header: Header, path: str, is_page: bool, problems: ProblemList, limits: PostLimits = DEFAULT_LIMITS
+    header: Header,
+    path: str,
+    is_page: bool,
+    problems: ProblemList,
+    limits: PostLimits = DEFAULT_LIMITS,
+    zone: dt.tzinfo = dt.UTC,
 ) -> PostFields:
-    """Check every header field against the schema; collect problems, return what is valid."""
+    """Check every header field against the schema; collect problems, return what is valid.
+    ``zone``: the site's TIMEZONE, the zone of a date written without an offset."""
     allowed = PAGE_FIELDS if is_page else POST_FIELDS
     result = PostFields()
     for key, (raw, line) in header.fields.items():
@@ -237,20 +243,18 @@ def convert_fields(
         problems.add(
             path, result.lines["cover-alt"], "'Cover-Alt' describes a cover image, but there is no 'Cover:'"
         )
-    if "date" in result.values and "modified" in result.values:
-        modified, date = result.values["modified"], result.values["date"]
-        assert isinstance(modified, dt.datetime) and isinstance(date, dt.datetime)
-        if modified.replace(tzinfo=None) < date.replace(tzinfo=None):
-            problems.add(path, result.lines["modified"], "'modified' is earlier than 'date'")
-    if "date" in result.values and "expires" in result.values:
-        expires, date = result.values["expires"], result.values["date"]
-        assert isinstance(expires, dt.datetime) and isinstance(date, dt.datetime)
-        if expires.replace(tzinfo=None) <= date.replace(tzinfo=None):
-            problems.add(
-                path,
-                result.lines["expires"],
-                "'expires' must be later than 'date': it ends the post's publication",
-            )
+    # Compared as instants: a date written with an offset and one without are on two clocks.
+    date, modified, expires = (
+        in_site_zone(result.values.get(key), zone) for key in ("date", "modified", "expires")
+    )
+    if date is not None and modified is not None and modified < date:
+        problems.add(path, result.lines["modified"], "'modified' is earlier than 'date'")
+    if date is not None and expires is not None and expires <= date:
+        problems.add(
+            path,
+            result.lines["expires"],
+            "'expires' must be later than 'date': it ends the post's publication",
+        )
     return result
 
 

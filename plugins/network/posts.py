@@ -6,6 +6,7 @@ rejected by the check with the same message.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -93,6 +94,7 @@ def parse_post_file(
     *,
     short_links: bool = True,
     cache: SourceCache | None = None,
+    zone: dt.tzinfo = dt.UTC,
 ) -> ParsedPost:
     """Parse a Markdown source; problems are collected in ``.problems``, never raised.
 
@@ -118,7 +120,7 @@ def parse_post_file(
         parsed.references = header_references(parsed.header, short_links)
         if cache is not None and not problems.items:  # a header's problems come from parsing it: not kept
             cache.store(str(relative), digest, parsed.text, parsed.header, parsed.references)
-    parsed.fields = convert_fields(parsed.header, shown, parsed.is_page, problems, limits)
+    parsed.fields = convert_fields(parsed.header, shown, parsed.is_page, problems, limits, zone)
     parsed.slug, parsed.lang, parsed.translates = slug_and_language(
         parsed.path.stem, parsed.fields, shown, parsed.is_page, problems
     )

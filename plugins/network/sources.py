@@ -185,6 +185,7 @@ def read_source(
     ``cache``: what earlier runs found in the same bytes (``sourcecache``)."""
     settings = state.settings
     limits = PostLimits(tags=settings["CHORUS_MAX_TAGS"], tag_length=settings["CHORUS_MAX_TAG_LENGTH"])
+    zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
     parsed = parse_post_file(
         path,
         state.content_path,
@@ -195,10 +196,10 @@ def read_source(
         relative,
         short_links=settings.get("CROSSLINKS_SHORT_LINKS", True),
         cache=cache,
+        zone=zone,
     )
     if parsed.problems:
         return list(parsed.problems)
-    zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
     if parsed.is_page:
         # Drafts shown are posts only: Pelican keeps a draft page unwritten whatever the
         # model says (nothing re-sorts its pages by status as author_folders does posts).
