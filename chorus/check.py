@@ -17,7 +17,7 @@ from chorus.settings_doc import all_specs
 from plugins.network import ChorusError, Problem
 from plugins.network.codeowners import CODEOWNERS_PATH
 from plugins.network.errors import ERROR, WARNING
-from plugins.network.model import Site
+from plugins.network.model import Post, Site
 from plugins.network.rules import run_rules
 from plugins.network.state import BuildState
 
@@ -141,11 +141,25 @@ def _selected_paths(
         link_targets = {
             PurePosixPath(c).with_suffix("").as_posix().removeprefix("content/") for c in changed_posts
         }
-        for post in site.posts:
-            if set(post.authors) & changed_authors:
-                affected.add(post.path)
-            if any(target in post.body or target.split("/")[-1] in post.body for target in link_targets):
-                affected.add(post.path)  # it may link to a changed, renamed or deleted post
+
+        def names_a_target(text: str) -> bool:
+            return any(target in text or target.split("/")[-1] in text for target in link_targets)
+
+        for source in (*site.posts, *site.pages):
+            if isinstance(source, Post) and set(source.authors) & changed_authors:
+                affected.add(source.path)
+            # It may link to a changed, renamed or deleted post: in its text or its header (Related:).
+            if link_targets and (
+                names_a_target(source.body)
+                or any(names_a_target(field.raw) for field in source.header.values())
+            ):
+                affected.add(source.path)
+        if link_targets:
+            for author in site.network.authors.values():
+                if names_a_target(author.bio):
+                    affected.add(author.source)
+            if any(names_a_target(redirect.target) for redirect in site.redirects):
+                affected.update(redirect.path for redirect in site.redirects)
         affected.add(".github/CODEOWNERS")
         selected = affected if selected is None else selected & affected
     return selected

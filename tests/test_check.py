@@ -334,3 +334,46 @@ def test_a_revision_that_looks_like_an_option_is_refused_before_git_sees_it(chec
     err = capsys.readouterr().err
     assert code == 2 and not written.exists()
     assert f"--changed-since --output={written}: a revision, like origin/main, was expected" in err
+
+
+def test_changed_since_reports_what_a_change_to_a_post_breaks_in_files_it_left_alone(checked_site, capsys):
+    """A pull request that only gives a post an 'Expires:' (or makes it a draft) breaks the
+    links to it in other posts' headers and summaries, in pages and in bios: the check of
+    the change reports each, as the full check does."""
+    root = checked_site.root
+    checked_site.write("content/bob/fair.md", post("Trade fair", Summary="Fair."))
+    checked_site.write("content/alice/see.md", post("See", Summary="See [[bob/fair]].", Related="bob/fair"))
+    checked_site.write("content/pages/visit.md", "Title: Visit us\n\nAt [the fair](/posts/bob/fair/).\n")
+    bio = root / "authors/gina.yml"
+    bio.write_text(bio.read_text().replace("bio: ", "bio: See [the fair](/posts/bob/fair/). "))
+    assert run(checked_site, capsys) == (0, [])
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
+    checked_site.write("content/bob/fair.md", post("Trade fair", Summary="Fair.", Expires="2026-12-31"))
+    full = errors(run(checked_site, capsys)[1])
+    assert [line.split(":")[0] for line in full] == [
+        "authors/gina.yml",
+        "content/alice/see.md",
+        "content/alice/see.md",
+        "content/pages/visit.md",
+    ]
+    code, lines = run(checked_site, capsys, "--changed-since", "HEAD")
+    assert code == 1 and errors(lines) == full
+
+
+def test_changed_since_reports_links_a_deleted_post_leaves_behind_in_headers_and_pages(checked_site, capsys):
+    root = checked_site.root
+    checked_site.write("content/bob/fair.md", post("Trade fair", Summary="Fair."))
+    checked_site.write("content/alice/see.md", post("See", Summary="Nothing to see.", Related="bob/fair"))
+    checked_site.write(
+        "content/pages/visit.md", "Title: Visit us\n\nAt [the fair]({filename}/bob/fair.md).\n"
+    )
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
+    (root / "content/bob/fair.md").unlink()
+    full = errors(run(checked_site, capsys)[1])
+    assert [line.split(":")[0] for line in full] == ["content/alice/see.md", "content/pages/visit.md"]
+    code, lines = run(checked_site, capsys, "--changed-since", "HEAD")
+    assert code == 1 and set(full) <= set(errors(lines))  # and the lost URL, against the live revision

@@ -353,6 +353,17 @@ class LinkIndex:
             )
         return f"'{written}' links to a draft, which is never published (publish it first or remove the link)"
 
+    def posts_named(self, written: Iterable[str]) -> list[Post]:
+        """The posts that ``Related:`` entries (or link targets) name, leaving out what names none."""
+        found = []
+        for text in written:
+            target = text[2:-2].strip() if text.startswith("[[") and text.endswith("]]") else text
+            try:
+                found.append(self.post(target.partition("#")[0]))
+            except LinkError:
+                continue
+        return found
+
     def post_at(self, url: str | None) -> Post | None:
         """The post whose page is at ``url`` (relative to SITEURL, any status), or None."""
         if not url or self.url_of is None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .errors import Problem, SourceError
 from .links import LinkError, LinkIndex
-from .model import Redirect, Reference, RefForm, Site, Status
+from .model import Post, Redirect, Reference, RefForm, Site, Status
 from .sourcefile import read_source_text
 from .yamlfile import MAX_REGISTRY_BYTES, load_yaml
 
@@ -83,17 +83,22 @@ def in_effect(redirect: Redirect, index: LinkIndex) -> bool:
     waiting = index.post_at(redirect.url)
     if waiting is not None and waiting.status.written and waiting.expires is not None:
         return False
+    post = target_post(redirect, index)
+    return post is None or post.status is not Status.EXPIRED
+
+
+def target_post(redirect: Redirect, index: LinkIndex) -> Post | None:
+    """The post ``redirect`` goes to (by 'author-id/slug' or by its address), whatever its
+    status; None for a profile, another page or a post that does not exist."""
     target = redirect.target.partition("#")[0]
     if target.startswith("@"):
-        return True
+        return None
     if target.startswith("/"):
-        post = index.post_at(target)
-    else:
-        try:
-            post = index.post(target)
-        except LinkError:
-            return True  # the rule names what is wrong with it
-    return post is None or post.status is not Status.EXPIRED
+        return index.post_at(target)
+    try:
+        return index.post(target)
+    except LinkError:
+        return None
 
 
 def destination(redirect: Redirect, site: Site, index: LinkIndex) -> Destination:

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 from ..errors import Problem
 from ..files import IMAGE_EXTENSIONS
-from ..links import check_related, scan_references, site_index
-from ..model import Author, Post, RefForm, Site, Status
+from ..links import LinkError, LinkIndex, check_related, scan_references, site_index
+from ..model import Author, Post, Reference, RefForm, Site, Status
 
 _ALT_HINT = "image without alt text: describe what it shows, like ![Lead times by part family](...)"
 _COVER_ALT_HINT = "cover image without alt text: add 'Cover-Alt:' saying what it shows, like 'Cover-Alt: A technician at an open flow meter'"
@@ -37,7 +37,19 @@ def references(site: Site) -> Iterator[Problem]:
                 message = _cover_problem(resolved.file)
             if message:
                 rule = "image" if ref.image else "links"
-                yield Problem(source.path, ref.line, message, rule=rule, col=ref.col)
+                also = _named(index, ref, source.source)
+                yield Problem(source.path, ref.line, message, rule=rule, col=ref.col, also=also)
+
+
+def _named(index: LinkIndex, ref: Reference, source: str) -> tuple[str, ...]:
+    """The post a failing reference names, when there is one (a draft, a post expiring
+    first): the problem is about it too, so a check of a change to it reports the problem."""
+    try:
+        resolved = index.resolve(ref, source)
+    except LinkError:
+        return ()
+    target = resolved.post or index.post_at(resolved.url)
+    return (target.path,) if target is not None else ()
 
 
 def _cover_problem(file: str | None) -> str | None:
@@ -54,8 +66,9 @@ def related(site: Site) -> Iterator[Problem]:
     for post in site.posts:
         if post.related:
             _, messages = check_related(post.related, post.source, post.status, index, limit)
+            named = tuple(p.path for p in index.posts_named(post.related)) if messages else ()
             for message in messages:
-                yield Problem(post.path, post.line_of("related"), message, rule="links")
+                yield Problem(post.path, post.line_of("related"), message, rule="links", also=named)
 
 
 def bio_references(site: Site) -> Iterator[Problem]:
@@ -75,7 +88,7 @@ def bio_references(site: Site) -> Iterator[Problem]:
             else:
                 message = f"'{ref.written}': a bio is shown on many pages, so link with a full URL or a root-relative one like /posts/…"
             if message:
-                yield Problem(author.source, ref.line, message, rule="links")
+                yield Problem(author.source, ref.line, message, rule="links", also=_named(index, ref, ""))
 
 
 def _bio_first_line(site: Site, author: Author) -> int:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from ..errors import Problem
 from ..links import LinkError, site_index, url_key
 from ..model import Site
-from ..redirects import RULE, destination, in_effect, url_problem
+from ..redirects import RULE, destination, in_effect, target_post, url_problem
 
 LOST = "lost-url"
 
@@ -47,7 +47,9 @@ def redirects(site: Site) -> Iterator[Problem]:
         try:
             destination(redirect, site, index)
         except LinkError as exc:
-            yield Problem(*where, f"'{redirect.url}' goes nowhere: {exc}", rule=RULE)
+            post = target_post(redirect, index)  # a draft's: a check of a change to it reports this
+            also = (post.path,) if post is not None else ()
+            yield Problem(*where, f"'{redirect.url}' goes nowhere: {exc}", rule=RULE, also=also)
 
 
 def lost_urls(site: Site) -> Iterator[Problem]:
