@@ -207,3 +207,46 @@ def test_redirects_wait_for_an_expiring_post_and_lapse_with_an_expired_one(site)
     assert not (output / "posts/bob/fair-2026").exists() and not (output / "posts/bob/fair-old").exists()
     assert "/posts/bob/fair-2027/" in (output / "posts/bob/fair/index.html").read_text()  # now a redirect
     assert "posts/bob/fair-2026" not in (output / "_redirects").read_text()
+
+
+def test_links_to_a_topic_or_year_that_only_expiring_posts_make_are_refused_now(site):
+    """A topic's page and a year's archive are written while a post lists them: when the
+    only ones expire, the pages go, and every link to them would break in the hourly build."""
+    site.write(
+        "content/bob/fair.md",
+        post(
+            "Trade fair", date="2025-03-01", Tags="tradefairs, tenders", Expires="2026-06-15", Summary="Fair."
+        ),
+    )
+    site.write("content/bob/tender.md", post("Tenders", Tags="tenders", Summary="Tenders."))
+    site.write(
+        "content/alice/see.md",
+        post(
+            "See",
+            Summary="See.",
+            body="[Fairs](/topics/tradefairs/), [2025](/archives/2025/), [T](/topics/tenders/)",
+        ),
+    )
+    bio = site.root / "authors/gina.yml"
+    bio.write_text(bio.read_text().replace("bio: ", "bio: See [fairs](/topics/tradefairs/). "))
+    site.write("redirects.yml", "fairs/: /topics/tradefairs/\n")
+    until = "a page written only until 2026-06-15 00:00, when the last post it lists expires, and the link would break (give this post an 'Expires:' no later, or remove the link)"
+    assert site.check() == [
+        f"authors/gina.yml:7: error: '/topics/tradefairs/' links to {until}",
+        f"content/alice/see.md:5:1: error: '/topics/tradefairs/' links to {until}",
+        f"content/alice/see.md:5:31: error: '/archives/2025/' links to {until}",
+        f"redirects.yml:1: error: 'fairs/' goes nowhere: '/topics/tradefairs/' links to {until}",
+    ]
+    site.write(
+        "content/alice/see.md",
+        post(
+            "See",
+            Summary="See.",
+            Expires="2026-06-15",
+            body="[Fairs](/topics/tradefairs/), [2025](/archives/2025/)",
+        ),
+    )
+    bio.write_text(bio.read_text().replace("See [fairs](/topics/tradefairs/). ", ""))
+    site.remove("redirects.yml")
+    assert site.check() == []
+    site.build(CHORUS_NOW="2026-06-16T00:00:00+00:00")  # both gone together: nothing breaks

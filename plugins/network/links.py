@@ -191,10 +191,12 @@ class LinkIndex:
         files: Iterable[str] = (),
         urls: Iterable[str] = (),
         url_of: Callable[[Page], str] | None = None,
+        lasting: Mapping[str, dt.datetime] | None = None,
     ):
         """``sources``: every post and page. ``authors``: author id -> display name. ``files``: every file under the content
         folder (relative, with '/'). ``urls``: every page URL the build writes.
-        ``url_of``: a source's own URL, relative to the site root."""
+        ``url_of``: a source's own URL, relative to the site root. ``lasting``: the pages
+        written only as long as posts that expire (a topic's, a year's), and until when."""
         self.by_source: dict[str, Page] = {s.source: s for s in sorted(sources, key=lambda s: s.source)}
         self.posts = [s for s in self.by_source.values() if isinstance(s, Post)]
         self.authors = dict(authors)
@@ -202,6 +204,7 @@ class LinkIndex:
         self.urls = {url_key(u): u for u in urls}
         self.url_of = url_of
         self._by_url: dict[str, Post] | None = None  # post_at's, made when first asked
+        self.lasting = {url_key(u): until for u, until in (lasting or {}).items()}
         self.by_key: dict[str, Post] = {}
         self.by_name: dict[str, list[Post]] = {}
         for post in self.posts:
@@ -382,8 +385,27 @@ class LinkIndex:
             return None, str(exc)
         # A post linked by its address ('/posts/…/') breaks as a short link to it would.
         target = resolved.post or self.post_at(resolved.url)
-        problem = target and self.publication_problem(ref.written, target, from_status, from_source)
+        if target is not None:
+            problem = self.publication_problem(ref.written, target, from_status, from_source)
+        else:
+            problem = self.lasting_problem(ref.written, resolved.url, from_status, from_source)
         return (None, problem) if problem else (resolved, None)
+
+    def lasting_problem(
+        self, written: str, url: str | None, from_status: Status, from_source: str = ""
+    ) -> str | None:
+        """A link to a page that goes when the posts it lists expire (a topic's page, a
+        year's) breaks then, like a link to such a post (see publication_problem)."""
+        until = self.lasting.get(url_key(url.partition("#")[0])) if url else None
+        if until is None or not (from_status.written or from_status is Status.SCHEDULED):
+            return None
+        origin = self.by_source.get(from_source)
+        if origin is not None and origin.expires is not None and origin.expires <= until:
+            return None
+        return (
+            f"'{written}' links to a page written only until {until:%Y-%m-%d %H:%M}, when the last post"
+            " it lists expires, and the link would break (give this post an 'Expires:' no later, or remove the link)"
+        )
 
 
 def check_related(
@@ -448,6 +470,7 @@ def site_index(site: Site) -> LinkIndex:
         files=[f.relative for f in site.static_files],
         urls=site.urls.pages_written(site),
         url_of=lambda source: site.urls.source(source).url,
+        lasting=site.urls.pages_lasting(site),
     )
     _INDEX[:] = [(site, index)]
     return index

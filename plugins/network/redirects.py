@@ -107,6 +107,8 @@ def destination(redirect: Redirect, site: Site, index: LinkIndex) -> Destination
     if target.startswith("/"):
         resolved = index.resolve(Reference(RefForm.ROOT, target, redirect.line, 1), "")
         url = resolved.url or ""
+        if index.post_at(url) is None and (message := index.lasting_problem(target, url, Status.PUBLISHED)):
+            raise LinkError(message)  # a topic's page that goes with its posts: nothing to lapse with
         titles = {site.urls.source(s).url: s.title for s in (*site.posts, *site.pages) if s.status.written}
         return Destination(_with(url, resolved.fragment), titles.get(url, site.urls.link(url)))
     if target.startswith("@"):

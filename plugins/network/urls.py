@@ -519,6 +519,31 @@ class UrlScheme:
         outputs += [self.public_file(f.relative) for f in site.public_files if f.regular]
         return {output.url for output in outputs if output.save_as}
 
+    def pages_lasting(self, site: Site) -> dict[str, dt.datetime]:
+        """The listing pages that only posts with an 'Expires:' make (a topic's, a year's):
+        URL -> the moment the last of them expires, when the page is no longer written."""
+        listed = [p for p in site.posts if p.status.listed]
+        expiring = [p for p in listed if p.expires is not None]
+        if not expiring:
+            return {}  # most networks: nothing to look at twice
+        tags: dict[str, dt.datetime] = {}
+        years: dict[int, dt.datetime] = {}
+        for post in expiring:
+            assert post.expires is not None
+            for tag in post.tags:
+                tags[tag] = max(tags.get(tag, post.expires), post.expires)
+            if post.date is not None:
+                years[post.date.year] = max(years.get(post.date.year, post.expires), post.expires)
+        for post in listed:  # a post that does not expire keeps its topics' and year's pages
+            if post.expires is None:
+                for tag in post.tags:
+                    tags.pop(tag, None)
+                if post.date is not None:
+                    years.pop(post.date.year, None)
+        outputs = [(self.topic(slug_of(tag, site.settings, "TAG")), until) for tag, until in tags.items()]
+        outputs += [(self.year_archive(year), until) for year, until in years.items()]
+        return {output.url: until for output, until in outputs if output.save_as}
+
 
 def _encoded(url: str) -> str:
     return quote(url.lstrip("/"), safe=_URL_SAFE)

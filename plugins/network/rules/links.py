@@ -22,9 +22,12 @@ _BIO_SHORT = (
 
 def references(site: Site) -> Iterator[Problem]:
     """Links and images of every post and page, drafts included (a draft's links are checked
-    too, so publishing it later cannot break the build)."""
+    too, so publishing it later cannot break the build). An expired post's are not: it is
+    written no more, and what it linked may have gone with it."""
     index = site_index(site)
     for source in (*site.posts, *site.pages):
+        if source.status is Status.EXPIRED:
+            continue
         if isinstance(source, Post) and source.cover is not None and not (source.cover_alt or "").strip():
             yield Problem(source.path, source.cover.line, _COVER_ALT_HINT, rule="image-alt")
         for ref in source.references:
@@ -64,7 +67,7 @@ def related(site: Site) -> Iterator[Problem]:
     index = site_index(site)
     limit = int(site.settings.get("CROSSLINKS_RELATED_COUNT", 3))
     for post in site.posts:
-        if post.related:
+        if post.related and post.status is not Status.EXPIRED:  # written no more (see references)
             _, messages = check_related(post.related, post.source, post.status, index, limit)
             named = tuple(p.path for p in index.posts_named(post.related)) if messages else ()
             for message in messages:
