@@ -96,7 +96,7 @@ def chorus_settings(root: str | Path) -> dict[str, Any]:
         "ARTICLE_EXCLUDES": ["pages"],
         "PAGE_PATHS": ["pages"],
         "STATIC_PATHS": [""],
-        "STATIC_EXCLUDES": ["pages"],
+        "STATIC_EXCLUDES": [],  # pages' images too; only the files written sources link are published
         "IGNORE_FILES": [".*", "__pycache__"],
         # The URL scheme keeps authors apart: two authors may both write hello-world.md.
         "ARTICLE_URL": "posts/{author_id}/{slug}/",

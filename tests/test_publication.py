@@ -149,22 +149,31 @@ def test_check_tells_the_reviewer_what_expires_and_what_has(site):
     ]
 
 
-def test_a_file_only_a_draft_links_is_not_published(site):
-    """Pelican copies any file a source links with {static}, even outside STATIC_PATHS
-    (content/pages/ is left out), and it reads drafts' links too. A file only an unwritten
-    post links stays unpublished; one a written post links too is published as before."""
-    site.write("content/pages/chart.png", png_bytes())
-    site.write("content/pages/plan.png", png_bytes(colour=(0, 90, 200)))
-    site.write("content/bob/idea.md", post("Idea", Status="draft", body="![Chart]({static}/pages/chart.png)"))
+def test_only_files_a_written_source_links_are_published(site):
+    """A file of content/ is published when a written post or page, or a bio, links or
+    shows it: not one that only a draft, a scheduled or an expired post shows (an image of
+    an unreleased product would be online before the post), nor one nothing links."""
+    site.write("content/bob/secret.png", png_bytes(colour=(10, 10, 10)))
+    site.write("content/bob/later.png", png_bytes(colour=(20, 20, 20)))
+    site.write("content/bob/gone.png", png_bytes(colour=(30, 30, 30)))
+    site.write("content/bob/unused.png", png_bytes(colour=(40, 40, 40)))
+    site.write("content/bob/shown.png", png_bytes(colour=(50, 50, 50)))
+    site.write("content/pages/chart.png", png_bytes(colour=(60, 60, 60)))
+    site.write("content/pages/plan.png", png_bytes(colour=(70, 70, 70)))
     site.write(
-        "content/bob/later.md", post("Later", date="2026-12-01", body="![Chart]({static}/pages/chart.png)")
+        "content/bob/idea.md",
+        post("Idea", Status="draft", body="![Secret](secret.png) ![C]({static}/pages/chart.png)"),
     )
-    site.write("content/bob/plan.md", post("Plan", Status="draft", body="![Plan]({static}/pages/plan.png)"))
-    site.write("content/bob/live.md", post("Live", body="![Plan]({static}/pages/plan.png)"))
+    site.write("content/bob/next.md", post("Next", date="2026-12-01", body="![Later](later.png)"))
+    site.write("content/bob/offer.md", post("Offer", Expires="2026-05-01", body="![Gone](gone.png)"))
+    site.write(
+        "content/bob/live.md", post("Live", body="![Shown](shown.png) and ![Also]({static}/pages/chart.png)")
+    )
+    site.write("content/pages/about.md", "Title: About\n\n![Plan](/media/pages/plan.png)\n")
     output = site.build()
-    published = {p.relative_to(output).as_posix() for p in output.rglob("*.png")}
-    assert not any(name.endswith("pages/chart.png") for name in published), published
-    assert any(name.endswith("pages/plan.png") for name in published), published
+    published = {p.relative_to(output).as_posix() for p in output.glob("media/**/*.png")}
+    assert published == {"media/bob/shown.png", "media/pages/chart.png", "media/pages/plan.png"}, published
+    assert not any(b"secret" in p.read_bytes() for p in output.rglob("*.html"))
 
 
 def test_a_scheduled_post_that_links_an_expiring_or_unpublished_post_is_refused_now(site):

@@ -238,6 +238,7 @@ def test_published_images_are_reencoded_without_metadata(site):
 def test_a_real_pdf_is_published_as_it_is(site):
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     site.write("content/alice/datasheet.pdf", pdf)
+    site.write("content/alice/hello.md", post("Hello from service", body="The [datasheet](datasheet.pdf)."))
     site.build()
     assert (site.output / "media/alice/datasheet.pdf").read_bytes() == pdf
 

@@ -14,8 +14,8 @@ gets its post.
   and listing pages will be rendered by that many processes (``plugins.network.parallel_pages``).
 - ``all_generators_finalized``: each topic's, department's and author's list of posts
   becomes a :class:`PostList`; ``article_writer_finalized``: ``once`` lets go of what it kept.
-- ``page_generator_finalized``: the files Pelican copies because a source links them are
-  those written sources link, not drafts (``static_links_of_written``).
+- ``static_generator_finalized``: of the files of content/, only those a written source
+  links are published (``publish_linked_files``).
 - Output paths are claimed in the run's registry, so another feature that would write the
   same file fails instead of overwriting it.
 """
@@ -32,6 +32,7 @@ from pelican.urlwrappers import Category
 
 from plugins.network import Problem, ProblemList, SourceError, get_state
 from plugins.network.errors import ERROR
+from plugins.network.links import linked_files
 from plugins.network.once import RenderedOnce
 from plugins.network.parallel import worker_count
 from plugins.network.parallel_pages import render_pages_on_every_core
@@ -197,48 +198,14 @@ def claim_pages(generator) -> None:
         state.outputs.claim_or_raise(page.save_as, state.shown(page.source_path))
 
 
-def static_links_of_written(generator) -> None:
-    """Pelican copies every file a source links with {static} or {attach}, even one its
-    STATIC_PATHS leave out (``content/pages/``), and collects those links from every source
-    it reads, drafts included: a file that only a draft or a scheduled post links would be
-    published. Such links are taken back unless something written links the same file.
-    The written sources are read for their links only when a draft's link needs it."""
-    context, settings = generator.context, generator.settings
-    unwritten = [*context.get("drafts", ()), *context.get("drafts_translations", ()), *generator.draft_pages]
-    suspects = {
-        path
-        for content in unwritten
-        for path in content.get_static_links()
-        if not _copied_anyway(path, settings["STATIC_PATHS"], settings["STATIC_EXCLUDES"])
-    }
-    if not suspects:
-        return
-    written = [
-        *context.get("articles", ()),
-        *context.get("translations", ()),
-        *context.get("hidden_articles", ()),
-        *context.get("hidden_translations", ()),
-        *generator.pages,
-        *generator.translations,
-        *generator.hidden_pages,
-        *generator.hidden_translations,
-    ]
-    linked = {path for content in written for path in content.get_static_links()}
-    context["static_links"] -= suspects - linked
-
-
-def _copied_anyway(path: str, static_paths: Iterable[str], excludes: Iterable[str]) -> bool:
-    """Whether Pelican's static generator finds the content file ``path`` without a link:
-    inside one of STATIC_PATHS and no STATIC_EXCLUDES folder. False when unsure."""
-    parts = path.split("/")
-
-    def under(folder: str) -> bool:
-        steps = [step for step in folder.split("/") if step]
-        return parts[: len(steps)] == steps  # '' is the content folder itself: everything
-
-    inside = any(under(folder) for folder in static_paths)
-    excluded = any(under(folder) for folder in excludes if folder.strip("/"))
-    return inside and not excluded and not any(part.startswith(".") for part in parts)
+def publish_linked_files(generator) -> None:
+    """Pelican publishes every file of content/ it finds, and every file a source it read
+    links, drafts included: an image that only a draft shows would be online before the
+    post. Of the files it found, only those a written source links are kept (the site
+    model decides: ``links.linked_files``)."""
+    state = get_state(generator.settings)
+    linked = linked_files(state.site)
+    generator.staticfiles[:] = [f for f in generator.staticfiles if f.relative_source_path in linked]
 
 
 def claim_static(generator) -> None:
@@ -256,5 +223,5 @@ def register() -> None:
     signals.article_writer_finalized.connect(forget_rendered_once)
     signals.article_generator_finalized.connect(pages_on_every_core)
     signals.page_generator_finalized.connect(claim_pages)
-    signals.page_generator_finalized.connect(static_links_of_written)
+    signals.static_generator_finalized.connect(publish_linked_files)  # before claim_static, clean_images
     signals.static_generator_finalized.connect(claim_static)

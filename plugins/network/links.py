@@ -456,6 +456,37 @@ def content_relative(path: str, from_source: str) -> str | None:
     return normal
 
 
+def linked_files(site: Site) -> frozenset[str]:
+    """The files of content/ (relative to it) that a written post or page, or a bio, links
+    or shows: the files the build publishes. A file that only a draft, a scheduled or an
+    expired post links, or that nothing links, stays unpublished (``static/`` is the
+    network's folder of files published as they are)."""
+    index = site_index(site)
+    media = {url_key(site.urls.media(f.relative).url): f.relative for f in site.static_files}
+    found: set[str] = set()
+
+    def add(ref: Reference, source: str) -> None:
+        try:
+            resolved = index.resolve(ref, source)
+        except LinkError:
+            return  # the links rule reports it
+        if resolved.file is not None:
+            found.add(resolved.file)
+        elif resolved.url is not None and (file := media.get(url_key(resolved.url.partition("#")[0]))):
+            found.add(file)
+
+    for source in (*site.posts, *site.pages):
+        if source.status.written:
+            for ref in source.references:
+                if ref.form is not RefForm.EXTERNAL:
+                    add(ref, source.source)
+    for author in site.network.authors.values():
+        for ref in scan_references(author.bio):
+            if ref.form is RefForm.ROOT:
+                add(ref, "")
+    return frozenset(found)
+
+
 _INDEX: list[tuple[Site, LinkIndex]] = []
 
 
