@@ -259,3 +259,26 @@ def test_links_to_a_topic_or_year_that_only_expiring_posts_make_are_refused_now(
     site.remove("redirects.yml")
     assert site.check() == []
     site.build(CHORUS_NOW="2026-06-16T00:00:00+00:00")  # both gone together: nothing breaks
+
+
+def test_a_successor_may_take_an_expiring_posts_address_once_it_has_expired(site):
+    """Two posts writing one page at the same time stop the build that publishes the second,
+    in an hour nobody reviews: a scheduled one is judged now, from its date on."""
+    site.write(
+        "content/bob/offer-2026.md",
+        post("Offer 2026", Slug="offer", Expires="2026-06-15", summary="This year's."),
+    )
+    site.write(
+        "content/bob/offer-2027.md", post("Offer 2027", Slug="offer", date="2026-06-10", summary="Next.")
+    )
+    assert site.check() == [
+        "content/bob/offer-2027.md:3: error: would be written to 'posts/bob/offer/index.html' from 2026-06-10 00:00,"
+        " while content/bob/offer-2026.md writes it until 2026-06-15 00:00; give one of them another Slug:,"
+        " or date this one after the other expires"
+    ]
+    site.write(
+        "content/bob/offer-2027.md", post("Offer 2027", Slug="offer", date="2026-06-15", summary="Next.")
+    )
+    assert site.check() == []
+    output = site.build(CHORUS_NOW="2026-06-20T00:00:00+00:00")
+    assert "Offer 2027" in (output / "posts/bob/offer/index.html").read_text()
