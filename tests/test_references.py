@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import png_bytes, post
+from conftest import NOW, png_bytes, post
 
 
 def test_images_beside_a_post_are_published_with_or_without_static(site):
@@ -34,3 +34,21 @@ def test_a_missing_image_fails_with_its_line_and_a_suggestion(site):
     assert site.problems() == [
         "content/bob/x.md:6:5: error: image not found: pmup.png (did you mean 'pump.png'?)"
     ]
+
+
+def test_pelicans_attach_links_publish_the_file_where_every_file_goes(site):
+    """{attach} (Pelican: publish the file beside the page) is read as {static}: every file
+    of content/ has one address, /media/…, and Pelican's own fallback would warn, failing a
+    strict build that `chorus check` passed."""
+    from chorus.build import build_site
+
+    site.write("content/bob/chart.png", png_bytes())
+    site.write(
+        "content/bob/x.md",
+        post("X", Summary="S.", body="![Chart]({attach}chart.png) and [it]({attach}chart.png)"),
+    )
+    assert site.check() == []
+    build_site(site.root, output=site.output, strict=True, overrides={"CHORUS_NOW": NOW})
+    page = site.page("posts/bob/x/index.html")
+    assert page.cssselect(".prose img")[0].get("src") == "/media/bob/chart.png"
+    assert [a.get("href") for a in page.cssselect(".prose a")] == ["/media/bob/chart.png"]

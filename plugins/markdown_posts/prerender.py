@@ -46,7 +46,12 @@ class _Job:
 
 def point_at_content(site: Site, source: str, url: str) -> str:
     """A relative path to a file in content/ becomes Pelican's {static} or {filename} form,
-    so it points where the build publishes that file, not next to the page."""
+    so it points where the build publishes that file, not next to the page. Pelican's
+    {attach} (publish the file beside the page) becomes {static}: every file of content/
+    is published at its own address (``/media/…``), which Pelican's {attach} falls back to
+    with a warning that would fail a strict build."""
+    if url.startswith("{attach}"):
+        return "{static}" + url[len("{attach}") :]
     classified = classify(url)
     if classified is None or classified[0] is not RefForm.RELATIVE:
         return url
