@@ -282,3 +282,17 @@ def test_a_successor_may_take_an_expiring_posts_address_once_it_has_expired(site
     assert site.check() == []
     output = site.build(CHORUS_NOW="2026-06-20T00:00:00+00:00")
     assert "Offer 2027" in (output / "posts/bob/offer/index.html").read_text()
+
+
+def test_a_translation_that_outlives_its_expiring_original_is_a_warning(site):
+    from chorus.check import run_check
+
+    site.write("content/bob/fair.md", post("Trade fair", Expires="2026-06-30", summary="Fair."))
+    site.write("content/bob/fair.de.md", post("Messe", summary="Messe."))
+    warnings = [p.format() for p in run_check(site.root, overrides={"CHORUS_NOW": NOW}).warnings]
+    assert [w for w in warnings if "bob/" in w] == [
+        "content/bob/fair.de.md: warning: translates content/bob/fair.md, which expires on 2026-06-30 00:00,"
+        " but stays online longer; give it the same 'Expires:' unless it should outlive the original"
+    ]
+    site.write("content/bob/fair.de.md", post("Messe", summary="Messe.", Expires="2026-06-30"))
+    assert not [p for p in run_check(site.root, overrides={"CHORUS_NOW": NOW}).warnings if "bob/" in p.path]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from ..errors import Problem
+from ..errors import WARNING, Problem
 from ..model import Post, Site
 
 
@@ -55,5 +55,15 @@ def translations(site: Site) -> Iterator[Problem]:
                 post.path,
                 line,
                 f"{first.path} already translates {original.path} into '{lang}'",
+                rule="translation",
+            )
+        elif original.expires is not None and (post.expires is None or post.expires > original.expires):
+            # An offer taken down in one language and left online in another: say so.
+            yield Problem(
+                post.path,
+                line,
+                f"translates {original.path}, which expires on {original.expires:%Y-%m-%d %H:%M}, but stays"
+                " online longer; give it the same 'Expires:' unless it should outlive the original",
+                level=WARNING,
                 rule="translation",
             )
