@@ -65,7 +65,7 @@ from plugins.department_feeds.plugin import feed_files
 from plugins.markdown_posts.prerender import BODY, SUMMARY, RenderCache, render_site
 from plugins.markdown_posts.reader import reading_figures
 from plugins.network.errors import ERROR
-from plugins.network.links import LinkIndex, site_index
+from plugins.network.links import URL_ATTRIBUTE, LinkIndex, site_index
 from plugins.network.model import MARKDOWN_EXTENSIONS, Post, RefForm, Site
 from plugins.network.parallel import worker_count
 from plugins.network.posts import is_page_source
@@ -314,6 +314,11 @@ def _made_summary(last: LastBuild, article: Any, html: str | None) -> str:
         forget_rendered([scratch])
 
 
+def _urls(html: str) -> list[str]:
+    """Every link and image URL of a rendered body, in order."""
+    return URL_ATTRIBUTE.findall(html)
+
+
 def _drop(articles: list) -> None:
     for article in articles:
         article._content = None
@@ -343,7 +348,8 @@ def body_edits(last: LastBuild, paths: Iterable[Path]) -> list[str] | None:
     if not found:
         return None
     bodies = _bodies(state, [new for _, new in found.values()])
-    if bodies is None:
+    before = _bodies(state, [article.post for article, _ in found.values()])
+    if bodies is None or before is None:
         return None
     # The rules the build runs before reading a post, on the model after the edit: an
     # error the build would stop at leaves the answer to the full build, which reports it.
@@ -356,6 +362,8 @@ def body_edits(last: LastBuild, paths: Iterable[Path]) -> list[str] | None:
         if minutes != article.reading_time:
             return None  # listings and cards show it
         html = _pointed(last, article, bodies[relative])
+        if _urls(html) != _urls(_pointed(last, article, before[relative])):
+            return None  # links the scan of the source did not see (raw HTML): the files published may change
         if article.post.summary is None and _made_summary(last, article, html) != _made_summary(
             last, article, None
         ):

@@ -652,3 +652,17 @@ def test_a_draft_link_the_source_scan_missed_still_waits_for_the_full_build(site
         "content/bob/idea.md", post("Idea", status="draft", summary="L.", body="See [[bob/other]].")
     )
     assert unwritten_edits(last, [draft]) is not None
+
+
+def test_a_body_edit_that_shows_a_file_the_scan_cannot_see_waits_for_the_full_build(site, last_build):
+    """The files published are those the rendered pages show: an image added in raw HTML
+    over two lines (the scan of the source reads lines) may need publishing."""
+    site.write("content/bob/chart.png", png_bytes())
+    site.write("content/bob/other.md", other())
+    last = last_build()
+    edited = site.write(
+        "content/bob/other.md", other('See [[alice/hello]].\n\n<img alt="Chart"\n  src="chart.png">')
+    )
+    assert body_edits(last, [edited]) is None
+    last_build()
+    assert (site.output / "media/bob/chart.png").is_file()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 
 import feedparser
+import pytest
 
 from conftest import NOW, png_bytes, post
 
@@ -296,3 +297,34 @@ def test_a_translation_that_outlives_its_expiring_original_is_a_warning(site):
     ]
     site.write("content/bob/fair.de.md", post("Messe", summary="Messe.", Expires="2026-06-30"))
     assert not [p for p in run_check(site.root, overrides={"CHORUS_NOW": NOW}).warnings if "bob/" in p.path]
+
+
+@pytest.mark.parametrize(
+    "body, published",
+    [
+        ("[![A thumb](thumb.png)](full.png)", {"thumb.png", "full.png"}),  # a linked thumbnail
+        ("Read [the data\nsheet](sheet.pdf) first.", {"sheet.pdf"}),  # link text over two lines
+        ("The [sheet [v2]](sheet.pdf).", {"sheet.pdf"}),  # brackets in the link text
+        ("Read [the sheet][s].\n\n[s]:\n    sheet.pdf", {"sheet.pdf"}),  # a definition over two lines
+        ('<img alt="Pump"\n     src="thumb.png">', {"thumb.png"}),  # raw HTML over two lines, relative
+        ('<a href="{attach}sheet.pdf">Sheet</a>', {"sheet.pdf"}),  # Pelican's {attach} in raw HTML
+        ("![Chart](my%2Dchart.png)", {"my-chart.png"}),  # a percent-encoded name
+        ("Soon.\n\n<!-- ![New product](full.png) -->", set()),  # a comment is not shown
+        ("Code:\n\n    ![New product](full.png)", set()),  # nor is an indented code block
+    ],
+)
+def test_the_files_a_published_post_shows_are_the_files_published(site, body, published):
+    """What is published is what the rendered pages link, however the Markdown says it."""
+    for name in ("full.png", "thumb.png", "my-chart.png"):
+        site.write(f"content/alice/{name}", png_bytes())
+    site.write("content/alice/sheet.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    site.write("content/alice/hello.md", post("Hello from service", summary="S.", body=body))
+    assert site.check() == []
+    output = site.build(strict=True)
+    files = (
+        {p.name for p in (output / "media/alice").glob("*")} if (output / "media/alice").exists() else set()
+    )
+    assert files == published
+    page = (output / "posts/alice/hello/index.html").read_text()
+    for name in published:
+        assert f'"/media/alice/{name}"' in page, name

@@ -201,10 +201,24 @@ def claim_pages(generator) -> None:
 def publish_linked_files(generator) -> None:
     """Pelican publishes every file of content/ it finds, and every file a source it read
     links, drafts included: an image that only a draft shows would be online before the
-    post. Of the files it found, only those a written source links are kept (the site
-    model decides: ``links.linked_files``)."""
-    state = get_state(generator.settings)
-    linked = linked_files(state.site)
+    post. Of the files it found, only those the written posts and pages link in their
+    rendered HTML (or a bio, or redirects.yml) are kept (``links.linked_files``)."""
+    context = generator.context
+    written = [
+        *context.get("articles", ()),
+        *context.get("translations", ()),
+        *context.get("hidden_articles", ()),
+        *context.get("hidden_translations", ()),
+        *context.get("pages", ()),
+        *context.get("hidden_pages", ()),
+    ]
+    rendered = [
+        (content.relative_source_path, markup)
+        for content in written
+        for markup in (content._content, getattr(content, "_summary", None))
+        if markup
+    ]
+    linked = linked_files(get_state(generator.settings).site, rendered)
     generator.staticfiles[:] = [f for f in generator.staticfiles if f.relative_source_path in linked]
 
 

@@ -55,11 +55,14 @@ def point_at_content(site: Site, source: str, url: str) -> str:
     classified = classify(url)
     if classified is None or classified[0] is not RefForm.RELATIVE:
         return url
-    target = content_relative(unquote(urlsplit(url).path), source)
+    parts = urlsplit(url)
+    path = unquote(parts.path)  # Pelican looks the file up by this name ('my%2Dchart.png' is 'my-chart.png')
+    rest = ("?" + parts.query if parts.query else "") + ("#" + parts.fragment if parts.fragment else "")
+    target = content_relative(path, source)
     if target in site.by_source:
-        return "{filename}" + url
+        return "{filename}" + path + rest
     if target in site.static_paths:
-        return "{static}" + url
+        return "{static}" + path + rest
     return url
 
 

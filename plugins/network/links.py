@@ -456,34 +456,47 @@ def content_relative(path: str, from_source: str) -> str | None:
     return normal
 
 
-def linked_files(site: Site) -> frozenset[str]:
-    """The files of content/ (relative to it) that a written post or page, or a bio, links
-    or shows: the files the build publishes. A file that only a draft, a scheduled or an
-    expired post links, or that nothing links, stays unpublished (``static/`` is the
-    network's folder of files published as they are)."""
+# Every URL of sanitised HTML: the sanitiser writes each attribute as name="value".
+URL_ATTRIBUTE = re.compile(r'\b(?:href|src)="([^"]*)"')
+
+
+def linked_files(site: Site, rendered: Iterable[tuple[str, str]]) -> frozenset[str]:
+    """The files of content/ (relative to it) that the build publishes: those the rendered
+    HTML of a written post or page links or shows (``rendered``: (source, sanitised HTML)
+    pairs, so exactly what readers get: not an image in a comment or in code), a written
+    post's cover, and what a bio or ``redirects.yml`` links. A file that only a draft, a scheduled or an expired
+    post shows, or that nothing links, stays unpublished (``static/`` is the network's
+    folder of files published as they are)."""
     index = site_index(site)
     media = {url_key(site.urls.media(f.relative).url): f.relative for f in site.static_files}
     found: set[str] = set()
 
-    def add(ref: Reference, source: str) -> None:
+    def add(url: str, source: str) -> None:
+        classified = classify(html.unescape(url))
+        if classified is None or classified[0] is RefForm.EXTERNAL:
+            return
         try:
-            resolved = index.resolve(ref, source)
+            resolved = index.resolve(Reference(*classified, 0, 0), source)
         except LinkError:
-            return  # the links rule reports it
+            return  # the links rule judged the source; nothing to publish
         if resolved.file is not None:
             found.add(resolved.file)
         elif resolved.url is not None and (file := media.get(url_key(resolved.url.partition("#")[0]))):
             found.add(file)
 
-    for source in (*site.posts, *site.pages):
-        if source.status.written:
-            for ref in source.references:
-                if ref.form is not RefForm.EXTERNAL:
-                    add(ref, source.source)
+    for source, markup in rendered:
+        for url in URL_ATTRIBUTE.findall(markup):
+            add(url, source)
+    for post in site.posts:  # a cover is shown above the text, on cards and on the social card
+        if post.cover is not None and post.status.written:
+            add(post.cover.written, post.source)
     for author in site.network.authors.values():
         for ref in scan_references(author.bio):
             if ref.form is RefForm.ROOT:
-                add(ref, "")
+                add(ref.target, "")
+    for redirect in site.redirects:
+        if redirect.target.startswith("/"):
+            add(redirect.target, "")
     return frozenset(found)
 
 

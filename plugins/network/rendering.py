@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 from urllib.parse import quote
 
@@ -67,6 +68,12 @@ def heading_slug(value: str, separator: str) -> str:
     return HEADING_ID_PREFIX + (_toc_slugify(value, separator) or "section")
 
 
+# The current render's ``rewrite_url`` (MarkdownRenderer.render): every link and image URL,
+# from Markdown or raw HTML alike, is pointed where the build publishes its target. A
+# context variable, as the preview renders in one thread while a build runs in another.
+_REWRITE_URL: ContextVar[Callable[[str], str] | None] = ContextVar("rewrite_url", default=None)
+
+
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     if attribute == "id":
         return value if _SAFE_ID.match(value) else None
@@ -79,6 +86,8 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
         if value[:5].lower() == "data:":
             # data: URLs only as inline raster images, never as links or SVG (which can script).
             return value if tag == "img" and attribute == "src" and _DATA_IMAGE.match(value) else None
+        if (rewrite := _REWRITE_URL.get()) is not None and value:
+            return rewrite(value)
     return value
 
 
@@ -98,9 +107,14 @@ _CLEANER = nh3.Cleaner(
 )
 
 
-def sanitize_html(html: str) -> str:
-    """Remove everything that is not on the allowlist; keep the text."""
-    return _CLEANER.clean(html)
+def sanitize_html(html: str, rewrite_url: Callable[[str], str] | None = None) -> str:
+    """Remove everything that is not on the allowlist; keep the text. ``rewrite_url``: see
+    MarkdownRenderer.render."""
+    token = _REWRITE_URL.set(rewrite_url)
+    try:
+        return _CLEANER.clean(html)
+    finally:
+        _REWRITE_URL.reset(token)
 
 
 # Short links (``[[li-wei/field-repairs]]``, ``[[@li-wei]]``) become anchors whose href is
@@ -207,23 +221,6 @@ DEFAULT_MARKDOWN: dict[str, Any] = {
 }
 
 
-class _UrlRewriter(Treeprocessor):
-    """Hands every link and image URL to the renderer's current ``rewrite_url`` (if any)."""
-
-    rewrite: Callable[[str], str] | None = None
-
-    def run(self, root: etree.Element) -> None:
-        if self.rewrite is None:
-            return
-        for element in root.iter():
-            if element.tag not in ("a", "img"):
-                continue
-            attribute = "href" if element.tag == "a" else "src"
-            url = element.get(attribute)
-            if url:
-                element.set(attribute, self.rewrite(url))
-
-
 class MarkdownRenderer:
     """One reusable Markdown instance (building one per file costs ~6 % of a Pelican build)."""
 
@@ -239,8 +236,6 @@ class MarkdownRenderer:
             extension_configs=dict(config.get("extension_configs", {})),
             output_format=config.get("output_format", "html5"),
         )
-        self._urls = _UrlRewriter(self._md)
-        self._md.treeprocessors.register(self._urls, "chorus_urls", 0)  # last: links are final
 
     def render(
         self, text: str, time_limit: float | None = None, rewrite_url: Callable[[str], str] | None = None
@@ -248,14 +243,14 @@ class MarkdownRenderer:
         """Markdown source to sanitised HTML; RenderError for input it cannot render in time.
 
         ``rewrite_url`` maps each link and image URL as written to the one to publish (the
-        reader points relative paths at the files the build publishes).
+        reader points relative paths at the files the build publishes), in Markdown and in
+        raw HTML alike: the sanitiser hands it every ``href`` and ``src`` it keeps.
 
         Python-Markdown is quadratic on some inputs (thousands of nested brackets take
         minutes) and recursive on others (deeply nested lists), so one hostile file could
         stall or crash a CI build: both become an error naming the file instead.
         """
         self._md.reset()
-        self._urls.rewrite = rewrite_url
         try:
             with _limit(time_limit):
                 html = self._md.convert(text)
@@ -269,7 +264,7 @@ class MarkdownRenderer:
             raise RenderError(
                 f"took longer than {time_limit:g} s to render; look for thousands of nested brackets or emphasis markers"
             ) from None
-        return sanitize_html(html)
+        return sanitize_html(html, rewrite_url)
 
 
 class RenderError(Exception):
