@@ -228,7 +228,7 @@ def test_links_to_a_topic_or_year_that_only_expiring_posts_make_are_refused_now(
             "Trade fair", date="2025-03-01", Tags="tradefairs, tenders", Expires="2026-06-15", Summary="Fair."
         ),
     )
-    site.write("content/bob/tender.md", post("Tenders", Tags="tenders", Summary="Tenders."))
+    site.write("content/bob/tender.md", post("Tenders", Tags="Tenders", Summary="Tenders."))  # one page, two spellings
     site.write(
         "content/alice/see.md",
         post(

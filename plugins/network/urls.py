@@ -526,21 +526,21 @@ class UrlScheme:
         expiring = [p for p in listed if p.expires is not None]
         if not expiring:
             return {}  # most networks: nothing to look at twice
-        tags: dict[str, dt.datetime] = {}
+        tags: dict[str, dt.datetime] = {}  # by slug: spellings that share a page share its life
         years: dict[int, dt.datetime] = {}
         for post in expiring:
             assert post.expires is not None
-            for tag in post.tags:
-                tags[tag] = max(tags.get(tag, post.expires), post.expires)
+            for slug in {slug_of(tag, site.settings, "TAG") for tag in post.tags}:
+                tags[slug] = max(tags.get(slug, post.expires), post.expires)
             if post.date is not None:
                 years[post.date.year] = max(years.get(post.date.year, post.expires), post.expires)
         for post in listed:  # a post that does not expire keeps its topics' and year's pages
             if post.expires is None:
                 for tag in post.tags:
-                    tags.pop(tag, None)
+                    tags.pop(slug_of(tag, site.settings, "TAG"), None)
                 if post.date is not None:
                     years.pop(post.date.year, None)
-        outputs = [(self.topic(slug_of(tag, site.settings, "TAG")), until) for tag, until in tags.items()]
+        outputs = [(self.topic(slug), until) for slug, until in tags.items()]
         outputs += [(self.year_archive(year), until) for year, until in years.items()]
         return {output.url: until for output, until in outputs if output.save_as}
 
