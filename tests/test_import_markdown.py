@@ -203,3 +203,22 @@ def test_an_expiry_hugo_never_showed_is_left_out_and_said(site, tmp_path, capsys
     assert code == 0, out
     assert "Expires" not in (site.root / "content/alice/offer.md").read_text(encoding="utf-8")
     assert f"{source}: its expiryDate (2020-04-01) is not after its date, so Hugo never showed it" in out
+
+
+def test_an_expiry_is_kept_when_it_is_later_on_the_sites_clock(site, tmp_path, capsys):
+    """A date without an offset is on the site's TIMEZONE, as the network reads it."""
+    site.write(
+        "pelicanconf.py",
+        "from chorus.conf import chorus_settings\nglobals().update(chorus_settings(__file__))\n"
+        "TIMEZONE = 'Europe/Berlin'\n",
+    )
+    folder = tmp_path / "old-blog"
+    folder.mkdir()
+    (folder / "fair.md").write_text(  # 10:00+05:00 is 07:00 in Berlin: expiring at 06:00 there is before
+        '+++\ntitle = "Fair"\ndate = 2020-05-01T10:00:00+05:00\nexpiryDate = 2020-05-01T06:00:00\n+++\nBody.\n',
+        encoding="utf-8",
+    )
+    code, out = run_import(site, capsys, str(folder), "--author", "alice")
+    assert code == 0, out
+    assert "Expires" not in (site.root / "content/alice/fair.md").read_text(encoding="utf-8")
+    assert "is not after its date" in out

@@ -20,6 +20,7 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import yaml
 
@@ -178,13 +179,14 @@ class MarkdownImport(Importer):
             found = f" ({meta['date']!r} is not one)" if meta.get("date") else ""
             raise Unreadable(f"no date{found}: front matter 'date', or a file name like 2019-03-04-title.md")
         header: dict[str, str] = {"Title": title, "Date": iso(date)}
+        zone = ZoneInfo(self.settings.get("TIMEZONE") or "UTC")
         for key in MODIFIED_KEYS:
             modified = as_date(meta.get(key))
-            if modified is not None and _order(modified) > _order(date):
+            if modified is not None and _order(modified, zone) > _order(date, zone):
                 header["Modified"] = iso(modified)
                 break
         expires = as_date(meta.get("expirydate") or meta.get("unpublishdate"))  # Hugo's, and its alias
-        if expires is not None and _order(expires) > _order(date):
+        if expires is not None and _order(expires, zone) > _order(date, zone):
             header["Expires"] = iso(expires)
         elif expires is not None:
             self.report.review.append(
@@ -223,12 +225,12 @@ class MarkdownImport(Importer):
         )
 
 
-def _order(stamp: dt.datetime | dt.date) -> dt.datetime:
-    """Comparable moments: one with an offset is its instant (in UTC), one without is on the
-    blog's own clock, and a date is its midnight."""
-    if isinstance(stamp, dt.datetime):
-        return stamp.astimezone(dt.UTC).replace(tzinfo=None) if stamp.tzinfo else stamp
-    return dt.datetime.combine(stamp, dt.time())
+def _order(stamp: dt.datetime | dt.date, zone: dt.tzinfo) -> dt.datetime:
+    """Comparable instants, as the network will read them: one without an offset (or a
+    date, at its midnight) is on the clock of the site's TIMEZONE."""
+    if not isinstance(stamp, dt.datetime):
+        stamp = dt.datetime.combine(stamp, dt.time())
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=zone)
 
 
 def import_markdown(
