@@ -378,6 +378,13 @@ def _redirects_text(
             lines[redirect.line - 1] = line[:value_at] + move.key + line[value_at + len(name) :]
     lines = [line for number, line in enumerate(lines, start=1) if number not in drop]
     if move.post.status.written and url_key(move.old_url) != url_key(move.new_url):
+        for redirect in site.redirects:  # one waiting for the post to expire, to a successor
+            if url_key(redirect.url) == url_key(move.old_url):
+                raise _refuse(
+                    f"already sends /{move.old_url} to {redirect.target} once {move.post.path} has"
+                    " expired; remove that line first, or move the post once it has",
+                    f"{redirect.path}:{redirect.line}",
+                )
         report.redirect = f"{move.old_url}: {move.key}"
         lines.append(report.redirect)
     result = "\n".join(lines) + "\n"

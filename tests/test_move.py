@@ -190,3 +190,16 @@ def test_an_expiring_post_moves_with_a_redirect_that_lapses_with_it(site, capsys
     assert code == 0, out
     assert read(site, "redirects.yml").endswith("\nposts/bob/fair/: bob/fair-2026\n")
     assert site.check() == []
+
+
+def test_a_post_whose_address_a_redirect_waits_for_is_not_moved(site, capsys):
+    site.write("content/bob/fair.md", post("Trade fair", Expires="2026-06-30", Summary="Fair."))
+    site.write("content/bob/next.md", post("Next fair", Summary="Next."))
+    site.write("redirects.yml", "posts/bob/fair/: bob/next\n")
+    code, out = mv(site, capsys, "content/bob/fair.md", "bob/fair-2026")
+    assert code == 1 and out.startswith(
+        "redirects.yml:1: error: already sends /posts/bob/fair/ to bob/next once content/bob/fair.md has expired;"
+    ), out
+    assert (site.root / "content/bob/fair.md").is_file() and not (
+        site.root / "content/bob/fair-2026.md"
+    ).exists()

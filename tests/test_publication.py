@@ -228,7 +228,9 @@ def test_links_to_a_topic_or_year_that_only_expiring_posts_make_are_refused_now(
             "Trade fair", date="2025-03-01", Tags="tradefairs, tenders", Expires="2026-06-15", Summary="Fair."
         ),
     )
-    site.write("content/bob/tender.md", post("Tenders", Tags="Tenders", Summary="Tenders."))  # one page, two spellings
+    site.write(
+        "content/bob/tender.md", post("Tenders", Tags="Tenders", Summary="Tenders.")
+    )  # one page, two spellings
     site.write(
         "content/alice/see.md",
         post(
@@ -328,3 +330,23 @@ def test_the_files_a_published_post_shows_are_the_files_published(site, body, pu
     page = (output / "posts/alice/hello/index.html").read_text()
     for name in published:
         assert f'"/media/alice/{name}"' in page, name
+
+
+def test_a_waiting_redirect_is_judged_now_and_one_a_scheduled_post_would_hide_is_refused(site):
+    """Where a redirect waiting for a post to expire goes is judged today, and a redirect
+    from an address a scheduled post will take is refused today: neither may fail the
+    hourly build on the day."""
+    site.write("content/bob/fair.md", post("Trade fair", Expires="2026-06-15", summary="Fair."))
+    site.write("content/bob/plan.md", post("Plan", Status="draft", summary="Plan."))
+    site.write("content/bob/launch.md", post("Launch", date="2026-06-10", summary="Soon."))
+    site.write(
+        "redirects.yml",
+        "posts/bob/fair/: bob/plan\n"  # waits for fair, then goes to a draft
+        "posts/bob/fair/index.html: '@bob'\n"  # the same address again
+        "posts/bob/launch/: '@bob'\n",  # launch writes this from 06-10
+    )
+    assert site.check() == [
+        "redirects.yml:1: error: 'posts/bob/fair/' goes nowhere: 'bob/plan' links to a draft, which is never published (publish it first or remove the link)",
+        "redirects.yml:2: error: 'posts/bob/fair/index.html' is redirected already on line 1",
+        "redirects.yml:3: error: 'posts/bob/launch/' will be written by content/bob/launch.md from 2026-06-10 00:00; a redirect there would hide it (remove this line, or give the post another Slug:)",
+    ]

@@ -203,7 +203,7 @@ class LinkIndex:
         self.files = set(files)
         self.urls = {url_key(u): u for u in urls}
         self.url_of = url_of
-        self._by_url: dict[str, Post] | None = None  # post_at's, made when first asked
+        self._by_url: dict[str, list[Post]] | None = None  # posts_at's, made when first asked
         self.lasting = {url_key(u): until for u, until in (lasting or {}).items()}
         self.by_key: dict[str, Post] = {}
         self.by_name: dict[str, list[Post]] = {}
@@ -367,13 +367,21 @@ class LinkIndex:
                 continue
         return found
 
-    def post_at(self, url: str | None) -> Post | None:
-        """The post whose page is at ``url`` (relative to SITEURL, any status), or None."""
+    def posts_at(self, url: str | None) -> list[Post]:
+        """The posts whose page is at ``url`` (relative to SITEURL), whatever their status:
+        one written now at most (the outputs rule), and others before or after it."""
         if not url or self.url_of is None:
-            return None
+            return []
         if self._by_url is None:
-            self._by_url = {url_key(self.url_of(p)): p for p in self.posts}
-        return self._by_url.get(url_key(url.partition("#")[0]))
+            self._by_url = {}
+            for post in self.posts:
+                self._by_url.setdefault(url_key(self.url_of(post)), []).append(post)
+        return self._by_url.get(url_key(url.partition("#")[0]), [])
+
+    def post_at(self, url: str | None) -> Post | None:
+        """The post whose page is at ``url``: the one written now, or else any of them."""
+        posts = self.posts_at(url)
+        return next((p for p in posts if p.status.written), posts[0] if posts else None)
 
     def check(
         self, ref: Reference, from_source: str, from_status: Status

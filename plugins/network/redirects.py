@@ -77,14 +77,28 @@ def url_problem(url: str) -> str | None:
 
 
 def in_effect(redirect: Redirect, index: LinkIndex) -> bool:
-    """Whether the build writes ``redirect`` now. One to a post that has expired goes with
-    it: the post's page is gone by design, as its own address is. One from the address of a
-    post that will expire waits until it has (a successor taking over an offer's readers)."""
-    waiting = index.post_at(redirect.url)
-    if waiting is not None and waiting.status.written and waiting.expires is not None:
-        return False
+    """Whether the build writes ``redirect`` now: neither waiting nor lapsed."""
+    return not waits(redirect, index) and not lapsed(redirect, index)
+
+
+def waits(redirect: Redirect, index: LinkIndex) -> bool:
+    """A redirect from the address of a post that will expire waits until it has (a
+    successor taking over an offer's readers); where it goes is judged now all the same."""
+    post = index.post_at(redirect.url)
+    return post is not None and post.status.written and post.expires is not None
+
+
+def taken_later(redirect: Redirect, index: LinkIndex) -> Post | None:
+    """A scheduled post that will write a page at the redirect's address: the redirect would
+    hide it from its date on, in a build nobody reviews."""
+    return next((p for p in index.posts_at(redirect.url) if p.status is Status.SCHEDULED), None)
+
+
+def lapsed(redirect: Redirect, index: LinkIndex) -> bool:
+    """A redirect to a post that has expired goes with it: the post's page is gone by
+    design, as its own address is."""
     post = target_post(redirect, index)
-    return post is None or post.status is not Status.EXPIRED
+    return post is not None and post.status is Status.EXPIRED
 
 
 def target_post(redirect: Redirect, index: LinkIndex) -> Post | None:

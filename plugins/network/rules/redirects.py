@@ -2,8 +2,8 @@
 
 - ``redirects``: each entry of the redirects file is an old URL of this site that the build
   no longer writes, named once, going to a post, profile or page the build writes. An
-  entry waiting for a post to expire, or gone with one that has, is not judged further
-  (``redirects.in_effect``).
+  entry from the address of a post that will expire waits for it, and is judged now; one
+  gone with the post it went to is not (``redirects.waits``, ``redirects.lapsed``).
 - ``lost-urls``: a URL the live revision published (``Site.published_before``) is still
   written, or redirected; otherwise readers and search engines following it get a 404.
 """
@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from ..errors import Problem
 from ..links import LinkError, site_index, url_key
 from ..model import Site
-from ..redirects import RULE, destination, in_effect, target_post, url_problem
+from ..redirects import RULE, destination, lapsed, taken_later, target_post, url_problem, waits
 
 LOST = "lost-url"
 
@@ -32,18 +32,25 @@ def redirects(site: Site) -> Iterator[Problem]:
             yield Problem(*where, message, rule=RULE)
             continue
         key = url_key(redirect.url)
-        if not in_effect(redirect, index):
-            first.setdefault(key, redirect.line)
-            continue  # it waits for a post to expire, or went with one that has
-        if key in written:
+        if key in written and not waits(redirect, index):
             yield Problem(
                 *where,
                 f"'{redirect.url}' is a page this site writes; a redirect there would hide it (remove this line)",
                 rule=RULE,
             )
+        elif (later := taken_later(redirect, index)) is not None and later.date is not None:
+            yield Problem(
+                *where,
+                f"'{redirect.url}' will be written by {later.path} from {later.date:%Y-%m-%d %H:%M};"
+                " a redirect there would hide it (remove this line, or give the post another Slug:)",
+                rule=RULE,
+                also=(later.path,),
+            )
         elif key in first:
             yield Problem(*where, f"'{redirect.url}' is redirected already on line {first[key]}", rule=RULE)
         first.setdefault(key, redirect.line)
+        if lapsed(redirect, index):
+            continue  # gone with the post it went to
         try:
             destination(redirect, site, index)
         except LinkError as exc:
