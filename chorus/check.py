@@ -141,6 +141,15 @@ def _selected_paths(
         link_targets = {
             PurePosixPath(c).with_suffix("").as_posix().removeprefix("content/") for c in changed_posts
         }
+        # Linked by its address too, which its Slug: may make unlike its file name: the address
+        # it has now, and the one it had in the live revision (a post made a draft, or deleted).
+        link_targets |= {
+            site.urls.source(source).url.strip("/")
+            for source in (*site.posts, *site.pages)
+            if source.path in changed_posts
+        }
+        link_targets |= {published.url.strip("/") for published in site.published_before}
+        link_targets.discard("")
 
         def names_a_target(text: str) -> bool:
             return any(target in text or target.split("/")[-1] in text for target in link_targets)

@@ -377,3 +377,24 @@ def test_changed_since_reports_links_a_deleted_post_leaves_behind_in_headers_and
     assert [line.split(":")[0] for line in full] == ["content/alice/see.md", "content/pages/visit.md"]
     code, lines = run(checked_site, capsys, "--changed-since", "HEAD")
     assert code == 1 and set(full) <= set(errors(lines))  # and the lost URL, against the live revision
+
+
+def test_changed_since_finds_links_to_a_changed_post_by_its_address(checked_site, capsys):
+    """A post's address comes from its Slug:, which may not be its file name: a page that
+    links the address is checked when the post changes."""
+    root = checked_site.root
+    checked_site.write("content/bob/fair-2026.md", post("Trade fair", Summary="Fair.", Slug="fair"))
+    checked_site.write(
+        "content/alice/see.md", post("See", Summary="See.", body="At [the fair](/posts/bob/fair/).")
+    )
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
+    checked_site.write(
+        "content/bob/fair-2026.md", post("Trade fair", Summary="Fair.", Slug="fair", Status="draft")
+    )
+    checked_site.write("redirects.yml", "posts/bob/fair/: '@bob'\n")  # the lost URL kept
+    full = errors(run(checked_site, capsys)[1])
+    assert [line.split(":")[0] for line in full] == ["content/alice/see.md"]
+    code, lines = run(checked_site, capsys, "--changed-since", "HEAD")
+    assert code == 1 and errors(lines) == full
