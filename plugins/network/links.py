@@ -360,7 +360,7 @@ class LinkIndex:
         """The posts that ``Related:`` entries (or link targets) name, leaving out what names none."""
         found = []
         for text in written:
-            target = text[2:-2].strip() if text.startswith("[[") and text.endswith("]]") else text
+            target = related_target(text)
             try:
                 found.append(self.post(target.partition("#")[0]))
             except LinkError:
@@ -416,6 +416,11 @@ class LinkIndex:
         )
 
 
+def related_target(text: str) -> str:
+    """A ``Related:`` entry as a link target: 'li-wei/x' or '[[li-wei/x]]' alike."""
+    return text[2:-2].strip() if text.startswith("[[") and text.endswith("]]") else text
+
+
 def check_related(
     written: Iterable[str], own_source: str, from_status: Status, index: LinkIndex, limit: int
 ) -> tuple[list[Post], list[str]]:
@@ -431,7 +436,7 @@ def check_related(
         names = f"{len(written)} post" + ("s" if len(written) != 1 else "")
         problems.append(f"'Related' names {names}; at most {limit} are shown (CROSSLINKS_RELATED_COUNT)")
     for text in written:
-        target = text[2:-2].strip() if text.startswith("[[") and text.endswith("]]") else text
+        target = related_target(text)
         if target.startswith("@"):
             problems.append(f"'Related' names posts, not profiles: '{text}'")
             continue
