@@ -313,6 +313,7 @@ def test_a_translation_that_outlives_its_expiring_original_is_a_warning(site):
         ("![Chart](my%2Dchart.png)", {"my-chart.png"}),  # a percent-encoded name
         ("Soon.\n\n<!-- ![New product](full.png) -->", set()),  # a comment is not shown
         ("Code:\n\n    ![New product](full.png)", set()),  # nor is an indented code block
+        ('Write `<img src="full.png">` for that.', set()),  # nor HTML shown as code
     ],
 )
 def test_the_files_a_published_post_shows_are_the_files_published(site, body, published):
@@ -350,3 +351,18 @@ def test_a_waiting_redirect_is_judged_now_and_one_a_scheduled_post_would_hide_is
         "redirects.yml:2: error: 'posts/bob/fair/index.html' is redirected already on line 1",
         "redirects.yml:3: error: 'posts/bob/launch/' will be written by content/bob/launch.md from 2026-06-10 00:00; a redirect there would hide it (remove this line, or give the post another Slug:)",
     ]
+
+
+def test_a_file_added_later_is_linked_from_a_cached_render(site):
+    """The render cache keys each text by what its URLs point at, wherever the source
+    breaks its lines: a file that appears later is linked, not left as a 404."""
+    site.write(
+        "content/alice/hello.md",
+        post("Hello from service", summary="S.", body='<img alt="Chart"\n  src="chart.png">'),
+    )
+    site.build(strict=False)  # chart.png is not there yet
+    site.write("content/alice/chart.png", png_bytes())
+    output = site.build()
+    page = site.page("posts/alice/hello/index.html")
+    assert [img.get("src") for img in page.cssselect(".prose img")] == ["/media/alice/chart.png"]
+    assert (output / "media/alice/chart.png").is_file()

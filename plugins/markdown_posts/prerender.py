@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -142,12 +143,31 @@ def _file_digest(path: str, size: int, mtime_ns: int) -> str:
         return ""
 
 
+# Every string of a text that Markdown or raw HTML could render as a link or image URL,
+# wherever its line breaks fall: what the sanitiser may hand to point_at_content. Loose on
+# purpose (a candidate in a code block costs nothing): a cache entry must not outlive a
+# change in which of these names a file of content/.
+_URL_CANDIDATE = re.compile(
+    r"\]\(\s*<?(?P<inline>[^)\s>]+)"  # [text](url), ![alt](url)
+    r"|^[ ]{0,3}\[[^\]\n]+\]:\s*<?(?P<definition>[^\s>]+)"  # [ref]: url, on the next line too
+    r"""|\b(?:src|href)\s*=\s*(?:"(?P<quoted>[^"]*)"|'(?P<single>[^']*)'|(?P<bare>[^\s>"']+))""",  # raw HTML
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _pointed_urls(site: Site, source: Page, text: str) -> list[tuple[str, str]]:
+    """(URL as written, as the render points it) for each candidate the render would change."""
+    found = set()
+    for match in _URL_CANDIDATE.finditer(text):
+        url = match.group(match.lastgroup or 0)
+        pointed = point_at_content(site, source.source, url)
+        if pointed != url:
+            found.add((url, pointed))
+    return sorted(found)
+
+
 def _key(base: str, source: Page, site: Site, text: str) -> str:
-    pointed = sorted(
-        (ref.target, point_at_content(site, source.source, ref.target))
-        for ref in source.references
-        if ref.form is RefForm.RELATIVE
-    )
+    pointed = _pointed_urls(site, source, text)
     digest = hashlib.sha256(base.encode())
     digest.update(text.encode())
     digest.update(repr(pointed).encode())

@@ -469,8 +469,10 @@ def content_relative(path: str, from_source: str) -> str | None:
     return normal
 
 
-# Every URL of sanitised HTML: the sanitiser writes each attribute as name="value".
-URL_ATTRIBUTE = re.compile(r'\b(?:href|src)="([^"]*)"')
+# Every link and image URL of sanitised HTML: its serialiser writes each attribute as
+# name="value" with '"', '<' and '>' escaped, and escapes '<' in text (where it leaves '"'),
+# so a URL is one inside a tag.
+URL_ATTRIBUTE = re.compile(r'<[a-zA-Z][^<>]*?\s(?:href|src)="([^"]*)"')
 
 
 def linked_files(site: Site, rendered: Iterable[tuple[str, str]]) -> frozenset[str]:
