@@ -193,6 +193,7 @@ def test_site_urls_resolve_to_pages_the_build_writes(index, form, target, url):
         ("Intro.\n\n~~~\n\nSee [[not-code]].\n", [5]),  # never closed: Markdown renders the link
         ("```\n[[in-code]]\n````\n[[still-code]]\n```\n[[after]]", [6]),  # closed by the same fence only
         ("  ```\n[[x]]\n  ```", [2]),  # an indented fence is not one to Python-Markdown
+        ('<img alt="A" src=pump.png>', [1]),  # an attribute without quotes, as a browser reads it
     ],
 )
 def test_the_scanner_skips_the_fenced_blocks_markdown_renders_as_code(text, lines):

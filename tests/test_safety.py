@@ -13,7 +13,7 @@ from conftest import DEPARTMENTS, GINA, png_bytes, post
 
 HOSTILE_BODY = """
 <script>alert('body')</script>
-<img src=x onerror="alert('img')">
+<img src=https://evil.example/x.png onerror="alert('img')">
 <iframe src="https://evil.example"></iframe>
 <form action="https://evil.example"><input name=q></form>
 <input type="text" name="card" autofocus onfocus="alert('input')"> <input type=submit formaction="https://evil.example">
@@ -87,7 +87,8 @@ def test_hostile_markdown_is_neutralised(site):
 def test_metadata_is_escaped_in_html_json_and_attributes(site):
     evil = "\"><script>alert('t')</script></script>"
     site.write(
-        "content/gina/x.md", post(evil, Summary="<img src=x onerror=alert(1)> plain", Tags="<b>bold</b>")
+        "content/gina/x.md",
+        post(evil, Summary="<img src=https://evil.example/x.png onerror=alert(1)> plain", Tags="<b>bold</b>"),
     )
     site.write(
         "authors/gina.yml", GINA.replace("Nordlicht University", "Uni \"><script>alert('aff')</script>")

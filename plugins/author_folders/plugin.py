@@ -206,19 +206,33 @@ def publish_linked_files(generator) -> None:
     context = generator.context
     written = [
         *context.get("articles", ()),
-        *context.get("translations", ()),
         *context.get("hidden_articles", ()),
-        *context.get("hidden_translations", ()),
         *context.get("pages", ()),
         *context.get("hidden_pages", ()),
-    ]
+    ]  # translations are articles of their own (ARTICLE_TRANSLATION_ID is None)
     rendered = [
         (content.relative_source_path, markup)
         for content in written
         for markup in (content._content, getattr(content, "_summary", None))
         if markup
     ]
-    linked = linked_files(get_state(generator.settings).site, rendered)
+    state = get_state(generator.settings)
+    unresolved: list[tuple[str, str]] = []
+    linked = linked_files(state.site, rendered, unresolved)
+    if unresolved:  # never a page linking nowhere, even where chorus check could not see the link
+        raise SourceError(
+            [
+                Problem(
+                    state.site.by_source[source].path,
+                    None,
+                    f"links '{url}', which is neither a file of content/ nor a page of the site"
+                    " (a link written over several lines, or in raw HTML, that chorus check reads"
+                    " only line by line: write it on one line to have its line named)",
+                    rule="links",
+                )
+                for source, url in dict.fromkeys(unresolved)
+            ]
+        )
     generator.staticfiles[:] = [f for f in generator.staticfiles if f.relative_source_path in linked]
 
 

@@ -39,8 +39,9 @@ _SHORT_LINK = re.compile(SHORT_LINK_PATTERN)
 # image's '!' is the character before it.
 _INLINE = re.compile(r"\[(?P<text>[^\[\]\n]*)\]\(\s*(?:<(?P<angled>[^>\n]*)>|(?P<url>[^)\s]+))[^)\n]*\)")
 _DEFINITION = re.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:\s*<?(?P<url>[^\s>]+)>?")  # not footnotes
-_HTML_ATTRIBUTE = re.compile(
-    r"<(?P<tag>img|a|source)\b[^>]*?\b(?:src|href)\s*=\s*[\"'](?P<url>[^\"']*)[\"']", re.I
+_HTML_ATTRIBUTE = re.compile(  # quoted or not, as a browser reads <img src=chart.png>
+    r"<(?P<tag>img|a|source)\b[^>]*?\b(?:src|href)\s*=\s*(?:[\"'](?P<url>[^\"']*)[\"']|(?P<bare>[^\s>\"']+))",
+    re.I,
 )
 _PREFIXES = (
     ("{filename}", RefForm.FILENAME),
@@ -143,7 +144,10 @@ def scan_references(text: str, first_line: int = 1, *, short_links: bool = True)
                 on_line.append(Reference(*classified, number, col, image=image, text=match.group("text")))
         for pattern in (_DEFINITION, _HTML_ATTRIBUTE) if "]:" in line or "<" in line else ():
             for match in pattern.finditer(line):
-                if classified := classify(match.group("url")):
+                found_url = match.group("url")
+                if found_url is None:
+                    found_url = match.group("bare")
+                if classified := classify(found_url):
                     image = "tag" in match.groupdict() and match.group("tag").lower() in ("img", "source")
                     on_line.append(Reference(*classified, number, match.start() + 1, image=image))
         found += sorted(on_line, key=lambda r: r.col)
@@ -475,25 +479,33 @@ def content_relative(path: str, from_source: str) -> str | None:
 URL_ATTRIBUTE = re.compile(r'<[a-zA-Z][^<>]*?\s(?:href|src)="([^"]*)"')
 
 
-def linked_files(site: Site, rendered: Iterable[tuple[str, str]]) -> frozenset[str]:
+def linked_files(
+    site: Site, rendered: Iterable[tuple[str, str]], unresolved: list[tuple[str, str]] | None = None
+) -> frozenset[str]:
     """The files of content/ (relative to it) that the build publishes: those the rendered
     HTML of a written post or page links or shows (``rendered``: (source, sanitised HTML)
     pairs, so exactly what readers get: not an image in a comment or in code), a written
     post's cover, and what a bio or ``redirects.yml`` links. A file that only a draft, a scheduled or an expired
     post shows, or that nothing links, stays unpublished (``static/`` is the network's
-    folder of files published as they are)."""
+    folder of files published as they are).
+
+    ``unresolved`` receives (source, URL) for each rendered URL that goes nowhere: a link
+    the line-by-line scan of the source could not read (raw HTML over several lines, link
+    text over several lines), so the links rule could not judge it."""
     index = site_index(site)
     media = {url_key(site.urls.media(f.relative).url): f.relative for f in site.static_files}
     found: set[str] = set()
 
-    def add(url: str, source: str) -> None:
+    def add(url: str, source: str, rendered: bool = False) -> None:
         classified = classify(html.unescape(url))
         if classified is None or classified[0] is RefForm.EXTERNAL:
             return
         try:
             resolved = index.resolve(Reference(*classified, 0, 0), source)
         except LinkError:
-            return  # the links rule judged the source; nothing to publish
+            if rendered and unresolved is not None:
+                unresolved.append((source, html.unescape(url)))
+            return
         if resolved.file is not None:
             found.add(resolved.file)
         elif resolved.url is not None and (file := media.get(url_key(resolved.url.partition("#")[0]))):
@@ -501,7 +513,7 @@ def linked_files(site: Site, rendered: Iterable[tuple[str, str]]) -> frozenset[s
 
     for source, markup in rendered:
         for url in URL_ATTRIBUTE.findall(markup):
-            add(url, source)
+            add(url, source, rendered=True)
     for post in site.posts:  # a cover is shown above the text, on cards and on the social card
         if post.cover is not None and post.status.written:
             add(post.cover.written, post.source)
