@@ -406,3 +406,15 @@ def test_registry_text_reaches_rss_readers_as_text(site):
     assert atom.findtext("{http://www.w3.org/2005/Atom}subtitle") == (
         "Field engineers <b onclick=alert(1)>who</b> fix meters."
     )
+
+
+def test_a_failing_url_rewrite_is_an_error_not_a_link_silently_dropped():
+    """The sanitiser drops an attribute whose filter raises and goes on; the renderer
+    raises instead, so a bug cannot remove links from pages without a word."""
+    from plugins.network.rendering import MarkdownRenderer
+
+    def broken(url: str) -> str:
+        raise ValueError(f"cannot point {url}")
+
+    with pytest.raises(ValueError, match="cannot point x.png"):
+        MarkdownRenderer().render("![A](x.png)", rewrite_url=broken)

@@ -71,7 +71,9 @@ def heading_slug(value: str, separator: str) -> str:
 # The current render's ``rewrite_url`` (MarkdownRenderer.render): every link and image URL,
 # from Markdown or raw HTML alike, is pointed where the build publishes its target. A
 # context variable, as the preview renders in one thread while a build runs in another.
-_REWRITE_URL: ContextVar[Callable[[str], str] | None] = ContextVar("rewrite_url", default=None)
+_REWRITE_URL: ContextVar[tuple[Callable[[str], str], list[BaseException]] | None] = ContextVar(
+    "rewrite_url", default=None
+)
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
@@ -86,8 +88,12 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
         if value[:5].lower() == "data:":
             # data: URLs only as inline raster images, never as links or SVG (which can script).
             return value if tag == "img" and attribute == "src" and _DATA_IMAGE.match(value) else None
-        if (rewrite := _REWRITE_URL.get()) is not None and value:
-            return rewrite(value)
+        if (rewriting := _REWRITE_URL.get()) is not None and value:
+            rewrite, failures = rewriting
+            try:
+                return rewrite(value)
+            except Exception as exc:  # nh3 would drop the attribute and go on: raised after clean()
+                failures.append(exc)
     return value
 
 
@@ -110,11 +116,15 @@ _CLEANER = nh3.Cleaner(
 def sanitize_html(html: str, rewrite_url: Callable[[str], str] | None = None) -> str:
     """Remove everything that is not on the allowlist; keep the text. ``rewrite_url``: see
     MarkdownRenderer.render."""
-    token = _REWRITE_URL.set(rewrite_url)
+    failures: list[BaseException] = []
+    token = _REWRITE_URL.set((rewrite_url, failures) if rewrite_url is not None else None)
     try:
-        return _CLEANER.clean(html)
+        cleaned = _CLEANER.clean(html)
     finally:
         _REWRITE_URL.reset(token)
+    if failures:  # a bug in the rewrite: not a link silently gone
+        raise failures[0]
+    return cleaned
 
 
 # Short links (``[[li-wei/field-repairs]]``, ``[[@li-wei]]``) become anchors whose href is
