@@ -16,7 +16,7 @@ from urllib.parse import quote, unquote
 from pelican.contents import Content
 
 from plugins.network import Problem, SourceError
-from plugins.network.links import LinkError, LinkIndex, Resolved
+from plugins.network.links import URL_ATTRIBUTE, LinkError, LinkIndex, Resolved
 from plugins.network.rendering import SHORT_LINK_AUTO_TEXT_CLASS, SHORT_LINK_CLASS, SHORT_LINK_PLACEHOLDER
 
 PLACEHOLDER_KIND = SHORT_LINK_PLACEHOLDER.strip("{}")
@@ -29,18 +29,14 @@ _AUTO_TEXT = re.compile(
 )
 
 
-# Where Markdown put a short link: the placeholder in an href (or src) attribute.
-_PLACEHOLDER_ATTRIBUTE = re.compile(
-    rf"""\b(?:href|src)\s*=\s*(["']){re.escape(SHORT_LINK_PLACEHOLDER)}(?P<target>.*?)\1""", re.IGNORECASE
-)
-
-
 def unresolved_short_link(markup: str, index: LinkIndex) -> str | None:
-    """What :func:`point_links` would stop the build at in rendered ``markup``: the problem
-    of its first short link that resolves nowhere, or None."""
-    for match in _PLACEHOLDER_ATTRIBUTE.finditer(markup):
+    """What :func:`point_links` would stop the build at in rendered (sanitised) ``markup``:
+    the problem of its first short link that resolves nowhere, or None."""
+    for url in URL_ATTRIBUTE.findall(markup):
+        if not url.startswith(SHORT_LINK_PLACEHOLDER):
+            continue
         try:
-            index.short(unquote(html.unescape(match.group("target"))))
+            index.short(unquote(html.unescape(url[len(SHORT_LINK_PLACEHOLDER) :])))
         except LinkError as exc:
             return str(exc)
     return None
