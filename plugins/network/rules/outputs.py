@@ -50,13 +50,16 @@ def _scheduled_pages(site: Site) -> Iterator[Problem]:
     writing the same page then (one that expires later, a second scheduled one) would stop
     the build that publishes it, in an hour nobody reviews: named now. A successor may take
     an expiring post's address from the moment it expires."""
-    written: dict[str, list[Post]] = {}
     scheduled: dict[str, list[Post]] = {}
     for post in site.posts:
-        if post.status.written:
-            written.setdefault(site.urls.source(post).save_as, []).append(post)
-        elif post.status is Status.SCHEDULED and post.date is not None:
+        if post.status is Status.SCHEDULED and post.date is not None:
             scheduled.setdefault(site.urls.source(post).save_as, []).append(post)
+    if not scheduled:
+        return  # most checks: the written posts' pages were claimed above
+    written: dict[str, list[Post]] = {}
+    for post in site.posts:
+        if post.status.written and (output := site.urls.source(post).save_as) in scheduled:
+            written.setdefault(output, []).append(post)
     for output, posts in scheduled.items():
         posts.sort(key=lambda p: (p.date, p.source))
         for number, post in enumerate(posts):
