@@ -104,6 +104,17 @@ def test_noncharacters_are_refused_with_line_and_column(site, char):
     ]
 
 
+@pytest.mark.parametrize("unfinished", ["[a](", "[a](<", "[a](x "])
+def test_a_post_of_unfinished_links_is_checked_without_backtracking(site, unfinished):
+    """The scan of a source never reads the same text again for each place a link could
+    start: a 400 KB post of links that never close is read once, where a backtracking scan
+    would take hours."""
+    body = unfinished * (400_000 // len(unfinished)) + "\n\nSee [[bob/nothing]]."
+    site.write("content/bob/x.md", post(body=body))
+    (problem,) = site.check()
+    assert problem.endswith(": error: unknown post '[[bob/nothing]]'")
+
+
 HOSTILE = {
     "long tag": {"content/bob/x.md": post(Tags="a" * 300)},
     "many tags": {"content/bob/x.md": post(Tags=",".join(f"t{i}" for i in range(100_000)))},
