@@ -13,7 +13,7 @@ import pytest
 
 from chorus.conf import PROJECT_ROOT
 from conftest import post
-from plugins.network.links import LinkError, LinkIndex, scan_references
+from plugins.network.links import LinkError, LinkIndex, as_browser_reads, scan_references
 from plugins.network.model import Post, Reference, RefForm, Status
 from plugins.network.similarity import Document, RelatedSettings, related_posts
 
@@ -198,6 +198,35 @@ def test_site_urls_resolve_to_pages_the_build_writes(index, form, target, url):
 )
 def test_the_scanner_skips_the_fenced_blocks_markdown_renders_as_code(text, lines):
     assert [r.line for r in scan_references(text)] == lines
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        (
+            "Read [the data\nsheet](sheet.pdf) first.",
+            [(1, 6, "sheet.pdf", False)],
+        ),  # link text over two lines
+        ("A\n![A pump\nat work](pump.png)", [(2, 1, "pump.png", True)]),  # an image starts at its '!'
+        ("[x](\n  sheet.pdf)", [(1, 1, "sheet.pdf", False)]),  # the URL on the next line
+        ('[x](sheet.pdf\n"The sheet")', [(1, 1, "sheet.pdf", False)]),  # the title on the next line
+        ("[x](<sheet\n.pdf>)", [(1, 1, "sheet.pdf", False)]),  # a newline in <…> is dropped, as browsers do
+        ("Read [s].\n\n[s]:\n    sheet.pdf", [(3, 1, "sheet.pdf", False)]),  # a definition's URL below it
+        (
+            'Intro.\n\n<img alt="Pump"\n     src="pump.png">',
+            [(3, 1, "pump.png", True)],
+        ),  # raw HTML over lines
+        ('x <a title="y"\nhref=sheet.pdf>z</a>', [(1, 3, "sheet.pdf", False)]),  # an inline tag over lines
+        ("[the data\n\nsheet](sheet.pdf)", []),  # a paragraph ends inside: not a link
+        ("[s]:\n\n    sheet.pdf", []),  # nor is a definition whose URL follows a blank line
+        ("Keep a <a and b\nsrc=sheet.pdf in mind.", []),  # a tag must close
+        ("```\n[x](\n```\nsheet.pdf)", []),  # a link cannot begin in code
+    ],
+)
+def test_the_scanner_reads_links_and_tags_written_over_several_lines(text, found):
+    """Markdown lets a link's text, URL or title, a definition's URL and a tag's attributes
+    go on the next line; the check names the line where the link starts, as for any other."""
+    assert [(r.line, r.col, as_browser_reads(r.target), r.image) for r in scan_references(text)] == found
 
 
 def test_a_link_after_an_unclosed_fence_fails_check_and_build_alike(site):

@@ -654,9 +654,9 @@ def test_a_draft_link_the_source_scan_missed_still_waits_for_the_full_build(site
     assert unwritten_edits(last, [draft]) is not None
 
 
-def test_a_body_edit_that_shows_a_file_the_scan_cannot_see_waits_for_the_full_build(site, last_build):
+def test_a_body_edit_that_shows_a_new_file_waits_for_the_full_build(site, last_build):
     """The files published are those the rendered pages show: an image added in raw HTML
-    over two lines (the scan of the source reads lines) may need publishing."""
+    over two lines needs publishing, which only a build does."""
     site.write("content/bob/chart.png", png_bytes())
     site.write("content/bob/other.md", other())
     last = last_build()

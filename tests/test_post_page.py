@@ -175,6 +175,19 @@ def test_post_images_come_in_widths_with_their_size_and_load_lazily(site):
     assert not (site.output / "media-widths/alice/icon-480w.png").exists()
 
 
+def test_an_image_in_raw_html_over_two_lines_comes_in_widths_too(site):
+    """The images that get widths are those the scan of the source finds, wherever the
+    author breaks the tag's lines."""
+    site.write("content/alice/pump.png", png_bytes((1600, 900)))
+    site.write(
+        "content/alice/hello.md", post("Images", body='Intro.\n\n<img alt="Pump curve"\n     src="pump.png">')
+    )
+    site.build()
+    (pump,) = site.page("posts/alice/hello/index.html").cssselect(".prose img")
+    assert pump.get("srcset", "").startswith("/media-widths/alice/pump-480w.png 480w")
+    assert (pump.get("width"), pump.get("height")) == ("1600", "900")
+
+
 def test_a_warm_build_draws_no_width_again(site, monkeypatch):
     from plugins.clean_images import plugin
 

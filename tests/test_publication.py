@@ -333,6 +333,18 @@ def test_the_files_a_published_post_shows_are_the_files_published(site, body, pu
         assert f'"/media/alice/{name}"' in page, name
 
 
+def test_a_link_the_scan_misses_fails_the_build_naming_the_post(site, monkeypatch):
+    """The files published are read from the rendered pages, so a rendered link going
+    nowhere is caught there even in a form the scan of the source would not find."""
+    monkeypatch.setattr("plugins.network.posts.scan_references", lambda *args, **kwargs: [])
+    site.write("content/alice/hello.md", post("Hello from service", summary="S.", body="![Chart](chart.png)"))
+    assert site.problems() == [
+        "content/alice/hello.md: error: links 'chart.png', which is neither a file of content/ nor a page of"
+        " the site (chorus check did not find this link in the source, so its line cannot be named: write"
+        " it as a Markdown link or image, or an <a href> or <img src> tag)"
+    ]
+
+
 def test_a_waiting_redirect_is_judged_now_and_one_a_scheduled_post_would_hide_is_refused(site):
     """Where a redirect waiting for a post to expire goes is judged today, and a redirect
     from an address a scheduled post will take is refused today: neither may fail the
@@ -360,11 +372,9 @@ def test_a_file_added_later_is_linked_from_a_cached_render(site):
         "content/alice/hello.md",
         post("Hello from service", summary="S.", body='<img alt="Chart"\n  src="chart.png">'),
     )
-    assert site.problems() == [  # chart.png is not there yet: never a page linking nowhere
-        "content/alice/hello.md: error: links 'chart.png', which is neither a file of content/ nor a page of"
-        " the site (a link written over several lines, or in raw HTML, that chorus check reads only line by"
-        " line: write it on one line to have its line named)"
-    ]
+    expected = ["content/alice/hello.md:5:1: error: image not found: chart.png"]
+    assert site.check() == expected
+    assert site.problems() == expected  # chart.png is not there yet: never a page linking nowhere
     site.write("content/alice/chart.png", png_bytes())
     output = site.build()
     page = site.page("posts/alice/hello/index.html")

@@ -226,8 +226,8 @@ def publish_linked_files(generator) -> None:
                     state.site.by_source[source].path,
                     None,
                     f"links '{url}', which is neither a file of content/ nor a page of the site"
-                    " (a link written over several lines, or in raw HTML, that chorus check reads"
-                    " only line by line: write it on one line to have its line named)",
+                    " (chorus check did not find this link in the source, so its line cannot be"
+                    " named: write it as a Markdown link or image, or an <a href> or <img src> tag)",
                     rule="links",
                 )
                 for source, url in dict.fromkeys(unresolved)

@@ -17,6 +17,7 @@ External URLs (with a scheme, or ``//host``) and bare fragments are left alone.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import difflib
 import html
@@ -24,6 +25,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
@@ -35,20 +37,26 @@ from .model import Page, Post, Reference, RefForm, Site, Status
 SHORT_LINK_PATTERN = r"\[\[([^\[\]\n]+)\]\]"
 _SHORT_LINK = re.compile(SHORT_LINK_PATTERN)
 # Markdown links and images: [text](url "title"), ![alt](<url>); reference definitions; raw HTML.
-# It starts at the '[' (a literal start lets the regex engine skip ahead to each '['); an
-# image's '!' is the character before it. Its parts are possessive and none runs past the
-# next '](', so no two attempts read the same text again: a line of '[a](' a hundred
-# thousand times is read in linear time, not in hours.
+# Each is found in the whole text, so one written over several lines (as Markdown allows: link
+# text and a definition's URL may go on the next line, a tag's attributes too) is read where
+# it starts. The inline pattern starts at its '[' (a literal start lets the regex engine skip
+# ahead to each '['); an image's '!' is the character before it. Its parts are possessive
+# and none runs past the next '](', so no two attempts read the same text again: a post of
+# '[a](' a hundred thousand times is read in linear time, not in hours.
 _NOT_A_NEW_LINK = r"(?:[^)\s\]]|\](?!\())"
 _INLINE = re.compile(
-    r"\[(?P<text>[^\[\]\n]*+)\]\(\s*+(?:<(?P<angled>[^<>\n]*+)>|(?P<url>" + _NOT_A_NEW_LINK + r"++))"
-    r"(?:[^\S\n](?:" + _NOT_A_NEW_LINK + r"|[^\S\n])*+)?\)"
+    r"\[(?P<text>[^\[\]]*+)\]\(\s*+(?:<(?P<angled>[^<>]*+)>|(?P<url>" + _NOT_A_NEW_LINK + r"++))"
+    r"(?:\s(?:" + _NOT_A_NEW_LINK + r"|\s)*+)?\)"
 )
-_DEFINITION = re.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:\s*<?(?P<url>[^\s>]+)>?")  # not footnotes
-_HTML_ATTRIBUTE = re.compile(  # quoted or not, as a browser reads <img src=chart.png>
-    r"<(?P<tag>img|a|source)\b[^<>]*?\b(?:src|href)\s*+=\s*+(?:[\"'](?P<url>[^\"']*+)[\"']|(?P<bare>[^\s>\"']++))",
+_DEFINITION = re.compile(  # not footnotes; the URL may be on the next line, as Python-Markdown reads it
+    r"^ {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\n?[ \t]*<?(?P<url>[^\s>]+)>?", re.M
+)
+_HTML_ATTRIBUTE = re.compile(  # quoted or not, as a browser reads <img src=chart.png>; a tag that closes
+    r"<(?P<tag>img|a|source)\b[^<>]*?\b(?:src|href)\s*+=\s*+(?:[\"'](?P<url>[^\"']*+)[\"']|(?P<bare>[^\s>\"']++))"
+    r"(?=[^<>]*+>)",
     re.I,
 )
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")  # ends a paragraph, and any link begun in it
 _PREFIXES = (
     ("{filename}", RefForm.FILENAME),
     ("|filename|", RefForm.FILENAME),
@@ -123,41 +131,60 @@ def classify(url: str) -> tuple[RefForm, str] | None:
 
 def scan_references(text: str, first_line: int = 1, *, short_links: bool = True) -> list[Reference]:
     """Every internal reference in Markdown source, with its line and column (``first_line``
-    is the first line's number). Fenced code blocks, code spans and ``\\[[`` are skipped, as
-    Markdown skips them."""
+    is the first line's number) where it starts. Fenced code blocks, code spans and ``\\[[``
+    are skipped, as Markdown skips them."""
+    code = _masked_code(text)
     found: list[Reference] = []
-    fenced = _fenced_lines(text)
-    for index, line in enumerate(text.split("\n")):
-        if index in fenced:
-            continue
-        number = first_line + index
-        if "[" not in line and "<" not in line:
-            continue  # most lines: nothing to look at
-        if "`" in line:
-            line = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
-        on_line: list[Reference] = []
-        if short_links and "[[" in line:
-            for match in _SHORT_LINK.finditer(line):
-                if match.start() and line[match.start() - 1] == "\\":
-                    continue
-                target, label = split_short(match.group(1))
-                on_line.append(Reference(RefForm.SHORT, target, number, match.start() + 1, text=label))
-        for match in _INLINE.finditer(line) if "](" in line else ():
-            url = match.group("angled") if match.group("angled") is not None else match.group("url")
-            image = match.start() > 0 and line[match.start() - 1] == "!"
-            if classified := classify(url):
-                col = match.start() + (0 if image else 1)  # an image's column is its '!'
-                on_line.append(Reference(*classified, number, col, image=image, text=match.group("text")))
-        for pattern in (_DEFINITION, _HTML_ATTRIBUTE) if "]:" in line or "<" in line else ():
-            for match in pattern.finditer(line):
-                found_url = match.group("url")
-                if found_url is None:
-                    found_url = match.group("bare")
-                if classified := classify(found_url):
-                    image = "tag" in match.groupdict() and match.group("tag").lower() in ("img", "source")
-                    on_line.append(Reference(*classified, number, match.start() + 1, image=image))
-        found += sorted(on_line, key=lambda r: r.col)
+    line_starts: list[int] = []
+
+    def add(classified: tuple[RefForm, str], start: int, **fields: Any) -> None:
+        if not line_starts:
+            line_starts.extend(m.end() for m in _NEWLINE.finditer(code))
+            line_starts.insert(0, 0)
+        index = bisect.bisect_right(line_starts, start) - 1
+        found.append(Reference(*classified, first_line + index, start - line_starts[index] + 1, **fields))
+
+    if short_links and "[[" in code:
+        for match in _SHORT_LINK.finditer(code):
+            if match.start() and code[match.start() - 1] == "\\":
+                continue
+            target, label = split_short(match.group(1))
+            add((RefForm.SHORT, target), match.start(), text=label)
+    for match in _INLINE.finditer(code) if "](" in code else ():
+        if "\n" in match.group(0) and _BLANK_LINE.search(match.group(0)):
+            continue  # a paragraph ended inside it: Markdown links nothing
+        url = match.group("angled") if match.group("angled") is not None else match.group("url")
+        image = match.start() > 0 and code[match.start() - 1] == "!"
+        if classified := classify(url):
+            # an image starts at its '!'
+            add(classified, match.start() - (1 if image else 0), image=image, text=match.group("text"))
+    for match in _DEFINITION.finditer(code) if "]:" in code else ():
+        if classified := classify(match.group("url")):
+            add(classified, match.start())
+    for match in _HTML_ATTRIBUTE.finditer(code) if "<" in code else ():
+        found_url = match.group("url") if match.group("url") is not None else match.group("bare")
+        if classified := classify(found_url):
+            add(classified, match.start(), image=match.group("tag").lower() in ("img", "source"))
+    found.sort(key=lambda r: (r.line, r.col))
     return found
+
+
+_NEWLINE = re.compile("\n")
+
+
+def _masked_code(text: str) -> str:
+    """``text`` with what Markdown shows as code blanked: the lines of fenced blocks emptied,
+    code spans spaced out; every other character keeps its line and column."""
+    fenced = _fenced_lines(text)
+    if not fenced and "`" not in text:
+        return text
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if index in fenced:
+            lines[index] = ""
+        elif "`" in line:
+            lines[index] = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+    return "\n".join(lines)
 
 
 def _fenced_lines(text: str) -> set[int]:
@@ -496,8 +523,8 @@ def linked_files(
     folder of files published as they are).
 
     ``unresolved`` receives (source, URL) for each rendered URL that goes nowhere: a link
-    the line-by-line scan of the source could not read (raw HTML over several lines, link
-    text over several lines), so the links rule could not judge it."""
+    in a form the scan of the source (:func:`scan_references`) did not find, so the links
+    rule could not judge it."""
     index = site_index(site)
     media = {url_key(site.urls.media(f.relative).url): f.relative for f in site.static_files}
     found: set[str] = set()
