@@ -17,6 +17,7 @@ from chorus.settings_doc import all_specs
 from plugins.network import ChorusError, Problem
 from plugins.network.codeowners import CODEOWNERS_PATH
 from plugins.network.errors import ERROR, WARNING
+from plugins.network.links import files_linking_listings
 from plugins.network.model import Post, Site
 from plugins.network.rules import run_rules
 from plugins.network.state import BuildState
@@ -169,6 +170,8 @@ def _selected_paths(
                     affected.add(author.source)
             if any(names_a_target(redirect.target) for redirect in site.redirects):
                 affected.update(redirect.path for redirect in site.redirects)
+        if changed_posts:  # a change of tags, dates or status can end a topic's or a year's page
+            affected |= files_linking_listings(site)
         affected.add(".github/CODEOWNERS")
         selected = affected if selected is None else selected & affected
     return selected

@@ -398,3 +398,33 @@ def test_changed_since_finds_links_to_a_changed_post_by_its_address(checked_site
     assert [line.split(":")[0] for line in full] == ["content/alice/see.md"]
     code, lines = run(checked_site, capsys, "--changed-since", "HEAD")
     assert code == 1 and errors(lines) == full
+
+
+def test_changed_since_reports_links_to_a_topic_page_the_change_ends(checked_site, capsys):
+    """Which topic pages are written follows from every post's tags: a change that takes a
+    topic's last tag away (or lets its last post expire) breaks the links to its page in
+    files it left alone, and the check of the change reports them as the full check does."""
+    root = checked_site.root
+    checked_site.write("content/bob/expo.md", post("Trade fair", Summary="Fair.", Tags="trade fairs"))
+    checked_site.write(
+        "content/alice/see.md", post("See", Summary="See.", body="All [fairs](/topics/trade-fairs/).")
+    )
+    checked_site.write("content/pages/visit.md", "Title: Visit us\n\nOur [fairs](../topics/trade-fairs/).\n")
+    bio = root / "authors/gina.yml"
+    bio.write_text(bio.read_text().replace("bio: ", "bio: Meet me at [fairs](/topics/trade-fairs/). "))
+    checked_site.write("redirects.yml", "fairs/: /topics/trade-fairs/\n")
+    assert run(checked_site, capsys) == (0, [])
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
+    for change in ({"Tags": "events"}, {"Tags": "trade fairs", "Expires": "2026-12-31"}):
+        checked_site.write("content/bob/expo.md", post("Trade fair", Summary="Fair.", **change))
+        full = errors(run(checked_site, capsys)[1])
+        assert {line.split(":")[0] for line in full} == {
+            "authors/gina.yml",
+            "content/alice/see.md",
+            "content/pages/visit.md",
+            "redirects.yml",
+        }, change
+        code, lines = run(checked_site, capsys, "--changed-since", "HEAD")
+        assert code == 1 and errors(lines) == full, change

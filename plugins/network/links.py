@@ -509,6 +509,41 @@ def content_relative(path: str, from_source: str) -> str | None:
 # Every link and image URL of sanitised HTML: its serialiser writes each attribute as
 # name="value" with '"', '<' and '>' escaped, and escapes '<' in text (where it leaves '"'),
 # so a URL is one inside a tag.
+def files_linking_listings(site: Site) -> set[str]:
+    """The files (posts, pages, bios, the redirects file) with a link to a page of the site
+    that is neither a post's nor a file (a topic's, a year's, a department's: whether it is
+    written, and for how long, follows from every post), or to no page at all. A change to
+    any post can end such a page, so ``chorus check --changed-since`` reports these files
+    whenever a post changed."""
+    index = site_index(site)
+
+    def to_listing(ref: Reference, from_source: str) -> bool:
+        if ref.form not in (RefForm.ROOT, RefForm.RELATIVE):
+            return False
+        try:
+            resolved = index.resolve(ref, from_source)
+        except LinkError:
+            return True
+        return resolved.url is not None and index.post_at(resolved.url) is None
+
+    found = {
+        source.path
+        for source in (*site.posts, *site.pages)
+        if any(to_listing(ref, source.source) for ref in source.references)
+    }
+    found.update(
+        author.source
+        for author in site.network.authors.values()
+        if any(to_listing(ref, "") for ref in scan_references(author.bio))
+    )
+    found.update(
+        redirect.path
+        for redirect in site.redirects
+        if redirect.target.startswith("/") and to_listing(Reference(RefForm.ROOT, redirect.target, 0, 0), "")
+    )
+    return found
+
+
 URL_ATTRIBUTE = re.compile(r'<[a-zA-Z][^<>]*?\s(?:href|src)="([^"]*)"')
 
 
