@@ -151,12 +151,19 @@ def _selected_paths(
         }
         link_targets |= {published.url.strip("/") for published in site.published_before}
         link_targets.discard("")
+        # A translation is judged with its original and the original's other translations.
+        originals = {post.translation_of or post.key for post in site.posts if post.path in changed_posts}
+        originals |= {
+            PurePosixPath(c).with_suffix("").as_posix().removeprefix("content/") for c in changed_posts
+        }
 
         def names_a_target(text: str) -> bool:
             return any(target in text or target.split("/")[-1] in text for target in link_targets)
 
         for source in (*site.posts, *site.pages):
-            if isinstance(source, Post) and set(source.authors) & changed_authors:
+            if isinstance(source, Post) and (
+                set(source.authors) & changed_authors or (source.translation_of or source.key) in originals
+            ):
                 affected.add(source.path)
             # It may link to a changed, renamed or deleted post: in its text or its header (Related:).
             if link_targets and (

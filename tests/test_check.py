@@ -428,3 +428,38 @@ def test_changed_since_reports_links_to_a_topic_page_the_change_ends(checked_sit
         }, change
         code, lines = run(checked_site, capsys, "--changed-since", "HEAD")
         assert code == 1 and errors(lines) == full, change
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "delete the original",
+        "give the original the translation's language",
+        "add a second German translation",
+    ],
+)
+def test_changed_since_reports_what_a_change_breaks_in_a_translation_it_left_alone(
+    checked_site, capsys, change
+):
+    """A translation is judged against its original and its other translations, which a
+    change may touch while leaving the translation alone."""
+    root = checked_site.root
+    checked_site.write("content/bob/expo.md", post("Trade fair", Summary="Fair."))
+    checked_site.write("content/bob/expo.de.md", post("Messe", Summary="Messe.", Lang="de"))
+    assert run(checked_site, capsys) == (0, [])
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
+    if change == "delete the original":
+        (root / "content/bob/expo.md").unlink()
+    elif change == "give the original the translation's language":
+        checked_site.write("content/bob/expo.md", post("Trade fair", Summary="Fair.", Lang="de"))
+    else:  # sorted before expo.de.md, which the rule then names
+        checked_site.write(
+            "content/bob/expo-de.md",
+            post("Messe", Summary="Messe.", Lang="de", Slug="expo", Translation="yes"),
+        )
+    full = errors(run(checked_site, capsys)[1])
+    assert {line.split(":")[0] for line in full} == {"content/bob/expo.de.md"}
+    code, lines = run(checked_site, capsys, "--changed-since", "HEAD")
+    assert code == 1 and set(full) <= set(errors(lines))
