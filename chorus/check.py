@@ -175,10 +175,11 @@ def _selected_paths(
             for author in site.network.authors.values():
                 if names_a_target(author.bio):
                     affected.add(author.source)
-            if any(names_a_target(redirect.target) for redirect in site.redirects):
-                affected.update(redirect.path for redirect in site.redirects)
-        if changed_posts:  # a change of tags, dates or status can end a topic's or a year's page
+        if changed_posts:
+            # A change of tags, dates or status can end a topic's or a year's page; and every
+            # redirect is judged against every page written (a new post may take its address).
             affected |= files_linking_listings(site)
+            affected.update(redirect.path for redirect in site.redirects)
         affected.add(".github/CODEOWNERS")
         selected = affected if selected is None else selected & affected
     return selected

@@ -463,3 +463,28 @@ def test_changed_since_reports_what_a_change_breaks_in_a_translation_it_left_alo
     assert {line.split(":")[0] for line in full} == {"content/bob/expo.de.md"}
     code, lines = run(checked_site, capsys, "--changed-since", "HEAD")
     assert code == 1 and set(full) <= set(errors(lines))
+
+
+@pytest.mark.parametrize(
+    "redirects, added, tags",
+    [
+        ("posts/bob/launch/: bob/expo\n", "content/bob/launch.md", ""),  # a new post takes the address
+        ("topics/events/: /posts/bob/expo/\n", "content/bob/open-day.md", "events"),  # so does a new topic
+    ],
+)
+def test_changed_since_reports_a_redirect_a_new_post_hides(checked_site, capsys, redirects, added, tags):
+    """Every redirect is judged against every page the site writes, which a change to any
+    post may add to: the check of the change reports redirects.yml, left alone, as the
+    full check does."""
+    root = checked_site.root
+    checked_site.write("content/bob/expo.md", post("Trade fair", Summary="Fair."))
+    checked_site.write("redirects.yml", redirects)
+    assert run(checked_site, capsys) == (0, [])
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
+    checked_site.write(added, post("Launch", Summary="Launch.", Tags=tags))
+    full = errors(run(checked_site, capsys)[1])
+    assert [line.split(":")[0] for line in full] == ["redirects.yml"]
+    code, lines = run(checked_site, capsys, "--changed-since", "HEAD")
+    assert code == 1 and errors(lines) == full

@@ -510,7 +510,7 @@ def content_relative(path: str, from_source: str) -> str | None:
 # name="value" with '"', '<' and '>' escaped, and escapes '<' in text (where it leaves '"'),
 # so a URL is one inside a tag.
 def files_linking_listings(site: Site) -> set[str]:
-    """The files (posts, pages, bios, the redirects file) with a link to a page of the site
+    """The files (posts, pages, bios) with a link to a page of the site
     that is neither a post's nor a file (a topic's, a year's, a department's: whether it is
     written, and for how long, follows from every post), or to no page at all. A change to
     any post can end such a page, so ``chorus check --changed-since`` reports these files
@@ -535,11 +535,6 @@ def files_linking_listings(site: Site) -> set[str]:
         author.source
         for author in site.network.authors.values()
         if any(to_listing(ref, "") for ref in scan_references(author.bio))
-    )
-    found.update(
-        redirect.path
-        for redirect in site.redirects
-        if redirect.target.startswith("/") and to_listing(Reference(RefForm.ROOT, redirect.target, 0, 0), "")
     )
     return found
 
