@@ -10,10 +10,18 @@ from dataclasses import replace
 from types import MappingProxyType
 
 import pytest
+from markdown.extensions.fenced_code import FencedBlockPreprocessor
 
 from chorus.conf import PROJECT_ROOT
 from conftest import post
-from plugins.network.links import LinkError, LinkIndex, as_browser_reads, scan_references
+from plugins.network.links import (
+    LinkError,
+    LinkIndex,
+    _blank_code_spans,
+    _fenced_lines,
+    as_browser_reads,
+    scan_references,
+)
 from plugins.network.model import Post, Reference, RefForm, Status
 from plugins.network.similarity import Document, RelatedSettings, related_posts
 
@@ -227,6 +235,41 @@ def test_the_scanner_reads_links_and_tags_written_over_several_lines(text, found
     """Markdown lets a link's text, URL or title, a definition's URL and a tag's attributes
     go on the next line; the check names the line where the link starts, as for any other."""
     assert [(r.line, r.col, as_browser_reads(r.target), r.image) for r in scan_references(text)] == found
+
+
+def _fenced_by_markdown(text: str) -> set[int]:
+    """The lines Python-Markdown's own pattern finds in fenced blocks, searched over the
+    whole text as its preprocessor does (slow on hostile input: small texts only)."""
+    lines: set[int] = set()
+    for block in FencedBlockPreprocessor.FENCED_BLOCK_RE.finditer(text):
+        first = text.count("\n", 0, block.start())
+        lines.update(range(first, first + block.group(0).count("\n") + 1))
+    return lines
+
+
+def test_the_fenced_blocks_found_line_by_line_are_those_markdown_finds():
+    """Random texts of fences (backticks and tildes, of several lengths, with languages,
+    attributes, trailing spaces and text after them) and ordinary lines."""
+    pieces = ["```", "````", "~~~", "~~~~", "```python", "~~~ {.yaml}", "``` ", "```x y", "  ```", "text", ""]
+    rng = random.Random(12)
+    for _ in range(3000):
+        text = "\n".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        assert _fenced_lines(text) == _fenced_by_markdown(text), text
+
+
+@pytest.mark.parametrize(
+    "line, blanked",
+    [
+        ("a `b` c", "a     c"),
+        ("``a ` b`` c", "          c"),  # a shorter run inside is text of the span
+        ("`a``b`", "      "),  # a run of another length does not close it
+        ("`a` and ``", "    and ``"),  # a run with no partner is literal
+        ("\\`a` b`", "\\`a    "),  # an escaped backtick opens nothing
+        ("```", "```"),
+    ],
+)
+def test_code_spans_pair_runs_of_backticks_of_one_length(line, blanked):
+    assert _blank_code_spans(line) == blanked
 
 
 def test_a_link_after_an_unclosed_fence_fails_check_and_build_alike(site):

@@ -71,7 +71,6 @@ _ID = r"[a-z0-9][a-z0-9-]{0,62}"
 _STEM = r"[A-Za-z0-9][A-Za-z0-9_-]{0,79}"
 _POST_TARGET = re.compile(rf"^(?:(?P<owner>{_ID})/)?(?P<name>{_STEM})$")
 _PROFILE_TARGET = re.compile(rf"^@(?P<author>{_ID})$")
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 
 SHORT_FORMS = "[[author-id/slug]], [[slug]] or [[@author-id]]"
 
@@ -183,20 +182,76 @@ def _masked_code(text: str) -> str:
         if index in fenced:
             lines[index] = ""
         elif "`" in line:
-            lines[index] = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+            lines[index] = _blank_code_spans(line)
     return "\n".join(lines)
+
+
+_BACKTICKS = re.compile("`+")
+
+
+def _blank_code_spans(line: str) -> str:
+    """``line`` with its code spans spaced out. A span opens at a run of backticks not
+    escaped by a backslash and closes at the next run of the same length; a run with no
+    such partner is literal text (as Python-Markdown and CommonMark read them). Each run is
+    paired once, so a line of backticks takes linear time, where a pattern that tried every
+    run against every later one took hours."""
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(line)]
+    if len(runs) < 2:
+        return line
+    partner: list[int | None] = [None] * len(runs)  # the next run of the same length
+    latest: dict[int, int] = {}
+    for index in range(len(runs) - 1, -1, -1):
+        length = runs[index][1] - runs[index][0]
+        partner[index] = latest.get(length)
+        latest[length] = index
+    pieces, done, index = [], 0, 0
+    while index < len(runs):
+        start, closing = runs[index][0], partner[index]
+        if closing is None or (start and line[start - 1] == "\\"):
+            index += 1
+            continue
+        end = runs[closing][1]
+        pieces += [line[done:start], " " * (end - start)]
+        done, index = end, closing + 1
+    return "".join(pieces) + line[done:]
+
+
+_FENCE_START = re.compile(r"~{3,}|`{3,}")
 
 
 def _fenced_lines(text: str) -> set[int]:
     """The lines (from 0) of the fenced code blocks Python-Markdown finds in ``text``, fences
-    included: found by its own pattern, so that a fence it does not close (or one indented,
-    or closed by a longer one) is scanned as the text it renders as, links and all."""
+    included, so that a fence it does not close (or one indented, or closed by a longer one)
+    is scanned as the text it renders as, links and all.
+
+    Whether a line opens a block is asked of Python-Markdown's own pattern (the line, then
+    its fence); a block then runs to the next line that is the same fence alone, as the
+    pattern's lazy search does. Found line by line, in linear time: the pattern searched
+    over the whole text reads it again from every unclosed fence."""
     if "```" not in text and "~~~" not in text:
         return set()
+    closers: dict[str, list[int]] = {}
+    openers: list[tuple[int, str]] = []
+    for index, line in enumerate(text.split("\n")):
+        start = _FENCE_START.match(line)
+        if start is None:
+            continue
+        fence = start.group(0)
+        if line.rstrip(" ") == fence:
+            closers.setdefault(fence, []).append(index)
+        probe = f"{line}\n{fence}\n"
+        block = FencedBlockPreprocessor.FENCED_BLOCK_RE.match(probe)
+        if block is not None and block.end() == len(probe) - 1:
+            openers.append((index, fence))
     lines: set[int] = set()
-    for block in FencedBlockPreprocessor.FENCED_BLOCK_RE.finditer(text):
-        first = text.count("\n", 0, block.start())
-        lines.update(range(first, first + block.group(0).count("\n") + 1))
+    after = 0  # the first line not inside a block found
+    for index, fence in openers:
+        candidates = closers.get(fence, [])
+        following = bisect.bisect_right(candidates, index)
+        if index >= after and following < len(candidates):
+            closing = candidates[following]
+            lines.update(range(index, closing + 1))
+            after = closing + 1
     return lines
 
 
