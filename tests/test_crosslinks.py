@@ -9,6 +9,7 @@ import textwrap
 from dataclasses import replace
 from types import MappingProxyType
 
+import lxml.html
 import pytest
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
 
@@ -23,6 +24,7 @@ from plugins.network.links import (
     scan_references,
 )
 from plugins.network.model import Post, Reference, RefForm, Status
+from plugins.network.rendering import MarkdownRenderer
 from plugins.network.similarity import Document, RelatedSettings, related_posts
 
 PUBLISHED, HIDDEN, DRAFT, SCHEDULED = Status.PUBLISHED, Status.HIDDEN, Status.DRAFT, Status.SCHEDULED
@@ -270,6 +272,46 @@ def test_the_fenced_blocks_found_line_by_line_are_those_markdown_finds():
 )
 def test_code_spans_pair_runs_of_backticks_of_one_length(line, blanked):
     assert _blank_code_spans(line) == blanked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "> Read [the sheet](\n> sheet.pdf) first.",  # a quote's marker is not part of the URL
+        "> See ![the pump](\n> pump.png).",
+        '<img src="pump.png" alt="Pressure < 2 bar">',  # '<' and '>' in a quoted value
+        '<img alt="a > b" src="pump.png">',
+        '<a title="href=y.md" href="x.md">x</a>',  # the attribute, not a value that looks like one
+        "Plans [draft\n---\nfinal](missing.pdf)",  # a setext heading ends the paragraph
+        "[a\n# b](x.md)",  # so do an ATX heading,
+        "[a\n***\nb](x.md)",  # a rule,
+        "[a\n<div>\nb](x.md)",  # a block-level tag,
+        "[a\n> b](x.md)",  # a deeper quote,
+        "- [a\n- b](x.md)",  # the list's next item,
+        "> See [the\n>\n> sheet](missing.pdf).",  # and a blank line in a quote
+        "[a](x.md\n# h)",
+        "[a\n- b](x.md)",  # but not a list item after a paragraph line (Python-Markdown)
+        "> [a\nb](x.md)",  # nor a lazy line of a quote
+        "[a\n<em>b</em>](x.md)",  # nor an inline tag
+        "- [a\n  b](x.md)",
+        "[Update]:\nSince then we moved the office.",  # not a definition: words after the URL
+        '[the sheet](missing.pdf "Notes [v2](draft)")',  # a title holding a link
+        '<!--\n<img alt="Old"\n     src="old.png">\n-->',  # comments are never shown
+        "Text <!-- [a](x.md) --> more",
+        "x <!-- a\n\nb --> [c](y.md)",  # a blank line makes it text
+        "[![Pump](pump.png)](sheet.pdf)",  # a linked image
+        "[a](x(1).md)",  # parentheses in pairs in the URL
+        "```\n[a](in-code.md)\n```\n[b](out.md)",
+    ],
+)
+def test_the_scanner_finds_the_links_markdown_renders(text):
+    """Each link and image the scan finds is one the rendered page has, and the other way
+    round: the check judges what readers get."""
+    page = lxml.html.fragment_fromstring(MarkdownRenderer().render(text) or "<p></p>", create_parent="div")
+    rendered = {
+        element.get("href") or element.get("src") for element in page.xpath("//a[@href] | //img[@src]")
+    }
+    assert {as_browser_reads(r.target) for r in scan_references(text)} == rendered
 
 
 def test_a_link_after_an_unclosed_fence_fails_check_and_build_alike(site):

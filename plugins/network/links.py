@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+import markdown
+from markdown.blockprocessors import ReferenceProcessor
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
 
 from .model import Page, Post, Reference, RefForm, Site, Status
@@ -36,27 +38,38 @@ from .model import Page, Post, Reference, RefForm, Site, Status
 # whatever renders as a short link is also what gets checked.
 SHORT_LINK_PATTERN = r"\[\[([^\[\]\n]+)\]\]"
 _SHORT_LINK = re.compile(SHORT_LINK_PATTERN)
-# Markdown links and images: [text](url "title"), ![alt](<url>); reference definitions; raw HTML.
-# Each is found in the whole text, so one written over several lines (as Markdown allows: link
-# text and a definition's URL may go on the next line, a tag's attributes too) is read where
-# it starts. The inline pattern starts at its '[' (a literal start lets the regex engine skip
-# ahead to each '['); an image's '!' is the character before it. Its parts are possessive
-# and none runs past the next '](', so no two attempts read the same text again: a post of
-# '[a](' a hundred thousand times is read in linear time, not in hours.
-_NOT_A_NEW_LINK = r"(?:[^)\s\]]|\](?!\())"
+# Markdown links and images: [text](url "title"), ![alt](<url>), a linked image
+# [![alt](img)](url); reference definitions; raw HTML tags. Each is found in the whole text,
+# so one written over several lines (as Markdown allows: link text, its URL or title on the
+# next line, a tag's attributes too) is read where it starts, unless Markdown ends the
+# paragraph in between (:func:`_interrupted`). The inline pattern starts at its '[' (a
+# literal start lets the regex engine skip ahead to each '['); an image's '!' is the
+# character before it. Its parts are possessive and none runs past the next '](' outside
+# quotes, so no two attempts read the same text again: a post of '[a](' a hundred thousand
+# times is read in linear time, not in hours.
+_URL_PART = r"(?:[^()\s\]]|\](?!\()|\([^()\s]*+\))"  # parentheses in pairs: x(1).md
+_TITLE_PART = r"(?:\"[^\"]*+\"|'[^']*+'|[^)\s\]\"']|\](?!\()|\s)"
 _INLINE = re.compile(
-    r"\[(?P<text>[^\[\]]*+)\]\(\s*+(?:<(?P<angled>[^<>]*+)>|(?P<url>" + _NOT_A_NEW_LINK + r"++))"
-    r"(?:\s(?:" + _NOT_A_NEW_LINK + r"|\s)*+)?\)"
+    r"\[(?P<text>[^\[\]]*+|!\[[^\[\]]*+\]\([^()\s]*+\))"
+    r"\]\(\s*+(?:<(?P<angled>[^<>]*+)>|(?P<url>" + _URL_PART + r"++))"
+    r"(?:\s" + _TITLE_PART + r"*+)?\)"
 )
-_DEFINITION = re.compile(  # not footnotes; the URL may be on the next line, as Python-Markdown reads it
-    r"^ {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\n?[ \t]*<?(?P<url>[^\s>]+)>?", re.M
-)
-_HTML_ATTRIBUTE = re.compile(  # quoted or not, as a browser reads <img src=chart.png>; a tag that closes
-    r"<(?P<tag>img|a|source)\b[^<>]*?\b(?:src|href)\s*+=\s*+(?:[\"'](?P<url>[^\"']*+)[\"']|(?P<bare>[^\s>\"']++))"
-    r"(?=[^<>]*+>)",
-    re.I,
-)
+# Python-Markdown's own pattern for a reference definition ([label]: url "title"), so that
+# what it takes for one (the URL may be on the next line, nothing but a title after it) is
+# what is checked.
+_DEFINITION = ReferenceProcessor.RE
+# A tag, with quoted attribute values that may hold '<' and '>', then its attributes one by one.
+_HTML_TAG = re.compile(r"<(?P<tag>img|a|source)\b(?P<attributes>(?:[^<>\"']|\"[^\"]*+\"|'[^']*+')*+)>", re.I)
+_HTML_ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")  # ends a paragraph, and any link begun in it
+# What a line of a paragraph may begin with that makes Markdown end the paragraph: an ATX
+# heading, a setext underline or a rule, a block-level HTML tag (Python-Markdown's list).
+_BLOCK_TAGS = "|".join(sorted(markdown.Markdown().block_level_elements, key=len, reverse=True))
+_INTERRUPTION = re.compile(
+    r" {0,3}(?:#|[-=]+[ \t]*$|(?:[-*_][ \t]*){3,}$|</?(?:" + _BLOCK_TAGS + r")(?=[\s/>]|$))", re.I
+)
+_QUOTE_MARKERS = re.compile(r"(?: {0,3}>[ ]?)+")
+_LIST_ITEM = re.compile(r" {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]")
 _PREFIXES = (
     ("{filename}", RefForm.FILENAME),
     ("|filename|", RefForm.FILENAME),
@@ -130,18 +143,32 @@ def classify(url: str) -> tuple[RefForm, str] | None:
 
 def scan_references(text: str, first_line: int = 1, *, short_links: bool = True) -> list[Reference]:
     """Every internal reference in Markdown source, with its line and column (``first_line``
-    is the first line's number) where it starts. Fenced code blocks, code spans and ``\\[[``
-    are skipped, as Markdown skips them."""
+    is the first line's number) where it starts. Fenced code blocks, code spans, HTML
+    comments and ``\\[[`` are skipped, as Markdown skips them."""
     code = _masked_code(text)
     found: list[Reference] = []
     line_starts: list[int] = []
 
-    def add(classified: tuple[RefForm, str], start: int, **fields: Any) -> None:
+    def line_of(offset: int) -> int:
+        """The index (from 0) of the line holding ``offset``."""
         if not line_starts:
             line_starts.extend(m.end() for m in _NEWLINE.finditer(code))
             line_starts.insert(0, 0)
-        index = bisect.bisect_right(line_starts, start) - 1
+        return bisect.bisect_right(line_starts, offset) - 1
+
+    def add(classified: tuple[RefForm, str], start: int, **fields: Any) -> None:
+        index = line_of(start)
         found.append(Reference(*classified, first_line + index, start - line_starts[index] + 1, **fields))
+
+    def inline(match: re.Match[str]) -> None:
+        url = match.group("angled") if match.group("angled") is not None else match.group("url")
+        image = match.start() > 0 and code[match.start() - 1] == "!"
+        if classified := classify(url):
+            # an image starts at its '!'
+            add(classified, match.start() - (1 if image else 0), image=image, text=match.group("text"))
+        # a linked image: the image too
+        if match.group("text").startswith("![") and (shown := _INLINE.match(code, match.start("text") + 1)):
+            inline(shown)
 
     if short_links and "[[" in code:
         for match in _SHORT_LINK.finditer(code):
@@ -150,40 +177,98 @@ def scan_references(text: str, first_line: int = 1, *, short_links: bool = True)
             target, label = split_short(match.group(1))
             add((RefForm.SHORT, target), match.start(), text=label)
     for match in _INLINE.finditer(code) if "](" in code else ():
-        if "\n" in match.group(0) and _BLANK_LINE.search(match.group(0)):
-            continue  # a paragraph ended inside it: Markdown links nothing
-        url = match.group("angled") if match.group("angled") is not None else match.group("url")
-        image = match.start() > 0 and code[match.start() - 1] == "!"
-        if classified := classify(url):
-            # an image starts at its '!'
-            add(classified, match.start() - (1 if image else 0), image=image, text=match.group("text"))
+        if "\n" not in match.group(0) or not _interrupted(text, code, match.start(), match.end()):
+            inline(match)
     for match in _DEFINITION.finditer(code) if "]:" in code else ():
-        if classified := classify(match.group("url")):
+        footnote = match.group(1).startswith("^")
+        if (
+            not footnote
+            and not _BLANK_LINE.search(match.group(0))
+            and (classified := classify(match.group(2).lstrip("<").rstrip(">")))
+        ):
             add(classified, match.start())
-    for match in _HTML_ATTRIBUTE.finditer(code) if "<" in code else ():
-        found_url = match.group("url") if match.group("url") is not None else match.group("bare")
-        if classified := classify(found_url):
-            add(classified, match.start(), image=match.group("tag").lower() in ("img", "source"))
+    for match in _HTML_TAG.finditer(code) if "<" in code else ():
+        if "\n" in match.group(0) and _BLANK_LINE.search(match.group(0)):
+            continue  # a paragraph ended inside it: Markdown shows it as text
+        for attribute in _HTML_ATTRIBUTE.finditer(match.group("attributes")):
+            if attribute.group(1).lower() in ("src", "href"):  # the first, as a browser reads it
+                value = next((v for v in attribute.groups()[1:] if v is not None), "")
+                if classified := classify(value):
+                    add(classified, match.start(), image=match.group("tag").lower() in ("img", "source"))
+                break
     found.sort(key=lambda r: (r.line, r.col))
     return found
+
+
+def _interrupted(text: str, code: str, start: int, end: int) -> bool:
+    """Whether Markdown ends the paragraph between ``start`` and ``end`` (a link written over
+    several lines): at a blank line, a heading, a rule, a block-level tag, a deeper quote,
+    or the next item of the list the link began in. Python-Markdown lets a list item or a
+    shallower line continue a paragraph otherwise."""
+    first = text.rfind("\n", 0, start) + 1
+    written, masked = text[first:end].split("\n"), code[first:end].split("\n")
+    quoted = _QUOTE_MARKERS.match(written[0])
+    depth = quoted.group(0).count(">") if quoted else 0
+    in_list = _LIST_ITEM.match(written[0][quoted.end() if quoted else 0 :])
+    for line, shown in zip(written[1:], masked[1:], strict=True):
+        quoted = _QUOTE_MARKERS.match(line)
+        body = line[quoted.end() :] if quoted else line
+        if (
+            not body.strip()
+            or (shown == "" and line != "")  # a fenced block
+            or (quoted is not None and quoted.group(0).count(">") > depth)
+            or _INTERRUPTION.match(body)
+            or (in_list and _LIST_ITEM.match(body))
+        ):
+            return True
+    return False
 
 
 _NEWLINE = re.compile("\n")
 
 
 def _masked_code(text: str) -> str:
-    """``text`` with what Markdown shows as code blanked: the lines of fenced blocks emptied,
-    code spans spaced out; every other character keeps its line and column."""
+    """``text`` with what Markdown shows as code or hides blanked: the lines of fenced blocks
+    emptied; code spans, HTML comments and the '>' of quotes spaced out. Every other
+    character keeps its line and column."""
     fenced = _fenced_lines(text)
-    if not fenced and "`" not in text:
+    if not fenced and "`" not in text and ">" not in text:
         return text
     lines = text.split("\n")
     for index, line in enumerate(lines):
         if index in fenced:
             lines[index] = ""
-        elif "`" in line:
-            lines[index] = _blank_code_spans(line)
-    return "\n".join(lines)
+            continue
+        if "`" in line:
+            line = _blank_code_spans(line)
+        if quoted := _QUOTE_MARKERS.match(line):
+            line = " " * quoted.end() + line[quoted.end() :]
+        lines[index] = line
+    masked = "\n".join(lines)
+    return _blank_comments(masked) if "<!--" in masked else masked
+
+
+def _blank_comments(text: str) -> str:
+    """``text`` with its HTML comments spaced out (newlines kept): the sanitiser drops them,
+    and what they hold is never shown. A comment that a blank line interrupts is text, as
+    Markdown reads it. One pass: each comment's end is looked for once."""
+    blank_lines = [m.start() for m in _BLANK_LINE.finditer(text)]
+    pieces, done, closing = [], 0, -1
+    start = text.find("<!--")
+    while start != -1:
+        if closing < start + 4:
+            closing = text.find("-->", start + 4)
+            if closing == -1:
+                break  # no comment closes after here
+        following = bisect.bisect_left(blank_lines, start)
+        if following < len(blank_lines) and blank_lines[following] < closing:
+            start = text.find("<!--", start + 4)  # broken by a paragraph: text
+            continue
+        end = closing + 3
+        pieces += [text[done:start], re.sub(r"[^\n]", " ", text[start:end])]
+        done = end
+        start = text.find("<!--", end)
+    return "".join(pieces) + text[done:]
 
 
 _BACKTICKS = re.compile("`+")
@@ -561,9 +646,6 @@ def content_relative(path: str, from_source: str) -> str | None:
     return normal
 
 
-# Every link and image URL of sanitised HTML: its serialiser writes each attribute as
-# name="value" with '"', '<' and '>' escaped, and escapes '<' in text (where it leaves '"'),
-# so a URL is one inside a tag.
 def files_linking_listings(site: Site) -> set[str]:
     """The files (posts, pages, bios) with a link to a page of the site
     that is neither a post's nor a file (a topic's, a year's, a department's: whether it is
@@ -594,6 +676,9 @@ def files_linking_listings(site: Site) -> set[str]:
     return found
 
 
+# Every link and image URL of sanitised HTML: its serialiser writes each attribute as
+# name="value" with '"', '<' and '>' escaped, and escapes '<' in text (where it leaves '"'),
+# so a URL is one inside a tag.
 URL_ATTRIBUTE = re.compile(r'<[a-zA-Z][^<>]*?\s(?:href|src)="([^"]*)"')
 
 
