@@ -340,8 +340,8 @@ def test_a_link_the_scan_misses_fails_the_build_naming_the_post(site, monkeypatc
     site.write("content/alice/hello.md", post("Hello from service", summary="S.", body="![Chart](chart.png)"))
     assert site.problems() == [
         "content/alice/hello.md: error: links 'chart.png', which is neither a file of content/ nor a page of"
-        " the site (chorus check did not find this link in the source, so its line cannot be named: write"
-        " it as a Markdown link or image, or an <a href> or <img src> tag)"
+        " the site (chorus check did not find this link in the source, so its line cannot be named;"
+        " please report the way it is written to the maintainers of Chorus)"
     ]
 
 

@@ -227,7 +227,7 @@ def publish_linked_files(generator) -> None:
                     None,
                     f"links '{url}', which is neither a file of content/ nor a page of the site"
                     " (chorus check did not find this link in the source, so its line cannot be"
-                    " named: write it as a Markdown link or image, or an <a href> or <img src> tag)",
+                    " named; please report the way it is written to the maintainers of Chorus)",
                     rule="links",
                 )
                 for source, url in dict.fromkeys(unresolved)
