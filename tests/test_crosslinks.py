@@ -202,7 +202,8 @@ def test_site_urls_resolve_to_pages_the_build_writes(index, form, target, url):
         ("~~~\n[[in-code]]\n~~~\n[[after]]", [4]),
         ("Intro.\n\n~~~\n\nSee [[not-code]].\n", [5]),  # never closed: Markdown renders the link
         ("```\n[[in-code]]\n````\n[[still-code]]\n```\n[[after]]", [6]),  # closed by the same fence only
-        ("  ```\n[[x]]\n  ```", [2]),  # an indented fence is not one to Python-Markdown
+        ("  ~~~\n[[x]]\n  ~~~", [2]),  # an indented fence is not one to Python-Markdown
+        ("  ```\n[[x]]\n  ```", []),  # but its backticks pair as a code span
         ('<img alt="A" src=pump.png>', [1]),  # an attribute without quotes, as a browser reads it
     ],
 )
@@ -302,6 +303,22 @@ def test_code_spans_pair_runs_of_backticks_of_one_length(line, blanked):
         "[![Pump](pump.png)](sheet.pdf)",  # a linked image
         "[a](x(1).md)",  # parentheses in pairs in the URL
         "```\n[a](in-code.md)\n```\n[b](out.md)",
+        # found by a second reader's second pass
+        "See [the guide](guide.md for details.\n\nIt's [the valve](valve.md) that's broken (again).",
+        "Run `make\ninstall`, then read [the guide](guide.md) and run `make test`.",  # a span over lines
+        "Set `a\n[x](y.md) b` here.",
+        "[the [beta] release](notes.md)",  # brackets in pairs in the text
+        "![Figure [1]](fig.png)",
+        '[![Pump](pump.png "The pump")](big.png)',
+        "1. Install [the agent, then\n   - if needed - the plugin](agent.md)",  # a bullet in a numbered list
+        "- We moved to [the office we opened in\n  2019. It is great](office.md)",
+        "- See [the figures\n  1) and 2)](x.md)",  # '1)' is no list marker to Python-Markdown
+        "- See [the\n  #general channel](chat.md)",  # nor is an indented '#' a heading
+        "[d]:\tdocs.md\n\n[x][d]",  # a tab after the colon
+        '<div class="note">\nSee [g](guide.md).\n</div>\n\n[h](h.md)',  # raw HTML: no Markdown inside
+        "<details>\n<summary>S</summary>\n\nSee [l](log.md).\n\n</details>\n\n[c](z.md)",
+        '<figure>\n<img src="a.png">\n<figcaption>See [m](m.pdf)</figcaption>\n</figure>',  # tags are read
+        "<div>[a](x.md)</div> [b](y.md)",  # Markdown again after the closing tag
     ],
 )
 def test_the_scanner_finds_the_links_markdown_renders(text):

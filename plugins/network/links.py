@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import difflib
+import functools
 import html
 import posixpath
 import re
@@ -47,29 +48,42 @@ _SHORT_LINK = re.compile(SHORT_LINK_PATTERN)
 # character before it. Its parts are possessive and none runs past the next '](' outside
 # quotes, so no two attempts read the same text again: a post of '[a](' a hundred thousand
 # times is read in linear time, not in hours.
+# Whitespace within a paragraph: a newline, but not one that starts a blank line.
+_SPACE = r"(?:[^\S\n]|\n(?![ \t]*(?:\n|$)))"
+_TEXT_RUN = r"(?:[^\[\]\n]|\n(?![ \t]*(?:\n|$)))++"
+_TEXT = r"(?:" + _TEXT_RUN + r"|\[(?:" + _TEXT_RUN + r")?\]){0,64}+"  # with [brackets] in pairs
 _URL_PART = r"(?:[^()\s\]]|\](?!\()|\([^()\s]*+\))"  # parentheses in pairs: x(1).md
-_TITLE_PART = r"(?:\"[^\"]*+\"|'[^']*+'|[^)\s\]\"']|\](?!\()|\s)"
+_TITLE_PART = r"(?:\"[^\"\n]*+\"|'[^'\n]*+'|[^)\s\]\"']|\](?!\()|" + _SPACE + r")"
 _INLINE = re.compile(
-    r"\[(?P<text>[^\[\]]*+|!\[[^\[\]]*+\]\([^()\s]*+\))"
-    r"\]\(\s*+(?:<(?P<angled>[^<>]*+)>|(?P<url>" + _URL_PART + r"++))"
-    r"(?:\s" + _TITLE_PART + r"*+)?\)"
+    r"\[(?P<text>" + _TEXT + r")\]\(" + _SPACE + r"*+"
+    r"(?:<(?P<angled>(?:[^<>\n]|\n(?![ \t]*(?:\n|$)))*+)>|(?P<url>" + _URL_PART + r"++))"
+    r"(?:" + _SPACE + _TITLE_PART + r"*+)?\)"
 )
 # Python-Markdown's own pattern for a reference definition ([label]: url "title"), so that
 # what it takes for one (the URL may be on the next line, nothing but a title after it) is
-# what is checked.
-_DEFINITION = ReferenceProcessor.RE
+# what is checked; its URL made possessive, which it may be (a longer URL never ends a line
+# the shorter one could not), or a line of quotes takes quadratic time.
+_DEFINITION = re.compile(
+    ReferenceProcessor.RE.pattern.replace(r"([^\s]+)", r"([^\s]++)", 1), ReferenceProcessor.RE.flags
+)
 # A tag, with quoted attribute values that may hold '<' and '>', then its attributes one by one.
 _HTML_TAG = re.compile(r"<(?P<tag>img|a|source)\b(?P<attributes>(?:[^<>\"']|\"[^\"]*+\"|'[^']*+')*+)>", re.I)
 _HTML_ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")  # ends a paragraph, and any link begun in it
-# What a line of a paragraph may begin with that makes Markdown end the paragraph: an ATX
-# heading, a setext underline or a rule, a block-level HTML tag (Python-Markdown's list).
+# A block-level tag (Python-Markdown's list) at the start of a line opens a block of raw
+# HTML, to its closing tag: Markdown inside is not rendered (tags are).
 _BLOCK_TAGS = "|".join(sorted(markdown.Markdown().block_level_elements, key=len, reverse=True))
+_HTML_BLOCK = re.compile(r"^ {0,3}<(" + _BLOCK_TAGS + r")(?=[\s/>]|$)", re.I | re.M)
+_VOID_BLOCK_TAGS = frozenset({"hr"})
+# What a line of a paragraph may begin with that makes Markdown end the paragraph: an ATX
+# heading (in the first column, for Python-Markdown), a setext underline or a rule, a
+# block-level HTML tag.
 _INTERRUPTION = re.compile(
-    r" {0,3}(?:#|[-=]+[ \t]*$|(?:[-*_][ \t]*){3,}$|</?(?:" + _BLOCK_TAGS + r")(?=[\s/>]|$))", re.I
+    r"(?:#| {0,3}(?:[-=]+[ \t]*$|(?:[-*_][ \t]*){3,}$|</?(?:" + _BLOCK_TAGS + r")(?=[\s/>]|$)))", re.I
 )
 _QUOTE_MARKERS = re.compile(r"(?: {0,3}>[ ]?)+")
-_LIST_ITEM = re.compile(r" {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]")
+_QUOTE_LINE = re.compile(r"\n(?: {0,3}>[ ]?)+")
+_LIST_ITEM = re.compile(r" {0,3}(?:(?P<bullet>[-*+])|\d{1,9}\.)[ \t]")  # Python-Markdown: no '1)'
 _PREFIXES = (
     ("{filename}", RefForm.FILENAME),
     ("|filename|", RefForm.FILENAME),
@@ -147,18 +161,14 @@ def scan_references(text: str, first_line: int = 1, *, short_links: bool = True)
     comments and ``\\[[`` are skipped, as Markdown skips them."""
     code = _masked_code(text)
     found: list[Reference] = []
-    line_starts: list[int] = []
-
-    def line_of(offset: int) -> int:
-        """The index (from 0) of the line holding ``offset``."""
-        if not line_starts:
-            line_starts.extend(m.end() for m in _NEWLINE.finditer(code))
-            line_starts.insert(0, 0)
-        return bisect.bisect_right(line_starts, offset) - 1
+    counted = [0, 0]  # an offset and the newlines before it: each pattern finds in order
 
     def add(classified: tuple[RefForm, str], start: int, **fields: Any) -> None:
-        index = line_of(start)
-        found.append(Reference(*classified, first_line + index, start - line_starts[index] + 1, **fields))
+        if start < counted[0]:
+            counted[:] = [0, 0]
+        counted[:] = [start, counted[1] + code.count("\n", counted[0], start)]
+        column = start - code.rfind("\n", 0, start)
+        found.append(Reference(*classified, first_line + counted[1], column, **fields))
 
     def inline(match: re.Match[str]) -> None:
         url = match.group("angled") if match.group("angled") is not None else match.group("url")
@@ -170,20 +180,35 @@ def scan_references(text: str, first_line: int = 1, *, short_links: bool = True)
         if match.group("text").startswith("![") and (shown := _INLINE.match(code, match.start("text") + 1)):
             inline(shown)
 
+    blocks = _html_blocks(code) if "<" in code else []
+    block_starts = [start for start, _ in blocks]
+
+    def rendered_as_markdown(offset: int) -> bool:
+        """Not inside a block of raw HTML."""
+        index = bisect.bisect_right(block_starts, offset) - 1
+        return index < 0 or offset >= blocks[index][1]
+
     if short_links and "[[" in code:
         for match in _SHORT_LINK.finditer(code):
-            if match.start() and code[match.start() - 1] == "\\":
+            if (match.start() and code[match.start() - 1] == "\\") or not rendered_as_markdown(match.start()):
                 continue
             target, label = split_short(match.group(1))
             add((RefForm.SHORT, target), match.start(), text=label)
-    for match in _INLINE.finditer(code) if "](" in code else ():
-        if "\n" not in match.group(0) or not _interrupted(text, code, match.start(), match.end()):
-            inline(match)
-    for match in _DEFINITION.finditer(code) if "]:" in code else ():
+    position = 0
+    while "](" in code and (link := _INLINE.search(code, position)) is not None:
+        if "\n" in link.group(0) and _interrupted(text, code, link.start(), link.end()):
+            position = link.start() + 1  # not a link: what it spans may hold one
+            continue
+        if rendered_as_markdown(link.start()):
+            inline(link)
+        position = link.end()
+    # Python-Markdown reads a tab as spaces before it looks for definitions.
+    for match in _DEFINITION.finditer(code.replace("\t", " ")) if "]:" in code else ():
         footnote = match.group(1).startswith("^")
         if (
             not footnote
             and not _BLANK_LINE.search(match.group(0))
+            and rendered_as_markdown(match.start())
             and (classified := classify(match.group(2).lstrip("<").rstrip(">")))
         ):
             add(classified, match.start())
@@ -209,22 +234,48 @@ def _interrupted(text: str, code: str, start: int, end: int) -> bool:
     written, masked = text[first:end].split("\n"), code[first:end].split("\n")
     quoted = _QUOTE_MARKERS.match(written[0])
     depth = quoted.group(0).count(">") if quoted else 0
-    in_list = _LIST_ITEM.match(written[0][quoted.end() if quoted else 0 :])
+    item = _LIST_ITEM.match(written[0][quoted.end() if quoted else 0 :])
     for line, shown in zip(written[1:], masked[1:], strict=True):
         quoted = _QUOTE_MARKERS.match(line)
         body = line[quoted.end() :] if quoted else line
+        next_item = _LIST_ITEM.match(body)
         if (
             not body.strip()
             or (shown == "" and line != "")  # a fenced block
             or (quoted is not None and quoted.group(0).count(">") > depth)
             or _INTERRUPTION.match(body)
-            or (in_list and _LIST_ITEM.match(body))
+            # the list's next item (sane_lists: a bullet after a bullet, a number after a number)
+            or (item and next_item and bool(item.group("bullet")) == bool(next_item.group("bullet")))
         ):
             return True
     return False
 
 
-_NEWLINE = re.compile("\n")
+def _html_blocks(code: str) -> list[tuple[int, int]]:
+    """Where Python-Markdown passes raw HTML through, as (start, end) offsets: from a line
+    that opens a block-level tag to its matching closing tag, or to the end of the text when
+    it has none. Each block is read once, so this takes linear time."""
+    blocks: list[tuple[int, int]] = []
+    position = 0
+    while (opening := _HTML_BLOCK.search(code, position)) is not None:
+        tag = opening.group(1).lower()
+        end = opening.end() if tag in _VOID_BLOCK_TAGS else len(code)
+        if tag not in _VOID_BLOCK_TAGS:
+            depth = 0
+            for found in _same_tag(tag).finditer(code, opening.start()):
+                depth += -1 if found.group(1) else 1
+                if depth == 0:
+                    close = code.find(">", found.end())
+                    end = len(code) if close == -1 else close + 1
+                    break
+        blocks.append((opening.start(), end))
+        position = max(end, opening.end())
+    return blocks
+
+
+@functools.cache
+def _same_tag(tag: str) -> re.Pattern[str]:
+    return re.compile(rf"<(/?){tag}(?=[\s/>]|$)", re.I)
 
 
 def _masked_code(text: str) -> str:
@@ -235,17 +286,19 @@ def _masked_code(text: str) -> str:
     if not fenced and "`" not in text and ">" not in text:
         return text
     lines = text.split("\n")
-    for index, line in enumerate(lines):
-        if index in fenced:
-            lines[index] = ""
-            continue
-        if "`" in line:
-            line = _blank_code_spans(line)
-        if quoted := _QUOTE_MARKERS.match(line):
-            line = " " * quoted.end() + line[quoted.end() :]
-        lines[index] = line
+    for index in fenced:
+        lines[index] = ""
     masked = "\n".join(lines)
+    if "`" in masked:  # a code span may go on over the lines of its paragraph
+        masked = "".join(
+            _blank_code_spans(part) if "`" in part else part for part in _PARAGRAPHS.split(masked)
+        )
+    if ">" in masked:  # a line's quote markers ("\n" leads the pattern: a fast search)
+        masked = _QUOTE_LINE.sub(lambda quoted: "\n" + " " * (len(quoted.group(0)) - 1), "\n" + masked)[1:]
     return _blank_comments(masked) if "<!--" in masked else masked
+
+
+_PARAGRAPHS = re.compile(r"(\n[ \t]*\n)")  # split, the blank lines kept
 
 
 def _blank_comments(text: str) -> str:
@@ -272,10 +325,12 @@ def _blank_comments(text: str) -> str:
 
 
 _BACKTICKS = re.compile("`+")
+_NOT_NEWLINE = re.compile("[^\n]")
 
 
 def _blank_code_spans(line: str) -> str:
-    """``line`` with its code spans spaced out. A span opens at a run of backticks not
+    """``line`` (a line, or a paragraph: a span may go on over its lines) with its code
+    spans spaced out, newlines kept. A span opens at a run of backticks not
     escaped by a backslash and closes at the next run of the same length; a run with no
     such partner is literal text (as Python-Markdown and CommonMark read them). Each run is
     paired once, so a line of backticks takes linear time, where a pattern that tried every
@@ -296,7 +351,8 @@ def _blank_code_spans(line: str) -> str:
             index += 1
             continue
         end = runs[closing][1]
-        pieces += [line[done:start], " " * (end - start)]
+        span = line[start:end]
+        pieces += [line[done:start], _NOT_NEWLINE.sub(" ", span) if "\n" in span else " " * len(span)]
         done, index = end, closing + 1
     return "".join(pieces) + line[done:]
 
