@@ -610,6 +610,19 @@ def test_every_broken_link_fails_the_build_at_once_with_its_line(site):
     ]
 
 
+def test_a_link_in_a_summary_is_named_where_it_is_written(site):
+    """After extra spaces, and on the summary's continuation lines."""
+    site.write(
+        "content/alice/links.md",
+        "Title: Links\nDate: 2026-01-10\nSummary:    See [[bob/nothing]], a summary that wraps\n"
+        "    and links [the guide](missing.md) on its second line.\n\nText.\n",
+    )
+    assert site.check() == [
+        "content/alice/links.md:3:17: error: unknown post '[[bob/nothing]]'",
+        "content/alice/links.md:4:15: error: 'missing.md' does not name a file in the content folder or a page of the site (did you mean 'links.md'?)",
+    ]
+
+
 def test_drafts_may_link_drafts_and_are_still_checked(site):
     site.write("content/bob/plan.md", post("Plan", Status="draft"))
     site.write("content/bob/next.md", post("Next", Status="draft", body="After [[bob/plan]]."))

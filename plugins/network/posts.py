@@ -7,7 +7,7 @@ rejected by the check with the same message.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -117,7 +117,7 @@ def parse_post_file(
         parsed.header, parsed.references = known
     else:
         parsed.header = parse_header(parsed.text, shown, problems)
-        parsed.references = header_references(parsed.header, short_links)
+        parsed.references = header_references(parsed.text, parsed.header, short_links)
         if cache is not None and not problems.items:  # a header's problems come from parsing it: not kept
             cache.store(str(relative), digest, parsed.text, parsed.header, parsed.references)
     parsed.fields = convert_fields(parsed.header, shown, parsed.is_page, problems, limits, zone)
@@ -128,15 +128,23 @@ def parse_post_file(
     return parsed
 
 
-def header_references(header: Header, short_links: bool) -> tuple[Reference, ...]:
-    """The references in 'Summary:' and in the body, in that order, at their line and column."""
+def header_references(text: str, header: Header, short_links: bool) -> tuple[Reference, ...]:
+    """The references in 'Summary:' and in the body, in that order, at their line and column.
+
+    The summary is scanned where it is written in ``text``: its first line with the key
+    blanked, then its continuation lines, so a link is named where it stands even when the
+    value goes on over several lines."""
     references = []
     if "summary" in header.fields:
-        summary, line = header.fields["summary"]
-        offset = len("summary: ")  # the value starts after 'Summary: '
-        references += [
-            replace(ref, col=ref.col + offset)
-            for ref in scan_references(summary, line, short_links=short_links)
-        ]
+        _, line = header.fields["summary"]
+        lines = text.split("\n", header.body_line)[line - 1 : header.body_line - 1]
+        written = [lines[0]]
+        for continued in lines[1:]:
+            if continued[:1] not in (" ", "\t"):
+                break
+            written.append(continued)
+        key = written[0].index(":") + 1
+        written[0] = " " * key + written[0][key:]
+        references += scan_references("\n".join(written), line, short_links=short_links)
     references += scan_references(header.body, header.body_line, short_links=short_links)
     return tuple(references)
