@@ -45,10 +45,12 @@ _SHORT_LINK = re.compile(SHORT_LINK_PATTERN)
 # next line, a tag's attributes too) is read where it starts, unless Markdown ends the
 # paragraph in between (:func:`_interrupted`). The inline pattern starts at its '[' (a
 # literal start lets the regex engine skip ahead to each '['); an image's '!' is the
-# character before it. Its parts are possessive and none runs past the next '](' outside
-# quotes, so no two attempts read the same text again: a post of '[a](' a hundred thousand
+# character before it. Its parts are possessive, none crosses a blank line, and outside a
+# one-line quoted title none runs past the next '](' (the text reads at most 64 pieces), so
+# attempts do not read the same text again and again: a post of '[a](' a hundred thousand
 # times is read in linear time, not in hours.
-# Whitespace within a paragraph: a newline, but not one that starts a blank line.
+#
+# _SPACE: whitespace within a paragraph, a newline but not one that starts a blank line.
 _SPACE = r"(?:[^\S\n]|\n(?![ \t]*(?:\n|$)))"
 _TEXT_RUN = r"(?:[^\[\]\n]|\n(?![ \t]*(?:\n|$)))++"
 _TEXT = r"(?:" + _TEXT_RUN + r"|\[(?:" + _TEXT_RUN + r")?\]){0,64}+"  # with [brackets] in pairs
