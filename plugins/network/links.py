@@ -58,7 +58,9 @@ _URL_PART = r"(?:[^()\s\]]|\](?!\()|\([^()\s]*+\))"  # parentheses in pairs: x(1
 _TITLE_PART = r"(?:\"[^\"\n]*+\"|'[^'\n]*+'|[^)\s\]\"']|\](?!\()|" + _SPACE + r")"
 _INLINE = re.compile(
     r"\[(?P<text>" + _TEXT + r")\]\(" + _SPACE + r"*+"
-    r"(?:<(?P<angled>(?:[^<>\n]|\n(?![ \t]*(?:\n|$)))*+)>|(?P<url>" + _URL_PART + r"++))"
+    r"(?:<(?P<angled>(?:[^<>\n]|\n(?![ \t]*(?:\n|$)))*+)>"
+    # spaces are part of the URL (Screen Shot 1.png), as Python-Markdown reads it, unless a title follows
+    r"|(?P<url>" + _URL_PART + r"++(?:" + _SPACE + r"++(?![\"'])" + _URL_PART + r"++)*+))"
     r"(?:" + _SPACE + _TITLE_PART + r"*+)?\)"
 )
 # Python-Markdown's own pattern for a reference definition ([label]: url "title"), so that
