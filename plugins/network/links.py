@@ -287,7 +287,7 @@ def _masked_code(text: str) -> str:
     emptied; code spans, HTML comments and the '>' of quotes spaced out. Every other
     character keeps its line and column."""
     fenced = _fenced_lines(text)
-    if not fenced and "`" not in text and ">" not in text:
+    if not fenced and "`" not in text and ">" not in text:  # no quote, and no comment's '-->'
         return text
     lines = text.split("\n")
     for index in fenced:
@@ -322,7 +322,7 @@ def _blank_comments(text: str) -> str:
             start = text.find("<!--", start + 4)  # broken by a paragraph: text
             continue
         end = closing + 3
-        pieces += [text[done:start], re.sub(r"[^\n]", " ", text[start:end])]
+        pieces += [text[done:start], _NOT_NEWLINE.sub(" ", text[start:end])]
         done = end
         start = text.find("<!--", end)
     return "".join(pieces) + text[done:]
