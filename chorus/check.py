@@ -139,9 +139,11 @@ def _selected_paths(
             if c.startswith(str(site.settings["CHORUS_AUTHORS_PATH"]).rstrip("/") + "/")
         }
         changed_posts = {c for c in changed if c.startswith("content/")}
-        link_targets = {
+        # author-id/file-name of each changed source: how it is linked, and its key (a deleted one's too)
+        changed_keys = {
             PurePosixPath(c).with_suffix("").as_posix().removeprefix("content/") for c in changed_posts
         }
+        link_targets = set(changed_keys)
         # Linked by its address too, which its Slug: may make unlike its file name: the address
         # it has now, and the one it had in the live revision (a post made a draft, or deleted).
         link_targets |= {
@@ -153,9 +155,7 @@ def _selected_paths(
         link_targets.discard("")
         # A translation is judged with its original and the original's other translations.
         originals = {post.translation_of or post.key for post in site.posts if post.path in changed_posts}
-        originals |= {
-            PurePosixPath(c).with_suffix("").as_posix().removeprefix("content/") for c in changed_posts
-        }
+        originals |= changed_keys
 
         def names_a_target(text: str) -> bool:
             return any(target in text or target.split("/")[-1] in text for target in link_targets)
