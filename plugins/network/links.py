@@ -50,15 +50,16 @@ _SHORT_LINK = re.compile(SHORT_LINK_PATTERN)
 # attempts do not read the same text again and again: a post of '[a](' a hundred thousand
 # times is read in linear time, not in hours.
 #
-# _SPACE: whitespace within a paragraph, a newline but not one that starts a blank line.
-_SPACE = r"(?:[^\S\n]|\n(?![ \t]*(?:\n|$)))"
-_TEXT_RUN = r"(?:[^\[\]\n]|\n(?![ \t]*(?:\n|$)))++"
+# A newline within a paragraph: not one that starts a blank line.
+_LINE_BREAK = r"\n(?![ \t]*(?:\n|$))"
+_SPACE = r"(?:[^\S\n]|" + _LINE_BREAK + r")"
+_TEXT_RUN = r"(?:[^\[\]\n]|" + _LINE_BREAK + r")++"
 _TEXT = r"(?:" + _TEXT_RUN + r"|\[(?:" + _TEXT_RUN + r")?\]){0,64}+"  # with [brackets] in pairs
 _URL_PART = r"(?:[^()\s\]]|\](?!\()|\([^()\s]*+\))"  # parentheses in pairs: x(1).md
 _TITLE_PART = r"(?:\"[^\"\n]*+\"|'[^'\n]*+'|[^)\s\]\"']|\](?!\()|" + _SPACE + r")"
 _INLINE = re.compile(
     r"\[(?P<text>" + _TEXT + r")\]\(" + _SPACE + r"*+"
-    r"(?:<(?P<angled>(?:[^<>\n]|\n(?![ \t]*(?:\n|$)))*+)>"
+    r"(?:<(?P<angled>(?:[^<>\n]|" + _LINE_BREAK + r")*+)>"
     # spaces are part of the URL (Screen Shot 1.png), as Python-Markdown reads it, unless a title follows
     r"|(?P<url>" + _URL_PART + r"++(?:" + _SPACE + r"++(?![\"'])" + _URL_PART + r"++)*+))"
     r"(?:" + _SPACE + _TITLE_PART + r"*+)?\)"
