@@ -87,7 +87,7 @@ _INTERRUPTION = re.compile(
     r"(?:#| {0,3}(?:[-=]+[ \t]*$|(?:[-*_][ \t]*){3,}$|</?(?:" + _BLOCK_TAGS + r")(?=[\s/>]|$)))", re.I
 )
 _QUOTE_MARKERS = re.compile(r"(?: {0,3}>[ ]?)+")
-_QUOTE_LINE = re.compile(r"\n(?: {0,3}>[ ]?)+")
+_QUOTE_LINE = re.compile(r"\n" + _QUOTE_MARKERS.pattern)  # the markers after a newline
 _LIST_ITEM = re.compile(r" {0,3}(?:(?P<bullet>[-*+])|\d{1,9}\.)[ \t]")  # Python-Markdown: no '1)'
 _PREFIXES = (
     ("{filename}", RefForm.FILENAME),
