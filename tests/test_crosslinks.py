@@ -15,6 +15,7 @@ from markdown.extensions.fenced_code import FencedBlockPreprocessor
 
 from chorus.conf import PROJECT_ROOT
 from conftest import post
+from plugins.network import links
 from plugins.network.links import (
     LinkError,
     LinkIndex,
@@ -324,6 +325,17 @@ def test_code_spans_pair_runs_of_backticks_of_one_length(line, blanked):
         "[a](x.md\nfoo)",  # a newline does not: browsers drop it
         "[a](x y (z))",
         "[a](x 't')",
+        # indented code blocks show their links as text; a list's or definition's next
+        # paragraph is indented too, and is not code
+        "Intro.\n\n    code [a](missing.md) and [[bob/nothing]]\n\nAfter [b](y.md).",
+        "- item\n\n    more of the item: [a](x.md)",
+        "- item\n\n        code in the item [a](missing.md)",
+        "> quote\n>\n>     code in the quote [a](missing.md)",
+        "Para\n    a lazy line, not code [a](x.md)",
+        "Term\n:   said [a](x.md)\n\n    more of it [b](y.md)",
+        '    <img src="missing.png">',
+        "\tcode after a tab [a](missing.md)",
+        "1. one\n2. two\n\n    more of two [a](x.md)\n\nText.\n\n    code [b](missing.md)",
     ],
 )
 def test_the_scanner_finds_the_links_markdown_renders(text):
@@ -334,6 +346,34 @@ def test_the_scanner_finds_the_links_markdown_renders(text):
         element.get("href") or element.get("src") for element in page.xpath("//a[@href] | //img[@src]")
     }
     assert {as_browser_reads(r.target) for r in scan_references(text)} == rendered
+
+
+def test_a_link_in_an_indented_code_block_is_code_to_check_and_build(site):
+    """An example of Markdown shown as code, the old way (four spaces): no link to check,
+    and the page shows it as written. A list item's next paragraph, indented the same way,
+    keeps its links, and they are checked."""
+    example = (
+        "How to link a post:\n\n    See [the guide](guide.md).\n\n- Step one\n\n    Then [[bob/nothing]].\n"
+    )
+    site.write("content/bob/x.md", post("X", body="Intro.") + "\n" + example)  # post() dedents
+    expected = ["content/bob/x.md:12:10: error: unknown post '[[bob/nothing]]'"]
+    assert site.check() == expected
+    assert site.problems() == expected
+    site.write(
+        "content/bob/x.md", post("X", body="Intro.") + "\n" + example.replace("[[bob/nothing]]", "more")
+    )
+    assert site.check() == []
+    site.build()
+    code = site.page("posts/bob/x/index.html").cssselect("pre code")
+    assert [c.text_content().strip() for c in code] == ["See [the guide](guide.md)."]
+
+
+def test_indented_lines_the_block_parser_cannot_answer_in_time_keep_their_links(monkeypatch):
+    """Without an answer from Python-Markdown's block parser, an indented line's links are
+    checked: the check may then report a link in code, never miss one."""
+    monkeypatch.setattr(links, "_PARSE_SECONDS", 0.001)
+    text = "    [a](code.md)\n\n" * 20_000
+    assert len(scan_references(text)) == 20_000
 
 
 def test_a_link_after_an_unclosed_fence_fails_check_and_build_alike(site):

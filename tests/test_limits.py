@@ -122,6 +122,7 @@ def test_noncharacters_are_refused_with_line_and_column(site, char):
         ("", "<!--"),
         ("", "<!--\n\n"),
         ("", "[a\n# b](x.md)\n"),
+        ("", "- [a](x.md)\n\n    [a](x.md)\n"),  # indented: asked of Python-Markdown's block parser
     ],
 )
 def test_a_post_of_unfinished_links_is_checked_without_backtracking(site, start, unfinished):
@@ -132,6 +133,21 @@ def test_a_post_of_unfinished_links_is_checked_without_backtracking(site, start,
     body = start + unfinished * (400_000 // len(unfinished)) + "\n\nSee [[bob/nothing]]."
     site.write("content/bob/x.md", post(body=body))
     assert site.check()[-1].endswith(": error: unknown post '[[bob/nothing]]'")  # read to the end
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "    [a](missing.md)\n\n",  # one long code block: Python-Markdown joins it in quadratic time
+        "- a\n\n        [a](missing.md)\n\n",
+    ],
+)
+def test_a_post_of_indented_code_is_checked_to_its_end(site, block):
+    """Python-Markdown's block parser says which indented lines are code: on 400 KB of
+    them it answers, and none of their links is reported."""
+    body = block * (400_000 // len(block)) + "\n\nSee [[bob/nothing]].\n"
+    site.write("content/bob/x.md", post(body="Intro.") + "\n" + body)  # post() would dedent it
+    assert [line.split(": ", 1)[1] for line in site.check()] == ["error: unknown post '[[bob/nothing]]'"]
 
 
 def test_the_definition_pattern_taken_from_python_markdown_is_made_possessive():

@@ -34,6 +34,7 @@ from markdown.blockprocessors import ReferenceProcessor
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
 
 from .model import Page, Post, Reference, RefForm, Site, Status
+from .timelimit import TimeLimitExceeded, time_limit
 
 # The whole ``[[…]]`` token; the Markdown extension and the source scanner share it, so
 # whatever renders as a short link is also what gets checked.
@@ -160,10 +161,13 @@ def classify(url: str) -> tuple[RefForm, str] | None:
     return (RefForm.ROOT if url.startswith("/") else RefForm.RELATIVE), url
 
 
-def scan_references(text: str, first_line: int = 1, *, short_links: bool = True) -> list[Reference]:
+def scan_references(
+    text: str, first_line: int = 1, *, short_links: bool = True, code_blocks: bool = True
+) -> list[Reference]:
     """Every internal reference in Markdown source, with its line and column (``first_line``
-    is the first line's number) where it starts. Fenced code blocks, code spans, HTML
-    comments and ``\\[[`` are skipped, as Markdown skips them."""
+    is the first line's number) where it starts. Code blocks, code spans, HTML comments and
+    ``\\[[`` are skipped, as Markdown skips them. ``code_blocks`` False: an indented line is
+    not code (a header value's lines are indented, and joined before they render)."""
     code = _masked_code(text)
     found: list[Reference] = []
     counted = [0, 0]  # an offset and the newlines before it: each pattern finds in order
@@ -227,7 +231,49 @@ def scan_references(text: str, first_line: int = 1, *, short_links: bool = True)
                     add(classified, match.start(), image=match.group("tag").lower() in ("img", "source"))
                 break
     found.sort(key=lambda r: (r.line, r.col))
-    return found
+    return _outside_indented_code(text, first_line, found) if found and code_blocks else found
+
+
+_INDENTED = re.compile(r"(?: {0,3}>[ ]?)*+(?: {4}| {0,3}\t)")  # after any quote markers
+# Marks a line asked about, with its number: a C1 control character, which Python-Markdown
+# leaves alone (its placeholders are \x02 and \x03) and which keeps a Latin-1 text's string
+# narrow; the parser joins a long code block in quadratic time, four times longer in a
+# string of four-byte characters.
+_MARK = "\x80"
+_MARKED = re.compile(_MARK + r"(\d+)" + _MARK)
+# Python-Markdown's block parser is quadratic on some texts (a long code block, quotes nested
+# deeper line by line); no longer than the build gives the whole render by default
+# (CHORUS_MAX_RENDER_SECONDS), which a text that takes longer to parse would miss anyway.
+_PARSE_SECONDS = 10
+
+
+def _outside_indented_code(text: str, first_line: int, found: list[Reference]) -> list[Reference]:
+    """``found`` without the references on lines Python-Markdown shows in an indented code
+    block. Whether an indented line is code depends on the blocks before it (a list item's
+    next paragraph, or a definition's, is indented too), so the question goes to
+    Python-Markdown's own block parser, run only when a reference is on an indented line:
+    each such line gets a marker at its end, and a line whose marker lands in a ``<pre>``'s
+    code is code. Without an answer (a text that already holds such markers, one the parser
+    cannot take in time) every reference stays: the build's check of rendered links is the net."""
+    lines = text.split("\n")
+    indented = {ref.line - first_line for ref in found if _INDENTED.match(lines[ref.line - first_line])}
+    if not indented or _MARK in text:
+        return found
+    for index in indented:
+        lines[index] += f"{_MARK}{index}{_MARK}"
+    from .rendering import DEFAULT_MARKDOWN  # which imports this module
+
+    parser = markdown.Markdown(**DEFAULT_MARKDOWN)  # a new one: serve reads sources in two threads
+    try:
+        with time_limit(_PARSE_SECONDS):
+            for preprocessor in parser.preprocessors:
+                lines = preprocessor.run(lines)
+            root = parser.parser.parseDocument(lines).getroot()
+    except (RecursionError, TimeLimitExceeded):  # a hostile nesting of lists or quotes
+        return found
+    code = "".join(block.text or "" for pre in root.iter("pre") for block in pre.iter("code"))
+    shown_as_code = {int(index) for index in _MARKED.findall(code)}
+    return [ref for ref in found if ref.line - first_line not in shown_as_code] if shown_as_code else found
 
 
 def _interrupted(text: str, code: str, start: int, end: int) -> bool:

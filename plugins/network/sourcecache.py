@@ -26,6 +26,8 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+import markdown
+
 from . import links, model, postmeta, posts, sourcefile
 from .model import Reference, RefForm
 from .postmeta import Header
@@ -35,9 +37,12 @@ _FORMS = {form.value: form for form in RefForm}  # a dict lookup: RefForm(value)
 
 
 def _code_digest(short_links: bool) -> str:
-    """What computes the entries: this code, the parsers and the model's shapes, and the
-    Unicode tables NFC and the checks use."""
-    digest = hashlib.sha256(f"v{_VERSION} {unicodedata.unidata_version} {short_links}".encode())
+    """What computes the entries: this code, the parsers and the model's shapes, the
+    Unicode tables NFC and the checks use, and Python-Markdown (the scan asks its patterns
+    and its block parser)."""
+    digest = hashlib.sha256(
+        f"v{_VERSION} {unicodedata.unidata_version} {markdown.__version__} {short_links}".encode()
+    )
     for module in (sourcefile, postmeta, posts, links, model):
         digest.update(Path(str(module.__file__)).read_bytes())
     digest.update(Path(__file__).read_bytes())
