@@ -336,6 +336,12 @@ def test_code_spans_pair_runs_of_backticks_of_one_length(line, blanked):
         '    <img src="missing.png">',
         "\tcode after a tab [a](missing.md)",
         "1. one\n2. two\n\n    more of two [a](x.md)\n\nText.\n\n    code [b](missing.md)",
+        # definitions in a list item or a nested quote are indented too; in code they are text
+        "- item [g]\n\n    [g]: guide.md",
+        '1. item [g]\n\n    [g]: guide.md "Title"',
+        "> > quote [g]\n> >\n> > [g]: guide.md",
+        "- item\n\n    [g]:\n    guide.md\n\n[g]",
+        "Text [g]\n\n    [g]: code.md",
     ],
 )
 def test_the_scanner_finds_the_links_markdown_renders(text):
@@ -366,6 +372,20 @@ def test_a_link_in_an_indented_code_block_is_code_to_check_and_build(site):
     site.build()
     code = site.page("posts/bob/x/index.html").cssselect("pre code")
     assert [c.text_content().strip() for c in code] == ["See [the guide](guide.md)."]
+
+
+def test_a_definition_in_a_list_item_is_checked_where_it_is_written(site):
+    """Python-Markdown takes a definition indented under a list item (or in a quote in a
+    quote): the check names its line, as the build does."""
+    body = "- Step one, see [the guide][g].\n\n    [g]: gide.md\n"
+    site.write("content/bob/guide.md", post("Guide"))
+    site.write("content/bob/x.md", post("X", body="Intro.") + "\n" + body)  # post() dedents
+    expected = [
+        "content/bob/x.md:8:5: error: 'gide.md' does not name a file in the content folder"
+        " or a page of the site (did you mean 'guide.md'?)"
+    ]
+    assert site.check() == expected
+    assert site.problems() == expected
 
 
 def test_indented_lines_the_block_parser_cannot_answer_in_time_keep_their_links(monkeypatch):

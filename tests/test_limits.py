@@ -140,6 +140,7 @@ def test_a_post_of_unfinished_links_is_checked_without_backtracking(site, start,
     [
         "    [a](missing.md)\n\n",  # one long code block: Python-Markdown joins it in quadratic time
         "- a\n\n        [a](missing.md)\n\n",
+        "    [g]: missing.md\n\n",  # a definition in code, asked about as one in a list item is
     ],
 )
 def test_a_post_of_indented_code_is_checked_to_its_end(site, block):

@@ -162,12 +162,13 @@ def classify(url: str) -> tuple[RefForm, str] | None:
 
 
 def scan_references(
-    text: str, first_line: int = 1, *, short_links: bool = True, code_blocks: bool = True
+    text: str, first_line: int = 1, *, short_links: bool = True, header_value: bool = False
 ) -> list[Reference]:
     """Every internal reference in Markdown source, with its line and column (``first_line``
     is the first line's number) where it starts. Code blocks, code spans, HTML comments and
-    ``\\[[`` are skipped, as Markdown skips them. ``code_blocks`` False: an indented line is
-    not code (a header value's lines are indented, and joined before they render)."""
+    ``\\[[`` are skipped, as Markdown skips them. ``header_value``: the text is a header's
+    value, whose lines are indented by the header's syntax and joined before it renders, so
+    no line of it is a block of its own (code, a definition)."""
     code = _masked_code(text)
     found: list[Reference] = []
     counted = [0, 0]  # an offset and the newlines before it: each pattern finds in order
@@ -212,7 +213,9 @@ def scan_references(
             inline(link)
         position = link.end()
     # Python-Markdown reads a tab as spaces before it looks for definitions.
+    defined: set[int] = set()  # where the lines this pattern reads start
     for match in _DEFINITION.finditer(code.replace("\t", " ")) if "]:" in code else ():
+        defined.add(match.start())
         footnote = match.group(1).startswith("^")
         if (
             not footnote
@@ -231,10 +234,36 @@ def scan_references(
                     add(classified, match.start(), image=match.group("tag").lower() in ("img", "source"))
                 break
     found.sort(key=lambda r: (r.line, r.col))
-    return _outside_indented_code(text, first_line, found) if found and code_blocks else found
+    if header_value:
+        return found
+    # What only the blocks before a line decide: whether an indented line is code, and
+    # whether a line more indented than a definition may be (in a list item, a nested
+    # quote) is one. Asked of Python-Markdown's block parser, only when such a line is there.
+    lines = text.split("\n")
+    indented = {ref.line - first_line for ref in found if _INDENTED.match(lines[ref.line - first_line])}
+    nested = [
+        match
+        for match in (_ANY_DEFINITION.finditer(code) if "]:" in code else ())
+        if match.start() not in defined
+        and not match.group("label").startswith("^")  # a footnote
+        and rendered_as_markdown(match.start())
+    ]
+    answer = _block_answer(lines, indented) if indented or nested else None
+    if answer is None:
+        return found
+    code_lines, definitions = answer
+    found[:] = [ref for ref in found if ref.line - first_line not in code_lines]
+    for match in nested:
+        url = definitions.get(match.group("label").strip().lower())
+        if url is not None and (classified := classify(url)):
+            add(classified, match.start("label") - 1)
+    found.sort(key=lambda r: (r.line, r.col))
+    return found
 
 
 _INDENTED = re.compile(r"(?: {0,3}>[ ]?)*+(?: {4}| {0,3}\t)")  # after any quote markers
+# A line that would be a reference definition at any depth (quote markers are blanked).
+_ANY_DEFINITION = re.compile(r"^[ \t]*+\[(?P<label>[^\]\n]+)\]:", re.M)
 # Marks a line asked about, with its number: a C1 control character, which Python-Markdown
 # leaves alone (its placeholders are \x02 and \x03) and which keeps a Latin-1 text's string
 # narrow; the parser joins a long code block in quadratic time, four times longer in a
@@ -247,20 +276,19 @@ _MARKED = re.compile(_MARK + r"(\d+)" + _MARK)
 _PARSE_SECONDS = 10
 
 
-def _outside_indented_code(text: str, first_line: int, found: list[Reference]) -> list[Reference]:
-    """``found`` without the references on lines Python-Markdown shows in an indented code
-    block. Whether an indented line is code depends on the blocks before it (a list item's
-    next paragraph, or a definition's, is indented too), so the question goes to
-    Python-Markdown's own block parser, run only when a reference is on an indented line:
-    each such line gets a marker at its end, and a line whose marker lands in a ``<pre>``'s
-    code is code. Without an answer (a text that already holds such markers, one the parser
-    cannot take in time) every reference stays: the build's check of rendered links is the net."""
-    lines = text.split("\n")
-    indented = {ref.line - first_line for ref in found if _INDENTED.match(lines[ref.line - first_line])}
-    if not indented or _MARK in text:
-        return found
-    for index in indented:
-        lines[index] += f"{_MARK}{index}{_MARK}"
+def _block_answer(lines: list[str], marked: set[int]) -> tuple[set[int], dict[str, str]] | None:
+    """What Python-Markdown's block parser makes of ``lines`` (a text split at newlines):
+    which of the ``marked`` lines (their indexes) it shows in a code block, and the URL of
+    every reference definition it takes, by label. Whether an indented line is code depends
+    on the blocks before it (a list item's or a definition's next paragraph is indented
+    too), and a definition in a list item or a nested quote is indented as well, so only the
+    parser can say. Each marked line gets a marker at its end; a line whose marker lands in
+    a ``<pre>``'s code is code. None without an answer (a text that already holds the
+    marker, one the parser cannot take in time): every reference found stays, and the
+    build's check of rendered links is the net."""
+    if any(_MARK in line for line in lines):
+        return None
+    lines = [f"{line}{_MARK}{index}{_MARK}" if index in marked else line for index, line in enumerate(lines)]
     from .rendering import DEFAULT_MARKDOWN  # which imports this module
 
     parser = markdown.Markdown(**DEFAULT_MARKDOWN)  # a new one: serve reads sources in two threads
@@ -270,10 +298,12 @@ def _outside_indented_code(text: str, first_line: int, found: list[Reference]) -
                 lines = preprocessor.run(lines)
             root = parser.parser.parseDocument(lines).getroot()
     except (RecursionError, TimeLimitExceeded):  # a hostile nesting of lists or quotes
-        return found
+        return None
     code = "".join(block.text or "" for pre in root.iter("pre") for block in pre.iter("code"))
-    shown_as_code = {int(index) for index in _MARKED.findall(code)}
-    return [ref for ref in found if ref.line - first_line not in shown_as_code] if shown_as_code else found
+    return (
+        {int(index) for index in _MARKED.findall(code)},
+        {label: url for label, (url, _) in parser.references.items()},
+    )
 
 
 def _interrupted(text: str, code: str, start: int, end: int) -> bool:

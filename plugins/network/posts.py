@@ -145,6 +145,6 @@ def header_references(text: str, header: Header, short_links: bool) -> tuple[Ref
             written.append(continued)
         key = written[0].index(":") + 1
         written[0] = " " * key + written[0][key:]
-        references += scan_references("\n".join(written), line, short_links=short_links, code_blocks=False)
+        references += scan_references("\n".join(written), line, short_links=short_links, header_value=True)
     references += scan_references(header.body, header.body_line, short_links=short_links)
     return tuple(references)
