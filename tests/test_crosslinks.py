@@ -233,6 +233,9 @@ def test_the_scanner_skips_the_fenced_blocks_markdown_renders_as_code(text, line
         ("[s]:\n\n    sheet.pdf", []),  # nor is a definition whose URL follows a blank line
         ("Keep a <a and b\nsrc=sheet.pdf in mind.", []),  # a tag must close
         ("```\n[x](\n```\nsheet.pdf)", []),  # a link cannot begin in code
+        # after a fenced block (its lines once left the mask shorter than the text: a crash)
+        ("```python\nx = [1](2)\n```\n\nSee [the\nsheet](sheet.pdf).", [(5, 5, "sheet.pdf", False)]),
+        ("~~~\ncode\n~~~\n> See [the\n> sheet](sheet.pdf).", [(4, 7, "sheet.pdf", False)]),
     ],
 )
 def test_the_scanner_reads_links_and_tags_written_over_several_lines(text, found):
@@ -342,6 +345,7 @@ def test_code_spans_pair_runs_of_backticks_of_one_length(line, blanked):
         "> > quote [g]\n> >\n> > [g]: guide.md",
         "- item\n\n    [g]:\n    guide.md\n\n[g]",
         "Text [g]\n\n    [g]: code.md",
+        "```\nx = 1\n```\n\nSee [the\nguide](guide.md) and [a\n\nb](x.md).",
     ],
 )
 def test_the_scanner_finds_the_links_markdown_renders(text):
@@ -394,6 +398,16 @@ def test_indented_lines_the_block_parser_cannot_answer_in_time_keep_their_links(
     monkeypatch.setattr(links, "_PARSE_SECONDS", 0.001)
     text = "    [a](code.md)\n\n" * 20_000
     assert len(scan_references(text)) == 20_000
+
+
+def test_a_link_over_two_lines_after_a_code_block_is_checked_by_check_and_build(site):
+    site.write("content/bob/x.md", post("X", body="```\nx = 1\n```\n\nSee [the\nguide](missing.md)."))
+    expected = [
+        "content/bob/x.md:8:5: error: 'missing.md' does not name a file in the content folder"
+        " or a page of the site (did you mean 'x.md'?)"
+    ]
+    assert site.check() == expected
+    assert site.problems() == expected
 
 
 def test_a_link_after_an_unclosed_fence_fails_check_and_build_alike(site):

@@ -206,7 +206,7 @@ def scan_references(
             add((RefForm.SHORT, target), match.start(), text=label)
     position = 0
     while "](" in code and (link := _INLINE.search(code, position)) is not None:
-        if "\n" in link.group(0) and _interrupted(text, code, link.start(), link.end()):
+        if "\n" in link.group(0) and _interrupted(text, link.start(), link.end()):
             position = link.start() + 1  # not a link: what it spans may hold one
             continue
         if rendered_as_markdown(link.start()):
@@ -306,23 +306,22 @@ def _block_answer(lines: list[str], marked: set[int]) -> tuple[set[int], dict[st
     )
 
 
-def _interrupted(text: str, code: str, start: int, end: int) -> bool:
+def _interrupted(text: str, start: int, end: int) -> bool:
     """Whether Markdown ends the paragraph between ``start`` and ``end`` (a link written over
     several lines): at a blank line, a heading, a rule, a block-level tag, a deeper quote,
     or the next item of the list the link began in. Python-Markdown lets a list item or a
     shallower line continue a paragraph otherwise."""
     first = text.rfind("\n", 0, start) + 1
-    written, masked = text[first:end].split("\n"), code[first:end].split("\n")
+    written = text[first:end].split("\n")
     quoted = _QUOTE_MARKERS.match(written[0])
     depth = quoted.group(0).count(">") if quoted else 0
     item = _LIST_ITEM.match(written[0][quoted.end() if quoted else 0 :])
-    for line, shown in zip(written[1:], masked[1:], strict=True):
+    for line in written[1:]:
         quoted = _QUOTE_MARKERS.match(line)
         body = line[quoted.end() :] if quoted else line
         next_item = _LIST_ITEM.match(body)
         if (
             not body.strip()
-            or (shown == "" and line != "")  # a fenced block
             or (quoted is not None and quoted.group(0).count(">") > depth)
             or _INTERRUPTION.match(body)
             # the list's next item (sane_lists: a bullet after a bullet, a number after a number)
@@ -360,15 +359,15 @@ def _same_tag(tag: str) -> re.Pattern[str]:
 
 
 def _masked_code(text: str) -> str:
-    """``text`` with what Markdown shows as code or hides blanked: the lines of fenced blocks
-    emptied; code spans, HTML comments and the '>' of quotes spaced out. Every other
-    character keeps its line and column."""
+    """``text`` with what Markdown shows as code or hides spaced out (newlines kept): fenced
+    blocks, code spans, HTML comments and the '>' of quotes. Every other character keeps its
+    offset, so an offset in the mask is one in ``text``, at the same line and column."""
     fenced = _fenced_lines(text)
     if not fenced and "`" not in text and ">" not in text:  # no quote, and no comment's '-->'
         return text
     lines = text.split("\n")
     for index in fenced:
-        lines[index] = ""
+        lines[index] = " " * len(lines[index])
     masked = "\n".join(lines)
     if "`" in masked:  # a code span may go on over the lines of its paragraph
         masked = "".join(
