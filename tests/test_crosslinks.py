@@ -264,6 +264,25 @@ def test_the_fenced_blocks_found_line_by_line_are_those_markdown_finds():
         assert _fenced_lines(text) == _fenced_by_markdown(text), text
 
 
+def test_random_markdown_is_scanned_with_every_link_placed_at_its_start():
+    """Random texts of the lines posts are made of (fences, quotes, lists, indented lines,
+    HTML blocks, definitions, links over two lines): the scan never fails, and each link it
+    reports is placed where a link, image, short link, definition or tag starts."""
+    pieces = [
+        "```", "~~~", "```python", "x = [1](2)", "text", "", "> quote", "> > deeper", "- item",
+        "1. step", "    indented [c](c.md)", "\tcode [t](t.md)", "<div>", "</div>", "See [the",
+        "guide](g.md).", "[g]: g.md", "    [n]: n.md", "[[bob/x]]", '<img src="i.png">',
+        "`span [s](s.md)`", "<!--", "-->", "Title", "===", "| [a](a.md) |", "|---|",
+        "![alt](p.png)", "Term", ":   def [d](d.md)",
+    ]  # fmt: skip
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "\n".join(rng.choice(pieces) for _ in range(rng.randint(1, 14)))
+        lines = text.split("\n")
+        for ref in scan_references(text):
+            assert lines[ref.line - 1][ref.col - 1] in "[<!", (text, ref)
+
+
 @pytest.mark.parametrize(
     "line, blanked",
     [
