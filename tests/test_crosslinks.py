@@ -364,6 +364,10 @@ def test_code_spans_pair_runs_of_backticks_of_one_length(line, blanked):
         "> > quote [g]\n> >\n> > [g]: guide.md",
         "- item\n\n    [g]:\n    guide.md\n\n[g]",
         "Text [g]\n\n    [g]: code.md",
+        # a line's mark must change nothing else of the parse (found by a second reader)
+        '<div>\n    <a href="a.md">x</a></div>    ',  # text after a closing tag
+        '<div>\n    <img src="a.png"></div>\n===\n    [b](c.md)',  # and a setext underline
+        ">     | [a](missing.md) |\n|---|---|",  # a table's last '|'
         "```\nx = 1\n```\n\nSee [the\nguide](guide.md) and [a\n\nb](x.md).",
     ],
 )

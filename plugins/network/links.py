@@ -24,6 +24,7 @@ import functools
 import html
 import posixpath
 import re
+import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,7 @@ from urllib.parse import unquote, urlsplit
 import markdown
 from markdown.blockprocessors import ReferenceProcessor
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
+from markdown.util import code_escape
 
 from .model import Page, Post, Reference, RefForm, Site, Status
 from .timelimit import TimeLimitExceeded, time_limit
@@ -266,8 +268,8 @@ _INDENTED = re.compile(r"(?: {0,3}>[ ]?)*+(?: {4}| {0,3}\t)")  # after any quote
 _ANY_DEFINITION = re.compile(r"^[ \t]*+\[(?P<label>[^\]\n]+)\]:", re.M)
 # Marks a line asked about, with its number: a C1 control character, which Python-Markdown
 # leaves alone (its placeholders are \x02 and \x03) and which keeps a Latin-1 text's string
-# narrow; the parser joins a long code block in quadratic time, four times longer in a
-# string of four-byte characters.
+# narrow: the parser joins a long code block in quadratic time, and a four-byte mark made
+# that many times slower.
 _MARK = "\x80"
 _MARKED = re.compile(_MARK + r"(\d+)" + _MARK)
 # Python-Markdown's block parser is quadratic on some texts (a long code block, quotes nested
@@ -282,28 +284,61 @@ def _block_answer(lines: list[str], marked: set[int]) -> tuple[set[int], dict[st
     every reference definition it takes, by label. Whether an indented line is code depends
     on the blocks before it (a list item's or a definition's next paragraph is indented
     too), and a definition in a list item or a nested quote is indented as well, so only the
-    parser can say. Each marked line gets a marker at its end; a line whose marker lands in
-    a ``<pre>``'s code is code. None without an answer (a text that already holds the
-    marker, one the parser cannot take in time): every reference found stays, and the
-    build's check of rendered links is the net."""
+    parser can say.
+
+    Each marked line gets a mark at its end, and the text is parsed with and without the
+    marks: a line whose mark lands in a ``<pre>``'s code, right after the line's own text,
+    is code. The marks must change nothing else: a mark after a closing tag is text of its
+    own, one after a table's last '|' changes its columns. When they do, or without an
+    answer at all (a text that already holds the mark, one the parser cannot take in time),
+    None: every reference found stays, so the check may report a link in code but never
+    misses one."""
     if any(_MARK in line for line in lines):
         return None
-    lines = [f"{line}{_MARK}{index}{_MARK}" if index in marked else line for index, line in enumerate(lines)]
+    with_marks = [
+        f"{line}{_MARK}{index}{_MARK}" if index in marked else line for index, line in enumerate(lines)
+    ]
+    try:
+        with time_limit(_PARSE_SECONDS):
+            root, stash, references = _parsed(lines)
+            if marked:
+                marked_root, marked_stash, _ = _parsed(with_marks)
+    except (RecursionError, TimeLimitExceeded):  # a hostile nesting of lists or quotes
+        return None
+    if not marked:
+        return set(), references
+    if (_MARKED.sub("", etree.tostring(marked_root, encoding="unicode")), _MARKED.sub("", marked_stash)) != (
+        etree.tostring(root, encoding="unicode"),
+        stash,
+    ):
+        return None  # the marks changed what the text parses as
+    shown_as_code = set()
+    for pre in marked_root.iter("pre"):
+        for block in pre.iter("code"):
+            code = block.text or ""
+            for mark in _MARKED.finditer(code):
+                index = int(mark.group(1))
+                written = _BLOCK_PREFIX.sub("", lines[index].expandtabs(4), count=1)
+                if not code.endswith(code_escape(written), 0, mark.start()):
+                    return None  # a mark apart from its line's text: the line went elsewhere
+                shown_as_code.add(index)
+    return shown_as_code, references
+
+
+_BLOCK_PREFIX = re.compile(r"(?: {0,3}>[ ]?)*+ *+")  # quote markers and indentation
+
+
+def _parsed(lines: list[str]) -> tuple[etree.Element, str, dict[str, str]]:
+    """Python-Markdown's block tree of ``lines``, the raw HTML it set aside, and the URL of
+    each reference definition it took, by label."""
     from .rendering import DEFAULT_MARKDOWN  # which imports this module
 
     parser = markdown.Markdown(**DEFAULT_MARKDOWN)  # a new one: serve reads sources in two threads
-    try:
-        with time_limit(_PARSE_SECONDS):
-            for preprocessor in parser.preprocessors:
-                lines = preprocessor.run(lines)
-            root = parser.parser.parseDocument(lines).getroot()
-    except (RecursionError, TimeLimitExceeded):  # a hostile nesting of lists or quotes
-        return None
-    code = "".join(block.text or "" for pre in root.iter("pre") for block in pre.iter("code"))
-    return (
-        {int(index) for index in _MARKED.findall(code)},
-        {label: url for label, (url, _) in parser.references.items()},
-    )
+    for preprocessor in parser.preprocessors:
+        lines = preprocessor.run(lines)
+    root = parser.parser.parseDocument(lines).getroot()
+    stash = "\x00".join(map(str, parser.htmlStash.rawHtmlBlocks))
+    return root, stash, {label: url for label, (url, _) in parser.references.items()}
 
 
 def _interrupted(text: str, start: int, end: int) -> bool:

@@ -28,7 +28,7 @@ from typing import Any
 
 import markdown
 
-from . import links, model, postmeta, posts, sourcefile
+from . import links, model, postmeta, posts, rendering, sourcefile
 from .model import Reference, RefForm
 from .postmeta import Header
 
@@ -43,7 +43,14 @@ def _code_digest(short_links: bool) -> str:
     digest = hashlib.sha256(
         f"v{_VERSION} {unicodedata.unidata_version} {markdown.__version__} {short_links}".encode()
     )
-    for module in (sourcefile, postmeta, posts, links, model):
+    for module in (
+        sourcefile,
+        postmeta,
+        posts,
+        links,
+        model,
+        rendering,
+    ):  # rendering: the parser's extensions
         digest.update(Path(str(module.__file__)).read_bytes())
     digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()[:16]
