@@ -89,7 +89,8 @@ _VOID_BLOCK_TAGS = frozenset({"hr"})
 _INTERRUPTION = re.compile(
     r"(?:#| {0,3}(?:[-=]+[ \t]*$|(?:[-*_][ \t]*){3,}$|</?(?:" + _BLOCK_TAGS + r")(?=[\s/>]|$)))", re.I
 )
-_QUOTE_MARKERS = re.compile(r"(?: {0,3}>[ ]?)+")
+_QUOTE_MARKER = r"(?: {0,3}>[ ]?)"
+_QUOTE_MARKERS = re.compile(_QUOTE_MARKER + "+")
 _QUOTE_LINE = re.compile(r"\n" + _QUOTE_MARKERS.pattern)  # the markers after a newline
 _LIST_ITEM = re.compile(r" {0,3}(?:(?P<bullet>[-*+])|\d{1,9}\.)[ \t]")  # Python-Markdown: no '1)'
 _PREFIXES = (
@@ -263,7 +264,7 @@ def scan_references(
     return found
 
 
-_INDENTED = re.compile(r"(?: {0,3}>[ ]?)*+(?: {4}| {0,3}\t)")  # after any quote markers
+_INDENTED = re.compile(_QUOTE_MARKER + r"*+(?: {4}| {0,3}\t)")  # after any quote markers
 # A line that would be a reference definition at any depth (quote markers are blanked).
 _ANY_DEFINITION = re.compile(r"^[ \t]*+\[(?P<label>[^\]\n]+)\]:", re.M)
 # Marks a line asked about, with its number: a C1 control character, which Python-Markdown
@@ -325,7 +326,7 @@ def _block_answer(lines: list[str], marked: set[int]) -> tuple[set[int], dict[st
     return shown_as_code, references
 
 
-_BLOCK_PREFIX = re.compile(r"(?: {0,3}>[ ]?)*+ *+")  # quote markers and indentation
+_BLOCK_PREFIX = re.compile(_QUOTE_MARKER + "*+ *+")  # quote markers and indentation
 
 
 def _parsed(lines: list[str]) -> tuple[etree.Element, str, dict[str, str]]:
