@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import random
 import re
@@ -25,7 +26,7 @@ from plugins.network.links import (
     scan_references,
 )
 from plugins.network.model import Post, Reference, RefForm, Status
-from plugins.network.rendering import MarkdownRenderer
+from plugins.network.rendering import DEFAULT_MARKDOWN, MarkdownRenderer
 from plugins.network.similarity import Document, RelatedSettings, related_posts
 
 PUBLISHED, HIDDEN, DRAFT, SCHEDULED = Status.PUBLISHED, Status.HIDDEN, Status.DRAFT, Status.SCHEDULED
@@ -364,6 +365,13 @@ def test_code_spans_pair_runs_of_backticks_of_one_length(line, blanked):
         "> > quote [g]\n> >\n> > [g]: guide.md",
         "- item\n\n    [g]:\n    guide.md\n\n[g]",
         "Text [g]\n\n    [g]: code.md",
+        # a definition counts where the parser took it: not in code, not in text, not a
+        # definition of the same label that a later one replaces (found by a second reader)
+        "- See [a][g].\n\n    [g]: missing.md\n\n- b\n\n    # Heading [c](c.md) #",
+        "- See [a][g].\n\n    [g]: missing.md\n\n>     | [c](c.md) |\n|---|---|",
+        "Example:\n\n    [guide]: https://example.com/guide\n\nRead [the guide][guide].\n\n[guide]: gide.md",
+        "See [the notes][note].\n\n[Note]: this matters more than it seems.\n\n[note]: notes.md",
+        "- item [a][g]\n\n    [g]: nested.md\n\n[g]: top.md",
         # a line's mark must change nothing else of the parse (found by a second reader)
         '<div>\n    <a href="a.md">x</a></div>    ',  # text after a closing tag
         '<div>\n    <img src="a.png"></div>\n===\n    [b](c.md)',  # and a setext underline
@@ -413,6 +421,44 @@ def test_a_definition_in_a_list_item_is_checked_where_it_is_written(site):
     ]
     assert site.check() == expected
     assert site.problems() == expected
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("- item [g]\n\n    [g]: guide.md", [(3, 5, "guide.md")]),
+        ("> > quote [g]\n> >\n> > [g]: guide.md", [(3, 5, "guide.md")]),
+        (
+            "Example:\n\n    [guide]: https://x.example\n\nRead [it][guide].\n\n[guide]: gide.md",
+            [(7, 1, "gide.md")],
+        ),
+        ("- item [a][g]\n\n    [g]: nested.md\n\n[g]: top.md", [(5, 1, "top.md")]),  # the last one wins
+        (
+            "See [the notes][note].\n\n[Note]: this matters more than it seems.\n\n[note]: n.md",
+            [(5, 1, "n.md")],
+        ),
+    ],
+)
+def test_a_definition_is_reported_where_the_parser_took_it_from(text, found):
+    """Not on a line in code, a line of text, or a definition a later one of its label replaces."""
+    assert [(r.line, r.col, r.target) for r in scan_references(text)] == found
+
+
+def test_with_markdown_extensions_of_its_own_a_site_has_its_indented_links_checked(site):
+    """An admonition holds indented Markdown, which Chorus's own parser would take for code:
+    with a Markdown configuration of the site's own, the scan asks no parser, and the link
+    in the admonition is checked as the page shows it."""
+    config = copy.deepcopy(DEFAULT_MARKDOWN)
+    config["extensions"].append("markdown.extensions.admonition")
+    body = '!!! note "Careful"\n\n    See [the guide](missing.md).\n'
+    site.write("content/bob/x.md", post("X", body="Intro.") + "\n" + body)  # post() dedents
+    expected = [
+        "content/bob/x.md:8:9: error: 'missing.md' does not name a file in the content folder"
+        " or a page of the site (did you mean 'x.md'?)"
+    ]
+    assert site.check(MARKDOWN=config) == expected
+    assert site.problems(MARKDOWN=config) == expected
+    assert site.check() == []  # with Chorus's own, the line is code
 
 
 def test_indented_lines_the_block_parser_cannot_answer_in_time_keep_their_links(monkeypatch):

@@ -165,13 +165,23 @@ def classify(url: str) -> tuple[RefForm, str] | None:
 
 
 def scan_references(
-    text: str, first_line: int = 1, *, short_links: bool = True, header_value: bool = False
+    text: str,
+    first_line: int = 1,
+    *,
+    short_links: bool = True,
+    header_value: bool = False,
+    block_parser: bool = True,
 ) -> list[Reference]:
     """Every internal reference in Markdown source, with its line and column (``first_line``
     is the first line's number) where it starts. Code blocks, code spans, HTML comments and
-    ``\\[[`` are skipped, as Markdown skips them. ``header_value``: the text is a header's
-    value, whose lines are indented by the header's syntax and joined before it renders, so
-    no line of it is a block of its own (code, a definition)."""
+    ``\\[[`` are skipped, as Markdown skips them.
+
+    ``header_value``: the text is a header's value, whose lines are indented by the header's
+    syntax and joined before it renders, so no indented line of it is code or a definition
+    nested in a block. ``block_parser``: where indentation decides, Python-Markdown's block
+    parser may be asked (:func:`asks_block_parser`); without it an indented line's links are
+    checked and a nested definition is not found (the build's check of rendered links still
+    finds it, without its line)."""
     code = _masked_code(text)
     found: list[Reference] = []
     counted = [0, 0]  # an offset and the newlines before it: each pattern finds in order
@@ -207,8 +217,8 @@ def scan_references(
                 continue
             target, label = split_short(match.group(1))
             add((RefForm.SHORT, target), match.start(), text=label)
-    position = 0
-    while "](" in code and (link := _INLINE.search(code, position)) is not None:
+    position = 0 if "](" in code else len(code)  # searched once: a text of many links is long
+    while (link := _INLINE.search(code, position)) is not None:
         if "\n" in link.group(0) and _interrupted(text, link.start(), link.end()):
             position = link.start() + 1  # not a link: what it spans may hold one
             continue
@@ -216,7 +226,7 @@ def scan_references(
             inline(link)
         position = link.end()
     # Python-Markdown reads a tab as spaces before it looks for definitions.
-    defined: set[int] = set()  # where the lines this pattern reads start
+    defined: set[int] = set()  # where this pattern's matches start: no candidates for the parser
     for match in _DEFINITION.finditer(code.replace("\t", " ")) if "]:" in code else ():
         defined.add(match.start())
         footnote = match.group(1).startswith("^")
@@ -237,31 +247,53 @@ def scan_references(
                     add(classified, match.start(), image=match.group("tag").lower() in ("img", "source"))
                 break
     found.sort(key=lambda r: (r.line, r.col))
-    if header_value:
+    if header_value or not block_parser:
         return found
     # What only the blocks before a line decide: whether an indented line is code, and
-    # whether a line more indented than a definition may be (in a list item, a nested
-    # quote) is one. Asked of Python-Markdown's block parser, only when such a line is there.
+    # whether a line that reads as a definition only once its indentation is taken off (in
+    # a list item, a nested quote; or in code, or text) is one. Asked of Python-Markdown's
+    # block parser, only when such a line is there.
     lines = text.split("\n")
     indented = {ref.line - first_line for ref in found if _INDENTED.match(lines[ref.line - first_line])}
-    nested = [
-        match
-        for match in (_ANY_DEFINITION.finditer(code) if "]:" in code else ())
-        if match.start() not in defined
-        and not match.group("label").startswith("^")  # a footnote
-        and rendered_as_markdown(match.start())
-    ]
-    answer = _block_answer(lines, indented) if indented or nested else None
+    candidates = []  # (line, where its '[' is, the label and URL it would define)
+    for match in _ANY_DEFINITION.finditer(code) if "]:" in code else ():
+        if match.start() in defined or not rendered_as_markdown(match.start()):
+            continue
+        line = code.count("\n", 0, match.start())
+        written = "\n".join(_BLOCK_PREFIX.sub("", part, count=1) for part in lines[line : line + 2])
+        if (definition := _DEFINITION.match(written.replace("\t", " "))) and not definition.group(
+            1
+        ).startswith("^"):
+            label, url = definition.group(1).strip().lower(), definition.group(2).lstrip("<").rstrip(">")
+            candidates.append((line, match.start("label") - 1, label, url))
+    answer = (
+        _block_answer(lines, indented | {line for line, *_ in candidates}) if indented or candidates else None
+    )
     if answer is None:
         return found
     code_lines, definitions = answer
     found[:] = [ref for ref in found if ref.line - first_line not in code_lines]
-    for match in nested:
-        url = definitions.get(match.group("label").strip().lower())
-        if url is not None and (classified := classify(url)):
-            add(classified, match.start("label") - 1)
+    for line, start, label, url in candidates:
+        # Taken by the parser from this line: the URL it keeps for the label is this one
+        # (the last definition of a label wins), and the line is not code.
+        if line not in code_lines and definitions.get(label) == url and (classified := classify(url)):
+            add(classified, start)
     found.sort(key=lambda r: (r.line, r.col))
     return found
+
+
+def scan_bio(site: Site, bio: str, first_line: int = 1) -> list[Reference]:
+    """The references of an author's bio (Markdown, rendered with the site's configuration)."""
+    return scan_references(bio, first_line, block_parser=asks_block_parser(site.settings))
+
+
+def asks_block_parser(settings: Mapping[str, Any]) -> bool:
+    """Whether the scan may ask Python-Markdown's block parser what the site renders: only
+    with the Markdown configuration it parses with, Chorus's own (another may add blocks
+    that hold indented Markdown, as admonitions do)."""
+    from .rendering import markdown_options  # which imports this module
+
+    return markdown_options(settings.get("MARKDOWN")) == markdown_options(None)
 
 
 _INDENTED = re.compile(_QUOTE_MARKER + r"*+(?: {4}| {0,3}\t)")  # after any quote markers
@@ -274,8 +306,9 @@ _ANY_DEFINITION = re.compile(r"^[ \t]*+\[(?P<label>[^\]\n]+)\]:", re.M)
 _MARK = "\x80"
 _MARKED = re.compile(_MARK + r"(\d+)" + _MARK)
 # Python-Markdown's block parser is quadratic on some texts (a long code block, quotes nested
-# deeper line by line); no longer than the build gives the whole render by default
-# (CHORUS_MAX_RENDER_SECONDS), which a text that takes longer to parse would miss anyway.
+# deeper line by line, many definitions): both parses of a text take no longer than the
+# build gives one render by default (CHORUS_MAX_RENDER_SECONDS), which a text that takes
+# longer to parse, even once, would miss anyway.
 _PARSE_SECONDS = 10
 
 
@@ -290,10 +323,11 @@ def _block_answer(lines: list[str], marked: set[int]) -> tuple[set[int], dict[st
     Each marked line gets a mark at its end, and the text is parsed with and without the
     marks: a line whose mark lands in a ``<pre>``'s code, right after the line's own text,
     is code. The marks must change nothing else: a mark after a closing tag is text of its
-    own, one after a table's last '|' changes its columns. When they do, or without an
-    answer at all (a text that already holds the mark, one the parser cannot take in time),
-    None: every reference found stays, so the check may report a link in code but never
-    misses one."""
+    own, one after a table's last '|' changes its columns. When they do, no line is said to
+    be code (the definitions come from the parse without marks); without an answer at all (a
+    text that already holds the mark, one the parser cannot take in time), None. Either way
+    every reference found stays: the check may report a link in code, never miss one.
+    Definitions in footnotes are not seen: the footnotes extension parses them later."""
     if any(_MARK in line for line in lines):
         return None
     with_marks = [
@@ -312,7 +346,7 @@ def _block_answer(lines: list[str], marked: set[int]) -> tuple[set[int], dict[st
         etree.tostring(root, encoding="unicode"),
         stash,
     ):
-        return None  # the marks changed what the text parses as
+        return set(), references  # the marks changed what the text parses as
     shown_as_code = set()
     for pre in marked_root.iter("pre"):
         for block in pre.iter("code"):
@@ -321,7 +355,7 @@ def _block_answer(lines: list[str], marked: set[int]) -> tuple[set[int], dict[st
                 index = int(mark.group(1))
                 written = _BLOCK_PREFIX.sub("", lines[index].expandtabs(4), count=1)
                 if not code.endswith(code_escape(written), 0, mark.start()):
-                    return None  # a mark apart from its line's text: the line went elsewhere
+                    return set(), references  # a mark apart from its line's text: it went elsewhere
                 shown_as_code.add(index)
     return shown_as_code, references
 
@@ -332,9 +366,9 @@ _BLOCK_PREFIX = re.compile(_QUOTE_MARKER + "*+ *+")  # quote markers and indenta
 def _parsed(lines: list[str]) -> tuple[etree.Element, str, dict[str, str]]:
     """Python-Markdown's block tree of ``lines``, the raw HTML it set aside, and the URL of
     each reference definition it took, by label."""
-    from .rendering import DEFAULT_MARKDOWN  # which imports this module
+    from .rendering import markdown_options  # which imports this module
 
-    parser = markdown.Markdown(**DEFAULT_MARKDOWN)  # a new one: serve reads sources in two threads
+    parser = markdown.Markdown(**markdown_options(None))  # a new one: serve reads sources in two threads
     for preprocessor in parser.preprocessors:
         lines = preprocessor.run(lines)
     root = parser.parser.parseDocument(lines).getroot()
@@ -347,6 +381,7 @@ def _interrupted(text: str, start: int, end: int) -> bool:
     several lines): at a blank line, a heading, a rule, a block-level tag, a deeper quote,
     or the next item of the list the link began in. Python-Markdown lets a list item or a
     shallower line continue a paragraph otherwise."""
+    # A line the mask blanked (a fenced block's) needs no test: a match never crosses it.
     first = text.rfind("\n", 0, start) + 1
     written = text[first:end].split("\n")
     quoted = _QUOTE_MARKERS.match(written[0])
@@ -843,7 +878,7 @@ def files_linking_listings(site: Site) -> set[str]:
     found.update(
         author.source
         for author in site.network.authors.values()
-        if any(to_listing(ref, "") for ref in scan_references(author.bio))
+        if any(to_listing(ref, "") for ref in scan_bio(site, author.bio))
     )
     return found
 
@@ -893,7 +928,7 @@ def linked_files(
         if post.cover is not None and post.status.written:
             add(post.cover.written, post.source)
     for author in site.network.authors.values():
-        for ref in scan_references(author.bio):
+        for ref in scan_bio(site, author.bio):
             if ref.form is RefForm.ROOT:
                 add(ref.target, "")
     for redirect in site.redirects:

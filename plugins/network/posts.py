@@ -93,6 +93,7 @@ def parse_post_file(
     relative_path: str | None = None,
     *,
     short_links: bool = True,
+    block_parser: bool = True,
     cache: SourceCache | None = None,
     zone: dt.tzinfo = dt.UTC,
 ) -> ParsedPost:
@@ -117,7 +118,7 @@ def parse_post_file(
         parsed.header, parsed.references = known
     else:
         parsed.header = parse_header(parsed.text, shown, problems)
-        parsed.references = header_references(parsed.text, parsed.header, short_links)
+        parsed.references = header_references(parsed.text, parsed.header, short_links, block_parser)
         if cache is not None and not problems.items:  # a header's problems come from parsing it: not kept
             cache.store(str(relative), digest, parsed.text, parsed.header, parsed.references)
     parsed.fields = convert_fields(parsed.header, shown, parsed.is_page, problems, limits, zone)
@@ -128,7 +129,9 @@ def parse_post_file(
     return parsed
 
 
-def header_references(text: str, header: Header, short_links: bool) -> tuple[Reference, ...]:
+def header_references(
+    text: str, header: Header, short_links: bool, block_parser: bool = True
+) -> tuple[Reference, ...]:
     """The references in 'Summary:' and in the body, in that order, at their line and column.
 
     The summary is scanned where it is written in ``text``: its first line with the key
@@ -146,5 +149,7 @@ def header_references(text: str, header: Header, short_links: bool) -> tuple[Ref
         key = written[0].index(":") + 1
         written[0] = " " * key + written[0][key:]
         references += scan_references("\n".join(written), line, short_links=short_links, header_value=True)
-    references += scan_references(header.body, header.body_line, short_links=short_links)
+    references += scan_references(
+        header.body, header.body_line, short_links=short_links, block_parser=block_parser
+    )
     return tuple(references)

@@ -231,21 +231,25 @@ DEFAULT_MARKDOWN: dict[str, Any] = {
 }
 
 
+def markdown_options(config: dict[str, Any] | None) -> dict[str, Any]:
+    """The options Python-Markdown renders with, from the MARKDOWN setting (None: Chorus's).
+    The header is parsed before rendering (plugins.network.postmeta); the "meta" extension
+    Pelican adds to the setting would silently eat body lines that look like "Key: value"."""
+    config = dict(config or DEFAULT_MARKDOWN)
+    return {
+        "extensions": [
+            e for e in config.get("extensions", []) if e not in ("markdown.extensions.meta", "meta")
+        ],
+        "extension_configs": dict(config.get("extension_configs", {})),
+        "output_format": config.get("output_format", "html5"),
+    }
+
+
 class MarkdownRenderer:
     """One reusable Markdown instance (building one per file costs ~6 % of a Pelican build)."""
 
     def __init__(self, config: dict[str, Any] | None = None):
-        config = dict(config or DEFAULT_MARKDOWN)
-        # The header is parsed before rendering (plugins.network.postmeta); the "meta"
-        # extension Pelican adds would silently eat body lines that look like "Key: value".
-        extensions = [
-            e for e in config.get("extensions", []) if e not in ("markdown.extensions.meta", "meta")
-        ]
-        self._md = markdown.Markdown(
-            extensions=extensions,
-            extension_configs=dict(config.get("extension_configs", {})),
-            output_format=config.get("output_format", "html5"),
-        )
+        self._md = markdown.Markdown(**markdown_options(config))
 
     def render(
         self, text: str, time_limit: float | None = None, rewrite_url: Callable[[str], str] | None = None

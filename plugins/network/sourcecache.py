@@ -36,13 +36,14 @@ _VERSION = 1
 _FORMS = {form.value: form for form in RefForm}  # a dict lookup: RefForm(value) is ten times slower
 
 
-def _code_digest(short_links: bool) -> str:
+def _code_digest(short_links: bool, block_parser: bool) -> str:
     """What computes the entries: this code, the parsers and the model's shapes, the
     Unicode tables NFC and the checks use, and Python-Markdown (the scan asks its patterns
     and its block parser)."""
     digest = hashlib.sha256(
-        f"v{_VERSION} {unicodedata.unidata_version} {markdown.__version__} {short_links}".encode()
+        f"v{_VERSION} {unicodedata.unidata_version} {markdown.__version__} {short_links} {block_parser}".encode()
     )
+    # rendering: the Markdown configuration the scan's block parser uses
     for module in (
         sourcefile,
         postmeta,
@@ -67,8 +68,8 @@ class SourceCache:
 
     ``folder`` None: nothing is kept (each source is read in full)."""
 
-    def __init__(self, folder: Path | None, short_links: bool):
-        self.file = folder / f"{_code_digest(short_links)}.json" if folder is not None else None
+    def __init__(self, folder: Path | None, short_links: bool, block_parser: bool = True):
+        self.file = folder / f"{_code_digest(short_links, block_parser)}.json" if folder is not None else None
         self.entries = self._load()
         self.seen: dict[str, dict[str, Any]] = {}  # this run's entries: what save() keeps
         self.changed = False

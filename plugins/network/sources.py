@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from .errors import Problem, SourceError
 from .files import path_name_problem
 from .history import published_before
-from .links import classify
+from .links import asks_block_parser, classify
 from .memory import collection_paused
 from .model import (
     MARKDOWN_EXTENSIONS,
@@ -130,7 +130,9 @@ def _read_site(state: BuildState) -> Site:
     pages: list[Page] = []
     unreadable: list[Problem] = []
     max_name = settings["CHORUS_MAX_FILE_NAME_LENGTH"]
-    cache = SourceCache(state.cache_dir("sources"), settings.get("CROSSLINKS_SHORT_LINKS", True))
+    cache = SourceCache(
+        state.cache_dir("sources"), settings.get("CROSSLINKS_SHORT_LINKS", True), asks_block_parser(settings)
+    )
     for file in files:
         if not file.in_content or file.symlink or file.special or file.extension not in MARKDOWN_EXTENSIONS:
             continue
@@ -195,6 +197,7 @@ def read_source(
         limits,
         relative,
         short_links=settings.get("CROSSLINKS_SHORT_LINKS", True),
+        block_parser=asks_block_parser(settings),
         cache=cache,
         zone=zone,
     )

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from ..errors import Problem
 from ..files import IMAGE_EXTENSIONS
-from ..links import LinkError, LinkIndex, check_related, scan_references, site_index
+from ..links import LinkError, LinkIndex, check_related, scan_bio, site_index
 from ..model import Author, Post, Reference, RefForm, Site, Status
 
 _ALT_HINT = "image without alt text: describe what it shows, like ![Lead times by part family](...)"
@@ -80,7 +80,7 @@ def bio_references(site: Site) -> Iterator[Problem]:
     index = site_index(site)
     for author in site.network.authors.values():
         first = _bio_first_line(site, author)
-        for ref in scan_references(author.bio, first):
+        for ref in scan_bio(site, author.bio, first):
             if ref.form is RefForm.EXTERNAL:
                 continue
             message: str | None
