@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import itertools
 import random
 import re
 import textwrap
@@ -268,13 +269,15 @@ def test_the_fenced_blocks_found_line_by_line_are_those_markdown_finds():
 def test_random_markdown_is_scanned_with_every_link_placed_at_its_start():
     """Random texts of the lines posts are made of (fences, quotes, lists, indented lines,
     HTML blocks, definitions, links over two lines): the scan never fails, and each link it
-    reports is placed where a link, image, short link, definition or tag starts."""
+    reports is placed where a link, image, short link, definition or tag starts, in the
+    paragraph that holds it."""
     pieces = [
         "```", "~~~", "```python", "x = [1](2)", "text", "", "> quote", "> > deeper", "- item",
         "1. step", "    indented [c](c.md)", "\tcode [t](t.md)", "<div>", "</div>", "See [the",
         "guide](g.md).", "[g]: g.md", "    [n]: n.md", "[[bob/x]]", '<img src="i.png">',
         "`span [s](s.md)`", "<!--", "-->", "Title", "===", "| [a](a.md) |", "|---|",
-        "![alt](p.png)", "Term", ":   def [d](d.md)",
+        "![alt](p.png)", "Term", ":   def [d](d.md)", "  [g]: g2.md", "> [q]: q.md", "[g]:",
+        "- [a][g] and [b][n]", "        [n]: deep.md",
     ]  # fmt: skip
     rng = random.Random(7)
     for _ in range(3000):
@@ -282,6 +285,9 @@ def test_random_markdown_is_scanned_with_every_link_placed_at_its_start():
         lines = text.split("\n")
         for ref in scan_references(text):
             assert lines[ref.line - 1][ref.col - 1] in "[<!", (text, ref)
+            # and written there, in the paragraph it starts in (a link's URL may be lines below)
+            paragraph = itertools.takewhile(lambda line: line.strip(" >"), lines[ref.line - 1 :])
+            assert ref.target in "\n".join(paragraph), (text, ref)
 
 
 @pytest.mark.parametrize(

@@ -236,7 +236,7 @@ def scan_references(
             and rendered_as_markdown(match.start())
             and (classified := classify(match.group(2).lstrip("<").rstrip(">")))
         ):
-            add(classified, match.start())
+            add(classified, code.index("[", match.start()))  # after its indentation or '>'
     for match in _HTML_TAG.finditer(code) if "<" in code else ():
         if "\n" in match.group(0) and _BLANK_LINE.search(match.group(0)):
             continue  # a paragraph ended inside it: Markdown shows it as text
