@@ -123,6 +123,7 @@ def test_noncharacters_are_refused_with_line_and_column(site, char):
         ("", "<!--\n\n"),
         ("", "[a\n# b](x.md)\n"),
         ("", "- [a](x.md)\n\n    [a](x.md)\n"),  # indented: asked of Python-Markdown's block parser
+        ("", "> > [a]: x.md\n"),  # definitions the block parser is asked about, each line counted once
     ],
 )
 def test_a_post_of_unfinished_links_is_checked_without_backtracking(site, start, unfinished):

@@ -256,14 +256,14 @@ def scan_references(
     lines = text.split("\n")
     indented = {ref.line - first_line for ref in found if _INDENTED.match(lines[ref.line - first_line])}
     candidates = []  # (line, where its '[' is, the label and URL it would define)
+    line, reached = 0, 0  # the line of the offset reached: each newline is counted once
     for match in _ANY_DEFINITION.finditer(code) if "]:" in code else ():
         if match.start() in defined or not rendered_as_markdown(match.start()):
             continue
-        line = code.count("\n", 0, match.start())
+        line, reached = line + code.count("\n", reached, match.start()), match.start()
         written = "\n".join(_BLOCK_PREFIX.sub("", part, count=1) for part in lines[line : line + 2])
-        if (definition := _DEFINITION.match(written.replace("\t", " "))) and not definition.group(
-            1
-        ).startswith("^"):
+        definition = _DEFINITION.match(written.replace("\t", " "))
+        if definition and not definition.group(1).startswith("^"):  # a footnote
             label, url = definition.group(1).strip().lower(), definition.group(2).lstrip("<").rstrip(">")
             candidates.append((line, match.start("label") - 1, label, url))
     answer = (
