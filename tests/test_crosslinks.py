@@ -349,6 +349,8 @@ def test_code_spans_pair_runs_of_backticks_of_one_length(line, blanked):
         "<details>\n<summary>S</summary>\n\nSee [l](log.md).\n\n</details>\n\n[c](z.md)",
         '<figure>\n<img src="a.png">\n<figcaption>See [m](m.pdf)</figcaption>\n</figure>',  # tags are read
         "<div>[a](x.md)</div> [b](y.md)",  # Markdown again after the closing tag
+        "> <div>\n> See [g](guide.md).\n> </div>",  # but a quoted <div> holds Markdown
+        '> > <div>\n> > <img src="p.png">\n> > </div>\n\n<div>\n[n](not-a-link.md)\n</div>',
         "![Shot](Screen Shot 1.png)",  # spaces belong to the URL
         '[a](x.md foo "t")',
         "[a](x.md\nfoo)",  # a newline does not: browsers drop it

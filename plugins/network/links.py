@@ -203,7 +203,7 @@ def scan_references(
         if match.group("text").startswith("![") and (shown := _INLINE.match(code, match.start("text") + 1)):
             inline(shown)
 
-    blocks = _html_blocks(code) if "<" in code else []
+    blocks = _html_blocks(text, code) if "<" in code else []
     block_starts = [start for start, _ in blocks]
 
     def rendered_as_markdown(offset: int) -> bool:
@@ -402,13 +402,18 @@ def _interrupted(text: str, start: int, end: int) -> bool:
     return False
 
 
-def _html_blocks(code: str) -> list[tuple[int, int]]:
+def _html_blocks(text: str, code: str) -> list[tuple[int, int]]:
     """Where Python-Markdown passes raw HTML through, as (start, end) offsets: from a line
     that opens a block-level tag to its matching closing tag, or to the end of the text when
-    it has none. Each block is read once, so this takes linear time."""
+    it has none. Each block is read once, so this takes linear time. A tag in a quote opens
+    none: Python-Markdown sets raw HTML aside before it reads quotes, and renders the
+    Markdown in a quoted ``<div>``."""
     blocks: list[tuple[int, int]] = []
     position = 0
     while (opening := _HTML_BLOCK.search(code, position)) is not None:
+        if ">" in text[opening.start() : opening.start(1)]:  # the mask spaced out a quote's '>'
+            position = opening.end()
+            continue
         tag = opening.group(1).lower()
         end = opening.end() if tag in _VOID_BLOCK_TAGS else len(code)
         if tag not in _VOID_BLOCK_TAGS:
