@@ -380,6 +380,9 @@ def test_code_spans_pair_runs_of_backticks_of_one_length(line, blanked):
         "Example:\n\n    [guide]: https://example.com/guide\n\nRead [the guide][guide].\n\n[guide]: gide.md",
         "See [the notes][note].\n\n[Note]: this matters more than it seems.\n\n[note]: notes.md",
         "- item [a][g]\n\n    [g]: nested.md\n\n[g]: top.md",
+        "- [g]: x.md\n\nSee [a][g].",  # a list item that is a definition
+        "> - - [h]: q.md\n\n[a][h]",
+        "Text\n- [g]: x.md\n\n[a][g]",  # no list: the paragraph goes on
         # a line's mark must change nothing else of the parse (found by a second reader)
         '<div>\n    <a href="a.md">x</a></div>    ',  # text after a closing tag
         '<div>\n    <img src="a.png"></div>\n===\n    [b](c.md)',  # and a setext underline

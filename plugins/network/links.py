@@ -261,7 +261,7 @@ def scan_references(
         if match.start() in defined or not rendered_as_markdown(match.start()):
             continue
         line, reached = line + code.count("\n", reached, match.start()), match.start()
-        written = "\n".join(_BLOCK_PREFIX.sub("", part, count=1) for part in lines[line : line + 2])
+        written = "\n".join(_DEFINITION_PREFIX.sub("", part, count=1) for part in lines[line : line + 2])
         definition = _DEFINITION.match(written.replace("\t", " "))
         if definition and not definition.group(1).startswith("^"):  # a footnote
             label, url = definition.group(1).strip().lower(), definition.group(2).lstrip("<").rstrip(">")
@@ -298,7 +298,11 @@ def asks_block_parser(settings: Mapping[str, Any]) -> bool:
 
 _INDENTED = re.compile(_QUOTE_MARKER + r"*+(?: {4}| {0,3}\t)")  # after any quote markers
 # A line that would be a reference definition at any depth (quote markers are blanked).
-_ANY_DEFINITION = re.compile(r"^[ \t]*+\[(?P<label>[^\]\n]+)\]:", re.M)
+_ITEM_MARKER = r"(?:[-*+]|\d{1,9}\.)[ \t]+"
+# What a definition nested in a block may follow on its line: quote markers (the mask spaces
+# them out), indentation, the marker of the list item it begins.
+_DEFINITION_PREFIX = re.compile(_QUOTE_MARKER + r"*+[ \t]*+(?:" + _ITEM_MARKER + ")*+")
+_ANY_DEFINITION = re.compile(r"^[ \t]*+(?:" + _ITEM_MARKER + r")*+\[(?P<label>[^\]\n]+)\]:", re.M)
 # Marks a line asked about, with its number: a C1 control character, which Python-Markdown
 # leaves alone (its placeholders are \x02 and \x03) and which keeps a Latin-1 text's string
 # narrow: the parser joins a long code block in quadratic time, and a four-byte mark made
