@@ -261,7 +261,7 @@ def scan_references(
         if match.start() in defined or not rendered_as_markdown(match.start()):
             continue
         line, reached = line + code.count("\n", reached, match.start()), match.start()
-        written = "\n".join(_DEFINITION_PREFIX.sub("", part, count=1) for part in lines[line : line + 2])
+        written = "\n".join(_LINE_PREFIX.sub("", part, count=1) for part in lines[line : line + 2])
         definition = _DEFINITION.match(written.replace("\t", " "))
         if definition and not definition.group(1).startswith("^"):  # a footnote
             label, url = definition.group(1).strip().lower(), definition.group(2).lstrip("<").rstrip(">")
@@ -297,11 +297,12 @@ def asks_block_parser(settings: Mapping[str, Any]) -> bool:
 
 
 _INDENTED = re.compile(_QUOTE_MARKER + r"*+(?: {4}| {0,3}\t)")  # after any quote markers
-# A line that would be a reference definition at any depth (quote markers are blanked).
 _ITEM_MARKER = r"(?:[-*+]|\d{1,9}\.)[ \t]+"
-# What a definition nested in a block may follow on its line: quote markers (the mask spaces
-# them out), indentation, the marker of the list item it begins.
-_DEFINITION_PREFIX = re.compile(_QUOTE_MARKER + r"*+[ \t]*+(?:" + _ITEM_MARKER + ")*+")
+# What a line's text in a block follows: quote markers, indentation, the markers of the list
+# items it begins. Taken off a nested definition before its URL is read, and off a line
+# before its text is looked for in a code block.
+_LINE_PREFIX = re.compile(_QUOTE_MARKER + r"*+[ \t]*+(?:" + _ITEM_MARKER + ")*+")
+# A line that would be a reference definition at any depth (the mask spaced quote markers out).
 _ANY_DEFINITION = re.compile(r"^[ \t]*+(?:" + _ITEM_MARKER + r")*+\[(?P<label>[^\]\n]+)\]:", re.M)
 # Marks a line asked about, with its number: a C1 control character, which Python-Markdown
 # leaves alone (its placeholders are \x02 and \x03) and which keeps a Latin-1 text's string
@@ -357,14 +358,11 @@ def _block_answer(lines: list[str], marked: set[int]) -> tuple[set[int], dict[st
             code = block.text or ""
             for mark in _MARKED.finditer(code):
                 index = int(mark.group(1))
-                written = _BLOCK_PREFIX.sub("", lines[index].expandtabs(4), count=1)
+                written = _LINE_PREFIX.sub("", lines[index].expandtabs(4), count=1)
                 if not code.endswith(code_escape(written), 0, mark.start()):
                     return set(), references  # a mark apart from its line's text: it went elsewhere
                 shown_as_code.add(index)
     return shown_as_code, references
-
-
-_BLOCK_PREFIX = re.compile(_QUOTE_MARKER + "*+ *+")  # quote markers and indentation
 
 
 def _parsed(lines: list[str]) -> tuple[etree.Element, str, dict[str, str]]:
