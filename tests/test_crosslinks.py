@@ -448,10 +448,13 @@ def test_a_definition_in_a_list_item_is_checked_where_it_is_written(site):
             "See [the notes][note].\n\n[Note]: this matters more than it seems.\n\n[note]: n.md",
             [(5, 1, "n.md")],
         ),
+        ("[a][g] x[^1]\n\n[^1]: note\n\n    [g]: foot.md", [(5, 5, "foot.md")]),  # in a footnote
+        ("x[^1]\n\n[^1]: note\n\n        code [b](missing.md)", []),  # code in a footnote
     ],
 )
 def test_a_definition_is_reported_where_the_parser_took_it_from(text, found):
-    """Not on a line in code, a line of text, or a definition a later one of its label replaces."""
+    """Not on a line in code, a line of text, or a definition a later one of its label
+    replaces; in a footnote too, whose blocks Python-Markdown parses last."""
     assert [(r.line, r.col, r.target) for r in scan_references(text)] == found
 
 

@@ -331,8 +331,7 @@ def _block_answer(lines: list[str], marked: set[int]) -> tuple[set[int], dict[st
     own, one after a table's last '|' changes its columns. When they do, no line is said to
     be code (the definitions come from the parse without marks); without an answer at all (a
     text that already holds the mark, one the parser cannot take in time), None. Either way
-    every reference found stays: the check may report a link in code, never miss one.
-    Definitions in footnotes are not seen: the footnotes extension parses them later."""
+    every reference found stays: the check may report a link in code, never miss one."""
     if any(_MARK in line for line in lines):
         return None
     with_marks = [
@@ -367,13 +366,17 @@ def _block_answer(lines: list[str], marked: set[int]) -> tuple[set[int], dict[st
 
 def _parsed(lines: list[str]) -> tuple[etree.Element, str, dict[str, str]]:
     """Python-Markdown's block tree of ``lines``, the raw HTML it set aside, and the URL of
-    each reference definition it took, by label."""
+    each reference definition it took, by label. The footnotes extension parses the blocks
+    of its notes only once the tree is made (their code blocks and definitions are the
+    page's too): its step that does so runs as well, none of those that render inline."""
     from .rendering import markdown_options  # which imports this module
 
     parser = markdown.Markdown(**markdown_options(None))  # a new one: serve reads sources in two threads
     for preprocessor in parser.preprocessors:
         lines = preprocessor.run(lines)
     root = parser.parser.parseDocument(lines).getroot()
+    if "footnote" in parser.treeprocessors:
+        parser.treeprocessors["footnote"].run(root)
     stash = "\x00".join(map(str, parser.htmlStash.rawHtmlBlocks))
     return root, stash, {label: url for label, (url, _) in parser.references.items()}
 
