@@ -44,14 +44,7 @@ def _code_digest(short_links: bool, block_parser: bool) -> str:
         f"v{_VERSION} {unicodedata.unidata_version} {markdown.__version__} {short_links} {block_parser}".encode()
     )
     # rendering: the Markdown configuration the scan's block parser uses
-    for module in (
-        sourcefile,
-        postmeta,
-        posts,
-        links,
-        model,
-        rendering,
-    ):  # rendering: the parser's extensions
+    for module in (sourcefile, postmeta, posts, links, model, rendering):
         digest.update(Path(str(module.__file__)).read_bytes())
     digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()[:16]
