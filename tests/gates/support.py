@@ -53,8 +53,9 @@ MAIN_PAGES = [
     "subscribe",
     "health",
 ]
-# Pages whose content arrives after the load, and the element that shows it is there.
-READY_WHEN = {"search": ".pagefind-ui__result-link"}
+# Pages whose content arrives after the load, and the element that shows it is all there
+# (search: a result's link once no placeholder is left, as the theme hides results until then).
+READY_WHEN = {"search": ".pagefind-ui__results:not(:has(.pagefind-ui__loading)) .pagefind-ui__result-link"}
 
 
 def require(missing: str | None) -> None:

@@ -17,6 +17,7 @@ from .support import (
     ARTIFACTS,
     MAIN_PAGES,
     README_SCREENSHOTS,
+    READY_WHEN,
     ServedSite,
     build_sample,
     open_main_page,
@@ -99,6 +100,49 @@ def test_search_works_when_the_site_is_served_from_a_sub_path(context, subpath_s
         page.click(f'.pagefind-ui__result-link[href="{urlsplit(subpath_site.url(post)).path}"]')
     assert page.url == subpath_site.url(post)
     assert not log.errors
+
+
+# Every layout shift of the page as it loads (the Layout Instability API Lighthouse scores),
+# with the elements that moved. A node Pagefind has since removed is described all the same.
+RECORD_LAYOUT_SHIFTS = """
+window.layoutShifts = [];
+new PerformanceObserver(list => { for (const entry of list.getEntries()) {
+  if (entry.hadRecentInput) continue;
+  window.layoutShifts.push({score: entry.value, moved: entry.sources.map(source => {
+    const node = source.node;
+    const search = document.getElementById("search");
+    return {
+      element: node ? `${node.nodeName.toLowerCase()}.${String(node.className).split(" ")[0]}` : "?",
+      inSearch: !!node && (!!search && search.contains(node) || String(node.className).includes("pagefind-ui")),
+      from: [source.previousRect.x, source.previousRect.y], to: [source.currentRect.x, source.currentRect.y],
+    };
+  })});
+}}).observe({type: "layout-shift", buffered: true});
+"""
+
+
+@pytest.mark.parametrize("width,height", [(1350, 940), (390, 844)])  # Lighthouse's desktop, a phone
+def test_search_results_appear_without_moving_what_the_reader_sees(
+    width, height, browser, sample_site, main_pages
+):
+    """The filters and results arrive after the page is drawn, each result first as a
+    placeholder: nothing already on screen may jump when they do (Lighthouse scores layout
+    shift; a jump under the pointer is a wrong click). Several loads, as the order in which
+    Pagefind's pieces arrive varies."""
+    url = sample_site.url(main_pages["search"])
+    for attempt in range(3):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        page.add_init_script(RECORD_LAYOUT_SHIFTS)
+        page.goto(url, wait_until="networkidle")
+        page.wait_for_selector(READY_WHEN["search"], state="visible", timeout=15_000)
+        page.wait_for_timeout(200)  # a last frame for the observer to report
+        shifts = page.evaluate("window.layoutShifts")
+        context.close()
+        in_search = [shift for shift in shifts if any(moved["inSearch"] for moved in shift["moved"])]
+        assert not in_search, f"{url} at {width} px, load {attempt + 1}: search moved {in_search}"
+        # What is left is the header making room for the colour-scheme button chrome.js shows.
+        assert sum(shift["score"] for shift in shifts) < 0.01, f"{url} at {width} px: {shifts}"
 
 
 # -- the directory ---------------------------------------------------------------------------
