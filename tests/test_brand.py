@@ -105,6 +105,12 @@ def pages(output: Path) -> dict[str, lxml_html.HtmlElement]:
 
 def assert_branded(name: str, page, stylesheet: str, favicon: str, logo: str) -> None:
     assert page.cssselect(f'link[rel="stylesheet"][href="/{stylesheet}"]'), name
+    # The brand's fonts are asked for with the page, not once its stylesheet is read.
+    preloads = page.cssselect('head link[rel="preload"][as="font"][type="font/woff2"][crossorigin]')
+    assert sorted(link.get("href") for link in preloads) == [
+        "/theme/brand/fonts/DejaVuSans-Bold.woff2",
+        "/theme/brand/fonts/DejaVuSans.woff2",
+    ], name
     assert page.cssselect(f'link[rel="icon"][href="/{favicon}"]'), name
     assert page.cssselect('link[rel="apple-touch-icon"][sizes="180x180"]'), name
     logo_img = page.cssselect("header a.brand img.brand-logo")
@@ -177,6 +183,7 @@ def test_without_a_brand_the_site_keeps_the_theme_and_one_inline_icon(site):
     assert len(icons) == 1 and icons[0].get("href").startswith("data:image/svg+xml,")
     assert "%230b7285" in icons[0].get("href")
     assert not page.cssselect("img.brand-logo") and not (output / "theme/brand").exists()
+    assert not page.cssselect('link[rel="preload"]')
 
 
 def test_a_low_contrast_accent_fails_at_start_naming_the_setting(site):

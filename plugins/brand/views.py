@@ -63,6 +63,10 @@ class Brand:
     accent_dark: str  # the accent readable as text on the dark scheme
     font: str | None  # the bundled family used for text, or None for the system font
     stylesheet: str | None  # the generated CSS (accent, font), relative to SITEURL; None when unset
+    # The font's WOFF2 files, relative to SITEURL, asked for with the page (<link rel=preload>)
+    # rather than once the stylesheet is read: text is then rarely drawn in the system font
+    # first and moved when the brand's arrives. A TrueType file is too large to ask for early.
+    font_preloads: tuple[str, ...]
     footer_text: str | None
     footer_links: tuple[FooterLink, ...]
     extra_head_template: str | None  # a template name to include in <head>
@@ -122,6 +126,11 @@ def brand_view(settings: dict[str, Any], urls: UrlScheme) -> Brand:
         accent_dark=dark,
         font=None if settings["BRAND_FONT"] == SYSTEM_FONT else settings["BRAND_FONT"],
         stylesheet=urls.brand_file("brand.css").url if styled else None,
+        font_preloads=tuple(
+            urls.brand_file(f"fonts/{font.published.name}").url
+            for font in font_files(settings)
+            if font.css_format == "woff2"
+        ),
         footer_text=settings["BRAND_FOOTER_TEXT"],
         footer_links=tuple(FooterLink(k, v) for k, v in settings["BRAND_FOOTER_LINKS"].items()),
         extra_head_template=extra if extra and is_template_name(extra) else None,
