@@ -19,6 +19,7 @@ from .support import (
     ARTIFACTS,
     MAIN_PAGES,
     README_SCREENSHOTS,
+    READY_WHEN,
     ServedSite,
     build_sample,
     open_main_page,
@@ -100,6 +101,23 @@ def test_search_works_when_the_site_is_served_from_a_sub_path(context, subpath_s
     with page.expect_navigation():
         page.click(f'.pagefind-ui__result-link[href="{urlsplit(subpath_site.url(post)).path}"]')
     assert page.url == subpath_site.url(post)
+    assert not log.errors
+
+
+def test_load_more_keeps_the_keyboard_where_it_was(context, sample_site):
+    """Pressing "Load more" with the keyboard adds results and leaves the focus on the
+    button, though the theme hides it with the placeholders of results still loading.
+    (A word most posts have, so that more results remain after the second page.)"""
+    page, log = open_page(context, sample_site.url("/search/?q=the"))
+    page.wait_for_selector(READY_WHEN["search"], state="visible", timeout=15_000)
+    shown = page.locator(".pagefind-ui__result").count()
+    page.focus(".pagefind-ui__button")
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"document.querySelectorAll('.pagefind-ui__result').length > {shown}")
+    page.wait_for_selector(READY_WHEN["search"], state="visible", timeout=15_000)
+    assert page.evaluate("document.activeElement.matches('.pagefind-ui__button')"), "focus lost"
+    page.keyboard.press("Enter")  # and once more, from where the keyboard still is
+    page.wait_for_function(f"document.querySelectorAll('.pagefind-ui__result').length > {2 * shown}")
     assert not log.errors
 
 
