@@ -11,6 +11,10 @@ test-artifacts/screenshots/, the README's to docs/screenshots/.
 from __future__ import annotations
 
 import re
+import threading
+import time
+from functools import partial
+from http.server import ThreadingHTTPServer
 from urllib.parse import quote_plus, urlsplit
 
 import pytest
@@ -21,6 +25,7 @@ from .support import (
     README_SCREENSHOTS,
     READY_WHEN,
     ServedSite,
+    SiteHandler,
     build_sample,
     open_main_page,
     open_page,
@@ -119,6 +124,87 @@ def test_load_more_keeps_the_keyboard_where_it_was(context, sample_site):
     page.keyboard.press("Enter")  # and once more, from where the keyboard still is
     page.wait_for_function(f"document.querySelectorAll('.pagefind-ui__result').length > {2 * shown}")
     assert not log.errors
+
+
+# Where each part of the search results was when it was first seen, kept on every frame, and
+# the parts whose place has changed since (scrolling aside).
+RECORD_FIRST_SEEN = """
+window.firstSeen = [];
+(function watch() {
+  for (const part of document.querySelectorAll("#search .pagefind-ui__results-area, #search .pagefind-ui__result")) {
+    if (part.firstSeenAt || !part.checkVisibility({visibilityProperty: true})) continue;
+    const box = part.getBoundingClientRect();
+    if (box.width && box.height) {
+      part.firstSeenAt = [box.x, box.y + window.scrollY];
+      window.firstSeen.push(part);
+    }
+  }
+  requestAnimationFrame(watch);
+})();
+window.movedSinceSeen = () => window.firstSeen.filter(part => part.isConnected).map(part => {
+  const box = part.getBoundingClientRect();
+  return {part: part.className.split(" ")[0], text: part.textContent.slice(0, 40),
+          seen: part.firstSeenAt, now: [box.x, box.y + window.scrollY]};
+}).filter(move => Math.abs(move.seen[0] - move.now[0]) > 1 || Math.abs(move.seen[1] - move.now[1]) > 1);
+"""
+
+
+class SlowFiltersHandler(SiteHandler):
+    """The site, with each of Pagefind's filter files 1.5 s late (a slow connection)."""
+
+    def do_GET(self) -> None:
+        if "/pagefind/filter/" in self.path:
+            time.sleep(1.5)
+        super().do_GET()
+
+
+def test_search_waits_for_late_filters_without_moving(browser, sample_site, main_pages):
+    """On a slow connection the filters can come well after the results: the results area
+    waits for them (search.js, a few seconds at most), so nothing in it moves when they come,
+    on a phone (filters above the results) or a desktop (beside them)."""
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(SlowFiltersHandler, directory=str(sample_site.output), prefix="/")
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    slow = ServedSite(sample_site.output, f"http://127.0.0.1:{server.server_address[1]}/")
+    try:
+        for width, height in LOAD_VIEWPORTS:
+            context = browser.new_context(viewport={"width": width, "height": height})
+            context.add_init_script(RECORD_FIRST_SEEN)
+            try:
+                page, _ = open_main_page(context, slow, main_pages, "search")
+                page.wait_for_selector(".pagefind-ui__filter-panel")
+                page.wait_for_timeout(200)  # the frames after the filters came
+                moved = page.evaluate("window.movedSinceSeen()")
+                seen = page.evaluate("window.firstSeen.length")
+            finally:
+                context.close()
+            assert seen, "the results were never seen"
+            assert not moved, f"at {width} px, results moved as the filters came: {moved}"
+    finally:
+        server.shutdown()
+
+
+VISIBLE_RESULT_LINKS = """() => [...document.querySelectorAll("#search .pagefind-ui__result-link")]
+    .filter(link => link.checkVisibility({visibilityProperty: true})).length"""
+
+
+def test_search_shows_the_other_results_when_one_never_arrives(context, sample_site, main_pages):
+    """A result whose data is lost (a dropped connection, a site redeployed under an open
+    tab) stays a placeholder: the results after it and "Load more" are shown all the same."""
+    asked: list[str] = []
+
+    def drop_the_second(route):
+        asked.append(route.request.url)
+        if len(asked) == 2:
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/pagefind/fragment/**", drop_the_second)
+    page, _ = open_page(context, sample_site.url(main_pages["search"]))
+    page.wait_for_function(f"({VISIBLE_RESULT_LINKS})() >= 4", timeout=15_000)
+    assert page.locator(".pagefind-ui__button").is_visible(), "Load more stayed hidden"
 
 
 # Every layout shift of the page as it loads (the Layout Instability API Lighthouse scores),

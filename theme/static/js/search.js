@@ -11,6 +11,35 @@
   var merged = (element.dataset.merge || "").split(" ").filter(Boolean).map(function (bundle) {
     return { bundlePath: bundle, baseUrl: element.dataset.baseUrl };
   });
+  // Results appear where they stay (chorus.css hides what would move). Neither wait is for
+  // ever: the results area waits for the filters at most WAIT_MS (every page Chorus indexes
+  // has some, so they come unless the connection fails), and results stuck as placeholders
+  // longer than that (a result's data never arrived) are shown as they are, with the rest.
+  var WAIT_MS = 3000;
+  element.classList.add("search-awaiting-filters");
+  var filtersTimer = window.setTimeout(filtersArrived, WAIT_MS);
+  var stalledTimer = null;
+
+  function filtersArrived() {
+    window.clearTimeout(filtersTimer);
+    element.classList.remove("search-awaiting-filters");
+  }
+
+  function watchPlaceholders() {
+    if (element.querySelector(".pagefind-ui__filter-panel")) filtersArrived();
+    if (!element.querySelector(".pagefind-ui__loading")) {
+      window.clearTimeout(stalledTimer);
+      stalledTimer = null;
+      element.classList.remove("search-stalled");
+    } else if (stalledTimer === null && !element.classList.contains("search-stalled")) {
+      stalledTimer = window.setTimeout(function () {
+        stalledTimer = null;
+        element.classList.add("search-stalled");
+      }, WAIT_MS);
+    }
+  }
+  new MutationObserver(watchPlaceholders).observe(element, { childList: true, subtree: true });
+
   var ui = new PagefindUI({
     element: "#search",
     bundlePath: element.dataset.bundle,
