@@ -256,7 +256,8 @@ def test_pages_load_without_moving_what_the_reader_sees(name, browser, sample_si
             assert sum(shift["score"] for shift in shifts) < UNSEEN_LAYOUT_SHIFT, f"{where}: {shifts}"
 
 
-# The box of every element the page renders, in document order; the search area aside
+# The box of every element the page renders, in document order, and whether it is unseen
+# (visibility: hidden, room kept for what a script will show); the search area aside
 # (Pagefind's results are its scripts' to show), and null for what is not rendered (inside a
 # closed disclosure, display: none).
 ELEMENT_BOXES = """() => [...document.querySelectorAll("body *")]
@@ -264,34 +265,47 @@ ELEMENT_BOXES = """() => [...document.querySelectorAll("body *")]
   .map(element => {
     if (!element.checkVisibility()) return null;
     const box = element.getBoundingClientRect();
-    return [element.nodeName.toLowerCase() + "." + String(element.className).split(" ")[0],
-            box.x, box.y, box.width, box.height];
+    return {element: element.nodeName.toLowerCase() + "." + String(element.className).split(" ")[0],
+            box: [box.x, box.y, box.width, box.height],
+            unseen: !element.checkVisibility({visibilityProperty: true}) && box.width * box.height > 0};
   })"""
+
+
+def unseen_room(boxes: list) -> list:
+    return [box for box in boxes if box and box["unseen"]]
 
 
 @pytest.mark.parametrize("name", [name for name in MAIN_PAGES if name != "search"])
 def test_script_controls_have_their_room_before_their_scripts_run(name, browser, sample_site, main_pages):
     """Each control a script shows (the colour-scheme toggle, filters, copy buttons) is laid
     out before the script runs, and what it replaces is gone: the page with its scripts held
-    back is laid out exactly as once they have run. The layout-shift gate above sees a late
-    script only when the browser happens to paint first; this sees it every time."""
+    back (all but the one that runs before the first paint) is laid out exactly as once they
+    have run. The layout-shift gate above sees a late script only when the browser happens
+    to paint first; this sees it every time. Once the scripts ran no room is left empty, and
+    with JavaScript off none is kept: the links the controls replace are shown instead."""
+    url = sample_site.url(main_pages[name])
     for width, height in LOAD_VIEWPORTS:
-        held_back, run = (
-            element_boxes(browser, sample_site.url(main_pages[name]), width, height, scripts)
-            for scripts in (False, True)
+        held_back, run, off = (
+            element_boxes(browser, url, width, height, scripts) for scripts in ("held back", "run", "off")
         )
         assert len(held_back) == len(run)
-        moved = [(before, after) for before, after in zip(held_back, run, strict=True) if before != after]
-        assert not moved, (
-            f"{main_pages[name]} at {width} px: boxes before and after the scripts ran: {moved[:5]}"
-        )
+        moved = [
+            (before, after)
+            for before, after in zip(held_back, run, strict=True)
+            if (before and before["box"]) != (after and after["box"])
+        ]
+        assert not moved, f"{url} at {width} px: boxes before and after the scripts ran: {moved[:5]}"
+        assert not unseen_room(run), f"{url} at {width} px: left unseen by its script: {unseen_room(run)}"
+        assert not unseen_room(off), f"{url} at {width} px without JavaScript: {unseen_room(off)}"
 
 
-def element_boxes(browser, url: str, width: int, height: int, scripts: bool) -> list:
-    """ELEMENT_BOXES of the page, with its scripts run or held back (all but the colour
-    scheme's, which runs before the first paint)."""
-    context = browser.new_context(viewport={"width": width, "height": height})
-    if not scripts:
+def element_boxes(browser, url: str, width: int, height: int, scripts: str) -> list:
+    """ELEMENT_BOXES of the page with its scripts "run", "held back" (all but the colour
+    scheme's, which runs before the first paint) or "off" (JavaScript disabled)."""
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, java_script_enabled=scripts != "off"
+    )
+    if scripts == "held back":
         context.route(
             re.compile(r".*\.js(\?.*)?$"),
             lambda route: (
