@@ -148,6 +148,10 @@ def test_a_brand_reaches_every_page_kind_and_the_cards(site):
     assert sorted(p.name for p in fonts.iterdir()) == ["DejaVuSans-Bold.woff2", "DejaVuSans.woff2"]
     assert all(p.stat().st_size < 20_000 for p in fonts.iterdir())
     assert 'src: url("fonts/DejaVuSans.woff2") format("woff2"); font-weight: 400' in css
+    # What pages preload is what brand.css asks for, at the same address (else fetched twice).
+    css_fonts = {"/theme/brand/" + url for url in re.findall(r'url\("([^"]+)"\)', css)}
+    preloaded = found["index.html"].cssselect('link[rel="preload"][as="font"]')
+    assert {link.get("href") for link in preloaded} == css_fonts
 
     with Image.open(output / "theme/brand/favicon-32.png") as icon:
         assert (icon.size, icon.mode) == ((32, 32), "RGBA")
