@@ -362,6 +362,27 @@ def test_directory_filter_shows_people_who_accept_questions(context, sample_site
     assert not log.errors
 
 
+@pytest.mark.parametrize("query", ["department=sales", "questions=yes"])
+def test_a_shared_filtered_directory_opens_filtered_without_a_flash(query, browser, sample_site):
+    """An address that filters the directory (shared from the form) opens with the list
+    already filtered: it is not drawn whole first and then collapsed (a layout shift of
+    0.46 before)."""
+    context = browser.new_context(viewport={"width": 1350, "height": 940})
+    context.add_init_script(RECORD_LAYOUT_SHIFTS)
+    try:
+        page, log = open_page(context, sample_site.url(f"/authors/?{query}"))
+        page.wait_for_function("!document.documentElement.classList.contains('js-filtering')")
+        page.wait_for_timeout(200)  # a last frame for the observer to report
+        shifts = page.evaluate("window.layoutShifts")
+        shown, everyone = page.evaluate(VISIBLE_PEOPLE), len(sample_site.network()["authors"])
+        visible = page.locator("[data-directory]").is_visible()
+    finally:
+        context.close()
+    assert visible and 0 < shown < everyone, (shown, everyone)
+    assert sum(shift["score"] for shift in shifts) < UNSEEN_LAYOUT_SHIFT, shifts
+    assert not log.errors
+
+
 # -- feeds -----------------------------------------------------------------------------------
 
 

@@ -137,6 +137,8 @@
     });
     restore(form);
     apply(form, groups);
+    // Filtered as the address asks: the list may show (scheme-init.js hid it till now).
+    document.documentElement.classList.remove("js-filtering");
   }
 
   if (document.readyState === "loading") {
