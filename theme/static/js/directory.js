@@ -12,6 +12,8 @@
 (function () {
   "use strict";
 
+  // The address's names for the choice; scheme-init.js knows them too (it hides the list of
+  // an address that filters until init() below has filtered it).
   var FIELDS = ["department", "topic", "kind", "questions"];
 
   function words(value) {
