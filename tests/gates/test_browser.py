@@ -369,6 +369,12 @@ def test_a_shared_filtered_directory_opens_filtered_without_a_flash(query, brows
     0.46 before)."""
     context = browser.new_context(viewport={"width": 1350, "height": 940})
     context.add_init_script(RECORD_LAYOUT_SHIFTS)
+
+    def late(route):
+        time.sleep(0.5)  # the page is drawn before directory.js runs, as on a slow connection
+        route.continue_()
+
+    context.route("**/js/directory.js", late)
     try:
         page, log = open_page(context, sample_site.url(f"/authors/?{query}"))
         page.wait_for_function("!document.documentElement.classList.contains('js-filtering')")
