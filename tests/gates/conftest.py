@@ -96,14 +96,15 @@ def context(browser):
 
 @pytest.fixture(scope="session")
 def serve():
-    """``serve(output, prefix)`` serves a folder on a free port and returns its base URL.
+    """``serve(output, prefix)`` serves a folder on a free port and returns its base URL;
+    ``handler_class`` may be a SiteHandler of the test's own (one that answers slowly, say).
 
     Serving starts before the site is built: a sub-path build needs its address (SITEURL).
     """
     servers = []
 
-    def start(output: Path, prefix: str = "/") -> str:
-        handler = partial(SiteHandler, directory=str(output), prefix=prefix)
+    def start(output: Path, prefix: str = "/", handler_class: type[SiteHandler] = SiteHandler) -> str:
+        handler = partial(handler_class, directory=str(output), prefix=prefix)
         server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)

@@ -11,10 +11,7 @@ test-artifacts/screenshots/, the README's to docs/screenshots/.
 from __future__ import annotations
 
 import re
-import threading
 import time
-from functools import partial
-from http.server import ThreadingHTTPServer
 from urllib.parse import quote_plus, urlsplit
 
 import pytest
@@ -158,31 +155,24 @@ class SlowFiltersHandler(SiteHandler):
         super().do_GET()
 
 
-def test_search_waits_for_late_filters_without_moving(browser, sample_site, main_pages):
+def test_search_waits_for_late_filters_without_moving(browser, sample_site, main_pages, serve):
     """On a slow connection the filters can come well after the results: the results area
     waits for them (search.js, a few seconds at most), so nothing in it moves when they come,
     on a phone (filters above the results) or a desktop (beside them)."""
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), partial(SlowFiltersHandler, directory=str(sample_site.output), prefix="/")
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    slow = ServedSite(sample_site.output, f"http://127.0.0.1:{server.server_address[1]}/")
-    try:
-        for width, height in LOAD_VIEWPORTS:
-            context = browser.new_context(viewport={"width": width, "height": height})
-            context.add_init_script(RECORD_FIRST_SEEN)
-            try:
-                page, _ = open_main_page(context, slow, main_pages, "search")
-                page.wait_for_selector(".pagefind-ui__filter-panel")
-                page.wait_for_timeout(200)  # the frames after the filters came
-                moved = page.evaluate("window.movedSinceSeen()")
-                seen = page.evaluate("window.firstSeen.length")
-            finally:
-                context.close()
-            assert seen, "the results were never seen"
-            assert not moved, f"at {width} px, results moved as the filters came: {moved}"
-    finally:
-        server.shutdown()
+    slow = ServedSite(sample_site.output, serve(sample_site.output, handler_class=SlowFiltersHandler))
+    for width, height in LOAD_VIEWPORTS:
+        context = browser.new_context(viewport={"width": width, "height": height})
+        context.add_init_script(RECORD_FIRST_SEEN)
+        try:
+            page, _ = open_main_page(context, slow, main_pages, "search")
+            page.wait_for_selector(".pagefind-ui__filter-panel")
+            page.wait_for_timeout(200)  # the frames after the filters came
+            moved = page.evaluate("window.movedSinceSeen()")
+            seen = page.evaluate("window.firstSeen.length")
+        finally:
+            context.close()
+        assert seen, "the results were never seen"
+        assert not moved, f"at {width} px, results moved as the filters came: {moved}"
 
 
 VISIBLE_RESULT_LINKS = """() => [...document.querySelectorAll("#search .pagefind-ui__result-link")]
