@@ -31,6 +31,7 @@ from chorus.gate import check_output
 from plugins.network import ChorusError, ConfigError, Problem
 from plugins.network.errors import ERROR, WARNING, display_path
 from plugins.network.policy import load_policy
+from plugins.network.reuse import PreviousPages
 from plugins.network.state import DRAFTS_SHOWN_KEY, BuildState, DraftsShown, get_state
 from plugins.network.urls import UrlScheme
 
@@ -54,6 +55,7 @@ class BuildResult:
     generators: list = field(default_factory=list, repr=False)
     # The drafts written as if published (``drafts_shown``), as (source shown, URL path).
     drafts: list[tuple[str, str]] = field(default_factory=list)
+    reused_pages: int = 0  # pages taken from the last build (``reuse``), not rendered
 
 
 class _Recorder(logging.Handler):
@@ -200,6 +202,7 @@ def build_site(
     keep_generators: bool = False,
     drafts_shown: bool = False,
     retire_in_background: bool = False,
+    reuse: PreviousPages | None = None,
 ) -> BuildResult:
     """Build the site at ``root``; raise BuildFailed (nothing written) on any problem.
 
@@ -208,7 +211,10 @@ def build_site(
     alone, which builds into a folder of its own (never ``output/``).
     ``retire_in_background``: the previous output, once replaced, is deleted by a thread
     while the caller goes on (``chorus serve``, a process that goes on: 5 s at 10,000 posts
-    that the browser no longer waits for)."""
+    that the browser no longer waits for).
+    ``reuse``: the last good build of this preview (with ``keep_generators``): the post
+    pages and listings nothing changed since reaches are linked from it, not rendered
+    (``plugins.network.reuse``; ``chorus serve``, when only posts changed)."""
     root = Path(root).resolve()
     overrides = dict(overrides or {})
     if output is not None:
@@ -240,7 +246,8 @@ def build_site(
 
     def mark_preview(generator) -> None:
         if keep_generators and generator.settings is settings:
-            get_state(settings).preview = True
+            state = get_state(settings)
+            state.preview, state.reuse = True, reuse
 
     signals.all_generators_finalized.connect(keep)
     signals.article_generator_init.connect(mark_preview)
@@ -279,7 +286,16 @@ def build_site(
     if state is None:
         return BuildResult(final_output, recorder.warnings)
     drafts = [(post.path, state.urls.source(post).url) for post in state.site.posts if post.draft_shown]
-    return BuildResult(final_output, recorder.warnings, len(state.published), state.urls, generators, drafts)
+    state.reuse = state.unchanged = None  # the previous build's objects: not kept beyond this run
+    return BuildResult(
+        final_output,
+        recorder.warnings,
+        len(state.published),
+        state.urls,
+        generators,
+        drafts,
+        state.reused_pages,
+    )
 
 
 def output_gate(staging: Path, final_output: Path, state: BuildState) -> list[Problem]:

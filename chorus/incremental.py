@@ -69,6 +69,7 @@ from plugins.network.links import URL_ATTRIBUTE, LinkIndex, site_index
 from plugins.network.model import MARKDOWN_EXTENSIONS, Post, RefForm, Site
 from plugins.network.parallel import worker_count
 from plugins.network.posts import is_page_source
+from plugins.network.reuse import PreviousPages, other_files, shared_view
 from plugins.network.rules import run_rules
 from plugins.network.similarity import Document, html_to_text
 from plugins.network.sources import load_site, read_source
@@ -114,6 +115,20 @@ class LastBuild:
     def written(self) -> list:
         """Every post the build wrote, in the order crosslinks computed their related posts."""
         return [*self.generator.articles, *self.generator.hidden_articles]
+
+    def previous_pages(self) -> PreviousPages:
+        """What the next build may take from this one, as the preview keeps it now (the body
+        and unwritten paths change the model and the posts in place)."""
+        state = self.state
+        return PreviousPages(
+            self.output,
+            state.site,
+            self.articles,
+            state.written_pages,
+            state.written_feeds,
+            state.post_links,
+            shared_view(self.generator.context),
+        )
 
 
 def changed_fields(old: Post, new: Post) -> set[str]:
@@ -562,7 +577,7 @@ def unwritten_edits(last: LastBuild, paths: Iterable[Path]) -> tuple[LastBuild, 
     if (
         not state.statuses_hold(new)  # a post due or gone since the kept build: it must be built
         or _written_sources(old) != _written_sources(new)
-        or _other_files(old) != _other_files(new)
+        or other_files(old) != other_files(new)
         or (old.public_files, old.redirects, old.published_before)
         != (new.public_files, new.redirects, new.published_before)
     ):
@@ -583,8 +598,3 @@ def unwritten_edits(last: LastBuild, paths: Iterable[Path]) -> tuple[LastBuild, 
 def _written_sources(site: Site) -> dict[str, Any]:
     """Every post some output shows, and every page, by source."""
     return {**{p.source: p for p in site.posts if p.status.written}, **{p.source: p for p in site.pages}}
-
-
-def _other_files(site: Site) -> tuple[Any, ...]:
-    """The files the walk found, the content folder's Markdown left out."""
-    return tuple(f for f in site.files if not (f.in_content and f.extension in MARKDOWN_EXTENSIONS))

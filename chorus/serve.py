@@ -19,8 +19,11 @@ It behaves like ``hugo server`` or ``mkdocs serve``:
 - any other edit of a post gets its own page rewritten at once from the last build's state
   (the fast path) and the open pages reload; the full build runs next, in a thread of its
   own, and the pages reload again when it is swapped in. Changes saved while it runs get
-  their fast page at once and one more full build after it. Either way the output ends as
-  a clean build's, byte for byte (docs/model.md, "The preview").
+  their fast page at once and one more full build after it. When every change since the
+  last good build is a post (edited, added, renamed, deleted), that build takes the post
+  pages, listings and feeds none of them reaches from the last output instead of rendering them
+  (``plugins.network.reuse``, :class:`ChangedSince`). Either way the output ends as a clean
+  build's, byte for byte (docs/model.md, "The preview").
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ from urllib.parse import unquote, urlsplit
 
 from chorus.build import BuildFailed, BuildResult, build_site
 from chorus.incremental import LastBuild, body_edits, fast_page, unwritten_edits, write_if_changed
+from plugins.network.model import MARKDOWN_EXTENSIONS
+from plugins.network.posts import is_page_source
 
 EVENTS_PATH = "/__chorus/events"
 SCRIPT_PATH = "/__chorus/live.js"
@@ -255,6 +260,42 @@ class FastWrites:
                     del self._pages[save_as]
 
 
+class ChangedSince:
+    """The sources changed since the last good build began: whether the next build may take
+    pages from it (``plugins.network.reuse``) depends on them all being posts. Changes the
+    model cannot see (templates, settings, translations, static files) must render all."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._paths: set[Path] = set()
+
+    def add(self, paths: set[Path]) -> None:
+        with self._lock:
+            self._paths |= paths
+
+    def take(self) -> set[Path]:
+        """The changes a build starting now answers; given back if it fails."""
+        with self._lock:
+            taken, self._paths = self._paths, set()
+        return taken
+
+    def give_back(self, paths: set[Path]) -> None:
+        self.add(paths)
+
+
+def only_posts(paths: set[Path], last: LastBuild) -> bool:
+    """Whether every path is a Markdown file of the content folder that is not a page."""
+    content, page_paths = last.state.content_path, last.state.settings["PAGE_PATHS"]
+    for path in paths:
+        try:
+            relative = path.resolve().relative_to(content).as_posix()
+        except ValueError:
+            return False
+        if path.suffix.lower().lstrip(".") not in MARKDOWN_EXTENSIONS or is_page_source(relative, page_paths):
+            return False
+    return True
+
+
 class Rebuilder:
     """Runs full builds one after another in a thread, as long as changes ask for them."""
 
@@ -335,22 +376,32 @@ def serve(
     fast_writes = FastWrites(output)
     last: list[LastBuild | None] = [None]  # the last good build, for the fast path
 
+    changed = ChangedSince()
+
     def build() -> BuildResult:
         mark = fast_writes.mark()
-        result = build_site(
-            root,
-            settings_file=settings_file,
-            output=output,
-            overrides=overrides,
-            strict=strict,
-            keep_generators=fast,
-            drafts_shown=drafts_shown,
-            retire_in_background=True,
-        )
+        taken = changed.take()
+        kept = last[0]
+        try:
+            result = build_site(
+                root,
+                settings_file=settings_file,
+                output=output,
+                overrides=overrides,
+                strict=strict,
+                keep_generators=fast,
+                drafts_shown=drafts_shown,
+                retire_in_background=True,
+                reuse=kept.previous_pages() if kept is not None and only_posts(taken, kept) else None,
+            )
+        except BaseException:
+            changed.give_back(taken)
+            raise
         last[0] = LastBuild.of(result.generators, result.output) if fast else None
         result.generators = []
         fast_writes.after_build(mark)
-        print(f"built {result.articles} published posts", flush=True)
+        reused = f" ({result.reused_pages} pages unchanged, not rendered)" if result.reused_pages else ""
+        print(f"built {result.articles} published posts{reused}", flush=True)
         if drafts_shown:
             print(f"{len(result.drafts)} draft(s) shown as if published, in this preview only:", flush=True)
             for shown, url in result.drafts:
@@ -368,6 +419,7 @@ def serve(
             root, watch_filter=lambda _, path: is_source_change(path, root, output), stop_event=stop
         ):
             paths = {Path(path) for _, path in changes}
+            changed.add(paths)
             # The edited page first, whatever follows: it is what the author looks at.
             written = _fast_pages(last[0], preview, fast_writes, paths)
             if written:

@@ -161,7 +161,23 @@ def posts_of(site: Site, *, anchors: bool) -> list[str]:
     return [p for p in found if anchors or p not in ANCHORS]
 
 
-def test_a_random_sequence_of_edits_ends_as_a_clean_build(network, tmp_path):
+@pytest.fixture
+def reused_pages(monkeypatch) -> list[int]:
+    """How many pages each build of a running preview took from the build before it."""
+    import chorus.serve
+
+    counts: list[int] = []
+
+    def counted(*args, **kwargs):
+        result = build_site(*args, **kwargs)
+        counts.append(result.reused_pages)
+        return result
+
+    monkeypatch.setattr(chorus.serve, "build_site", counted)
+    return counts
+
+
+def test_a_random_sequence_of_edits_ends_as_a_clean_build(network, tmp_path, reused_pages):
     site, rng, seed = network
     with running_preview(site) as address:
         preview = Preview(site, address)
@@ -242,6 +258,8 @@ def test_a_random_sequence_of_edits_ends_as_a_clean_build(network, tmp_path):
             clean = clean_build(site, address, tmp_path / "clean")
             assert_same_output(site.output, clean, context)
         assert fast_pages, f"seed {seed}: no body edit took the fast path or the body path"
+        # The builds after changes of posts alone took most pages from the build before.
+        assert max(reused_pages) > 0, f"seed {seed}: no build took a page from the last: {reused_pages}"
 
 
 def kept_build(site: Site) -> LastBuild:

@@ -11,7 +11,9 @@ gets its post.
   category, its URL from the URL scheme, and the one publication status: drafts and
   scheduled posts leave every list.
 - ``article_generator_finalized``: with CHORUS_PAGE_WORKERS above one, the generator's post
-  and listing pages will be rendered by that many processes (``plugins.network.parallel_pages``).
+  and listing pages will be rendered by that many processes (``plugins.network.parallel_pages``);
+  otherwise, in ``chorus serve``, they take what they can from the last build
+  (``plugins.network.reuse``).
 - ``all_generators_finalized``: each topic's, department's and author's list of posts
   becomes a :class:`PostList`; ``article_writer_finalized``: ``once`` lets go of what it kept.
 - ``static_generator_finalized``: of the files of content/, only those a written source
@@ -37,6 +39,7 @@ from plugins.network.once import RenderedOnce
 from plugins.network.parallel import worker_count
 from plugins.network.parallel_pages import render_pages_on_every_core
 from plugins.network.posts import is_page_source
+from plugins.network.reuse import reuse_pages
 from plugins.network.rules import run_rules
 from plugins.network.state import install_log_filter
 from plugins.network.urls import Output
@@ -185,6 +188,9 @@ def pages_on_every_core(generator) -> None:
     workers = worker_count(generator.settings["CHORUS_PAGE_WORKERS"])
     if workers > 1:  # one: Pelican's own loop, untouched
         render_pages_on_every_core(generator, workers)
+    elif (state := get_state(generator.settings)).preview:
+        # `chorus serve`: the next build takes the pages nothing it changes reaches.
+        reuse_pages(generator, state)
 
 
 def claim_pages(generator) -> None:

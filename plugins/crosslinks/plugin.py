@@ -74,6 +74,11 @@ def link_posts(generator) -> None:
     written = published + list(generator.hidden_articles)
     _point(written + list(generator.drafts), index, state)
     links_of = {a.relative_source_path: _resolved(a.post, index) for a in written}
+    if state.preview:  # a page shows the titles of the posts it links (plugins.network.reuse)
+        state.post_links = {
+            source: tuple(found.post.source for found in resolved if found.post is not None)
+            for source, resolved in links_of.items()
+        }
     _attach_backlinks(generator, published, written, links_of)
     _attach_navigation(published, written)
     documents = related_documents(written, index, settings) if related_settings(settings).count > 0 else []

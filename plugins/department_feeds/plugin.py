@@ -3,7 +3,8 @@
 - ``initialized``: settings validated (scopes, formats, limits, id domain, paths).
 - ``article_generator_finalized``: the feed catalog built from the published posts only; every output path claimed, so a
   feed that would land on another file fails the build instead of overwriting it.
-- ``article_writer_finalized``: feeds, OPML lists and the Subscribe page written.
+- ``article_writer_finalized``: feeds, OPML lists and the Subscribe page written (in ``chorus
+  serve``, a feed whose posts no change since the last build reached is linked from it).
 
 Pelican's own feeds stay off (chorus/conf.py): its writer keeps only a post's first author.
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 from pelican import signals
 
 from plugins.network import Problem, ProblemList, SourceError, get_state
+from plugins.network.reuse import Written
 from plugins.network.urls import LANGUAGES
 
 from .catalog import FeedCatalog, Scope, build_catalog
@@ -112,6 +114,37 @@ def feed_files(
             )
 
 
+def _scopes_to_write(state, catalog: FeedCatalog, output_root: Path) -> list[Scope]:
+    """The scopes whose feeds must be written. In ``chorus serve``, the others' feeds are
+    linked from the last build (``plugins.network.reuse``): a scope that holds the same
+    posts, none of them changed, has the same feeds. Every scope's feeds are recorded
+    for the next build."""
+    unchanged = state.unchanged
+    scopes = []
+    for scope in catalog.scopes:
+        key = f"{scope.kind}/{scope.slug}"
+        record = Written(
+            tuple(feed.path for feed in scope.feeds),
+            None,
+            tuple(a.relative_source_path for a in scope.articles),
+        )
+        if state.preview:
+            state.written_feeds[key] = record
+        before = unchanged.previous.feeds.get(key) if unchanged is not None else None
+        if (
+            unchanged is not None
+            and before is not None
+            and record.members  # an empty feed is dated by the whole network's newest post
+            and before.files == record.files
+            and unchanged.posts(record.members, before)
+            and unchanged.link(before, str(output_root)) is not None
+        ):
+            state.reused_pages += len(record.files)
+            continue
+        scopes.append(scope)
+    return scopes
+
+
 def _write_subscribe_page(generator, writer, config: FeedConfig) -> None:
     page = config.urls.subscribe()
     writer.write_file(
@@ -132,7 +165,7 @@ def write_feeds(generator, writer) -> None:
     state = get_state(settings)
     config = FeedConfig.from_settings(settings, state.urls)
     output_root = Path(generator.output_path)
-    for path, data, source in feed_files(settings, catalog, catalog.scopes):
+    for path, data, source in feed_files(settings, catalog, _scopes_to_write(state, catalog, output_root)):
         _write_new_file(output_root, path, data, source)
     company = settings.get("CHORUS_COMPANY") or settings.get("SITENAME") or ""
     updated = newest_update(state)

@@ -25,6 +25,7 @@ from .load import DEFAULT_LINK_KINDS, load_network
 from .model import Network, Post, Site
 from .postmeta import LANG_PATTERN
 from .rendering import MarkdownRenderer
+from .reuse import PreviousPages, Unchanged, Written
 from .settings import (
     Setting,
     SettingsSpec,
@@ -328,6 +329,16 @@ class BuildState:
         self.preview = False
         self.related_documents: list[Document] = []
         self.related_terms: TermMemo = {}
+        # The posts each written post links, by source (crosslinks; kept in the preview only).
+        self.post_links: dict[str, tuple[str, ...]] = {}
+        # What `chorus serve`'s next build may take from this one (plugins.network.reuse):
+        # the last good build's pages, given to this run; what this run's writer wrote; how
+        # many of its pages it took from the last build.
+        self.reuse: PreviousPages | None = None
+        self.unchanged: Unchanged | None = None  # what this run may take from it, once decided
+        self.written_pages: dict[str, Written] = {}  # by the writer call's first file
+        self.written_feeds: dict[str, Written] = {}  # by feed scope (plugins.department_feeds)
+        self.reused_pages = 0
 
     @property
     def network(self) -> Network:
