@@ -55,7 +55,7 @@ class BuildResult:
     generators: list = field(default_factory=list, repr=False)
     # The drafts written as if published (``drafts_shown``), as (source shown, URL path).
     drafts: list[tuple[str, str]] = field(default_factory=list)
-    reused_pages: int = 0  # pages taken from the last build (``reuse``), not rendered
+    reused_files: int = 0  # pages and feeds taken from the last build (``reuse``), not rendered
 
 
 class _Recorder(logging.Handler):
@@ -213,8 +213,10 @@ def build_site(
     while the caller goes on (``chorus serve``, a process that goes on: 5 s at 10,000 posts
     that the browser no longer waits for).
     ``reuse``: the last good build of this preview (with ``keep_generators``): the post
-    pages and listings nothing changed since reaches are linked from it, not rendered
-    (``plugins.network.reuse``; ``chorus serve``, when only posts changed)."""
+    pages, listings and feeds nothing changed since reaches are linked from it, not
+    rendered (``plugins.network.reuse``). Only for a caller that knows every file changed
+    since that build is a post (``chorus serve``): the model does not hold templates,
+    settings or the bytes of other files."""
     root = Path(root).resolve()
     overrides = dict(overrides or {})
     if output is not None:
@@ -294,7 +296,7 @@ def build_site(
         state.urls,
         generators,
         drafts,
-        state.reused_pages,
+        state.reused_files,
     )
 
 

@@ -127,6 +127,7 @@ class LastBuild:
             state.written_pages,
             state.written_feeds,
             state.post_links,
+            state.related_terms,
             shared_view(self.generator.context),
         )
 

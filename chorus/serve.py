@@ -400,7 +400,11 @@ def serve(
         last[0] = LastBuild.of(result.generators, result.output) if fast else None
         result.generators = []
         fast_writes.after_build(mark)
-        reused = f" ({result.reused_pages} pages unchanged, not rendered)" if result.reused_pages else ""
+        reused = (
+            f" ({result.reused_files} files unchanged, taken from the last build)"
+            if result.reused_files
+            else ""
+        )
         print(f"built {result.articles} published posts{reused}", flush=True)
         if drafts_shown:
             print(f"{len(result.drafts)} draft(s) shown as if published, in this preview only:", flush=True)

@@ -162,7 +162,7 @@ def posts_of(site: Site, *, anchors: bool) -> list[str]:
 
 
 @pytest.fixture
-def reused_pages(monkeypatch) -> list[int]:
+def reused_files(monkeypatch) -> list[int]:
     """How many pages each build of a running preview took from the build before it."""
     import chorus.serve
 
@@ -170,14 +170,14 @@ def reused_pages(monkeypatch) -> list[int]:
 
     def counted(*args, **kwargs):
         result = build_site(*args, **kwargs)
-        counts.append(result.reused_pages)
+        counts.append(result.reused_files)
         return result
 
     monkeypatch.setattr(chorus.serve, "build_site", counted)
     return counts
 
 
-def test_a_random_sequence_of_edits_ends_as_a_clean_build(network, tmp_path, reused_pages):
+def test_a_random_sequence_of_edits_ends_as_a_clean_build(network, tmp_path, reused_files):
     site, rng, seed = network
     with running_preview(site) as address:
         preview = Preview(site, address)
@@ -259,7 +259,7 @@ def test_a_random_sequence_of_edits_ends_as_a_clean_build(network, tmp_path, reu
             assert_same_output(site.output, clean, context)
         assert fast_pages, f"seed {seed}: no body edit took the fast path or the body path"
         # The builds after changes of posts alone took most pages from the build before.
-        assert max(reused_pages) > 0, f"seed {seed}: no build took a page from the last: {reused_pages}"
+        assert max(reused_files) > 0, f"seed {seed}: no build took a page from the last: {reused_files}"
 
 
 def kept_build(site: Site) -> LastBuild:

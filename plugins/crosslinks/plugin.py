@@ -84,6 +84,9 @@ def link_posts(generator) -> None:
     documents = related_documents(written, index, settings) if related_settings(settings).count > 0 else []
     if state.preview:  # chorus serve computes them again after a body edit
         state.related_documents = documents
+        if state.reuse is not None:  # only posts changed since the last build: count only theirs
+            kept = state.reuse.related_terms
+            state.related_terms = {document: kept[document] for document in documents if document in kept}
     attach_related(written, documents, settings, state.related_terms if state.preview else None)
 
 

@@ -117,32 +117,35 @@ def feed_files(
 def _scopes_to_write(state, catalog: FeedCatalog, output_root: Path) -> list[Scope]:
     """The scopes whose feeds must be written. In ``chorus serve``, the others' feeds are
     linked from the last build (``plugins.network.reuse``): a scope that holds the same
-    posts, none of them changed, has the same feeds. Every scope's feeds are recorded
-    for the next build."""
+    posts, none of them changed, has the same feeds."""
     unchanged = state.unchanged
     scopes = []
     for scope in catalog.scopes:
-        key = f"{scope.kind}/{scope.slug}"
-        record = Written(
-            tuple(feed.path for feed in scope.feeds),
-            None,
-            tuple(a.relative_source_path for a in scope.articles),
-        )
-        if state.preview:
-            state.written_feeds[key] = record
-        before = unchanged.previous.feeds.get(key) if unchanged is not None else None
+        record = _record(scope)
+        before = unchanged.previous.feeds.get(_key(scope)) if unchanged is not None else None
         if (
             unchanged is not None
             and before is not None
             and record.members  # an empty feed is dated by the whole network's newest post
             and before.files == record.files
             and unchanged.posts(record.members, before)
-            and unchanged.link(before, str(output_root)) is not None
+            and (made := unchanged.link(before, str(output_root))) is not None
         ):
-            state.reused_pages += len(record.files)
+            state.reused_files += len(made)
             continue
         scopes.append(scope)
     return scopes
+
+
+def _key(scope: Scope) -> str:
+    return f"{scope.kind}/{scope.slug}"
+
+
+def _record(scope: Scope) -> Written:
+    """What a scope's feeds are: their files and the scope's posts."""
+    return Written(
+        tuple(feed.path for feed in scope.feeds), None, tuple(a.relative_source_path for a in scope.articles)
+    )
 
 
 def _write_subscribe_page(generator, writer, config: FeedConfig) -> None:
@@ -167,6 +170,10 @@ def write_feeds(generator, writer) -> None:
     output_root = Path(generator.output_path)
     for path, data, source in feed_files(settings, catalog, _scopes_to_write(state, catalog, output_root)):
         _write_new_file(output_root, path, data, source)
+    if state.preview:  # what the next build of `chorus serve` may take
+        state.written_feeds = {
+            _key(scope): _record(scope).written_in(str(output_root)) for scope in catalog.scopes
+        }
     company = settings.get("CHORUS_COMPANY") or settings.get("SITENAME") or ""
     updated = newest_update(state)
     for opml in catalog.opml_files:

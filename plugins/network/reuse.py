@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from itertools import chain
 from pathlib import Path
@@ -52,6 +52,7 @@ from pelican.contents import Article
 from pelican.utils import sanitised_join
 
 from .model import MARKDOWN_EXTENSIONS, Site
+from .similarity import TermMemo
 
 # Listings whose page shows its posts and nothing another post decides.
 REUSED_LISTINGS = frozenset({"tag", "category", "period_archives"})
@@ -59,11 +60,24 @@ REUSED_LISTINGS = frozenset({"tag", "category", "period_archives"})
 
 @dataclass(frozen=True)
 class Written:
-    """What one call of Pelican's writer wrote in a preview build."""
+    """What one call of Pelican's writer, or one feed scope, wrote in a preview build."""
 
     files: tuple[str, ...]  # relative to the output folder, in the order written
     source: str | None = None  # a post's page: the post, relative to content/
-    members: tuple[str, ...] | None = None  # a reused listing: its posts, in order
+    members: tuple[str, ...] | None = None  # a reused listing or a feed: its posts, in order
+    # Each file's inode as the build wrote it: a file the preview replaced since (a fast
+    # page, the body path) is another file, whose bytes that build did not decide.
+    inodes: tuple[int, ...] = ()
+
+    def written_in(self, output: str) -> Written:
+        """This record with the inodes of its files in ``output``, as just written (none,
+        so never taken, if one is missing: a write Pelican skipped)."""
+        try:
+            return replace(
+                self, inodes=tuple(os.stat(sanitised_join(output, name)).st_ino for name in self.files)
+            )
+        except OSError:
+            return self
 
 
 @dataclass(frozen=True)
@@ -76,6 +90,7 @@ class PreviousPages:
     written: Mapping[str, Written]  # by the first file name of each writer call
     feeds: Mapping[str, Written]  # by feed scope
     links: Mapping[str, tuple[str, ...]]  # the posts each written post links, by source
+    related_terms: TermMemo  # the term frequencies of its related-posts documents
     shared: tuple  # what every post page shows of the whole network (:func:`shared_view`)
 
 
@@ -191,14 +206,19 @@ class Unchanged:
 
     def link(self, record: Written, output: str) -> list[str] | None:
         """Hard-link the record's files from the previous output into ``output``; their new
-        paths, or None (nothing linked) when one of them is gone."""
+        paths, or None (nothing linked) when one of them is gone or is no longer the file
+        that build wrote (the preview replaced it since)."""
         made: list[str] = []
         try:
-            for relative in record.files:
+            if len(record.inodes) != len(record.files):
+                raise FileNotFoundError("not recorded")
+            for relative, inode in zip(record.files, record.inodes, strict=True):
                 target = sanitised_join(output, relative)
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 os.link(os.path.join(self.previous.output, relative), target)
                 made.append(target)
+                if os.stat(target).st_ino != inode:
+                    raise FileNotFoundError(relative)
         except OSError:
             for target in made:
                 os.unlink(target)
@@ -215,8 +235,9 @@ class PageWriter:
         self.writer = writer
         self.unchanged = unchanged
         self.written: dict[str, Written] = {}
-        self.linked_count = 0
+        self.linked_files = 0
         self._linked: set[str] = set()  # the paths of this build that are links
+        self._declined: Any = None  # the post whose page take_post_page just found changed
         self._current: list[str] | None = None
         self._write_file = writer.write_file
         self._open_w = writer._open_w
@@ -232,7 +253,10 @@ class PageWriter:
 
     def take_post_page(self, article: Any) -> bool:
         """Link the post's page from the last build if it shows what it did; True if so."""
-        return self._take(article.save_as, article.relative_source_path, None, article)
+        if self._take(article.save_as, article.relative_source_path, None, article):
+            return True
+        self._declined = article  # its write follows: not judged twice
+        return False
 
     def write_file(self, name: Any, template: Any, context: Any, *args: Any, **kwargs: Any) -> None:
         if not name:
@@ -243,14 +267,19 @@ class PageWriter:
         members = None
         if source is None and kwargs.get("template_name") in REUSED_LISTINGS and "articles" in kwargs:
             members = tuple(a.relative_source_path for a in kwargs["articles"])
-        if (source is not None or members is not None) and self._take(name, source, members, article):
+        judged, self._declined = article is not None and article is self._declined, None
+        if (
+            not judged
+            and (source is not None or members is not None)
+            and self._take(name, source, members, article)
+        ):
             return
         self._current = []
         try:
             self._write_file(name, template, context, *args, **kwargs)
         finally:
             files, self._current = self._current, None
-        self.written[name] = Written(tuple(files), source, members)
+        self.written[name] = Written(tuple(files), source, members).written_in(self.writer.output_path)
 
     def open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
         if filename in self._linked:  # never write through a link into the kept output
@@ -277,7 +306,7 @@ class PageWriter:
             self.writer._written_files.add(target)
             self._linked.add(target)
         self.written[name] = record
-        self.linked_count += 1
+        self.linked_files += len(made)
         return True
 
 
@@ -319,7 +348,7 @@ def reuse_pages(generator: Any, state: Any) -> None:
             finally:
                 generator.__dict__.pop("generate_articles", None)
         state.written_pages = pages.written
-        state.reused_pages += pages.linked_count
+        state.reused_files += pages.linked_files
 
     generator.generate_pages = generate
 

@@ -333,12 +333,12 @@ class BuildState:
         self.post_links: dict[str, tuple[str, ...]] = {}
         # What `chorus serve`'s next build may take from this one (plugins.network.reuse):
         # the last good build's pages, given to this run; what this run's writer wrote; how
-        # many of its pages it took from the last build.
+        # many of its files it took from the last build.
         self.reuse: PreviousPages | None = None
         self.unchanged: Unchanged | None = None  # what this run may take from it, once decided
         self.written_pages: dict[str, Written] = {}  # by the writer call's first file
         self.written_feeds: dict[str, Written] = {}  # by feed scope (plugins.department_feeds)
-        self.reused_pages = 0
+        self.reused_files = 0
 
     @property
     def network(self) -> Network:

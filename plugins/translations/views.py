@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from plugins.network.i18n import autonym
 
@@ -17,6 +18,9 @@ class Version:
     url: str  # relative to SITEURL, like every url a template sees
     title: str
     current: bool  # the page being written
+    # The version's Pelican article: what a page shows of it comes from there, and the
+    # preview's next build compares what each page shows by it (plugins.network.reuse).
+    article: Any = field(default=None, compare=False, repr=False)
 
 
 def versions(articles: Iterable, default_lang: str) -> dict[int, tuple[Version, ...]]:
@@ -40,6 +44,7 @@ def versions(articles: Iterable, default_lang: str) -> dict[int, tuple[Version, 
                     url=other.url,
                     title=other.title,
                     current=other is article,
+                    article=other,
                 )
                 for other in group
             )
