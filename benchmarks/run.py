@@ -25,6 +25,7 @@ import logging
 import os
 import platform
 import pstats
+import re
 import resource
 import shutil
 import statistics
@@ -1125,6 +1126,23 @@ def _published_post(site: Path, output: Path) -> tuple[Path, str]:
     " what follows each save (the body path, or the full build) is awaited before the next",
 )
 def preview_one_edit(site: Path, output: Path) -> dict:
+    return _preview_edits(site, output, lambda original, marker: f"{original}\n{marker}\n")
+
+
+@case(
+    "chorus-incremental-title",
+    f"the same, each of the {INCREMENTAL_EDITS} saves changing the post's title: the fast page,"
+    " then the full build, which takes from the last one every page and feed the title does not reach",
+)
+def preview_title_edits(site: Path, output: Path) -> dict:
+    return _preview_edits(
+        site, output, lambda original, marker: re.sub(r"(?m)^Title: ", f"Title: {marker} ", original, count=1)
+    )
+
+
+def _preview_edits(site: Path, output: Path, edited: Callable[[str, str], str]) -> dict:
+    """``chorus serve`` on the corpus, one post saved INCREMENTAL_EDITS times as ``edited``
+    (its text, a marker) makes it; the marker must show on the post's page."""
     from playwright.sync_api import sync_playwright
 
     command = [sys.executable, "-c", "from chorus.cli import main; main()", "serve", "--root", str(site)]
@@ -1170,7 +1188,7 @@ def preview_one_edit(site: Path, output: Path) -> dict:
                             time.sleep(0.005)
 
                     saved = time.perf_counter()
-                    source.write_text(f"{original}\n{marker}\n", encoding="utf-8")
+                    source.write_text(edited(original, marker), encoding="utf-8")
                     watcher = threading.Thread(target=watch_page, daemon=True)
                     watcher.start()
                     page.wait_for_function(
@@ -1198,6 +1216,8 @@ def preview_one_edit(site: Path, output: Path) -> dict:
     fast = sum("rewrote " in line for line in log)
     # Saves whose every output the body path rewrote, with no build (chorus/incremental.py).
     body_path = sum("no build needed" in line for line in log)
+    # Files each full build took from the one before (plugins/network/reuse.py).
+    taken = [int(m.group(1)) for line in log if (m := re.search(r"\((\d+) files unchanged", line))]
     return {
         "articles": None,
         "warnings": 0,
@@ -1209,6 +1229,7 @@ def preview_one_edit(site: Path, output: Path) -> dict:
         "median_full_build_in_s": round(statistics.median(settled), 1),
         "fast_pages": fast,
         "body_path_saves": body_path,
+        "files_taken_by_build": taken,
     }
 
 
