@@ -5,9 +5,23 @@ from __future__ import annotations
 
 import re
 
-from .support import open_page
+import pytest
+
+from .support import MAIN_PAGES, open_main_page, open_page
 
 PHONE = {"width": 390, "height": 844}
+# WCAG 2.1, 1.4.10 Reflow: content reads at 320 CSS pixels wide without scrolling sideways.
+NARROWEST = {"width": 320, "height": 640}
+# What sticks out past the viewport's right edge, for the message (code blocks scroll in
+# their own box and do not widen the page).
+STICKING_OUT = """() => {
+  const edge = document.documentElement.clientWidth + 0.5;
+  return [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > edge && !e.closest('pre, .visually-hidden')
+      && e.checkVisibility({visibilityProperty: true}))
+    .slice(0, 5)
+    .map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} (${Math.round(e.getBoundingClientRect().right)} px)`);
+}"""
 LAPTOP = {"width": 1280, "height": 900}
 BACKGROUND = "() => getComputedStyle(document.body).backgroundColor"
 LIGHT_BG, DARK_BG = "rgb(255, 255, 255)", "rgb(20, 23, 26)"
@@ -200,3 +214,14 @@ def test_search_filters_are_kept_in_the_address_and_restored_on_reload(context, 
     )
     assert sorted(result_links(page)) == sorted(narrowed)
     assert not log.errors
+
+
+@pytest.mark.parametrize("name", MAIN_PAGES)
+def test_no_main_page_scrolls_sideways_on_the_narrowest_phone(name, browser, sample_site, main_pages):
+    context = browser.new_context(viewport=NARROWEST)
+    try:
+        page, _ = open_main_page(context, sample_site, main_pages, name)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= NARROWEST["width"], f"{name}: {width} px wide: {page.evaluate(STICKING_OUT)}"
+    finally:
+        context.close()
