@@ -69,7 +69,7 @@ from plugins.network.links import URL_ATTRIBUTE, LinkIndex, site_index
 from plugins.network.model import MARKDOWN_EXTENSIONS, Post, RefForm, Site
 from plugins.network.parallel import worker_count
 from plugins.network.posts import is_page_source
-from plugins.network.reuse import PreviousPages, other_files, shared_view
+from plugins.network.reuse import PreviousPages, beyond_posts, shared_view
 from plugins.network.rules import run_rules
 from plugins.network.similarity import Document, html_to_text
 from plugins.network.sources import load_site, read_source
@@ -578,9 +578,7 @@ def unwritten_edits(last: LastBuild, paths: Iterable[Path]) -> tuple[LastBuild, 
     if (
         not state.statuses_hold(new)  # a post due or gone since the kept build: it must be built
         or _written_sources(old) != _written_sources(new)
-        or other_files(old) != other_files(new)
-        or (old.public_files, old.redirects, old.published_before)
-        != (new.public_files, new.redirects, new.published_before)
+        or beyond_posts(old) != beyond_posts(new)
     ):
         return None  # a post is or becomes written, or the change was not only these posts
     if any(problem.level == ERROR for problem in run_rules(new)):
@@ -597,5 +595,5 @@ def unwritten_edits(last: LastBuild, paths: Iterable[Path]) -> tuple[LastBuild, 
 
 
 def _written_sources(site: Site) -> dict[str, Any]:
-    """Every post some output shows, and every page, by source."""
-    return {**{p.source: p for p in site.posts if p.status.written}, **{p.source: p for p in site.pages}}
+    """Every post some output shows, by source."""
+    return {p.source: p for p in site.posts if p.status.written}

@@ -146,22 +146,17 @@ def shown_posts(article: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
 def edited_posts(old: Site, new: Site) -> set[str] | None:
     """The sources of the posts that differ between the two models, added and removed
     included; None when anything else differs, so that no page may be taken."""
-    if (
-        old.network != new.network
-        or old.pages != new.pages
-        or old.now.date() != new.now.date()
-        or (old.public_files, old.redirects, old.published_before)
-        != (new.public_files, new.redirects, new.published_before)
-        or other_files(old) != other_files(new)
-    ):
+    if beyond_posts(old) != beyond_posts(new) or old.now.date() != new.now.date():
         return None
     before, after = old.posts_by_source, new.posts_by_source
     return {source for source in before.keys() | after.keys() if before.get(source) != after.get(source)}
 
 
-def other_files(site: Site) -> tuple:
-    """The files the walk found, the content folder's Markdown left out."""
-    return tuple(f for f in site.files if not (f.in_content and f.extension in MARKDOWN_EXTENSIONS))
+def beyond_posts(site: Site) -> tuple:
+    """Everything the model holds besides its posts and its moment: what a change of posts
+    alone leaves as it was (the registry, the pages, the other files, the redirects)."""
+    files = tuple(f for f in site.files if not (f.in_content and f.extension in MARKDOWN_EXTENSIONS))
+    return (site.network, site.pages, files, site.public_files, site.redirects, site.published_before)
 
 
 class Unchanged:
@@ -377,7 +372,7 @@ __all__ = [
     "Unchanged",
     "Written",
     "edited_posts",
-    "other_files",
+    "beyond_posts",
     "reuse_pages",
     "shared_view",
     "shown_posts",
