@@ -173,12 +173,10 @@ class Unchanged:
 
     def post_page(self, source: str, article: Any, record: Written) -> bool:
         """Whether the post's page shows what it did: see the module's docstring."""
-        if not self.post_pages or record.source != source or source in self.edited:
+        if not self.post_pages or record.source != source or not self._unedited(source):
             return False
         old = self.previous.articles.get(source)
-        if old is None or self.links.get(source) != self.previous.links.get(source):
-            return False
-        if any(target in self.edited for target in self.links.get(source, ())):
+        if old is None:
             return False
         shown = shown_posts(article)
         return shown == shown_posts(old) and not any(
@@ -187,17 +185,18 @@ class Unchanged:
 
     def posts(self, members: tuple[str, ...], record: Written) -> bool:
         """Whether a list of posts (a listing, a feed) shows what it did: the same posts in
-        the same order, none edited, and each linking the same posts, none of them edited (a
-        summary shows the titles of the posts it links)."""
-        if record.members != members:
-            return False
-        edited, links, before = self.edited, self.links, self.previous.links
-        for member in members:
-            if member in edited or links.get(member) != before.get(member):
-                return False
-            if any(target in edited for target in links.get(member, ())):
-                return False
-        return True
+        the same order, each of them unedited as :meth:`_unedited` says."""
+        return record.members == members and all(self._unedited(member) for member in members)
+
+    def _unedited(self, source: str) -> bool:
+        """The post is not edited and links the same posts as before, none of them edited
+        (its summary, its text and its short links show their titles)."""
+        links = self.links.get(source)
+        return (
+            source not in self.edited
+            and links == self.previous.links.get(source)
+            and not any(target in self.edited for target in links or ())
+        )
 
     def link(self, record: Written, output: str) -> list[str] | None:
         """Hard-link the record's files from the previous output into ``output``; their new
