@@ -146,47 +146,33 @@ def test_a_department_without_posts_lists_none_to_a_template(site):
     assert site.page("departments/service/index.html").cssselect("#listed li") != []
 
 
-def test_every_topic_department_and_author_page_gets_a_post_list(site):
-    from pelican import signals
-
-    from plugins.author_folders.plugin import PostList
-
-    seen: dict[str, list[type]] = {}
-
-    def note(generator, writer):
-        seen["tags"] = [type(posts) for posts in generator.tags.values()]
-        seen["categories"] = [type(posts) for _, posts in generator.categories]
-        seen["authors"] = [type(posts) for _, posts in generator.authors]
-
-    site.write("content/alice/drift.md", post("Drift", tags="drift"))
-    signals.article_writer_finalized.connect(note)
-    try:
-        site.build()
-    finally:
-        signals.article_writer_finalized.disconnect(note)
-    assert all(seen[kind] and set(seen[kind]) == {PostList} for kind in ("tags", "categories", "authors")), (
-        seen
-    )
+LISTS_DATES = """\
+{% extends "base.html" %}
+{% block content %}
+<ol id="dates">{% for post in dates %}<li>{{ post.title }}</li>{% endfor %}</ol>
+{% endblock %}
+"""
 
 
-def test_post_lists_answer_in_by_identity_and_see_later_changes():
-    from plugins.author_folders.plugin import PostList
+def test_topic_department_and_author_templates_get_their_posts_by_date(site):
+    # Pelican's `dates`: the page's posts, newest first (NEWEST_FIRST_ARCHIVES), and no other.
+    site.write("content/alice/hello.md", post("Middle", date="2026-01-10", tags="drift"))
+    site.write("content/alice/old.md", post("Oldest", date="2025-03-01", tags="drift, other"))
+    site.write("content/alice/new.md", post("Newest", date="2026-02-01", tags="other"))
+    site.write("content/bob/bob.md", post("Bob's", date="2026-01-20", tags="drift"))
+    for template in ("tag", "category", "author"):
+        site.write(f"templates/{template}.html", LISTS_DATES)
+    site.build()
 
-    first, second, third = object(), object(), object()
-    posts = PostList([first, second])
-    assert first in posts and third not in posts
-    posts.append(third)
-    assert third in posts, "a post added after the list was made"
-    posts.remove(first)
-    assert first not in posts, "a post removed after the list was made"
-    assert posts == [second, third] and posts[:1] == [second]
-    posts[0] = first
-    assert first in posts and second not in posts, "a post set in place"
-    import copy
-    import pickle
+    def dates(page: str) -> list[str]:
+        return [item.text for item in site.page(page).cssselect("#dates li")]
 
-    for copied in (copy.deepcopy(posts), pickle.loads(pickle.dumps(PostList([object(), object()])))):
-        assert all(item in copied for item in copied), "a copy's posts are its own"
+    assert dates("topics/drift/index.html") == ["Bob's", "Middle", "Oldest"]
+    assert dates("topics/other/index.html") == ["Newest", "Oldest"]
+    assert dates("authors/alice/index.html") == ["Newest", "Middle", "Oldest"]
+    assert dates("departments/service/index.html") == ["Newest", "Middle", "Oldest"]
+    site.build(NEWEST_FIRST_ARCHIVES=False)
+    assert dates("topics/drift/index.html") == ["Oldest", "Middle", "Bob's"]
 
 
 def test_once_renders_a_piece_once_for_the_same_arguments():
