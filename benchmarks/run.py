@@ -701,11 +701,19 @@ class Table:
         return "\n".join([self.title, "", *lines])
 
 
+def is_preview(r: Measurement) -> bool:
+    """A case that times saves in a running ``chorus serve``: its wall time and memory are the
+    whole session's (with a browser), so it has a table of its own (:func:`preview_table`)."""
+    return "median_page_rewritten_s" in r.details
+
+
 def results_table(results: list[Measurement]) -> Table:
     baseline = {r.posts: r for r in results if r.case == BASELINE}
     hugo = {r.posts: r for r in results if r.case == "hugo"}
     rows = []
     for r in results:
+        if is_preview(r):
+            continue
         base, fast = baseline.get(r.posts), hugo.get(r.posts)
         builds = CASES[r.case].build
         ratios = ["–", "–", "–"]
@@ -764,6 +772,7 @@ def memory_table(results: list[Measurement]) -> Table:
             f"{r.tree_pss_mib:.0f}" if r.tree_pss_mib else "–",
         ]
         for r in results
+        if not is_preview(r)
     ]
     return Table(
         "Peak memory, four ways: ru_maxrss from wait4 (the largest single process of the build), "
@@ -958,6 +967,51 @@ def write_markdown(path: Path, generated: str) -> None:
         print(f"\nwrote {path}")
 
 
+def preview_table(results: list[Measurement]) -> Table | None:
+    """The saves in a running ``chorus serve``: medians, with each save's figure in brackets."""
+
+    def seconds(values: list[float]) -> str:
+        return f"{statistics.median(values):.2f} ({', '.join(f'{v:.2f}' for v in values)})"
+
+    rows = []
+    for r in results:
+        if not is_preview(r):
+            continue
+        d = r.details
+        taken = d["files_taken_by_build"]
+        rows.append(
+            [
+                f"{r.posts:,}",
+                r.case,
+                seconds(d["page_rewritten_s"]),
+                seconds(d["browser_reloaded_s"]),
+                f"{d['median_full_build_in_s']:.1f} ({', '.join(f'{v:.1f}' for v in d['full_build_in_s'])})",
+                str(d["body_path_saves"]),
+                f"{min(taken):,} to {max(taken):,}" if taken else "–",
+            ]
+        )
+    if not rows:
+        return None
+    return Table(
+        f"One post saved {INCREMENTAL_EDITS} times in a running `chorus serve`, seconds after each save"
+        " (median, then each save): its page rewritten, the browser showing it reloaded, and"
+        " everything else written (by the body path, or by the full build that follows); how many"
+        " saves the body path answered without a build, and how many files each full build took"
+        " from the one before:",
+        [
+            "posts",
+            "case",
+            "page rewritten s",
+            "browser reloaded s",
+            "all written s",
+            "saves without a build",
+            "files taken by each build",
+        ],
+        rows,
+        text_columns=(1,),
+    )
+
+
 # -- main -----------------------------------------------------------------------------------
 
 
@@ -1044,6 +1098,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
     tables = [results_table(results), memory_table(results)] if results else []
+    if preview := preview_table(results):
+        tables.append(preview)
     for name, stats in profiles.items():
         tables.append(own_time_hot_spots(name, profile_posts, stats))
         if any(k[0].startswith(str(PROJECT_ROOT / "plugins")) for k in stats) and name != BASELINE:
