@@ -13,7 +13,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from conftest import png_bytes, post
-from plugins.department_feeds.markup import absolutise
+from plugins.department_feeds.markup import absolute_html
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 DC = "{http://purl.org/dc/elements/1.1/}"
@@ -336,13 +336,18 @@ def test_relative_urls_become_absolute_in_every_format(site):
         assert f"{LOCAL}/posts/alice/links/#h-top" in urls
 
 
-def test_absolutise_rewrites_srcset_and_keeps_the_markup():
-    html = '<p>a &amp; b <img alt="x" src="a.png" srcset="a.png 1x, /b.png 2x"></p>tail <a href="../">up</a>'
-    result = absolutise(html, "https://voices.example.com/posts/alice/x/")
-    assert result == (
-        '<p>a &amp; b <img alt="x" src="https://voices.example.com/posts/alice/x/a.png"'
-        ' srcset="https://voices.example.com/posts/alice/x/a.png 1x, https://voices.example.com/b.png 2x"></p>'
+def test_feed_html_has_absolute_urls_and_keeps_the_markup():
+    html = (
+        '<p>a &amp; b <img alt="x" src="a.png"></p>tail <a href="../">up</a>'
+        ' <a href="/topics/">topics</a> <a href="mailto:a@example.com">mail</a> <a href="#h-x">here</a>'
+        ' <a href="//cdn.example.net/x">cdn</a> <a href=" java\tscript:alert(1)">bad</a>'
+    )
+    assert absolute_html(html, "https://voices.example.com/posts/alice/x/") == (
+        '<p>a &amp; b <img alt="x" src="https://voices.example.com/posts/alice/x/a.png"></p>'
         'tail <a href="https://voices.example.com/posts/alice/">up</a>'
+        ' <a href="https://voices.example.com/topics/">topics</a> <a href="mailto:a@example.com">mail</a>'
+        ' <a href="https://voices.example.com/posts/alice/x/#h-x">here</a>'
+        ' <a href="https://cdn.example.net/x">cdn</a> <a>bad</a>'
     )
 
 

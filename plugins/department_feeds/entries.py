@@ -10,10 +10,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from plugins.network.postid import stable_id
-from plugins.network.rendering import sanitize_html
 
 from .config import FeedConfig
-from .markup import absolutise, notices, plain_text
+from .markup import absolute_html, notices, plain_text
 
 AVATAR_SIZE = 512  # JSON Feed recommends square 512 px avatars
 
@@ -73,12 +72,10 @@ def updated_of(article) -> dt.datetime:
 
 def make_entry(article, config: FeedConfig) -> Entry:
     url = config.urls.absolute(article.url)
-    # .content resolves {filename} and {static} links; relative ones are resolved here. The
-    # rewrite comes after the page's sanitiser, so the result is sanitised again: nothing a
-    # rewrite does (urljoin drops whitespace and control characters) can bring a link to life.
+    # .content resolves {filename} and {static} links; relative ones are resolved here.
     notice = notices(article)
-    content = notice + sanitize_html(absolutise(article.content, url))
-    summary = sanitize_html(absolutise(article.summary or "", url))
+    content = notice + absolute_html(article.content, url)
+    summary = absolute_html(article.summary or "", url)
     return Entry(
         id=stable_id(article.post, config.id_domain),
         title=article.title,
