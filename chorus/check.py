@@ -102,6 +102,18 @@ def _under(path: str, selected: set[str]) -> bool:
     return any(path.startswith(s.rstrip("/") + "/") for s in selected)
 
 
+def _given_path(given: str, root: Path) -> Path:
+    """A path given on the command line: from the working folder, or else from the site
+    folder, as ``--root`` reads like ``git -C`` (``chorus check --root site content/x.md``)."""
+    path = Path(given)
+    candidates = [path] if path.is_absolute() else [Path.cwd() / path, root / path]
+    for candidate in candidates:
+        if candidate.exists():
+            return candidate
+    where = "" if path.is_absolute() else f" in {Path.cwd()} or in the site folder {root}"
+    raise UsageError(f"{given}: no such file or folder{where}")
+
+
 def _selected_paths(
     root: Path,
     paths: list[str] | None,
@@ -113,10 +125,7 @@ def _selected_paths(
     if paths:
         selected = set()
         for given in paths:
-            path = Path(given)
-            path = path if path.is_absolute() else Path.cwd() / path
-            if not path.exists():
-                raise UsageError(f"{given}: no such file or folder")
+            path = _given_path(given, root)
             try:
                 selected.add(path.resolve().relative_to(root).as_posix())
             except ValueError:

@@ -310,7 +310,11 @@ def make_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
 
     check = commands.add_parser("check", help="validate the network without building it (for pull requests)")
-    check.add_argument("paths", nargs="*", help="report only these files or folders")
+    check.add_argument(
+        "paths",
+        nargs="*",
+        help="report only these files or folders (from the working folder, or else from the site folder)",
+    )
     check.add_argument("--root", default=".", help="site folder (default: .)")
     check.add_argument(
         "-s", "--settings", help="Pelican settings file (default: ROOT/pelicanconf.py when present)"

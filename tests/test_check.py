@@ -302,7 +302,7 @@ def test_a_post_without_summary_warns_and_fails_only_under_strict(checked_site, 
     ]
 
 
-def test_the_summary_line_names_what_was_checked(checked_site, capsys):
+def test_the_summary_line_names_what_was_checked(checked_site, capsys, monkeypatch):
     capsys.readouterr()
     assert main(["check", "--root", str(checked_site.root), str(checked_site.root / "authors/bob.yml")]) == 0
     assert capsys.readouterr().err == "checked authors/bob.yml: 0 error(s), 0 warning(s)\n"
@@ -315,6 +315,12 @@ def test_the_summary_line_names_what_was_checked(checked_site, capsys):
         main(["check", "--root", str(checked_site.root), str(checked_site.root / "authors/nobody.yml")]) == 2
     )
     assert "authors/nobody.yml: no such file or folder" in capsys.readouterr().err
+    # A relative path is read from the working folder, or else from the site folder (--root).
+    monkeypatch.chdir(checked_site.root.parent)
+    assert main(["check", "--root", str(checked_site.root), "authors/bob.yml"]) == 0
+    assert capsys.readouterr().err == "checked authors/bob.yml: 0 error(s), 0 warning(s)\n"
+    assert main(["check", "--root", str(checked_site.root), "authors/nobody.yml"]) == 2
+    assert f"in the site folder {checked_site.root}" in capsys.readouterr().err
     # A folder holding nothing the check reads (another site's, say) is not a clean check.
     (checked_site.root / "docs").mkdir()
     assert main(["check", "--root", str(checked_site.root), str(checked_site.root / "docs")]) == 0
