@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import threading
+import time
 
 import pytest
 from lxml import etree
@@ -154,6 +156,46 @@ def test_markdown_that_renders_too_slowly_fails_instead_of_stalling_the_build(si
     assert site.problems(CHORUS_MAX_RENDER_SECONDS=1) == [
         "content/gina/slow.md:4: error: took longer than 1 s to render; look for thousands of nested brackets or emphasis markers"
     ]
+
+
+def test_markdown_that_renders_too_slowly_fails_in_a_thread_too(site):
+    # `chorus serve` builds in a thread of its own, which no timer signal reaches.
+    site.write("content/gina/slow.md", post("Slow", body="[" * 3000 + "x" + "] " * 3000))
+    problems: list[str] = []
+    builder = threading.Thread(
+        target=lambda: problems.extend(site.problems(CHORUS_MAX_RENDER_SECONDS=1)), daemon=True
+    )
+    builder.start()
+    builder.join(60)
+    assert not builder.is_alive(), "the build in a thread ran past its time limit"
+    assert problems == [
+        "content/gina/slow.md:4: error: took longer than 1 s to render; look for thousands of nested brackets or emphasis markers"
+    ]
+
+
+def test_a_time_limit_in_a_thread_stops_the_block_and_nothing_after_it():
+    from plugins.network.timelimit import TimeLimitExceeded, time_limit
+
+    seen: list[str] = []
+
+    def work() -> None:
+        try:
+            with time_limit(0.2):
+                while True:
+                    sum(range(100))
+        except TimeLimitExceeded:
+            seen.append("stopped")
+        with time_limit(0.1):
+            seen.append("in time")
+        until = time.monotonic() + 0.4  # past the second limit: nothing is raised out here
+        while time.monotonic() < until:
+            sum(range(100))
+        seen.append("after")
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    worker.join(10)
+    assert seen == ["stopped", "in time", "after"]
 
 
 # Static files are safe by construction (issue #11, point 4): images are re-encoded, other
