@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import gc
 import itertools
 import random
 import re
@@ -398,6 +399,31 @@ def test_the_scanner_finds_the_links_markdown_renders(text):
         element.get("href") or element.get("src") for element in page.xpath("//a[@href] | //img[@src]")
     }
     assert {as_browser_reads(r.target) for r in scan_references(text)} == rendered
+
+
+def test_scanning_a_source_leaves_nothing_for_the_collector():
+    # The sources are read with the collector paused (plugins/network/memory.py): a cycle a
+    # scan leaves keeps its text and references until the end of the reading, for every post.
+    text = textwrap.dedent("""\
+        See [a](../bob/x.md), [![chart](chart.png)](big.png) and [[bob/x]].
+
+        - a list item
+
+              [ref]: ../bob/y.md
+
+        [ref]: ../bob/z.md
+        <img src="pic.png"> <a href="../bob/x.md">x</a>
+        """)
+    scan_references(text)  # the first sets up the thread's block parser, once
+    gc.collect()
+    gc.disable()
+    try:
+        references = scan_references(text)
+        assert {r.target for r in references} >= {"../bob/x.md", "chart.png", "big.png", "bob/x"}
+        del references
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
 
 
 def test_a_link_in_an_indented_code_block_is_code_to_check_and_build(site):

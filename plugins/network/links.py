@@ -24,6 +24,7 @@ import functools
 import html
 import posixpath
 import re
+import threading
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -193,15 +194,19 @@ def scan_references(
         column = start - code.rfind("\n", 0, start)
         found.append(Reference(*classified, first_line + counted[1], column, **fields))
 
-    def inline(match: re.Match[str]) -> None:
-        url = match.group("angled") if match.group("angled") is not None else match.group("url")
-        image = match.start() > 0 and code[match.start() - 1] == "!"
-        if classified := classify(url):
-            # an image starts at its '!'
-            add(classified, match.start() - (1 if image else 0), image=image, text=match.group("text"))
-        # a linked image: the image too
-        if match.group("text").startswith("![") and (shown := _INLINE.match(code, match.start("text") + 1)):
-            inline(shown)
+    def inline(match: re.Match[str] | None) -> None:
+        # A loop, not a call of itself: a function that calls itself holds itself, and with
+        # it this scan's text and references, in a cycle only the collector frees, which
+        # is paused while the sources are read (80 MiB at 10,000 posts).
+        while match is not None:
+            url = match.group("angled") if match.group("angled") is not None else match.group("url")
+            image = match.start() > 0 and code[match.start() - 1] == "!"
+            if classified := classify(url):
+                # an image starts at its '!'
+                add(classified, match.start() - (1 if image else 0), image=image, text=match.group("text"))
+            # a linked image: the image too
+            linked = match.group("text").startswith("![")
+            match = _INLINE.match(code, match.start("text") + 1) if linked else None
 
     blocks = _html_blocks(text, code) if "<" in code else []
     block_starts = [start for start, _ in blocks]
@@ -369,16 +374,36 @@ def _parsed(lines: list[str]) -> tuple[etree.Element, str, dict[str, str]]:
     each reference definition it took, by label. The footnotes extension parses the blocks
     of its notes only once the tree is made (their code blocks and definitions are the
     page's too): its step that does so runs as well, none of those that render inline."""
-    from .rendering import markdown_options  # which imports this module
-
-    parser = markdown.Markdown(**markdown_options(None))  # a new one: serve reads sources in two threads
-    for preprocessor in parser.preprocessors:
-        lines = preprocessor.run(lines)
-    root = parser.parser.parseDocument(lines).getroot()
-    if "footnote" in parser.treeprocessors:
-        parser.treeprocessors["footnote"].run(root)
+    parser = _block_parser()
+    try:
+        for preprocessor in parser.preprocessors:
+            lines = preprocessor.run(lines)
+        root = parser.parser.parseDocument(lines).getroot()
+        if "footnote" in parser.treeprocessors:
+            parser.treeprocessors["footnote"].run(root)
+    except BaseException:  # stopped halfway (too slow, too deep): its state is not to be trusted
+        _BLOCK_PARSERS.markdown = None
+        raise
     stash = "\x00".join(map(str, parser.htmlStash.rawHtmlBlocks))
     return root, stash, {label: url for label, (url, _) in parser.references.items()}
+
+
+# One Markdown instance per thread (``chorus serve`` reads sources in two), reset before
+# each text as Python-Markdown's own ``convert`` resets it. An instance is full of reference
+# cycles: one made per text was garbage that only the collector frees, and the collector
+# is paused while the sources are read.
+_BLOCK_PARSERS = threading.local()
+
+
+def _block_parser() -> markdown.Markdown:
+    from .rendering import markdown_options  # which imports this module
+
+    parser = getattr(_BLOCK_PARSERS, "markdown", None)
+    if parser is None:
+        parser = _BLOCK_PARSERS.markdown = markdown.Markdown(**markdown_options(None))
+    else:
+        parser.reset()
+    return parser
 
 
 def _interrupted(text: str, start: int, end: int) -> bool:
