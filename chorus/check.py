@@ -103,13 +103,17 @@ def _under(path: str, selected: set[str]) -> bool:
 
 
 def _given_path(given: str, root: Path) -> Path:
-    """A path given on the command line: from the working folder, or else from the site
-    folder, as ``--root`` reads like ``git -C`` (``chorus check --root site content/x.md``)."""
+    """A path given on the command line, relative to the working folder or else to the site
+    folder: of the two that exist, the first inside the site (``chorus check --root site
+    content/x.md`` from the site's parent, or from a folder with a content/ of its own)."""
     path = Path(given)
     candidates = [path] if path.is_absolute() else [Path.cwd() / path, root / path]
-    for candidate in candidates:
-        if candidate.exists():
+    existing = [candidate for candidate in candidates if candidate.exists()]
+    for candidate in existing:
+        if candidate.resolve().is_relative_to(root):
             return candidate
+    if existing:  # outside the site, which _selected_paths says
+        return existing[0]
     where = "" if path.is_absolute() else f" in {Path.cwd()} or in the site folder {root}"
     raise UsageError(f"{given}: no such file or folder{where}")
 
@@ -130,6 +134,8 @@ def _selected_paths(
                 selected.add(path.resolve().relative_to(root).as_posix())
             except ValueError:
                 raise UsageError(f"{given}: not inside the site folder {root}") from None
+        if "." in selected:  # the site folder itself: every file
+            selected = None
     if changed_since:
         changed = _changed_files(root, changed_since)
         affected = set(changed)

@@ -313,7 +313,7 @@ def make_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "paths",
         nargs="*",
-        help="report only these files or folders (from the working folder, or else from the site folder)",
+        help="report only these files or folders (from the working folder or the site folder: the one inside the site)",
     )
     check.add_argument("--root", default=".", help="site folder (default: .)")
     check.add_argument(

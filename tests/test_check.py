@@ -321,6 +321,13 @@ def test_the_summary_line_names_what_was_checked(checked_site, capsys, monkeypat
     assert capsys.readouterr().err == "checked authors/bob.yml: 0 error(s), 0 warning(s)\n"
     assert main(["check", "--root", str(checked_site.root), "authors/nobody.yml"]) == 2
     assert f"in the site folder {checked_site.root}" in capsys.readouterr().err
+    assert main(["check", "--root", checked_site.root.name, "."]) == 0  # the site, from its parent
+    assert capsys.readouterr().err.startswith("checked 7 files: ")
+    # A working folder with a content/ of its own (Chorus's repository): the site's is meant.
+    (checked_site.root.parent / "content/alice").mkdir(parents=True)
+    (checked_site.root.parent / "content/alice/hello.md").write_text("Title: Elsewhere\n")
+    assert main(["check", "--root", str(checked_site.root), "content/alice/hello.md"]) == 0
+    assert capsys.readouterr().err.startswith("checked content/alice/hello.md: ")
     # A folder holding nothing the check reads (another site's, say) is not a clean check.
     (checked_site.root / "docs").mkdir()
     assert main(["check", "--root", str(checked_site.root), str(checked_site.root / "docs")]) == 0
