@@ -341,6 +341,7 @@ def test_feed_html_has_absolute_urls_and_keeps_the_markup():
         '<p>a &amp; b <img alt="x" src="a.png"></p>tail <a href="../">up</a>'
         ' <a href="/topics/">topics</a> <a href="mailto:a@example.com">mail</a> <a href="#h-x">here</a>'
         ' <a href="//cdn.example.net/x">cdn</a> <a href=" java\tscript:alert(1)">bad</a>'
+        ' <a href="">self</a> <a href="//a\u2100b.example/">odd host</a> <a href="Café b.png">é</a>'
     )
     assert absolute_html(html, "https://voices.example.com/posts/alice/x/") == (
         '<p>a &amp; b <img alt="x" src="https://voices.example.com/posts/alice/x/a.png"></p>'
@@ -348,6 +349,9 @@ def test_feed_html_has_absolute_urls_and_keeps_the_markup():
         ' <a href="https://voices.example.com/topics/">topics</a> <a href="mailto:a@example.com">mail</a>'
         ' <a href="https://voices.example.com/posts/alice/x/#h-x">here</a>'
         ' <a href="https://cdn.example.net/x">cdn</a> <a>bad</a>'
+        ' <a href="https://voices.example.com/posts/alice/x/">self</a>'
+        ' <a href="//a\u2100b.example/">odd host</a>'  # Python refuses to resolve its host: as written
+        ' <a href="https://voices.example.com/posts/alice/x/Café b.png">é</a>'  # as the page has it
     )
 
 

@@ -88,7 +88,7 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
         if value[:5].lower() == "data:":
             # data: URLs only as inline raster images, never as links or SVG (which can script).
             return value if tag == "img" and attribute == "src" and _DATA_IMAGE.match(value) else None
-        if (rewriting := _REWRITE_URL.get()) is not None and value:
+        if (rewriting := _REWRITE_URL.get()) is not None:  # an empty URL too: a feed's is the post's
             rewrite, failures = rewriting
             try:
                 return rewrite(value)
