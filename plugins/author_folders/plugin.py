@@ -178,9 +178,11 @@ def _write_groups(generator, template_name: str, groups: Any, keyword: str, writ
                 **{keyword: group},
             )
         except FileOverwriteFailedError:
+            # Pelican logs before it raises; here chorus.build reports the raised error as a
+            # problem naming the file. A group whose name makes no slug is skipped, as
+            # Pelican skips it.
             if group.slug:
                 raise
-            # Pelican skips a group whose name makes no slug; so does Chorus.
 
 
 def forget_rendered_once(generator, writer) -> None:

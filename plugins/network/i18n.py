@@ -88,8 +88,8 @@ class Language:
     tag: str  # as a page declares it (BCP 47): 'de', 'de-AT' for DEFAULT_LANG 'de_AT'
     catalogue: str  # the catalogue used: 'de'
 
-    @classmethod
-    def of(cls, settings: Mapping[str, Any]) -> Language:
+    @staticmethod
+    def of(settings: Mapping[str, Any]) -> Language:
         return _language_of(str(settings.get("DEFAULT_LANG") or SOURCE_LANGUAGE))
 
     @property

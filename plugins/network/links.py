@@ -389,7 +389,8 @@ def _parsed(lines: list[str]) -> tuple[etree.Element, str, dict[str, str]]:
 
 
 # One Markdown instance per thread (``chorus serve`` reads sources in two), reset before
-# each text as Python-Markdown's own ``convert`` resets it. An instance is full of reference
+# each text (``Markdown.reset``, which a caller converting several documents calls
+# between them: ``convert`` does not). An instance is full of reference
 # cycles: one made per text was garbage that only the collector frees, and the collector
 # is paused while the sources are read.
 _BLOCK_PARSERS = threading.local()

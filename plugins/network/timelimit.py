@@ -1,4 +1,5 @@
-"""Stop a block of pure-Python or regular-expression work after a number of seconds.
+"""Stop a block of pure-Python work (and, in the main thread, regular-expression work) after
+a number of seconds.
 
 Python-Markdown and regular expressions can take minutes on hostile input. In the main
 thread (builds, ``chorus check``) a timer signal interrupts the block: both check for
