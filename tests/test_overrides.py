@@ -4,6 +4,7 @@ static/ folder is published as it is, without copying the theme."""
 from __future__ import annotations
 
 import os
+from functools import partial
 
 from chorus.check import run_check
 from chorus.conf import THEME_DIR
@@ -109,6 +110,11 @@ DATES_TAG = """\
 """
 
 
+def listed_by_date(site, page: str) -> list[str]:
+    """The titles a page's ``dates`` held, with DATES_TAG as its template."""
+    return [item.text for item in site.page(page).cssselect("#by-date li")]
+
+
 def test_topic_department_and_author_pages_get_pelicans_dates(site):
     site.write("content/alice/old.md", post("Old drift", date="2025-01-01", tags="drift"))
     site.write("content/alice/new.md", post("New drift", date="2026-02-01", tags="drift, meters"))
@@ -116,15 +122,31 @@ def test_topic_department_and_author_pages_get_pelicans_dates(site):
     for name in ("tag", "category", "author"):
         site.write(f"templates/{name}.html", DATES_TAG)
     site.build()
-
-    def listed(page: str) -> list[str]:
-        return [item.text for item in site.page(page).cssselect("#by-date li")]
-
+    listed = partial(listed_by_date, site)
     assert listed("topics/drift/index.html") == ["New drift", "Old drift"]
     assert listed("topics/meters/index.html") == ["Other", "New drift"]
     ours = ["Other", "New drift", "Old drift"]  # newest first; the site has other posts too
     for page in ("departments/service/index.html", "authors/alice/index.html"):
         assert [title for title in listed(page) if title in ours] == ours, page
+
+
+def test_topic_department_and_author_templates_get_their_posts_by_date(site):
+    # Exactly the page's posts (plugins/author_folders sorts them by rank), and in the order
+    # NEWEST_FIRST_ARCHIVES asks for.
+    site.write("content/alice/hello.md", post("Middle", date="2026-01-10", tags="drift"))
+    site.write("content/alice/old.md", post("Oldest", date="2025-03-01", tags="drift, other"))
+    site.write("content/alice/new.md", post("Newest", date="2026-02-01", tags="other"))
+    site.write("content/bob/bob.md", post("Bob's", date="2026-01-20", tags="drift"))
+    for template in ("tag", "category", "author"):
+        site.write(f"templates/{template}.html", DATES_TAG)
+    site.build()
+    dates = partial(listed_by_date, site)
+    assert dates("topics/drift/index.html") == ["Bob's", "Middle", "Oldest"]
+    assert dates("topics/other/index.html") == ["Newest", "Oldest"]
+    assert dates("authors/alice/index.html") == ["Newest", "Middle", "Oldest"]
+    assert dates("departments/service/index.html") == ["Newest", "Middle", "Oldest"]
+    site.build(NEWEST_FIRST_ARCHIVES=False)
+    assert dates("topics/drift/index.html") == ["Oldest", "Middle", "Bob's"]
 
 
 LISTS_CATEGORY = """\
@@ -144,35 +166,6 @@ def test_a_department_without_posts_lists_none_to_a_template(site):
     assert site.page("departments/sales/index.html").cssselect("#listed") != []
     assert site.page("departments/sales/index.html").cssselect("#listed li") == []
     assert site.page("departments/service/index.html").cssselect("#listed li") != []
-
-
-LISTS_DATES = """\
-{% extends "base.html" %}
-{% block content %}
-<ol id="dates">{% for post in dates %}<li>{{ post.title }}</li>{% endfor %}</ol>
-{% endblock %}
-"""
-
-
-def test_topic_department_and_author_templates_get_their_posts_by_date(site):
-    # Pelican's `dates`: the page's posts, newest first (NEWEST_FIRST_ARCHIVES), and no other.
-    site.write("content/alice/hello.md", post("Middle", date="2026-01-10", tags="drift"))
-    site.write("content/alice/old.md", post("Oldest", date="2025-03-01", tags="drift, other"))
-    site.write("content/alice/new.md", post("Newest", date="2026-02-01", tags="other"))
-    site.write("content/bob/bob.md", post("Bob's", date="2026-01-20", tags="drift"))
-    for template in ("tag", "category", "author"):
-        site.write(f"templates/{template}.html", LISTS_DATES)
-    site.build()
-
-    def dates(page: str) -> list[str]:
-        return [item.text for item in site.page(page).cssselect("#dates li")]
-
-    assert dates("topics/drift/index.html") == ["Bob's", "Middle", "Oldest"]
-    assert dates("topics/other/index.html") == ["Newest", "Oldest"]
-    assert dates("authors/alice/index.html") == ["Newest", "Middle", "Oldest"]
-    assert dates("departments/service/index.html") == ["Newest", "Middle", "Oldest"]
-    site.build(NEWEST_FIRST_ARCHIVES=False)
-    assert dates("topics/drift/index.html") == ["Oldest", "Middle", "Bob's"]
 
 
 def test_once_renders_a_piece_once_for_the_same_arguments():
