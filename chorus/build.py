@@ -246,13 +246,16 @@ def build_site(
         if keep_generators and found and found[0].settings is settings:  # this run's, not another thread's
             generators[:] = found
 
-    def mark_preview(generator) -> None:
-        if keep_generators and generator.settings is settings:
-            state = get_state(settings)
+    def describe_run(generator) -> None:
+        if generator.settings is not settings:  # another thread's build
+            return
+        state = get_state(settings)
+        state.previous_output = final_output
+        if keep_generators:
             state.preview, state.reuse = True, reuse
 
     signals.all_generators_finalized.connect(keep)
-    signals.article_generator_init.connect(mark_preview)
+    signals.article_generator_init.connect(describe_run)
     try:
         pelican = Pelican(settings)
         _check_plugins_loaded(settings, pelican)
@@ -271,7 +274,7 @@ def build_site(
         raise
     finally:
         signals.all_generators_finalized.disconnect(keep)
-        signals.article_generator_init.disconnect(mark_preview)
+        signals.article_generator_init.disconnect(describe_run)
         pelican_logger.removeHandler(recorder)
         plugins_logger.removeHandler(recorder)
 
