@@ -52,3 +52,39 @@ def test_pelicans_attach_links_publish_the_file_where_every_file_goes(site):
     page = site.page("posts/bob/x/index.html")
     assert page.cssselect(".prose img")[0].get("src") == "/media/bob/chart.png"
     assert [a.get("href") for a in page.cssselect(".prose a")] == ["/media/bob/chart.png"]
+
+
+def test_a_link_whose_host_a_browser_reads_otherwise_fails_check_and_build(site):
+    """'℀' is 'a/c' once normalised (NFKC, as a browser maps a host): the link shows one
+    host and leads to none. Found where it is written, in a post and in a bio; the same
+    character in a path, and plain Unicode hosts, are fine."""
+    site.write(
+        "content/bob/hosts.md",
+        post(
+            "Hosts",
+            body="Fine: [café](https://café.example/℀) and [x](https://example.com/).\n\n"
+            "Broken: [account](//a℀b.example/), [v6](http://[::1/).",
+        ),
+    )
+    site.write("authors/gina.yml", GINA_WITH_LINK)
+    errors = site.check()
+    assert errors == site.problems()  # check and build refuse the same, in the same words
+    assert [e for e in errors if "browser" in e] == [
+        "authors/gina.yml:8: error: link to https://x／y.example/: its host holds '／' (U+FF0F, read as '/'), "
+        "so a browser reads another address; write the host in plain characters",
+        "content/bob/hosts.md:6:9: error: link to //a℀b.example/: its host holds '℀' (U+2100, read as 'a/c'), "
+        "so a browser reads another address; write the host in plain characters",
+        "content/bob/hosts.md:6:36: error: link to http://[::1/: not a URL a browser can follow (Invalid IPv6 URL)",
+    ]
+
+
+GINA_WITH_LINK = """\
+name: Gina Guest
+kind: guest
+title: Researcher
+department: service
+expertise: [sensor drift]
+affiliation: Nordlicht University
+bio: |
+  Gina studies [drift](https://x／y.example/).
+"""

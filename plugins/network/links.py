@@ -12,7 +12,8 @@ Pure logic on the site model, so ``chorus check`` and the build (through the one
   published where the build puts it; otherwise a page relative to the source's own URL;
 - a root-relative URL (``/posts/li-wei/field-repairs/``): a page the build writes.
 
-External URLs (with a scheme, or ``//host``) and bare fragments are left alone.
+External URLs (with a scheme, or ``//host``) and bare fragments are not resolved; an
+external URL whose host no browser reads as written is refused (:func:`external_problem`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import html
 import posixpath
 import re
 import threading
+import unicodedata
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -163,6 +165,30 @@ def classify(url: str) -> tuple[RefForm, str] | None:
     if url.startswith("//") or _SCHEME.match(url):
         return RefForm.EXTERNAL, url
     return (RefForm.ROOT if url.startswith("/") else RefForm.RELATIVE), url
+
+
+def external_problem(url: str) -> str | None:
+    """Why an external URL leads nowhere its text says, or None.
+
+    Python's URL parser refuses, as browsers do in their own way, a host with a character
+    that Unicode normalisation (NFKC, what a browser's IDNA mapping applies) makes a
+    '/', '?', '#', '@' or ':' (``//a℀b.example/``: '℀' is 'a/c', so no browser reads the
+    host shown), and a host in brackets that is no IPv6 address."""
+    if url.isascii() and "[" not in url and "]" not in url:
+        return None  # neither can happen: the usual link, judged without parsing
+    try:
+        urlsplit(url)
+    except ValueError as exc:
+        standing = [
+            c for c in url if not c.isascii() and set(unicodedata.normalize("NFKC", c)) & set("/?#@:")
+        ]
+        if standing:
+            shown = ", ".join(
+                f"'{c}' (U+{ord(c):04X}, read as '{unicodedata.normalize('NFKC', c)}')" for c in standing
+            )
+            return f"link to {url}: its host holds {shown}, so a browser reads another address; write the host in plain characters"
+        return f"link to {url}: not a URL a browser can follow ({exc})"
+    return None
 
 
 def scan_references(

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from ..errors import Problem
 from ..files import IMAGE_EXTENSIONS
-from ..links import LinkError, LinkIndex, check_related, scan_bio, site_index
+from ..links import LinkError, LinkIndex, check_related, external_problem, scan_bio, site_index
 from ..model import Author, Post, Reference, RefForm, Site, Status
 
 _ALT_HINT = "image without alt text: describe what it shows, like ![Lead times by part family](...)"
@@ -34,6 +34,8 @@ def references(site: Site) -> Iterator[Problem]:
             if ref.image and ref.text is not None and not ref.text.strip():
                 yield Problem(source.path, ref.line, _ALT_HINT, rule="image-alt", col=ref.col)
             if ref.form is RefForm.EXTERNAL:
+                if message := external_problem(ref.target):
+                    yield Problem(source.path, ref.line, message, rule="links", col=ref.col)
                 continue
             resolved, message = index.check(ref, source.source, source.status)
             if isinstance(source, Post) and ref is source.cover and resolved is not None:
@@ -81,10 +83,10 @@ def bio_references(site: Site) -> Iterator[Problem]:
     for author in site.network.authors.values():
         first = _bio_first_line(site, author)
         for ref in scan_bio(site, author.bio, first):
-            if ref.form is RefForm.EXTERNAL:
-                continue
             message: str | None
-            if ref.form is RefForm.SHORT:
+            if ref.form is RefForm.EXTERNAL:
+                message = external_problem(ref.target)
+            elif ref.form is RefForm.SHORT:
                 message = _BIO_SHORT
             elif ref.form is RefForm.ROOT:
                 _, message = index.check(ref, "", Status.PUBLISHED)
