@@ -246,16 +246,13 @@ def build_site(
         if keep_generators and found and found[0].settings is settings:  # this run's, not another thread's
             generators[:] = found
 
-    def describe_run(generator) -> None:
-        if generator.settings is not settings:  # another thread's build
-            return
-        state = get_state(settings)
-        state.previous_output = final_output
-        if keep_generators:
+    def mark_preview(generator) -> None:
+        if keep_generators and generator.settings is settings:
+            state = get_state(settings)
             state.preview, state.reuse = True, reuse
 
     signals.all_generators_finalized.connect(keep)
-    signals.article_generator_init.connect(describe_run)
+    signals.article_generator_init.connect(mark_preview)
     try:
         pelican = Pelican(settings)
         _check_plugins_loaded(settings, pelican)
@@ -274,7 +271,7 @@ def build_site(
         raise
     finally:
         signals.all_generators_finalized.disconnect(keep)
-        signals.article_generator_init.disconnect(describe_run)
+        signals.article_generator_init.disconnect(mark_preview)
         pelican_logger.removeHandler(recorder)
         plugins_logger.removeHandler(recorder)
 

@@ -74,7 +74,7 @@ from plugins.network.rules import run_rules
 from plugins.network.similarity import Document, html_to_text
 from plugins.network.sources import load_site, read_source
 from plugins.network.state import STATE_KEY, BuildState
-from plugins.site_search.plugin import BundleCache, same_for_search, search_batches, write_bundle
+from plugins.site_search.plugin import BundleCache, search_batches, write_bundle
 
 # The fields of a post an edit may change and still get a fast page; any other difference
 # (date, status, authors, department, series, related, canonical…) waits for the full build.
@@ -516,26 +516,14 @@ def _publish(last: LastBuild, pending: Path, bundles: list[tuple[str, list[str],
     output; the fast page may have written one already). Returns what changed."""
     output, state = last.output, last.state
     changed = [name for name in _staged(pending) if not _same(pending / name, output / name)]
-    cache = BundleCache(state.cache_dir("search"))
-    # The bundles whose pages, as staged, read the same to Pagefind as those it indexed
-    # (the edit changed only what it never reads, such as a related post's footer): kept.
-    unread = {
-        place
-        for place, batch, _ in bundles
-        if state.search_bundles.get(place) == cache.key(output, batch, place)
-        and all(same_for_search(output / name, pending / name) for name in set(changed).intersection(batch))
-    }
     for name in changed:
         target = output / name
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(pending / name, target)
+    cache = BundleCache(state.cache_dir("search"))
     touched = []
     for place, batch, old in bundles:
-        key = cache.key(output, batch, place)
-        if state.search_bundles.get(place) == key:
-            continue
-        if place in unread and cache.copy(state.search_bundles[place], key):
-            state.search_bundles[place] = key
+        if state.search_bundles.get(place) == cache.key(output, batch, place):
             continue
         for name in old:
             (output / place / name).unlink(missing_ok=True)

@@ -262,12 +262,12 @@ def test_a_random_sequence_of_edits_ends_as_a_clean_build(network, tmp_path, reu
         assert max(reused_files) > 0, f"seed {seed}: no build took a page from the last: {reused_files}"
 
 
-def kept_build(site: Site, **overrides) -> LastBuild:
+def kept_build(site: Site) -> LastBuild:
     """A build of ``site`` as `chorus serve` runs it, and what it keeps for the preview."""
     result = build_site(
         site.root,
         output=site.output,
-        overrides={"CHORUS_NOW": NOW, "CACHE_PATH": str(site.root / "cache"), **overrides},
+        overrides={"CHORUS_NOW": NOW, "CACHE_PATH": str(site.root / "cache")},
         keep_generators=True,
     )
     last = LastBuild.of(result.generators, result.output)
@@ -381,51 +381,6 @@ def test_a_body_edit_rewrites_its_page_feeds_and_search(site, last_build):
     assert b"Pumps." in (site.output / "posts/bob/other/index.html").read_bytes()
     assert (site.output / "feeds/network/atom.xml").read_bytes() != before
     assert any(name.startswith("pagefind") for name in written)
-
-
-def test_a_body_edit_keeps_the_search_bundles_of_pages_changed_only_where_pagefind_never_reads(
-    site, tmp_path, monkeypatch
-):
-    """The edit moves its post in other posts' related lists, in their footers, which
-    Pagefind never reads: those pages are rewritten, their bundles kept, and the index is
-    the one a clean build writes."""
-    from plugins.site_search import plugin
-
-    site.write("content/bob/other.md", other())
-    site.write("content/bob/pumps.md", post("Pumps", tags="tenders", body="Pumps and valves under pressure."))
-    site.write("content/alice/meters.md", post("Meters", tags="tenders", body="Meters drift; sensors drift."))
-    last = kept_build(site, SITE_SEARCH_BATCH_PAGES=1)
-    indexed_batches: list[list[str]] = []
-    real_index = plugin._index
-
-    async def counting(output, pages, bundle):
-        indexed_batches.append(list(pages))
-        await real_index(output, pages, bundle)
-
-    monkeypatch.setattr(plugin, "_index", counting)
-    edited = "Pumps, valves and pressure. Pumps under pressure. See [[alice/hello]]."
-    written = body_edits(last, [site.write("content/bob/other.md", other(edited))])
-    assert written is not None
-    others = [name for name in written if name.startswith("posts/") and name != "posts/bob/other/index.html"]
-    assert others, f"the edit changed no other post's page: {written}"
-    assert indexed_batches == [["posts/bob/other/index.html"]]
-    monkeypatch.undo()
-    clean = tmp_path / "clean"
-    build_site(
-        site.root,
-        output=clean / "output",
-        overrides={"CHORUS_NOW": NOW, "CACHE_PATH": str(clean / "cache"), "SITE_SEARCH_BATCH_PAGES": 1},
-    )
-    assert every_record(site.output) == every_record(clean / "output")
-
-
-def every_record(output: Path) -> dict[str, dict]:
-    """What every bundle indexed (the main one and its part-N bundles), by URL."""
-    records = {}
-    for path in (output / "pagefind").glob("**/fragment/*"):
-        record = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
-        records[record["url"]] = record
-    return records
 
 
 @pytest.mark.parametrize(

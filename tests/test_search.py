@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import shutil
 import time
 
 from conftest import post
@@ -141,91 +140,3 @@ def test_a_search_bundle_in_a_folder_shared_with_pages_caches_only_what_pagefind
     assert (output / "search/pagefind.js").is_file() and (output / "search/index.html").is_file()
     for bundle in (site.root / "cache/search").iterdir():
         assert not (bundle / "index.html").exists()
-
-
-def test_a_batch_whose_pages_changed_only_where_pagefind_never_reads_keeps_its_bundle(site, monkeypatch):
-    """A title shows in its neighbours' footers, which Pagefind never reads
-    (data-pagefind-ignore="all"): their bytes change, their bundles are taken from the last
-    build, and the index is the one a build from nothing writes."""
-    from plugins.site_search import plugin
-
-    for number in range(3):
-        site.write(
-            f"content/bob/p{number}.md",
-            post(f"Post {number}", date=f"2026-01-1{number}", body=f"Words{number}."),
-        )
-    indexed: list[list[str]] = []
-    real_index = plugin._index
-
-    async def counting(output, pages, bundle):
-        indexed.append(list(pages))
-        await real_index(output, pages, bundle)
-
-    monkeypatch.setattr(plugin, "_index", counting)
-
-    def build() -> dict[str, bytes]:
-        output = site.build(SITE_SEARCH_BATCH_PAGES=1)  # a bundle per page
-        return {p.relative_to(output).as_posix(): p.read_bytes() for p in output.rglob("*.html")}
-
-    first = build()
-    site.write("content/bob/p1.md", post("Renamed middle post", date="2026-01-11", body="Words1."))
-    indexed.clear()
-    second = build()
-    neighbour = "posts/bob/p0/index.html"
-    assert first[neighbour] != second[neighbour] and b"Renamed middle post" in second[neighbour]
-    assert ["posts/bob/p1/index.html"] in indexed  # its own page reads differently
-    assert [neighbour] not in indexed and ["posts/bob/p2/index.html"] not in indexed
-    kept = _all_records_full(site.output)
-    assert kept["/posts/bob/p1/"]["meta"]["title"] == "Renamed middle post"
-
-    shutil.rmtree(site.root / "cache/search")
-    shutil.rmtree(site.output)
-    indexed.clear()
-    assert build() == second
-    assert _all_records_full(site.output) == kept  # what indexing every page from nothing finds
-
-
-def _all_records_full(output) -> dict[str, dict]:
-    records = {}
-    for fragments in (output / "pagefind").glob("**/fragment"):
-        for fragment in fragments.iterdir():
-            record = json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd") :])
-            records[record["url"]] = record
-    return records
-
-
-def test_what_pagefind_reads_of_a_page_leaves_out_only_unread_elements():
-    from plugins.site_search.plugin import search_digest
-
-    page = (
-        '<!DOCTYPE html><html lang="en"><head><title>T</title></head><body>'
-        '<article data-pagefind-body><h1 data-pagefind-meta="title">Title</h1><p>Text</p>'
-        '<footer data-pagefind-ignore="all"><a href="/n/">Next: {next}</a>{inside}</footer>'
-        "<p>After</p></article>{outside}</body></html>"
-    )
-
-    def digest(next_title="A", inside="", outside="", **replaced):
-        html = page.format(next=next_title, inside=inside, outside=outside)
-        for old, new in replaced.items():
-            html = html.replace(old, new)
-        return search_digest(html.encode())
-
-    base = digest()
-    assert base is not None
-    assert digest(next_title="Another title") == base
-    assert digest(inside='<span data-pagefind-filter="author">X</span>') == base  # all: filters too
-    for changed in (
-        digest(Text="Other text"),
-        digest(After="Later"),
-        digest(Title="New title"),
-        digest(outside='<span data-pagefind-filter="author">X</span>'),
-        digest(**{'lang="en"': 'lang="de"'}),
-        digest(**{"<title>T": "<title>U"}),
-        digest(**{'data-pagefind-ignore="all"': "data-pagefind-ignore"}),  # filters inside count then
-    ):
-        assert changed != base
-    # A body inside an unread element: Pagefind would still find it, so no digest is given.
-    assert digest(inside="<div data-pagefind-body>x</div>") is None
-    # A page without unread elements is compared by its bytes.
-    plain = b"<html><body><p data-pagefind-body>x</p></body></html>"
-    assert search_digest(plain) == search_digest(plain) != search_digest(plain.replace(b"x", b"y"))

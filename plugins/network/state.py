@@ -323,9 +323,6 @@ class BuildState:
         # Search bundle folder -> the cache key of the bundle written there (plugins.site_search):
         # what `chorus serve` replaces when an edit changes a page of its batch.
         self.search_bundles: dict[str, str] = {}
-        # The output this run replaces, as the last build left it (set by chorus.build): the
-        # search index takes from it the bundles of batches Pagefind would read the same.
-        self.previous_output: Path | None = None
         # `chorus serve` keeps this run for its body path (chorus/incremental.py): then
         # crosslinks keeps what it computed related posts from, the documents (one per
         # written post, its text) and their term frequencies, instead of dropping them.

@@ -12,9 +12,7 @@ bundle (the first in SITE_SEARCH_BUNDLE_DIR, the others in ``part-N/`` inside it
 the search page merges when it searches (Pagefind's ``mergeIndex``). The pages come from
 the site model, so the search page knows the bundles before the index is written. A batch
 whose pages are byte for byte those of a bundle in ``cache/search/`` gets that bundle,
-copied, instead of a Pagefind run (:class:`BundleCache`); so does a batch whose pages
-differ from the last build's only inside elements Pagefind never reads
-(``data-pagefind-ignore="all"``: a post's footer, with its neighbours and related posts).
+copied, instead of a Pagefind run (:class:`BundleCache`).
 """
 
 from __future__ import annotations
@@ -29,7 +27,6 @@ from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 
-from lxml import etree
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
@@ -131,91 +128,6 @@ def _release_written(written: list) -> None:
     return_free_memory()
 
 
-# Pagefind reads nothing of an element with this attribute, its filters and metadata
-# included ("excluded" in its parser, fossick/parser.rs), nor of anything inside it.
-_UNREAD = b'data-pagefind-ignore="all"'
-
-
-class _SearchInput:
-    """An lxml parser target that keeps every event of a page outside the elements marked
-    ``data-pagefind-ignore="all"``: what Pagefind can read of it, in order."""
-
-    def __init__(self) -> None:
-        self.events: list[str] = []
-        self.unread_depth = 0  # > 0: inside an unread element
-        self.body_inside_unread = False
-
-    # Signatures as lxml's ParserTarget has them; with an HTML parser every name and text is a str.
-    def start(self, tag: str | bytes, attrib: dict) -> None:
-        if self.unread_depth:
-            self.unread_depth += 1
-            # Pagefind notes a page's own body wherever it is: never leave one out.
-            self.body_inside_unread |= "data-pagefind-body" in attrib
-        elif attrib.get("data-pagefind-ignore") == "all":
-            self.unread_depth = 1
-            self.events.append("\0unread")
-        else:
-            self.events.append(f"\0<{tag!r} {list(attrib.items())!r}")
-
-    def end(self, tag: str | bytes) -> None:
-        if self.unread_depth:
-            self.unread_depth -= 1
-        else:
-            self.events.append(f"\0</{tag!r}")
-
-    def data(self, data: str | bytes) -> None:
-        # Text as it is, so the digest does not depend on where the parser splits it; a NUL
-        # doubled, so no text reads as one of the marks the other events start with.
-        if not self.unread_depth:
-            self.events.append(str(data).replace("\0", "\0\0"))
-
-    def comment(self, text: str | bytes) -> None:
-        if not self.unread_depth:
-            self.events.append(f"\0<!--{text!r}")
-
-    def doctype(self, *args: object) -> None:
-        self.events.append(f"\0<!{args!r}")
-
-    def pi(self, target: str, data: str | None = None) -> None:
-        if not self.unread_depth:
-            self.events.append(f"\0<?{target} {data}")
-
-    def close(self) -> bytes | None:
-        if self.body_inside_unread:
-            return None
-        return hashlib.sha256("".join(self.events).encode("utf-8", "surrogatepass")).digest()
-
-
-def search_digest(page: bytes) -> bytes | None:
-    """A digest of what Pagefind can read of ``page``: equal for two pages that differ only
-    inside ``data-pagefind-ignore="all"`` elements; None when that cannot be told.
-
-    Parsed by libxml2 (lxml): for the well-formed pages a theme writes (Chorus's are held to
-    the Nu checker), its elements end where Pagefind's parser ends them."""
-    if _UNREAD not in page:
-        return b"bytes " + hashlib.sha256(page).digest()
-    try:
-        parser = etree.HTMLParser(target=_SearchInput(), encoding="utf-8")
-        digest = etree.fromstring(page, parser)
-    except (etree.Error, ValueError):
-        return None
-    return b"parsed " + digest if isinstance(digest, bytes) else None
-
-
-def same_for_search(old: Path, new: Path) -> bool:
-    """Whether Pagefind reads the same of the page ``old`` as of ``new``."""
-    try:
-        if os.path.samefile(old, new):  # a page the build took from the last one (a hard link)
-            return True
-        before, after = old.read_bytes(), new.read_bytes()
-    except OSError:
-        return False
-    if before == after:
-        return True
-    digest = search_digest(before)
-    return digest is not None and digest == search_digest(after)
-
-
 class BundleCache:
     """Bundles Pagefind wrote before, in ``cache/search/<key>/``, keyed by what it read to
     write them: its version, the bundle's place, and the name and bytes of every page of the
@@ -259,36 +171,6 @@ class BundleCache:
         except OSError:  # removed meanwhile by another build's prune: index instead
             return False
         return True
-
-    def has(self, key: str) -> bool:
-        return (self.folder / key / "pagefind.js").is_file()
-
-    def earlier(self, previous: Path, output: Path, pages: list[str], place: str) -> str | None:
-        """The key of a bundle in the cache that indexed what Pagefind would read of
-        ``pages`` in ``output``: the one of the same pages in ``previous`` (the last build's
-        output: its key names their bytes, so the bundle is known to have read them) when
-        each page reads the same to Pagefind in both. None when there is none."""
-        try:
-            key = self.key(previous, pages, place)
-        except OSError:  # a page the last build did not write
-            return None
-        if not self.has(key) or not all(same_for_search(previous / page, output / page) for page in pages):
-            return None
-        return key
-
-    def copy(self, key: str, new_key: str) -> bool:
-        """Keep the bundle of ``key`` as that of ``new_key`` too (hard links); False when it
-        cannot be (gone meanwhile, or the cache cannot be written)."""
-        written = self.writing_place(new_key)
-        if written is None:
-            return False
-        try:
-            shutil.copytree(self.folder / key, written, copy_function=os.link, dirs_exist_ok=True)
-        except OSError:
-            shutil.rmtree(written, ignore_errors=True)
-            return False
-        self.keep(new_key, written)
-        return self.has(new_key)
 
     def files(self, key: str) -> list[str] | None:
         """The files of the bundle of ``key``, relative to its folder; None when there is none."""
@@ -335,18 +217,12 @@ def search_batches(state) -> list[tuple[str, list[str]]]:
     return [(bundle_folder(state.urls, number), batch) for number, batch in enumerate(batches(pages, size))]
 
 
-def write_bundle(
-    cache: BundleCache, output: Path, place: str, batch: list[str], previous: Path | None = None
-) -> str:
+def write_bundle(cache: BundleCache, output: Path, place: str, batch: list[str]) -> str:
     """The bundle of one batch, in ``output/place``: copied from the cache, or indexed by
-    Pagefind (into the cache first). ``previous``: the last build's output, whose bundle of
-    the batch is taken when its pages read the same to Pagefind. Returns its cache key."""
+    Pagefind (into the cache first). Returns its cache key."""
     bundle = output / place
     key = cache.key(output, batch, place)
     if cache.restore(key, bundle):
-        return key
-    earlier = cache.earlier(previous, output, batch, place) if previous is not None else None
-    if earlier is not None and cache.copy(earlier, key) and cache.restore(key, bundle):
         return key
     written = cache.writing_place(key) or bundle
     try:
@@ -373,9 +249,8 @@ def build_index(pelican) -> None:
     state.outputs.claim_or_raise(entry_point, "SITE_SEARCH_BUNDLE_DIR")
     _release_written(state.published)
     cache = BundleCache(state.cache_dir("search"))
-    previous = state.previous_output if state.previous_output and state.previous_output.is_dir() else None
     for place, batch in search_batches(state):
-        state.search_bundles[place] = write_bundle(cache, output, place, batch, previous)
+        state.search_bundles[place] = write_bundle(cache, output, place, batch)
     cache.prune()
 
 
