@@ -248,3 +248,50 @@ def test_a_failing_call_raises_its_own_error(tmp_path, pages):
     render_pages_on_every_core(generator, 2)
     with pytest.raises(ValueError, match="second page"):
         generator.generate_pages(_FailingWriter(tmp_path))
+
+
+# The single pattern the render cache's key used to find URL candidates with: the three
+# patterns of url_candidates() must find every string it found (more is only looser).
+_ONE_PATTERN = r"""\]\(\s*<?(?P<inline>[^)\s>]+)|^[ ]{0,3}\[[^\]\n]+\]:\s*<?(?P<definition>[^\s>]+)|\b(?:src|href)\s*=\s*(?:"(?P<quoted>[^"]*)"|'(?P<single>[^']*)'|(?P<bare>[^\s>"']+))"""
+
+
+def test_url_candidates_find_whatever_one_pattern_over_all_three_found():
+    import random
+    import re
+
+    from plugins.markdown_posts.prerender import url_candidates
+
+    one = re.compile(_ONE_PATTERN, re.IGNORECASE | re.MULTILINE)
+    pieces = [
+        "](",
+        "]: ",
+        "[ref]",
+        "[a]",
+        "\n",
+        "   ",
+        " ",
+        "<",
+        ">",
+        ")",
+        '"',
+        "'",
+        "=",
+        "src",
+        "SRC",
+        "href",
+        "HRef",
+        "ſrc",
+        "x.png",
+        "../b/c.md",
+        "{static}d.pdf",
+        "#top",
+        "é",
+        "\t",
+        "ß",
+    ]
+    rng = random.Random(15)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) for _ in range(20000)]
+    texts += ['<img alt="Chart"\n  src="chart.png">', "[ref]:\n  x.png", "[a](<b c.png>)", "ſrc=x.png"]
+    for text in texts:
+        expected = {match.group(match.lastgroup or 0) for match in one.finditer(text)}
+        assert expected <= url_candidates(text), repr(text)
