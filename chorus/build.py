@@ -118,6 +118,12 @@ def template_problem(exc: jinja2.TemplateError, root: Path) -> Problem:
     return Problem(display_path(filename, root) if filename else "templates", line, message, rule="template")
 
 
+# Written into every output a build makes: the next build replaces only a folder that has
+# it (or an empty one), never one of someone's own (`chorus build -o docs` deleted docs/).
+OUTPUT_MARK = ".chorus-output"
+_MARK_TEXT = "Written by Chorus: the next build replaces this whole folder; keep nothing of your own here.\n"
+
+
 def output_problem(root: Path, output: Path, settings: dict[str, Any]) -> Problem | None:
     """Why the build must not write to ``output``, or None. A build replaces the whole
     output folder, so it must be a folder of its own: never the site, a folder that holds
@@ -162,6 +168,10 @@ def output_problem(root: Path, output: Path, settings: dict[str, Any]) -> Proble
             return refused(f"is or holds {what}")
     if output.exists() and not output.is_dir():
         return refused("is a file")
+    if output.is_dir() and not (output / OUTPUT_MARK).is_file() and any(output.iterdir()):
+        return refused(
+            f"holds files no build wrote (it has no {OUTPUT_MARK}; empty it if it is yours to lose)"
+        )
     for parent in output.parents:
         if parent.exists():
             return (
@@ -284,6 +294,7 @@ def build_site(
     if failures:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(failures)
+    (staging / OUTPUT_MARK).write_text(_MARK_TEXT, encoding="utf-8")
     _swap_in(staging, final_output, in_background=retire_in_background)
     if state is None:
         return BuildResult(final_output, recorder.warnings)

@@ -138,6 +138,26 @@ def test_the_build_refuses_an_output_folder_that_is_not_its_own(site, output, wh
     assert {p: p.read_bytes() for p in site.root.rglob("*") if p.is_file()} == before
 
 
+def test_the_build_replaces_only_a_folder_a_build_wrote(site, tmp_path):
+    """`chorus build -o docs` deleted docs/: a folder is replaced only when a build wrote
+    it (its .chorus-output says so) or it is empty."""
+    docs = site.write("docs/guide.md", "# Our guide\n").parent
+    result = chorus("build", "--output", str(docs), "--now", NOW, cwd=site.root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert (
+        "pelicanconf.py: error: the output folder 'docs' holds files no build wrote (it has no"
+        " .chorus-output; empty it if it is yours to lose); a build replaces its output folder"
+        " whole: give it a folder of its own (OUTPUT_PATH, or --output), like 'output'"
+    ) in result.stderr.splitlines()
+    assert (docs / "guide.md").read_text() == "# Our guide\n" and len(list(docs.iterdir())) == 1
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for _ in range(2):  # an empty folder, then the folder that build wrote
+        result = chorus("build", "--output", str(empty), "--now", NOW, cwd=site.root)
+        assert result.returncode == 0, result.stderr
+        assert (empty / "index.html").is_file() and (empty / ".chorus-output").is_file()
+
+
 def test_a_missing_site_folder_or_settings_file_is_a_usage_error(site, tmp_path, capsys):
     capsys.readouterr()
     assert main(["build", "--root", str(tmp_path / "nowhere")]) == 2
