@@ -261,7 +261,7 @@ def _site_arguments(
     parser: argparse.ArgumentParser, output_help: str = "output folder (default: the settings' OUTPUT_PATH)"
 ) -> None:
     parser.add_argument(
-        "--root", default=".", help="site folder holding content/, authors/ and departments.yml (default: .)"
+        "--root", help="site folder holding content/, authors/ and departments.yml (default: " + _FOUND + ")"
     )
     parser.add_argument(
         "-s", "--settings", help="Pelican settings file (default: ROOT/pelicanconf.py when present)"
@@ -315,7 +315,7 @@ def make_parser() -> argparse.ArgumentParser:
         nargs="*",
         help="report only these files or folders (from the working folder or the site folder: the one inside the site)",
     )
-    check.add_argument("--root", default=".", help="site folder (default: .)")
+    check.add_argument("--root", help="site folder (default: " + _FOUND + ")")
     check.add_argument(
         "-s", "--settings", help="Pelican settings file (default: ROOT/pelicanconf.py when present)"
     )
@@ -334,7 +334,7 @@ def make_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=cmd_check)
 
     codeowners = commands.add_parser("codeowners", help="write .github/CODEOWNERS from the author registry")
-    codeowners.add_argument("--root", default=".")
+    codeowners.add_argument("--root", help="site folder (default: " + _FOUND + ")")
     codeowners.add_argument("-s", "--settings")
     codeowners.add_argument(
         "--force", action="store_true", help="replace a CODEOWNERS written by hand (its lines are not kept)"
@@ -354,7 +354,7 @@ def make_parser() -> argparse.ArgumentParser:
         help="where it goes: content/li-wei/b.md, li-wei/b, or a colleague's folder (colleague-id/)"
         " when its author is leaving",
     )
-    mv.add_argument("--root", default=".")
+    mv.add_argument("--root", help="site folder (default: " + _FOUND + ")")
     mv.add_argument("-s", "--settings")
     mv.add_argument("--now", help="as of this ISO date-time (which posts are published, so get a redirect)")
     mv.set_defaults(func=cmd_mv)
@@ -375,7 +375,7 @@ def make_parser() -> argparse.ArgumentParser:
     new_post.add_argument("title")
     new_post.add_argument("--author", help="author id (default: inferred from git user)")
     for sub in (author, new_post):
-        sub.add_argument("--root", default=".")
+        sub.add_argument("--root", help="site folder (default: " + _FOUND + ")")
         sub.add_argument("-s", "--settings")
     new.set_defaults(func=cmd_new)
 
@@ -399,7 +399,7 @@ def make_parser() -> argparse.ArgumentParser:
         "--author", required=True, help="the registry author whose folder receives the posts"
     )
     for sub in (wordpress, markdown):
-        sub.add_argument("--root", default=".", help="the network's folder (default: .)")
+        sub.add_argument("--root", help="the network's folder (default: " + _FOUND + ")")
         sub.add_argument("-s", "--settings")
     imports.set_defaults(func=cmd_import)
     return parser
@@ -412,11 +412,35 @@ def _port(value: str) -> int:
     return port
 
 
+# Where a command looks for its site without --root: as git and Hugo look for theirs.
+_FOUND = "the working folder or the nearest folder above it with pelicanconf.py or content/"
+
+
+def is_site(folder: Path) -> bool:
+    return (folder / "pelicanconf.py").is_file() or (folder / "content").is_dir()
+
+
+def _site_around(folder: Path) -> Path | None:
+    """The site ``folder`` is in: itself or the nearest folder above it that is a site."""
+    return next((candidate for candidate in (folder, *folder.parents) if is_site(candidate)), None)
+
+
 def _missing_paths(args: argparse.Namespace) -> str | None:
-    """Why the folder or settings file a command was given cannot be used, or None."""
+    """Why the folder or settings file a command was given cannot be used, or None. A
+    command run without --root inside a site (in content/li-wei/, say) runs on that site."""
+    if "root" in vars(args) and args.root is None:
+        found = _site_around(Path.cwd())
+        if found is None:
+            return (
+                f"no site here: neither {Path.cwd()} nor a folder above it holds pelicanconf.py or"
+                " content/ (run it in the site's folder, or give --root FOLDER)"
+            )
+        args.root = str(found)
     root = getattr(args, "root", None)
     if root is not None and not Path(root).is_dir():
         return f"--root {root}: no such folder"
+    if root is not None and not getattr(args, "settings", None) and not is_site(Path(root)):
+        return f"--root {root}: not a site (no pelicanconf.py and no content/ in it)"
     settings = getattr(args, "settings", None)
     if settings and not Path(settings).is_file():
         return f"--settings {settings}: no such file"

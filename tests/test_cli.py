@@ -158,6 +158,30 @@ def test_the_build_replaces_only_a_folder_a_build_wrote(site, tmp_path):
         assert (empty / "index.html").is_file() and (empty / ".chorus-output").is_file()
 
 
+def test_a_command_run_inside_a_site_finds_it_and_outside_one_says_so(site, tmp_path):
+    """As git and Hugo do: from content/bob/ the command runs on the site around it; where
+    there is none, a usage error says what it looked for (it was a traceback)."""
+    site.write("content/bob/typo.md", "Title: T\nDate: 2026-13-01\n\nText.\n")
+    inside = chorus("check", cwd=site.root / "content/bob")
+    assert inside.returncode == 1 and "Traceback" not in inside.stderr
+    assert "content/bob/typo.md:2: error:" in inside.stdout  # shown from the site, as always
+    nowhere = tmp_path / "nowhere"
+    nowhere.mkdir()
+    for command in (["check"], ["build"], ["new", "post", "X", "--author", "bob"]):
+        result = chorus(*command, cwd=nowhere)
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert result.stderr == (
+            f"chorus {command[0]}: no site here: neither {nowhere} nor a folder above it holds"
+            " pelicanconf.py or content/ (run it in the site's folder, or give --root FOLDER)\n"
+        )
+    result = chorus("check", "--root", str(nowhere), cwd=site.root)
+    assert result.returncode == 2
+    assert (
+        result.stderr
+        == f"chorus check: --root {nowhere}: not a site (no pelicanconf.py and no content/ in it)\n"
+    )
+
+
 def test_a_missing_site_folder_or_settings_file_is_a_usage_error(site, tmp_path, capsys):
     capsys.readouterr()
     assert main(["build", "--root", str(tmp_path / "nowhere")]) == 2
