@@ -7,6 +7,7 @@ server keeps serving it).
 
 from __future__ import annotations
 
+import ast
 import logging
 import os
 import re
@@ -79,7 +80,12 @@ def load_settings(root: Path, settings_file: Path | None, overrides: dict[str, A
     if settings_file is None and (root / "pelicanconf.py").is_file():
         settings_file = root / "pelicanconf.py"
     if settings_file is None:
-        return read_settings(None, override={**chorus_settings(root), **overrides})
+        try:
+            return read_settings(None, override={**chorus_settings(root), **overrides})
+        except ValueError as exc:
+            if (problem := _refused_by_pelican(exc, None, root)) is None:
+                raise
+            raise ConfigError(problem) from None
     try:
         return read_settings(str(settings_file), override=overrides)
     except ChorusError:
@@ -87,10 +93,57 @@ def load_settings(root: Path, settings_file: Path | None, overrides: dict[str, A
     except Exception as exc:  # only what the settings file itself raised; anything else is a bug
         line = _line_in(exc, settings_file)
         if line is None:
-            raise
+            if (problem := _refused_by_pelican(exc, settings_file, root)) is None:
+                raise
+            raise ConfigError(problem) from None
         shown = display_path(settings_file, root)
         message = exc.msg if isinstance(exc, SyntaxError) else str(exc)
         raise ConfigError(Problem(shown, line, f"{type(exc).__name__}: {message}", rule="settings")) from None
+
+
+def _refused_by_pelican(exc: BaseException, settings_file: Path | None, root: Path) -> Problem | None:
+    """A value Pelican's own check of the settings refused (``configure_settings``: the
+    posts' folder, the theme), as the setting and the line that sets it, not Pelican's
+    traceback; None for any other exception."""
+    settings = next(
+        (
+            frame.f_locals.get("settings")
+            for frame, _ in traceback.walk_tb(exc.__traceback__)
+            if frame.f_code.co_name == "configure_settings"
+            and frame.f_globals.get("__name__") == "pelican.settings"
+        ),
+        None,
+    )
+    if not isinstance(exc, ValueError) or not isinstance(settings, dict):
+        return None
+    message, name = str(exc), None
+    if message.startswith("You need to specify a path containing the content"):
+        name = "PATH"
+        message = f"PATH: no folder {display_path(Path(str(settings.get('PATH'))), root)} for the posts (content/<author-id>/…)"
+    elif message.startswith("Could not find the theme"):
+        name = "THEME"
+        message = f"THEME: no theme folder {settings.get('THEME')} (a folder with templates/ and static/, or one of Pelican's themes)"
+    shown = display_path(settings_file, root) if settings_file is not None else "pelicanconf.py"
+    line = _assignment_line(settings_file, name) if settings_file is not None and name else None
+    return Problem(shown, line, message, rule="settings")
+
+
+def _assignment_line(settings_file: Path, name: str) -> int | None:
+    """The line of the last top-level ``NAME = …`` of the settings file, or None."""
+    try:
+        tree = ast.parse(settings_file.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return None
+    lines = [
+        node.lineno
+        for node in tree.body
+        if isinstance(node, ast.Assign | ast.AnnAssign)
+        and any(
+            isinstance(t, ast.Name) and t.id == name
+            for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        )
+    ]
+    return lines[-1] if lines else None
 
 
 def _line_in(exc: BaseException, path: Path) -> int | None:

@@ -83,6 +83,19 @@ OVERRIDES = (
             "templates/article.html:2: error: unexpected '}'",
         ),
         (
+            {"pelicanconf.py": OVERRIDES + "TIMEZONE = 'Europe/Berln'\n"},
+            "pelicanconf.py: error: TIMEZONE: no time zone named 'Europe/Berln' (did you mean 'Europe/Berlin'?)",
+        ),
+        (
+            {"pelicanconf.py": OVERRIDES + "PATH = 'contnet'\n"},
+            "pelicanconf.py:5: error: PATH: no folder contnet for the posts (content/<author-id>/…)",
+        ),
+        (
+            {"pelicanconf.py": OVERRIDES + "THEME = 'mytheme'\n"},
+            "pelicanconf.py:5: error: THEME: no theme folder mytheme (a folder with templates/ and static/,"
+            " or one of Pelican's themes)",
+        ),
+        (
             {"pelicanconf.py": OVERRIDES, "templates/page.html": "x\n{% include 'nothere.html' %}\n"},
             "templates/page.html:2: error: template 'nothere.html' not found",
         ),

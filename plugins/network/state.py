@@ -9,11 +9,13 @@ live preview never sees the previous run's network.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import enum
 import logging
 import os
 import unicodedata
-from collections.abc import Iterable
+import zoneinfo
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -99,6 +101,19 @@ def _is_language_tag(value: Any) -> str | None:
     if value is None or (isinstance(value, str) and LANG_PATTERN.match(value)):
         return None
     return "a language code like 'en', 'de' or 'pt-BR', or None"
+
+
+def check_timezone(settings: Mapping[str, Any]) -> str | None:
+    """A settings relation: Pelican's TIMEZONE must name a zone of the IANA database (every
+    date without an offset is read in it); Pelican itself does not check it."""
+    zone = settings.get("TIMEZONE") or "UTC"
+    try:
+        zoneinfo.ZoneInfo(str(zone))
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        close = difflib.get_close_matches(str(zone), zoneinfo.available_timezones(), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ", like 'Europe/Berlin' or 'UTC'"
+        return f"TIMEZONE: no time zone named {zone!r}{hint}"
+    return None
 
 
 CORE_SETTINGS = SettingsSpec(
@@ -248,7 +263,7 @@ CORE_SETTINGS = SettingsSpec(
         _is_language_tag,
     ),
     # Pelican's DEFAULT_LANG is the interface language: it needs a catalogue (plugins.network.i18n).
-    relations=(check_language,),
+    relations=(check_language, check_timezone),
 )
 
 
