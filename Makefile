@@ -37,10 +37,14 @@ publish: $(VENV)/.installed
 serve: $(VENV)/.installed
 	$(CHORUS) serve --port $(PORT) $(if $(DRAFTS),--drafts)
 
+# A variable's value as written (\$(value): make reads no $ in it), single-quoted for the
+# shell (which then reads no $, ` or \\ either): a title like 'Using `date`' or 'Save $500'.
+quoted = '$(subst ','\'',$(value $(1)))'
+
 # A dated draft without activating anything: make new-post TITLE="Why we test on site" AUTHOR=dora-lee
 new-post: $(VENV)/.installed
-	@test -n "$(TITLE)" || { echo 'usage: make new-post TITLE="Why we test on site" [AUTHOR=your-author-id]' >&2; exit 2; }
-	$(CHORUS) new post "$(TITLE)" $(if $(AUTHOR),--author "$(AUTHOR)")
+	@test -n $(call quoted,TITLE) || { echo 'usage: make new-post TITLE="Why we test on site" [AUTHOR=your-author-id]' >&2; exit 2; }
+	$(CHORUS) new post $(call quoted,TITLE) $(if $(value AUTHOR),--author $(call quoted,AUTHOR))
 
 test: $(VENV)/.installed gates-setup
 	$(BIN)/python -m pytest

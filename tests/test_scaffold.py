@@ -190,3 +190,43 @@ def test_new_post_titles_that_would_not_make_a_clean_file_are_refused(site, caps
     assert not list((site.root / "content/bob").glob("*.md"))
     code, out = new(site, capsys, "post", "- Notes -", "--author", "bob")
     assert code == 0 and (site.root / "content/bob/notes.md").is_file()
+
+
+def test_make_new_post_takes_the_title_as_written(site):
+    """`make new-post TITLE=…` put the title in double quotes: backquotes ran a command, '$5'
+    was read by make and the shell, quotes were lost."""
+    import sys
+    from pathlib import Path
+
+    makefile = Path(__file__).resolve().parent.parent / "Makefile"
+    venv = Path(sys.prefix)
+    titles = [
+        "Using `date` in scripts",
+        'He said "hi" now',
+        "How we saved $500 per meter",
+        "It's Bob's \\ day",
+    ]
+    for title in titles:
+        result = subprocess.run(
+            [
+                "make",
+                "-s",
+                "-f",
+                str(makefile),
+                f"VENV={venv}",
+                "-o",
+                f"{venv}/.installed",
+                "new-post",
+                f"TITLE={title}",
+                "AUTHOR=bob",
+            ],
+            cwd=site.root,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+    written = sorted((site.root / "content/bob").glob("*.md"))
+    assert sorted(path.read_text().splitlines()[0] for path in written) == sorted(
+        f"Title: {t}" for t in titles
+    )
