@@ -523,3 +523,19 @@ def test_an_author_id_that_is_the_pages_folder_is_refused(site, capsys):
     assert main([*argv, "--root", str(site.root)]) == 1
     assert "author id 'pages' is the folder of the site's pages (PAGE_PATHS)" in capsys.readouterr().err
     assert not (site.root / "content/pages").exists()
+
+
+def test_a_value_yaml_reads_as_a_comment_is_named_not_dropped(site):
+    """`colour: #1864ab` is a comment to YAML: the colour was silently empty (null) in the
+    site and network.json. Now it is an error at its line, saying how to write it."""
+    from conftest import DEPARTMENTS
+
+    site.write("departments.yml", DEPARTMENTS.replace('colour: "#0b7285"', "colour: #0b7285"))
+    expected = [
+        "departments.yml:4: error: 'colour' is empty: YAML reads '#0b7285' as a comment, since it"
+        " starts with '#'; if it is the value, quote it: colour: \"#0b7285\" (empty on purpose: colour: null)"
+    ]
+    assert site.check() == expected
+    assert site.problems() == expected
+    site.write("departments.yml", DEPARTMENTS.replace('colour: "#0b7285"', "colour: null  # none yet"))
+    assert site.check() == []

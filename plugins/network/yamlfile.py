@@ -111,7 +111,11 @@ else:  # pragma: no cover - PyYAML without libyaml
     _LOADERS = (_StrictLoader,)
 
 
-def _located(node: yaml.Node, loader: Any, path: str) -> Any:
+# After 'key:', only a comment: YAML reads the value as empty (null).
+_COMMENT_AS_VALUE = re.compile(r":[ \t]+#")
+
+
+def _located(node: yaml.Node, loader: Any, path: str, lines: list[str]) -> Any:
     """Turn a composed node into plain values, with mappings as dicts of Located."""
     expected_tag = {yaml.MappingNode: "map", yaml.SequenceNode: "seq"}.get(type(node))  # type: ignore[arg-type]
     if expected_tag and node.tag != f"tag:yaml.org,2002:{expected_tag}":
@@ -140,11 +144,36 @@ def _located(node: yaml.Node, loader: Any, path: str) -> Any:
                         rule="registry",
                     )
                 )
-            result[key] = Located(_located(value_node, loader, path), key_line)
+            if (comment := _commented_out(key_node, value_node, lines)) is not None:
+                raise SourceError(
+                    Problem(
+                        path,
+                        key_line,
+                        f"'{key}' is empty: YAML reads '{comment}' as a comment, since it starts with"
+                        f" '#'; if it is the value, quote it: {key}: \"{comment}\" (empty on purpose: {key}: null)",
+                        rule="registry",
+                    )
+                )
+            result[key] = Located(_located(value_node, loader, path, lines), key_line)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [Located(_located(item, loader, path), item.start_mark.line + 1) for item in node.value]
+        return [Located(_located(item, loader, path, lines), item.start_mark.line + 1) for item in node.value]
     return _constructed(node, loader, path)
+
+
+def _commented_out(key_node: yaml.Node, value_node: yaml.Node, lines: list[str]) -> str | None:
+    """``colour: #1864ab``: the comment that left a value empty (silently null), or None."""
+    if not (
+        isinstance(value_node, yaml.ScalarNode)
+        and value_node.tag == "tag:yaml.org,2002:null"
+        and value_node.value == ""
+        and key_node.end_mark.line < len(lines)
+    ):
+        return None
+    line, column = lines[key_node.end_mark.line], key_node.end_mark.column
+    if not _COMMENT_AS_VALUE.match(line, column):
+        return None
+    return line[line.index("#", column) :].strip()
 
 
 def _constructed(node: yaml.Node, loader: Any, path: str) -> Any:
@@ -181,7 +210,7 @@ def load_yaml(
             node = loader.get_single_node()
             if node is None:
                 return None
-            return _located(node, loader, path)
+            return _located(node, loader, path, text.split("\n"))
         except yaml.YAMLError as exc:
             if loader_class is not _StrictLoader:
                 continue  # reported in the words of the pure-Python parser
