@@ -102,9 +102,9 @@ def test_translations_that_point_at_nothing_or_repeat_a_language(site):
         "content/alice/helo.de.md: error: translates 'alice/helo', which is not a post (did you mean 'hello'?)",
         "content/alice/hola.es.md:3: error: 'Lang: it' disagrees with the file name, which says 'es'; keep one",
         # Both take the URL of the French version, and the translation rule says why.
-        "content/alice/salut.md: error: would be written to 'posts/alice/hello-fr/index.html', which"
-        " content/alice/hello.fr.md already writes (rename one, or give it another Slug:)",
         "content/alice/salut.md:4: error: content/alice/hello.fr.md already translates content/alice/hello.md into 'fr'",
+        "content/alice/salut.md:5: error: would be written to 'posts/alice/hello-fr/index.html', which"
+        " content/alice/hello.fr.md already writes (rename one, or give it another Slug:)",
     ]
     assert site.check() == problems
 

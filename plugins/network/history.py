@@ -39,8 +39,9 @@ def published_before(
     urls: UrlScheme,
     now: dt.datetime,
     zone: dt.tzinfo,
-) -> tuple[tuple[PublishedUrl, ...], list[Problem]]:
-    """The URLs ``revision`` published from Markdown sources that differ from it in this tree."""
+) -> tuple[tuple[PublishedUrl, ...], frozenset[str], list[Problem]]:
+    """The URLs ``revision`` published from Markdown sources that differ from it in this tree,
+    and the Markdown sources (as shown) this tree has as they were in ``revision``."""
     # A revision is never an option: '--output=…' would make git write a file.
     known = (
         None
@@ -52,9 +53,15 @@ def published_before(
             f"{SETTING}: cannot compare with {revision!r}, which git does not know here"
             " (is the site in a git clone with that branch fetched?)"
         )
-        return (), [Problem(SETTINGS_FILE, None, message, rule=RULE)]
+        return (), frozenset(), [Problem(SETTINGS_FILE, None, message, rule=RULE)]
     folder = Path(os.path.relpath(content, root)).as_posix()
     changed = _git(root, "diff", "--name-only", "--no-renames", "--relative", revision, "--", folder)
+    then = _git(root, "ls-tree", "-r", "--name-only", revision, "--", folder)
+    left_alone = frozenset(
+        name
+        for name in then.stdout.splitlines()
+        if PurePosixPath(name).suffix.lstrip(".").lower() in MARKDOWN_EXTENSIONS
+    ) - frozenset(changed.stdout.splitlines())
     found = []
     for shown in sorted(changed.stdout.splitlines()):
         if PurePosixPath(shown).suffix.lstrip(".").lower() not in MARKDOWN_EXTENSIONS:
@@ -65,7 +72,7 @@ def published_before(
         url = _published_url(old.stdout, shown, folder, settings, urls, now, zone)
         if url is not None:
             found.append(PublishedUrl(url, shown, revision))
-    return tuple(found), []
+    return tuple(found), left_alone, []
 
 
 def _published_url(

@@ -327,7 +327,8 @@ class Site:
     ``posts`` and ``pages`` hold every source whose header could be read, whatever its
     status; ``unreadable`` holds the problems of those that could not. ``redirects`` are
     the old URLs the site keeps alive; ``published_before`` the URLs an earlier revision
-    published from sources this tree changed or removed. Rules
+    published from sources this tree changed or removed, ``left_alone`` the sources it did
+    not change. Rules
     (``plugins.network.rules``) are functions of this object; the build's plugins derive
     their views from it.
     """
@@ -349,6 +350,9 @@ class Site:
     # What the revision named by CHORUS_PUBLISHED_REF published and this tree changed
     # (empty when there is nothing to compare with).
     published_before: tuple[PublishedUrl, ...] = ()
+    # The Markdown sources (as shown) this tree has as that revision had them: what a pull
+    # request left alone, which keeps an address it shares with a source the request adds.
+    left_alone: frozenset[str] = frozenset()
 
     @cached_property
     def static_files(self) -> tuple[SourceFile, ...]:

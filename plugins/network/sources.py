@@ -150,9 +150,10 @@ def _read_site(state: BuildState) -> Site:
     redirects, problems = read_redirects(redirects_file, state.shown(redirects_file))
     unreadable += problems
     published: tuple[PublishedUrl, ...] = ()
+    left_alone: frozenset[str] = frozenset()
     if revision := settings.get("CHORUS_PUBLISHED_REF"):
         zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
-        published, problems = published_before(
+        published, left_alone, problems = published_before(
             state.root, state.content_path, revision, settings, state.urls, state.now, zone
         )
         unreadable += problems
@@ -170,6 +171,7 @@ def _read_site(state: BuildState) -> Site:
         unreadable=tuple(unreadable),
         redirects=redirects,
         published_before=published,
+        left_alone=left_alone,
     )
 
 

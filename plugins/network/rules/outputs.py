@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from ..errors import Problem
@@ -24,11 +25,11 @@ def output_paths(site: Site) -> Iterator[Problem]:
     for page in site.pages:
         if page.status.written and (message := reserved_slug_message(page.slug, reserved)):
             yield Problem(page.path, page.line_of("slug"), message, rule="url-collision")
-    claims = [(site.urls.source(p).save_as, p.path) for p in site.posts if p.status.written]
-    claims += [
-        (site.urls.source(p).save_as, p.path)
-        for p in site.pages
-        if p.status.written and not reserved_slug_message(p.slug, reserved)
+    # (output, source, its Slug: line)
+    claims: list[tuple[str, str, int | None]] = [
+        (site.urls.source(p).save_as, p.path, p.line_of("slug"))
+        for p in (*site.posts, *site.pages)
+        if p.status.written and (isinstance(p, Post) or not reserved_slug_message(p.slug, reserved))
     ]
     for file in site.public_files:
         if not file.regular:
@@ -36,10 +37,13 @@ def output_paths(site: Site) -> Iterator[Problem]:
         if message := public_file_problem(file.relative, settings):
             yield Problem(file.shown, None, message, rule="url-collision")
         else:
-            claims.append((site.urls.public_file(file.relative).save_as, file.shown))
-    for output, source in sorted(claims, key=lambda claim: claim[1]):
+            claims.append((site.urls.public_file(file.relative).save_as, file.shown, None))
+    # Who keeps an address two sources claim: one the live revision has as it is (with
+    # `chorus check --changed-since`, the file the pull request adds or edits is named, in
+    # the diff), else the first by path.
+    for output, source, line in sorted(claims, key=lambda claim: (claim[1] not in site.left_alone, claim[1])):
         if problem := outputs.claim(output, source):
-            yield problem
+            yield replace(problem, line=line)
     yield from _listings(site, outputs)
     yield from _profiles(site, settings)
     yield from _scheduled_pages(site)
