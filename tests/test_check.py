@@ -516,3 +516,27 @@ def test_changed_since_reports_a_redirect_a_new_post_hides(checked_site, capsys,
     assert [line.split(":")[0] for line in full] == ["redirects.yml"]
     code, lines = run(checked_site, capsys, "--changed-since", "HEAD")
     assert code == 1 and errors(lines) == full
+
+
+def test_a_post_whose_header_cannot_be_read_is_the_only_error_not_every_link_to_it(site):
+    """A bad date made the post unreadable, and then every link, translation and redirect
+    naming it was reported as naming nothing: the one error is the date."""
+    site.write("content/bob/deal.md", post("Deal", date="2024-13-12"))
+    site.write("content/bob/deal.de.md", post("Angebot", Lang="de"))
+    site.write(
+        "content/alice/see.md",
+        post(
+            "See",
+            Related="bob/deal",
+            body="[[bob/deal]], [[deal]], [it]({filename}/bob/deal.md), [too](../bob/deal.md)",
+        ),
+    )
+    site.write("redirects.yml", "posts/bob/old-deal/: bob/deal\n")
+    expected = [
+        "content/bob/deal.md:2: error: 'date' must be a date like 2025-03-14 or 2025-03-14 09:30, found '2024-13-12'"
+    ]
+    assert site.check() == expected
+    assert site.problems() == expected
+    # A link to a post that is not there at all is still one.
+    site.write("content/alice/see.md", post("See", body="[[bob/no-deal]]"))
+    assert "unknown post '[[bob/no-deal]]'" in " ".join(site.check())

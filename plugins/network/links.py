@@ -638,11 +638,14 @@ class LinkIndex:
         urls: Iterable[str] = (),
         url_of: Callable[[Page], str] | None = None,
         lasting: Mapping[str, dt.datetime] | None = None,
+        unread: Iterable[str] = (),
     ):
         """``sources``: every post and page. ``authors``: author id -> display name. ``files``: every file under the content
         folder (relative, with '/'). ``urls``: every page URL the build writes.
         ``url_of``: a source's own URL, relative to the site root. ``lasting``: the pages
-        written only as long as posts that expire (a topic's, a year's), and until when."""
+        written only as long as posts that expire (a topic's, a year's), and until when.
+        ``unread``: the Markdown sources (relative to content/) whose header could not be
+        read: a reference naming one is not judged (:meth:`names_unread`)."""
         self.by_source: dict[str, Page] = {s.source: s for s in sorted(sources, key=lambda s: s.source)}
         self.posts = [s for s in self.by_source.values() if isinstance(s, Post)]
         self.authors = dict(authors)
@@ -651,6 +654,13 @@ class LinkIndex:
         self.url_of = url_of
         self._by_url: dict[str, list[Post]] | None = None  # posts_at's, made when first asked
         self.lasting = {url_key(u): until for u, until in (lasting or {}).items()}
+        self.unread = frozenset(unread)
+        # (owner, file name without .md) of each unread source: what a short link names
+        self._unread_names = {
+            (parts[0], posixpath.splitext(parts[1])[0])
+            for parts in (path.split("/") for path in self.unread)
+            if len(parts) == 2
+        }
         self.by_key: dict[str, Post] = {}
         self.by_name: dict[str, list[Post]] = {}
         for post in self.posts:
@@ -829,14 +839,39 @@ class LinkIndex:
         posts = self.posts_at(url)
         return next((p for p in posts if p.status.written), posts[0] if posts else None)
 
+    def names_unread(self, ref: Reference, from_source: str) -> bool:
+        """Whether ``ref`` names a source whose header could not be read (its file, or its
+        file name as a short link's target): whether it resolves cannot be told until that
+        source is fixed, and its own error says so."""
+        if not self.unread:
+            return False
+        if ref.form is RefForm.SHORT:
+            return self.names_unread_post(ref.target.partition("#")[0])
+        if ref.form in (RefForm.FILENAME, RefForm.RELATIVE):
+            path = urlsplit(ref.target).path
+            return any(
+                content_relative(p, from_source) in self.unread for p in dict.fromkeys((path, unquote(path)))
+            )
+        return False
+
+    def names_unread_post(self, target: str) -> bool:
+        """Whether ``author-id/name`` or ``name`` (a short link's, ``Related:``'s, a
+        redirect's) may be an unread source's."""
+        match = _POST_TARGET.match(target.strip())
+        if not match or not self._unread_names:
+            return False
+        owner, name = match.group("owner"), match.group("name")
+        return any(stem == name and owner in (None, who) for who, stem in self._unread_names)
+
     def check(
         self, ref: Reference, from_source: str, from_status: Status
     ) -> tuple[Resolved | None, str | None]:
-        """(where the reference goes, None) or (None, the problem)."""
+        """(where the reference goes, None) or (None, the problem); (None, None) for a
+        reference to a source that could not be read."""
         try:
             resolved = self.resolve(ref, from_source)
         except LinkError as exc:
-            return None, str(exc)
+            return None, None if self.names_unread(ref, from_source) else str(exc)
         # A post linked by its address ('/posts/…/') breaks as a short link to it would.
         target = resolved.post or self.post_at(resolved.url)
         if target is not None:
@@ -889,7 +924,8 @@ def check_related(
         try:
             post = index.post(target)
         except LinkError as exc:
-            problems.append(f"'Related': {exc}")
+            if not index.names_unread_post(target):
+                problems.append(f"'Related': {exc}")
             continue
         if post.source == own_source:
             problems.append(f"'Related' names the post itself: '{text}'")
@@ -1014,6 +1050,7 @@ def site_index(site: Site) -> LinkIndex:
         urls=site.urls.pages_written(site),
         url_of=lambda source: site.urls.source(source).url,
         lasting=site.urls.pages_lasting(site),
+        unread=site.unread,
     )
     _INDEX[:] = [(site, index)]
     return index

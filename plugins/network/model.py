@@ -345,6 +345,10 @@ class Site:
     # The network's static/ folder (CHORUS_STATIC_DIR): published as they are at the site root.
     public_files: tuple[SourceFile, ...] = ()
     unreadable: tuple[Problem, ...] = ()
+    # The Markdown sources of content/ (relative to it) whose header could not be read:
+    # their problems are in ``unreadable``, and a link, translation or redirect naming one
+    # is not judged (its own error is the one to fix, not a second one elsewhere).
+    unread: frozenset[str] = frozenset()
     registry_read: bool = True  # False: the registries failed, so nothing was checked against them
     redirects: tuple[Redirect, ...] = ()
     # What the revision named by CHORUS_PUBLISHED_REF published and this tree changed

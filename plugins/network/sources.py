@@ -129,6 +129,7 @@ def _read_site(state: BuildState) -> Site:
     posts: list[Post] = []
     pages: list[Page] = []
     unreadable: list[Problem] = []
+    unread: set[str] = set()
     max_name = settings["CHORUS_MAX_FILE_NAME_LENGTH"]
     cache = SourceCache(
         state.cache_dir("sources"), settings.get("CROSSLINKS_SHORT_LINKS", True), asks_block_parser(settings)
@@ -137,10 +138,12 @@ def _read_site(state: BuildState) -> Site:
         if not file.in_content or file.symlink or file.special or file.extension not in MARKDOWN_EXTENSIONS:
             continue
         if path_name_problem(file.relative, max_name):
+            unread.add(file.relative)
             continue  # the tree rule reports the name; its header is read once it is renamed
         read = read_source(state, network, file.path, file.shown, file.relative, cache)
         if isinstance(read, list):
             unreadable += read
+            unread.add(file.relative)
         elif isinstance(read, Post):
             posts.append(read)
         else:
@@ -172,6 +175,7 @@ def _read_site(state: BuildState) -> Site:
         redirects=redirects,
         published_before=published,
         left_alone=left_alone,
+        unread=frozenset(unread),
     )
 
 

@@ -54,6 +54,8 @@ def redirects(site: Site) -> Iterator[Problem]:
         try:
             destination(redirect, site, index)
         except LinkError as exc:
+            if index.names_unread_post(redirect.target):
+                continue  # a post whose header could not be read: its own error says so
             post = target_post(redirect, index)  # a draft's: a check of a change to it reports this
             also = (post.path,) if post is not None else ()
             yield Problem(*where, f"'{redirect.url}' goes nowhere: {exc}", rule=RULE, also=also)

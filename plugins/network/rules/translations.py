@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterator
 
 from ..errors import WARNING, Problem
+from ..links import site_index
 from ..model import Post, Site
 
 
@@ -18,6 +19,8 @@ def translations(site: Site) -> Iterator[Problem]:
             continue
         line = post.line_of("translation") or post.line_of("lang")
         original = posts.get(post.translation_of)
+        if original is None and site_index(site).names_unread_post(post.translation_of):
+            continue  # an original whose header could not be read: its own error says so
         if original is None:
             owner, slug = post.translation_of.split("/", 1)
             mine = [p.slug for p in site.posts if p.owner == post.owner and p.translation_of is None]
