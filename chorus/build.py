@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import stat
+import sys
 import tempfile
 import threading
 import time
@@ -79,6 +80,34 @@ def load_settings(root: Path, settings_file: Path | None, overrides: dict[str, A
     not a traceback: the file is the site owner's, not Chorus's code."""
     if settings_file is None and (root / "pelicanconf.py").is_file():
         settings_file = root / "pelicanconf.py"
+    if settings_file is not None:
+        _forget_settings_modules(settings_file.resolve().parent)
+    try:
+        return _read_settings(root, settings_file, overrides)
+    finally:
+        if settings_file is not None:
+            _forget_settings_modules(settings_file.resolve().parent)
+
+
+def _forget_settings_modules(folder: Path) -> None:
+    """Settings files import each other by name (publishconf.py: ``from pelicanconf import
+    *``), and Pelican keeps each settings file it reads in sys.modules under its name. A
+    second read in one process (``chorus serve`` after pelicanconf.py is edited, a build of
+    another site) got the module as first read, another site's included: every module of a
+    settings file of ``folder``, or named like one and read from another site's folder, goes."""
+    names = {path.stem for path in folder.glob("*.py")}
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if not file or not file.endswith(".py"):
+            continue
+        where = Path(file).resolve().parent
+        if where == folder or (
+            name in names and Path(file).name == f"{name}.py" and (where / "pelicanconf.py").is_file()
+        ):
+            del sys.modules[name]
+
+
+def _read_settings(root: Path, settings_file: Path | None, overrides: dict[str, Any]) -> dict:
     if settings_file is None:
         try:
             return read_settings(None, override={**chorus_settings(root), **overrides})

@@ -46,3 +46,28 @@ def test_relations_are_judged_once_every_value_is_well_formed():
     settings = {"DEMO_MODE": "a", "DEMO_A": {"host": "h", "id": "1"}}
     SPEC.apply(settings)
     assert settings["DEMO_A"] == {"host": "h", "id": "1"}
+
+
+def test_a_settings_file_is_read_again_as_it_is_now_with_what_it_imports(tmp_path):
+    """publishconf.py imports pelicanconf by name, and Pelican kept each settings file it
+    read in sys.modules: a second read in one process (`chorus serve` after pelicanconf.py
+    was edited, a build of another site) got the module as first read."""
+    from chorus.build import load_settings
+
+    base = "from chorus.conf import chorus_settings\nglobals().update(chorus_settings(__file__))\n"
+    sites = {}
+    for name in ("one", "two"):
+        root = tmp_path / name
+        (root / "content").mkdir(parents=True)
+        (root / "pelicanconf.py").write_text(base + f"SITENAME = '{name}'\n")
+        (root / "publishconf.py").write_text(
+            "import sys\nfrom pathlib import Path\nsys.path.insert(0, str(Path(__file__).parent))\n"
+            "from pelicanconf import *\nSITEURL = 'https://example.com'\n"
+        )
+        sites[name] = root
+    one, two = sites["one"], sites["two"]
+    assert load_settings(one, one / "publishconf.py", {})["SITENAME"] == "one"
+    assert load_settings(two, two / "publishconf.py", {})["SITENAME"] == "two"  # not one's
+    (one / "pelicanconf.py").write_text(base + "SITENAME = 'one, edited'\n")
+    assert load_settings(one, one / "publishconf.py", {})["SITENAME"] == "one, edited"
+    assert load_settings(one, None, {})["SITENAME"] == "one, edited"
