@@ -20,6 +20,7 @@ from plugins.network.errors import ERROR, WARNING
 from plugins.network.links import files_linking_listings
 from plugins.network.model import Post, Site
 from plugins.network.rules import run_rules
+from plugins.network.rules.templates import override_templates
 from plugins.network.state import BuildState
 
 
@@ -83,8 +84,8 @@ def run_check(
 
 
 def checked_files(site: Site) -> list[str]:
-    """Every input the rules judge: the files under content/ and the author registry, and
-    the site's other registries when they exist."""
+    """Every input the rules judge: the files under content/ and the author registry, the
+    site's other registries when they exist, and its own templates."""
     shown = [f.shown for f in site.files]
     settings = site.settings
     for name in (
@@ -95,6 +96,7 @@ def checked_files(site: Site) -> list[str]:
     ):
         if (site.root / name).is_file():
             shown.append(site.shown(site.root / name))
+    shown += [site.shown(path) for path in override_templates(site)]
     return sorted(set(shown))
 
 

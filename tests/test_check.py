@@ -540,3 +540,32 @@ def test_a_post_whose_header_cannot_be_read_is_the_only_error_not_every_link_to_
     # A link to a post that is not there at all is still one.
     site.write("content/alice/see.md", post("See", body="[[bob/no-deal]]"))
     assert "unknown post '[[bob/no-deal]]'" in " ".join(site.check())
+
+
+def test_the_sites_own_templates_are_checked_as_the_build_finds_them(site):
+    """A mistake in a template of templates/ stopped the build and passed the check."""
+    site.write(
+        "pelicanconf.py",
+        "from chorus.conf import chorus_settings\nglobals().update(chorus_settings(__file__))\n",
+    )
+    site.write(
+        "templates/article.html",
+        '{% extends "!theme/article.html" %}\n{% block content %}{{ article.title | nosuchfilter }}{% endblock %}\n',
+    )
+    site.write("templates/page.html", '{% extends "!theme/page.html" %}\n{% include "nothere.html" %}\n')
+    site.write("templates/period_archives.html", "{% if %}\n")
+    site.write(
+        "templates/tag.html",
+        '{% extends "!theme/tag.html" %}\n{% block title %}{{ _("Topic") }} {{ tag|date_long }}{% endblock %}\n',
+    )
+    expected = [
+        "templates/article.html:2: error: No filter named 'nosuchfilter'.",
+        "templates/page.html:2: error: template 'nothere.html' not found",
+        "templates/period_archives.html:1: error: Expected an expression, got 'end of statement block'",
+    ]
+    assert site.check() == expected
+    assert site.problems() == expected
+    site.write("templates/article.html", '{% extends "!theme/article.html" %}\n')
+    site.write("templates/page.html", "{% extends '!theme/page.html' %}\n")
+    site.write("templates/period_archives.html", "{% extends '!theme/period_archives.html' %}\n")
+    assert site.check() == []

@@ -123,6 +123,17 @@ CASES = {
         {"content/bob/a.md": post(Slug="b"), "content/bob/b.md": post()},
         "content/bob/b.md: error: would be written to 'posts/bob/b/index.html', which content/bob/a.md already writes (rename one, or give it another Slug:)",
     ),
+    "templates": (
+        {
+            "templates/article.html": '{% extends "!theme/article.html" %}\n'
+            "{% block title %}{{ article.title | nosuchfilter }}{% endblock %}\n"
+        },
+        "templates/article.html:2: error: No filter named 'nosuchfilter'.",
+    ),
+    "templates:include": (
+        {"templates/page.html": '{% extends "!theme/page.html" %}\n{% include "nothere.html" %}\n'},
+        "templates/page.html:2: error: template 'nothere.html' not found",
+    ),
     "outputs:page": (
         {"content/pages/topics.md": "Title: Topics\n\nx\n"},
         "content/pages/topics.md: error: page slug 'topics' is used by the site itself (reserved: 404, _redirects, archives, authors, categories, departments, feeds, health, index, media, network, network-stats, posts, robots, search, sitemap, subscribe, tags, theme, topics)",

@@ -16,11 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import jinja2.runtime
 from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
@@ -197,3 +199,50 @@ def _language_of(default_lang: str) -> Language:
 def language(settings: Mapping[str, Any]) -> Language:
     """The build's interface language (DEFAULT_LANG, already validated with the settings)."""
     return Language.of(settings)
+
+
+def install_interface(env: jinja2.Environment, settings: Mapping[str, Any]) -> None:
+    """Give a template environment the interface of the build's language: the gettext
+    functions (``{% trans %}``, ``_()``, ``ngettext()``, new-style: values are escaped and
+    filled in by name) and Babel's date and number filters. Every generator's environment
+    gets it (``plugins.translations``), and so does the one ``chorus check`` compiles the
+    site's own templates with (``rules.templates``). Once per environment."""
+    if getattr(env, "chorus_interface", False):
+        return
+    lang = language(settings)
+    # {% trans %} blocks are extracted and looked up with their whitespace collapsed.
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_translations(lang.translations, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["gettext"] = remembered_gettext(env.globals["gettext"])  # type: ignore[arg-type]
+    filters: dict[str, Callable[..., str]] = {
+        "date_long": lang.date,
+        "date_short": lambda value: lang.date_skeleton(value, "dMMM"),
+        "month": lang.month,
+        "number": lang.number,
+        "percent": lang.percent,
+        "autonym": autonym,
+    }
+    env.filters.update(filters)
+    env.extend(chorus_interface=True)  # an attribute of the environment, not a template variable
+
+
+def remembered_gettext(gettext: Callable[..., str]) -> Callable[..., str]:
+    """Jinja's new-style ``gettext`` (``_()`` and ``{% trans %}``), remembering each message
+    without values it has answered: every page asks for the same labels ("Skip to content",
+    "Menu"…), 750,000 times at 10,000 posts, and each answer was looked up, made Markup and
+    %-formatted again. A message with values is formatted on every call, as before; the
+    answer depends on the template's autoescaping, so that is part of the key. The
+    environment has one language for its life (``install_interface`` runs once per environment)."""
+    answers: dict[tuple[str, bool], str] = {}
+
+    @jinja2.pass_context
+    def remembered(context: jinja2.runtime.Context, message: str, **values: Any) -> str:
+        if values:
+            return gettext(context, message, **values)
+        key = (message, context.eval_ctx.autoescape)
+        answer = answers.get(key)
+        if answer is None:
+            answer = answers[key] = gettext(context, message)
+        return answer
+
+    return remembered

@@ -18,56 +18,15 @@ translation that names no post is the ``translations`` rule's (plugins.network.r
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from jinja2 import pass_context
-from jinja2.runtime import Context
 from pelican import signals
 
-from plugins.network.i18n import autonym, language
+from plugins.network.i18n import install_interface, language
 
 from .views import versions
 
 
 def install(generator) -> None:
-    lang = language(generator.settings)
-    env = generator.env
-    # {% trans %} blocks are extracted and looked up with their whitespace collapsed.
-    env.policies["ext.i18n.trimmed"] = True
-    env.install_gettext_translations(lang.translations, newstyle=True)
-    env.globals["gettext"] = remembered_gettext(env.globals["gettext"])
-    filters: dict[str, Callable[..., str]] = {
-        "date_long": lang.date,
-        "date_short": lambda value: lang.date_skeleton(value, "dMMM"),
-        "month": lang.month,
-        "number": lang.number,
-        "percent": lang.percent,
-        "autonym": autonym,
-    }
-    env.filters.update(filters)
-
-
-def remembered_gettext(gettext: Callable[..., str]) -> Callable[..., str]:
-    """Jinja's new-style ``gettext`` (``_()`` and ``{% trans %}``), remembering each message
-    without values it has answered: every page asks for the same labels ("Skip to content",
-    "Menu"…), 750,000 times at 10,000 posts, and each answer was looked up, made Markup and
-    %-formatted again. A message with values is formatted on every call, as before; the
-    answer depends on the template's autoescaping, so that is part of the key. The
-    environment has one language for its life (``install`` runs once per generator)."""
-    answers: dict[tuple[str, bool], str] = {}
-
-    @pass_context
-    def remembered(context: Context, message: str, **values: Any) -> str:
-        if values:
-            return gettext(context, message, **values)
-        key = (message, context.eval_ctx.autoescape)
-        answer = answers.get(key)
-        if answer is None:
-            answer = answers[key] = gettext(context, message)
-        return answer
-
-    return remembered
+    install_interface(generator.env, generator.settings)
 
 
 def link_translations(generator) -> None:

@@ -27,6 +27,7 @@ from . import (
     redirects,
     registry,
     summaries,
+    templates,
     translations,
     tree,
 )
@@ -62,6 +63,7 @@ RULES: tuple[Rule, ...] = (
     Rule("codeowners", codeowners.codeowners),
     Rule("comments", comments.comments_settings),
     Rule("github-handles", codeowners.github_handles),
+    Rule("templates", templates.templates, needs_registry=False),
 )
 
 

@@ -1,0 +1,83 @@
+"""The site's own templates compile, and every template they name by name exists.
+
+A template is code the build runs: a mistake in one of the site's own (a syntax error, a
+filter or test that does not exist, an ``{% extends %}`` or ``{% include %}`` of no
+template) stopped the build, but ``chorus check`` passed it. Each file of the override
+folders (THEME_TEMPLATES_OVERRIDES, ``templates/``) is compiled in an environment made by
+Pelican's own generator (its loaders, filters and tests) with the build's interface
+language (``i18n.install_interface``), and each template it names is looked up. The
+theme's own templates are Chorus's, tested with it, and not compiled here. What only
+rendering shows (a variable that is not there) is the build's to find.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import jinja2
+from jinja2 import nodes
+from pelican.generators import Generator
+
+from ..errors import Problem
+from ..i18n import install_interface
+from ..model import Site
+
+RULE = "template"
+_TEMPLATE_FILES = (".html", ".xml", ".txt")
+
+
+def override_templates(site: Site) -> dict[Path, Path]:
+    """The site's own template files, each with the override folder it is in."""
+    found: dict[Path, Path] = {}
+    for folder in map(Path, site.settings.get("THEME_TEMPLATES_OVERRIDES") or ()):
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and path.suffix in _TEMPLATE_FILES:
+                    found.setdefault(path, folder)
+    return found
+
+
+def templates(site: Site) -> Iterator[Problem]:
+    files = override_templates(site)
+    if not files:
+        return  # most sites: nothing to compile
+    env = _environment(site)
+    for path, folder in files.items():
+        shown = site.shown(path)
+        try:
+            source = path.read_text(encoding="utf-8")
+            tree = env.parse(source, path.relative_to(folder).as_posix(), str(path))
+            env.compile(tree)
+        except UnicodeDecodeError:
+            yield Problem(shown, None, "not UTF-8 text: save the template as UTF-8", rule=RULE)
+            continue
+        except jinja2.TemplateSyntaxError as exc:  # unknown filters and tests too
+            yield Problem(shown, exc.lineno, exc.message or type(exc).__name__, rule=RULE)
+            continue
+        yield from _names(env, tree, shown)
+
+
+def _environment(site: Site) -> jinja2.Environment:
+    """A template environment as the build's generators have it."""
+    settings = dict(site.settings)
+    generator = Generator({}, settings, str(site.content), settings["THEME"], str(site.root))
+    env: jinja2.Environment = generator.env
+    install_interface(env, settings)
+    return env
+
+
+def _names(env: jinja2.Environment, tree: nodes.Template, shown: str) -> Iterator[Problem]:
+    """Each template ``tree`` extends, includes or imports by a constant name, looked up."""
+    for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+        if isinstance(node, nodes.Include) and node.ignore_missing:
+            continue
+        named = getattr(node, "template", None)  # each of the four has it
+        name = named.value if isinstance(named, nodes.Const) else None
+        if not isinstance(name, str):
+            continue  # a name made at render time: the build's to find
+        assert env.loader is not None
+        try:
+            env.loader.get_source(env, name)
+        except jinja2.TemplateNotFound:
+            yield Problem(shown, node.lineno, f"template '{name}' not found", rule=RULE)
