@@ -10,6 +10,7 @@ from pathlib import Path
 from chorus import __version__
 from chorus.build import BuildFailed, build_site
 from plugins.network.i18n import supported_languages
+from plugins.network.state import is_moment
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -267,7 +268,9 @@ def _site_arguments(
         "-s", "--settings", help="Pelican settings file (default: ROOT/pelicanconf.py when present)"
     )
     parser.add_argument("-o", "--output", help=output_help)
-    parser.add_argument("--now", help="build as of this ISO date-time: later posts stay unpublished")
+    parser.add_argument(
+        "--now", type=_moment, help="build as of this ISO date-time: later posts stay unpublished"
+    )
     parser.add_argument("--siteurl", help="override SITEURL, e.g. for a preview")
     parser.add_argument(
         "--strict",
@@ -327,7 +330,7 @@ def make_parser() -> argparse.ArgumentParser:
         metavar="REV",
         help="only files changed since this git revision, and the files that depend on them",
     )
-    check.add_argument("--now", help="check as of this ISO date-time")
+    check.add_argument("--now", type=_moment, help="check as of this ISO date-time")
     check.add_argument(
         "--strict", action="store_true", help="warnings are errors (a missing Summary: fails the check)"
     )
@@ -356,7 +359,9 @@ def make_parser() -> argparse.ArgumentParser:
     )
     mv.add_argument("--root", help="site folder (default: " + _FOUND + ")")
     mv.add_argument("-s", "--settings")
-    mv.add_argument("--now", help="as of this ISO date-time (which posts are published, so get a redirect)")
+    mv.add_argument(
+        "--now", type=_moment, help="as of this ISO date-time (which posts are published, so get a redirect)"
+    )
     mv.set_defaults(func=cmd_mv)
 
     new = commands.add_parser("new", help="scaffold a new author or post")
@@ -403,6 +408,13 @@ def make_parser() -> argparse.ArgumentParser:
         sub.add_argument("-s", "--settings")
     imports.set_defaults(func=cmd_import)
     return parser
+
+
+def _moment(value: str) -> str:
+    """--now: the value CHORUS_NOW takes, judged here so the mistake is named as the option's."""
+    if (problem := is_moment(value)) is not None:
+        raise argparse.ArgumentTypeError(f"{value!r}: {problem.removeprefix('expected None or ')}")
+    return value
 
 
 def _port(value: str) -> int:

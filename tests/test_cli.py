@@ -232,3 +232,14 @@ def test_a_moment_to_build_as_of_that_cannot_be_used_is_named(site, now, expecte
         line.startswith(f"pelicanconf.py: error: CHORUS_NOW: {expected}")
         for line in result.stderr.splitlines()
     )
+
+
+def test_a_bad_now_is_named_as_the_option_it_was_given_with(site, capsys):
+    """`--now tomorrow` was reported as a mistake of pelicanconf.py (CHORUS_NOW)."""
+    for command in ("build", "check", "serve"):
+        capsys.readouterr()
+        assert main([command, "--root", str(site.root), "--now", "tomorrow"]) == 2
+        assert (
+            f"chorus {command}: error: argument --now: 'tomorrow': an ISO date-time like"
+            " '2026-01-31T12:00:00+00:00'" in capsys.readouterr().err
+        )

@@ -53,7 +53,7 @@ class DraftsShown(enum.Enum):
     YES = "yes"  # an enum member: copying the settings keeps it the same object
 
 
-def _is_iso_datetime(value: Any) -> str | None:
+def is_moment(value: Any) -> str | None:
     if value is None:
         return None
     try:
@@ -179,7 +179,7 @@ CORE_SETTINGS = SettingsSpec(
         "CHORUS_NOW",
         None,
         "Build as of this moment (ISO date-time); posts dated later stay unpublished. None: now.",
-        _is_iso_datetime,
+        is_moment,
     ),
     Setting(
         "CHORUS_LINK_KINDS",
