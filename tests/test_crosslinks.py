@@ -1069,3 +1069,18 @@ def test_sample_network_uses_both_link_forms():
     long = [s for s in sources if "{filename}" in s]
     profile = [s for s in sources if "[[@" in s]
     assert len(short) >= 5 and len(long) >= 5 and profile
+
+
+def test_a_broken_short_link_never_suggests_the_post_it_is_written_in(site):
+    """[[bob/enx]] in bob/enc.md suggested 'bob/enc': the post the reader is on."""
+    site.write("content/bob/enc.md", post("Enc", body="See [[bob/enx]] and [[enx]]."))
+    site.write("content/bob/note.md", post("Note"))
+    errors = site.check()
+    assert [e.split(" (did you mean")[0] for e in errors] == [
+        "content/bob/enc.md:4:5: error: unknown post '[[bob/enx]]'",
+        "content/bob/enc.md:4:21: error: unknown post '[[enx]]'",
+    ]
+    assert not any("'bob/enc'" in e for e in errors)
+    # From another post, the same link suggests it.
+    site.write("content/bob/note.md", post("Note", body="[[bob/enx]]"))
+    assert "(did you mean 'bob/enc'?)" in " ".join(site.check())

@@ -671,15 +671,15 @@ class LinkIndex:
     def resolve(self, ref: Reference, from_source: str) -> Resolved:
         """Where ``ref`` (written in the file ``from_source``) goes; LinkError if nowhere."""
         if ref.form is RefForm.SHORT:
-            return self.short(ref.target)
+            return self.short(ref.target, from_source)
         if ref.form is RefForm.ROOT:
             return self._site_url(ref)
         if ref.form is RefForm.EXTERNAL:
             return Resolved(url=ref.target)
         return self._file(ref, from_source)
 
-    def short(self, written: str) -> Resolved:
-        """``[[written]]``: a post or a profile."""
+    def short(self, written: str, from_source: str = "") -> Resolved:
+        """``[[written]]``: a post or a profile (written in ``from_source``, never suggested)."""
         target, _, fragment = written.partition("#")
         profile = _PROFILE_TARGET.match(target)
         if profile:
@@ -690,39 +690,42 @@ class LinkIndex:
                     f"unknown author '[[{written}]]'" + _did_you_mean(suggestion and "@" + suggestion)
                 )
             return Resolved(author=author, fragment=fragment)
-        return Resolved(post=self._post(target, f"'[[{written}]]'"), fragment=fragment)
+        return Resolved(post=self._post(target, f"'[[{written}]]'", from_source), fragment=fragment)
 
     def post(self, target: str) -> Post:
         """The post named ``author-id/slug`` or ``slug`` (as in ``Related:``); LinkError if none."""
         return self._post(target, f"'{target}'")
 
-    def _post(self, target: str, shown: str) -> Post:
+    def _post(self, target: str, shown: str, from_source: str = "") -> Post:
         match = _POST_TARGET.match(target)
         if not match:
             raise LinkError(
-                f"{shown} is not a link target (expected {SHORT_FORMS})" + _did_you_mean(self._guess(target))
+                f"{shown} is not a link target (expected {SHORT_FORMS})"
+                + _did_you_mean(self._guess(target, from_source))
             )
         owner, name = match.group("owner"), match.group("name")
         if owner:
             post = self.by_key.get(f"{owner}/{name}")
             if post is None:
-                raise LinkError(f"unknown post {shown}" + _did_you_mean(self._guess(target)))
+                raise LinkError(f"unknown post {shown}" + _did_you_mean(self._guess(target, from_source)))
             return post
         candidates = self.by_name.get(name, [])
         if len({p.source for p in candidates}) > 1:
             keys = ", ".join(sorted({p.key for p in candidates}))
             raise LinkError(f"{shown} is ambiguous: {keys} (write [[author-id/slug]])")
         if not candidates:
-            hint = f"@{name}" if name in self.authors else self._guess(target)
+            hint = f"@{name}" if name in self.authors else self._guess(target, from_source)
             raise LinkError(f"unknown post {shown}" + _did_you_mean(hint))
         return candidates[0]
 
-    def _guess(self, target: str) -> str | None:
-        """The closest ``author-id/slug`` to what was written (or to its slugified form)."""
+    def _guess(self, target: str, from_source: str = "") -> str | None:
+        """The closest ``author-id/slug`` to what was written (or to its slugified form),
+        never the post the link is written in."""
         normal = re.sub(r"[^a-z0-9/]+", "-", target.lower()).strip("-")
+        others = [p for p in self.posts if p.source != from_source]
         if "/" in normal:
-            return _closest(normal, (p.key for p in self.posts))
-        by_slug = {p.slug: p.key for p in reversed(self.posts)}
+            return _closest(normal, (p.key for p in others))
+        by_slug = {p.slug: p.key for p in reversed(others)}
         slug = _closest(normal, by_slug)
         return by_slug[slug] if slug else None
 
