@@ -111,8 +111,9 @@ else:  # pragma: no cover - PyYAML without libyaml
     _LOADERS = (_StrictLoader,)
 
 
-# After 'key:', only a comment: YAML reads the value as empty (null).
-_COMMENT_AS_VALUE = re.compile(r":[ \t]+#")
+# After 'key:', only a comment that reads like a value ('#1864ab', '#tag': no space after
+# the '#', as a comment has by custom): YAML reads the value as empty (null).
+_COMMENT_AS_VALUE = re.compile(r":[ \t]+#\S")
 
 
 def _located(node: yaml.Node, loader: Any, path: str, lines: list[str]) -> Any:
@@ -162,7 +163,8 @@ def _located(node: yaml.Node, loader: Any, path: str, lines: list[str]) -> Any:
 
 
 def _commented_out(key_node: yaml.Node, value_node: yaml.Node, lines: list[str]) -> str | None:
-    """``colour: #1864ab``: the comment that left a value empty (silently null), or None."""
+    """``colour: #1864ab``: the comment that left a value empty (silently null), or None.
+    ``lead:  # which one?`` is a comment meant as one (the wordpress import writes such)."""
     if not (
         isinstance(value_node, yaml.ScalarNode)
         and value_node.tag == "tag:yaml.org,2002:null"
