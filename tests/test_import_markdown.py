@@ -118,7 +118,9 @@ def test_jekyll_hugo_and_pelican_posts_become_the_authors_posts(site, blog, caps
     assert "Author" not in quotes  # the folder is the author
     assert "Status: draft" in (content / "an-idea.md").read_text(encoding="utf-8")
     assert (content / "heading.md").read_text(encoding="utf-8").endswith("\n\nAnd a body.\n")
-    assert "nothing to review" in out
+    # The one post without a summary is to review, as `chorus check` warns about it.
+    assert "to review (1):" in out
+    assert "content/alice/heading.md:1: warning: missing 'Summary:'" in out
     assert main(["check", "--root", str(site.root), "--now", NOW]) == 0
     site.build()
     page = site.page("posts/alice/commissioning/index.html")
@@ -188,7 +190,7 @@ def test_the_review_reads_the_settings_the_import_was_given(site, tmp_path, caps
     (folder / "2020-01-02-launch.md").write_text("# Launch\n\nProject Nightjar ships.\n", encoding="utf-8")
     code, out = run_import(site, capsys, str(folder), "--author", "alice", "-s", str(site.root / "custom.py"))
     assert code == 0, out
-    assert "to review (1):" in out
+    assert "to review (2):" in out  # and its missing summary, a warning
     assert "content/alice/launch.md:4:1: error: an internal code name (in body)" in out
 
 
@@ -222,3 +224,23 @@ def test_an_expiry_is_kept_when_it_is_later_on_the_sites_clock(site, tmp_path, c
     assert code == 0, out
     assert "Expires" not in (site.root / "content/alice/fair.md").read_text(encoding="utf-8")
     assert "is not after its date" in out
+
+
+def test_another_generators_template_code_is_named_for_review(site, tmp_path, capsys):
+    """Hugo's shortcodes and Liquid's tags are copied as they are; Markdown shows them as
+    text, so the import says where they are (it said there was nothing to review)."""
+    folder = tmp_path / "old"
+    folder.mkdir()
+    (folder / "2020-01-02-shortcodes.md").write_text(
+        "---\ntitle: Codes\ndescription: D.\n---\n"
+        'See {{< ref "second.md" >}}.\n\n{% highlight python %}\nx = 1\n{% endhighlight %}\n',
+        encoding="utf-8",
+    )
+    code, out = run_import(site, capsys, str(folder), "--author", "alice")
+    assert code == 0, out
+    assert out.splitlines()[-2:] == [
+        "to review (1):",
+        "  content/alice/shortcodes.md: template code of the old generator, shown as text:"
+        ' {{< ref "second.md" >}}, {% highlight python %}, {% endhighlight %} (rewrite it in Markdown:'
+        " a [[short link]] for a ref, a fenced block for highlighted code)",
+    ]

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from chorus.build import load_settings
 from plugins.network import ChorusError, Problem
-from plugins.network.errors import ERROR, SourceError
+from plugins.network.errors import ERROR, WARNING, SourceError
 from plugins.network.images import check_image
 from plugins.network.model import Network, Site
 from plugins.network.rules import run_rules
@@ -85,7 +85,7 @@ class ImportReport:
             out.append(f"to review ({len(self.review)}):")
             out += [f"  {line}" for line in self.review]
         else:
-            out.append("nothing to review: `chorus check` passes on everything imported")
+            out.append("nothing to review: `chorus check` reports no error or warning on what was imported")
         return out
 
 
@@ -209,7 +209,8 @@ class Importer:
     # --- after writing ---------------------------------------------------------------------
 
     def review(self, extra: Iterable[str] = ()) -> None:
-        """List every problem `chorus check` finds in what this import wrote, then ``extra``."""
+        """List every error and warning `chorus check` finds in what this import wrote
+        (a missing Summary: too), then ``extra``."""
         written = {self.shown(path) for path in self._written}
         state = BuildState(load_settings(self.root, self.settings_file, {}))
         try:
@@ -218,7 +219,7 @@ class Importer:
             problems: list[Problem] = list(exc.problems)
         else:
             site: Site = state.site
-            problems = [p for p in run_rules(site) if p.level == ERROR]
+            problems = [p for p in run_rules(site) if p.level in (ERROR, WARNING)]
         self.report.review += [str(p) for p in problems if p.path in written]
         self.report.review += list(extra)
 

@@ -34,6 +34,9 @@ _JEKYLL_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$")
 _PELICAN_LINE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*\s*:")
 _TRUE = (True, "true", "yes", "1")
+# What another generator's templates render and Markdown shows as text: Hugo's shortcodes
+# ({{< ref "x.md" >}}, {{% note %}}) and Liquid's tags and output ({% highlight %}, {{ site.url }}).
+_TEMPLATE_CODE = re.compile(r"\{\{[<%].*?[>%]\}\}|\{%.*?%\}|\{\{.*?\}\}")
 MODIFIED_KEYS = ("modified", "lastmod", "last_modified_at", "updated")
 SUMMARY_KEYS = ("summary", "description", "excerpt")
 
@@ -223,6 +226,14 @@ class MarkdownImport(Importer):
         (self.report.drafts if header.get("Status") == "draft" else self.report.posts).append(
             self.shown(target)
         )
+        if leftovers := list(dict.fromkeys(m.group(0) for m in _TEMPLATE_CODE.finditer(body))):
+            shown = ", ".join(leftovers[:3]) + (
+                f" and {len(leftovers) - 3} more" if len(leftovers) > 3 else ""
+            )
+            self.report.review.append(
+                f"{self.shown(target)}: template code of the old generator, shown as text: {shown}"
+                " (rewrite it in Markdown: a [[short link]] for a ref, a fenced block for highlighted code)"
+            )
 
 
 def _order(stamp: dt.datetime | dt.date, zone: dt.tzinfo) -> dt.datetime:
