@@ -533,7 +533,7 @@ def test_a_post_whose_header_cannot_be_read_is_the_only_error_not_every_link_to_
     )
     site.write("redirects.yml", "posts/bob/old-deal/: bob/deal\n")
     expected = [
-        "content/bob/deal.md:2: error: 'date' must be a date like 2025-03-14 or 2025-03-14 09:30, found '2024-13-12'"
+        "content/bob/deal.md:2: error: 'date' must be a date like 2025-03-14 or 2025-03-14 09:30 (there is no month 13), found '2024-13-12'"
     ]
     assert site.check() == expected
     assert site.problems() == expected

@@ -73,7 +73,7 @@ def test_unknown_coauthor_and_department(site):
         ),
         (
             "Title: T\nDate: 2025-02-30\n\nx\n",
-            "content/bob/x.md:2: error: 'date' must be a date like 2025-03-14 or 2025-03-14 09:30, found '2025-02-30'",
+            "content/bob/x.md:2: error: 'date' must be a date like 2025-03-14 or 2025-03-14 09:30 (February 2025 has 28 days), found '2025-02-30'",
         ),
         (
             "Title: T\nDate: 2025-01-01\nTitle: U\n\nx\n",

@@ -7,6 +7,7 @@ reported with the closest known one.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -117,6 +118,20 @@ def parse_date(value: str) -> dt.datetime | None:
     return stamp
 
 
+def _no_such_moment(value: str) -> str:
+    """Why a date written in the right shape names no moment (' (February 2025 has 28
+    days)'), or '' when its shape is wrong: then the example says it all."""
+    match = _DATE.match(value.strip())
+    if not match:
+        return ""
+    year, month, day = (int(part) for part in match.group(1).split("-"))
+    if not 1 <= month <= 12:
+        return f" (there is no month {month})"
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return f" ({calendar.month_name[month]} {year} has {calendar.monthrange(year, month)[1]} days)"
+    return " (the time or its offset is no time of the day)"
+
+
 def split_list(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
@@ -173,7 +188,7 @@ def convert_fields(
         if key in ("date", "modified", "expires"):
             stamp = parse_date(raw)
             if stamp is None:
-                bad("a date like 2025-03-14 or 2025-03-14 09:30")
+                bad("a date like 2025-03-14 or 2025-03-14 09:30" + _no_such_moment(raw))
             else:
                 result.values[key] = stamp
         elif key in ("tags", "co-authors", "related"):
