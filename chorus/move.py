@@ -159,6 +159,12 @@ def _plan(state: BuildState, site: Site, post: Post, new: str) -> _Move:
     target = new.strip()
     if target.endswith((".md", ".markdown")):
         target = str(PurePosixPath(_in_content(state, target)).with_suffix(""))
+    elif target.startswith((".", "/")) or target.split("/", 1)[0] == state.content_path.name:
+        # A folder given as a path (content/li-wei/, ../li-wei): the author it names.
+        try:
+            target = _in_content(state, target)
+        except ChorusError:
+            pass  # not in content/: judged as written below
     owner, _, stem = target.strip("/").partition("/")
     stem = stem or post.stem
     authors = site.network.authors

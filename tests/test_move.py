@@ -203,3 +203,16 @@ def test_a_post_whose_address_a_redirect_waits_for_is_not_moved(site, capsys):
     assert (site.root / "content/bob/fair.md").is_file() and not (
         site.root / "content/bob/fair-2026.md"
     ).exists()
+
+
+def test_a_folder_given_as_a_path_names_its_author(site, capsys):
+    """`chorus mv content/gina/drift.md content/bob/` answered "'content' is not an author":
+    a destination folder may be given as the path it is, as the post is."""
+    site.write("content/gina/drift.md", post("Drift"))
+    site.write("authors/gina.yml", read(site, "authors/gina.yml") + "until: 2026-05-31\n")
+    code, out = mv(site, capsys, "content/gina/drift.md", "content/bob/")
+    assert code == 0, out
+    assert (site.root / "content/bob/drift.md").is_file()
+    code, out = mv(site, capsys, "content/bob/drift.md", "content/bob/field-drift.md")
+    assert code == 0, out
+    assert (site.root / "content/bob/field-drift.md").is_file()
