@@ -150,12 +150,13 @@ def test_department_registry_errors(site):
 
 
 def test_department_lead_must_be_an_author(site):
+    """Named at its own line (it was the department's first)."""
     site.write(
         "departments.yml",
         "service:\n  name: Service\n  description: d\n  lead: alise\nsales:\n  name: Sales\n  description: s\n",
     )
     assert site.problems() == [
-        "departments.yml:1: error: department 'service': unknown lead 'alise' (did you mean 'alice'?)"
+        "departments.yml:4: error: department 'service': unknown lead 'alise' (did you mean 'alice'?)"
     ]
 
 

@@ -446,7 +446,7 @@ def load_network(
         if dep.lead and dep.lead not in authors and dep.lead not in author_files:
             problems.add(
                 dep.source,
-                dep.line,
+                dep.field_lines.get("lead", dep.line),
                 f"department '{dep.id}': unknown lead '{dep.lead}'" + suggest(dep.lead, authors),
             )
     problems.raise_if_errors()
