@@ -238,12 +238,18 @@ def test_changed_since_reports_a_new_author_named_like_one_it_left_alone(checked
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "base")
-    # 'aaron' sorts before 'alice': the rule names alice's file, which the change left alone.
+    # 'aaron' sorts before 'alice', but alice's file is the one the change left alone: the
+    # new file is named (in the pull request's diff), as a whole check would name alice's.
     checked_site.write(
         "authors/aaron.yml",
         "name: Alice Field\nkind: expert\ntitle: Sales\ndepartment: sales\nexpertise: [x]\nbio: b\n",
     )
     code, lines = run(checked_site, capsys, "--changed-since", "HEAD")
+    assert code == 1 and (
+        "authors/aaron.yml:1: error: identity: name 'Alice Field' looks the same as 'Alice Field'"
+        " (authors/alice.yml): readers could not tell these authors apart"
+    ) in errors(lines)
+    code, lines = run(checked_site, capsys)
     assert code == 1 and (
         "authors/alice.yml:1: error: identity: name 'Alice Field' looks the same as 'Alice Field'"
         " (authors/aaron.yml): readers could not tell these authors apart"

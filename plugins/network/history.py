@@ -41,7 +41,7 @@ def published_before(
     zone: dt.tzinfo,
 ) -> tuple[tuple[PublishedUrl, ...], frozenset[str], list[Problem]]:
     """The URLs ``revision`` published from Markdown sources that differ from it in this tree,
-    and the Markdown sources (as shown) this tree has as they were in ``revision``."""
+    and the files of the site (as shown) this tree has as they were in ``revision``."""
     # A revision is never an option: '--output=…' would make git write a file.
     known = (
         None
@@ -56,12 +56,11 @@ def published_before(
         return (), frozenset(), [Problem(SETTINGS_FILE, None, message, rule=RULE)]
     folder = Path(os.path.relpath(content, root)).as_posix()
     changed = _git(root, "diff", "--name-only", "--no-renames", "--relative", revision, "--", folder)
-    then = _git(root, "ls-tree", "-r", "--name-only", revision, "--", folder)
-    left_alone = frozenset(
-        name
-        for name in then.stdout.splitlines()
-        if PurePosixPath(name).suffix.lstrip(".").lower() in MARKDOWN_EXTENSIONS
-    ) - frozenset(changed.stdout.splitlines())
+    # Every file of the site (posts, registries…), not only the posts: who claimed an
+    # address or a name first is judged over both.
+    then = _git(root, "ls-tree", "-r", "--name-only", revision, "--", ".")
+    since = _git(root, "diff", "--name-only", "--no-renames", "--relative", revision, "--", ".")
+    left_alone = frozenset(then.stdout.splitlines()) - frozenset(since.stdout.splitlines())
     found = []
     for shown in sorted(changed.stdout.splitlines()):
         if PurePosixPath(shown).suffix.lstrip(".").lower() not in MARKDOWN_EXTENSIONS:

@@ -354,8 +354,8 @@ class Site:
     # What the revision named by CHORUS_PUBLISHED_REF published and this tree changed
     # (empty when there is nothing to compare with).
     published_before: tuple[PublishedUrl, ...] = ()
-    # The Markdown sources (as shown) this tree has as that revision had them: what a pull
-    # request left alone, which keeps an address it shares with a source the request adds.
+    # The files (as shown) this tree has as that revision had them: what a pull request left
+    # alone, which keeps an address or a name it shares with a file the request adds.
     left_alone: frozenset[str] = frozenset()
 
     @cached_property

@@ -41,13 +41,18 @@ def identities(site: Site) -> Iterator[Problem]:
 
     - No two display names, and no two author ids, look alike (UTS #39 skeletons,
       ``plugins.network.identity``): the later file is refused, naming the first; a guest
-      is always the later one next to an expert, so an expert keeps their own name.
+      is always the later one next to an expert, so an expert keeps their own name, and
+      a file a change adds is later than one it left alone.
     - A name that hides look-alike letters of another script is refused; a name written
       in two scripts side by side is flagged for the reviewer.
     - A guest cannot lead a department, and their title and affiliation cannot name the
       company (CHORUS_COMPANY or CHORUS_COMPANY_ALIASES).
     """
-    authors = sorted(site.network.authors.values(), key=lambda a: (a.is_guest, a.source))
+    # Who keeps a name: an expert before a guest; then a registry file the live revision has
+    # as it is (with `chorus check --changed-since`, the file the change adds is named).
+    authors = sorted(
+        site.network.authors.values(), key=lambda a: (a.is_guest, a.source not in site.left_alone, a.source)
+    )
     names: dict[str, Author] = {}
     ids: dict[str, Author] = {}
     for author in authors:
