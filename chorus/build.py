@@ -200,10 +200,19 @@ def template_problem(exc: jinja2.TemplateError, root: Path) -> Problem:
     return Problem(display_path(filename, root) if filename else "templates", line, message, rule="template")
 
 
-# Written into every output a build makes: the next build replaces only a folder that has
-# it (or an empty one), never one of someone's own (`chorus build -o docs` deleted docs/).
+# Written into every output a build makes, naming the folder it was built for: the next
+# build replaces only a folder whose mark names it (or an empty one), never one of someone's
+# own (`chorus build -o docs` deleted docs/), nor a copy of an output made elsewhere.
 OUTPUT_MARK = ".chorus-output"
-_MARK_TEXT = "Written by Chorus: the next build replaces this whole folder; keep nothing of your own here.\n"
+_MARK_TEXT = "Written by Chorus for {folder}: the next build replaces this whole folder; keep nothing of your own here.\n"
+
+
+def _marked(output: Path) -> bool:
+    try:
+        text = (output / OUTPUT_MARK).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return text == _MARK_TEXT.format(folder=output.resolve())
 
 
 def output_problem(root: Path, output: Path, settings: dict[str, Any]) -> Problem | None:
@@ -214,11 +223,12 @@ def output_problem(root: Path, output: Path, settings: dict[str, Any]) -> Proble
     shown = display_path(output, root)
 
     def refused(why: str) -> Problem:
+        like = "" if output == (root / "output").resolve() else ", like 'output'"
         return Problem(
             "pelicanconf.py",
             None,
             f"the output folder '{shown}' {why}; a build replaces its output folder whole:"
-            " give it a folder of its own (OUTPUT_PATH, or --output), like 'output'",
+            f" give it a folder of its own (OUTPUT_PATH, or --output){like}",
             rule="settings",
         )
 
@@ -250,10 +260,19 @@ def output_problem(root: Path, output: Path, settings: dict[str, Any]) -> Proble
             return refused(f"is or holds {what}")
     if output.exists() and not output.is_dir():
         return refused("is a file")
-    if output.is_dir() and not (output / OUTPUT_MARK).is_file() and any(output.iterdir()):
-        return refused(
-            f"holds files no build wrote (it has no {OUTPUT_MARK}; empty it if it is yours to lose)"
-        )
+    if output.is_dir():
+        if any((output / kept).exists() for kept in (".git", ".hg", ".svn")):
+            return refused("is a repository (a .git in it): a build would delete its history")
+        if os.path.ismount(output):
+            return refused("is a mount point, which a build cannot replace")
+        cache = (root / (settings.get("CACHE_PATH") or "cache")).resolve()
+        # A folder of the cache is Chorus's own (`chorus serve --drafts` previews into one).
+        if not output.is_relative_to(cache) and any(output.iterdir()) and not _marked(output):
+            return refused(
+                f"holds files no Chorus build marked as its own (no {OUTPUT_MARK} for this folder:"
+                " built before Chorus marked its outputs, copied, or not a build at all); if it is a"
+                " build, delete it and build again"
+            )
     for parent in output.parents:
         if parent.exists():
             return (
@@ -376,7 +395,7 @@ def build_site(
     if failures:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(failures)
-    (staging / OUTPUT_MARK).write_text(_MARK_TEXT, encoding="utf-8")
+    (staging / OUTPUT_MARK).write_text(_MARK_TEXT.format(folder=final_output.resolve()), encoding="utf-8")
     _swap_in(staging, final_output, in_background=retire_in_background)
     if state is None:
         return BuildResult(final_output, recorder.warnings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
@@ -158,9 +159,10 @@ def test_the_build_replaces_only_a_folder_a_build_wrote(site, tmp_path):
     result = chorus("build", "--output", str(docs), "--now", NOW, cwd=site.root)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert (
-        "pelicanconf.py: error: the output folder 'docs' holds files no build wrote (it has no"
-        " .chorus-output; empty it if it is yours to lose); a build replaces its output folder"
-        " whole: give it a folder of its own (OUTPUT_PATH, or --output), like 'output'"
+        "pelicanconf.py: error: the output folder 'docs' holds files no Chorus build marked as its"
+        " own (no .chorus-output for this folder: built before Chorus marked its outputs, copied,"
+        " or not a build at all); if it is a build, delete it and build again; a build replaces its"
+        " output folder whole: give it a folder of its own (OUTPUT_PATH, or --output), like 'output'"
     ) in result.stderr.splitlines()
     assert (docs / "guide.md").read_text() == "# Our guide\n" and len(list(docs.iterdir())) == 1
     empty = tmp_path / "empty"
@@ -169,6 +171,17 @@ def test_the_build_replaces_only_a_folder_a_build_wrote(site, tmp_path):
         result = chorus("build", "--output", str(empty), "--now", NOW, cwd=site.root)
         assert result.returncode == 0, result.stderr
         assert (empty / "index.html").is_file() and (empty / ".chorus-output").is_file()
+    # A copy of that output, with its mark, in a repository of GitHub pages: not replaced.
+    pages = tmp_path / "pages"
+    shutil.copytree(empty, pages)
+    (pages / ".git").mkdir()
+    (pages / "CNAME").write_text("voices.example.com\n")
+    result = chorus("build", "--output", str(pages), "--now", NOW, cwd=site.root)
+    assert result.returncode == 1 and "is a repository (a .git in it)" in result.stderr
+    (pages / ".git").rmdir()
+    result = chorus("build", "--output", str(pages), "--now", NOW, cwd=site.root)
+    assert result.returncode == 1 and "no .chorus-output for this folder" in result.stderr
+    assert (pages / "CNAME").is_file()
 
 
 def test_a_command_run_inside_a_site_finds_it_and_outside_one_says_so(site, tmp_path):
@@ -234,3 +247,17 @@ def test_a_moment_to_build_as_of_that_cannot_be_used_is_named(site, capsys, now,
         capsys.readouterr()
         assert main([command, "--root", str(site.root), "--now", now]) == 2
         assert f"chorus {command}: error: argument --now: '{now}': {expected}" in capsys.readouterr().err
+
+
+def test_a_folder_of_the_cache_is_chorus_own_to_replace(site):
+    """`chorus serve --drafts` previews into cache/drafts-preview/: one left by a Chorus
+    that wrote no mark is replaced, not refused (the preview would stay stale)."""
+    from chorus.build import load_settings, output_problem
+
+    preview = site.write("cache/drafts-preview/index.html", "<p>older preview</p>").parent
+    settings = load_settings(site.root, None, {})
+    assert output_problem(site.root.resolve(), preview.resolve(), settings) is None
+    problem = output_problem(
+        site.root.resolve(), site.write("elsewhere/x.html", "x").parent.resolve(), settings
+    )
+    assert problem is not None and "no .chorus-output for this folder" in problem.message
