@@ -433,8 +433,18 @@ def is_site(folder: Path) -> bool:
 
 
 def _site_around(folder: Path) -> Path | None:
-    """The site ``folder`` is in: itself or the nearest folder above it that is a site."""
-    return next((candidate for candidate in (folder, *folder.parents) if is_site(candidate)), None)
+    """The site ``folder`` is in: the nearest folder (itself or above) with pelicanconf.py,
+    or else the nearest with content/ beside authors/ or departments.yml (an author's folder
+    named 'content' does not make content/ a site)."""
+    around = (folder, *folder.parents)
+    return next((f for f in around if (f / "pelicanconf.py").is_file()), None) or next(
+        (
+            f
+            for f in around
+            if (f / "content").is_dir() and ((f / "authors").is_dir() or (f / "departments.yml").is_file())
+        ),
+        None,
+    )
 
 
 def _missing_paths(args: argparse.Namespace) -> str | None:

@@ -144,13 +144,20 @@ def _find_post(state: BuildState, site: Site, index: LinkIndex, old: str) -> Pos
 
 def _in_content(state: BuildState, given: str) -> str:
     """A file path as given (relative to the working folder, or else to the site root), relative
-    to the content folder."""
+    to the content folder: of the two, the first whose file (or, for a file yet to be
+    written, whose folder) exists (run from content/li-wei/, 'content/li-wei/a.md' is the
+    site's, not content/li-wei/content/li-wei/a.md)."""
     path = Path(given)
-    for candidate in (path,) if path.is_absolute() else (Path.cwd() / path, state.root / path):
+    candidates = [path] if path.is_absolute() else [Path.cwd() / path, state.root / path]
+    found = []
+    for candidate in candidates:
         try:
-            return candidate.resolve().relative_to(state.content_path).as_posix()
+            found.append((candidate, candidate.resolve().relative_to(state.content_path).as_posix()))
         except ValueError:
             continue
+    if found:
+        found.sort(key=lambda item: not (item[0].exists() or item[0].parent.is_dir()))  # stable
+        return found[0][1]
     raise _refuse(f"{given}: not a file in {state.shown(state.content_path)}/")
 
 

@@ -261,3 +261,12 @@ def test_a_folder_of_the_cache_is_chorus_own_to_replace(site):
         site.root.resolve(), site.write("elsewhere/x.html", "x").parent.resolve(), settings
     )
     assert problem is not None and "no .chorus-output for this folder" in problem.message
+
+
+def test_an_author_folder_named_content_is_not_taken_for_the_site(site):
+    """From content/, the folder 'content/content/' (an author 'content') made content/
+    look like a site of its own."""
+    site.write("content/content/c.md", post("C"))
+    result = chorus("check", cwd=site.root / "content")
+    assert "author registry folder not found" not in result.stdout + result.stderr
+    assert "checked " in result.stderr and "Traceback" not in result.stderr

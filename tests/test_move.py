@@ -216,3 +216,14 @@ def test_a_folder_given_as_a_path_names_its_author(site, capsys):
     code, out = mv(site, capsys, "content/bob/drift.md", "content/bob/field-drift.md")
     assert code == 0, out
     assert (site.root / "content/bob/field-drift.md").is_file()
+
+
+def test_paths_from_the_site_work_when_run_inside_it(site, monkeypatch, capsys):
+    """Run in content/bob/, 'content/bob/a.md' was read as content/bob/content/bob/a.md."""
+    site.write("content/bob/a.md", post("A"))
+    monkeypatch.chdir(site.root / "content/bob")
+    capsys.readouterr()
+    code = main(["mv", "content/bob/a.md", "content/bob/b.md", "--now", NOW])
+    out = capsys.readouterr()
+    assert code == 0, out.out + out.err
+    assert (site.root / "content/bob/b.md").is_file() and not (site.root / "content/bob/a.md").exists()
