@@ -101,8 +101,11 @@ def _forget_settings_modules(folder: Path) -> None:
         if not file or not file.endswith(".py"):
             continue
         where = Path(file).resolve().parent
-        if where == folder or (
-            name in names and Path(file).name == f"{name}.py" and (where / "pelicanconf.py").is_file()
+        # Only a module named as its file, never __main__ (a script kept in the site's folder).
+        if (
+            name in names
+            and Path(file).name == f"{name}.py"
+            and (where == folder or (where / "pelicanconf.py").is_file())
         ):
             del sys.modules[name]
 

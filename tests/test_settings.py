@@ -71,3 +71,22 @@ def test_a_settings_file_is_read_again_as_it_is_now_with_what_it_imports(tmp_pat
     (one / "pelicanconf.py").write_text(base + "SITENAME = 'one, edited'\n")
     assert load_settings(one, one / "publishconf.py", {})["SITENAME"] == "one, edited"
     assert load_settings(one, None, {})["SITENAME"] == "one, edited"
+
+
+def test_a_script_in_the_site_folder_keeps_its_module(tmp_path, monkeypatch):
+    """Reading the settings dropped every module whose file is in the settings' folder,
+    __main__ included (a script kept beside pelicanconf.py could no longer pickle)."""
+    import sys
+    import types
+
+    from chorus.build import load_settings
+
+    (tmp_path / "content").mkdir()
+    (tmp_path / "pelicanconf.py").write_text(
+        "from chorus.conf import chorus_settings\nglobals().update(chorus_settings(__file__))\n"
+    )
+    script = types.ModuleType("__main__")
+    script.__file__ = str(tmp_path / "publish.py")
+    monkeypatch.setitem(sys.modules, "__main__", script)
+    load_settings(tmp_path, None, {})
+    assert sys.modules["__main__"] is script
