@@ -73,6 +73,20 @@ def test_a_settings_file_is_read_again_as_it_is_now_with_what_it_imports(tmp_pat
     assert load_settings(one, None, {})["SITENAME"] == "one, edited"
 
 
+@pytest.mark.parametrize("zone", [None, "", "  "])
+def test_an_empty_timezone_is_a_settings_error_not_a_failed_build(site, zone):
+    """TIMEZONE = None passed the check and then failed the build far from the setting."""
+    site.write(
+        "pelicanconf.py",
+        f"from chorus.conf import chorus_settings\nglobals().update(chorus_settings(__file__))\nTIMEZONE = {zone!r}\n",
+    )
+    expected = [
+        f"pelicanconf.py: error: TIMEZONE: expected a time zone like 'Europe/Berlin' or 'UTC', found {zone!r}"
+    ]
+    assert site.check() == expected
+    assert site.problems() == expected
+
+
 def test_a_script_in_the_site_folder_keeps_its_module(tmp_path, monkeypatch):
     """Reading the settings dropped every module whose file is in the settings' folder,
     __main__ included (a script kept beside pelicanconf.py could no longer pickle)."""

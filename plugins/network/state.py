@@ -106,9 +106,12 @@ def _is_language_tag(value: Any) -> str | None:
 def check_timezone(settings: Mapping[str, Any]) -> str | None:
     """A settings relation: Pelican's TIMEZONE must name a zone of the IANA database (every
     date without an offset is read in it); Pelican itself does not check it."""
-    zone = settings.get("TIMEZONE") or "UTC"
+    zone = settings.get("TIMEZONE", "UTC")
+    if not isinstance(zone, str) or not zone.strip():
+        # Pelican reads an empty one as no zone at all, and the build fails far from here.
+        return f"TIMEZONE: expected a time zone like 'Europe/Berlin' or 'UTC', found {zone!r}"
     try:
-        zoneinfo.ZoneInfo(str(zone))
+        zoneinfo.ZoneInfo(zone)
     except (ValueError, zoneinfo.ZoneInfoNotFoundError):
         close = difflib.get_close_matches(str(zone), zoneinfo.available_timezones(), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ", like 'Europe/Berlin' or 'UTC'"
