@@ -348,3 +348,11 @@ def test_body_lines_that_look_like_metadata_stay_in_the_body(site):
         site.build()
         prose = site.page("posts/bob/x/index.html").cssselect(".prose")[0].text_content()
         assert "Note: keep this line." in prose and "Also: and this one." in prose
+
+
+def test_a_date_of_year_0_says_so(site):
+    site.write("content/bob/x.md", post(date="0000-01-01"))
+    assert site.check() == [
+        "content/bob/x.md:2: error: 'date' must be a date like 2025-03-14 or 2025-03-14 09:30"
+        " (there is no year 0), found '0000-01-01'"
+    ]

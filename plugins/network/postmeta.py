@@ -125,6 +125,8 @@ def _no_such_moment(value: str) -> str:
     if not match:
         return ""
     year, month, day = (int(part) for part in match.group(1).split("-"))
+    if year < 1:
+        return " (there is no year 0)"
     if not 1 <= month <= 12:
         return f" (there is no month {month})"
     if not 1 <= day <= calendar.monthrange(year, month)[1]:
