@@ -19,8 +19,9 @@ def all_specs(plugins: list[str] | None = None) -> list[tuple[str, SettingsSpec]
     specs = [("plugins.network", CORE_SETTINGS)]
     for name in plugins if plugins is not None else CHORUS_PLUGINS:
         package = importlib.import_module(name)
-        modules = [package] + [
-            importlib.import_module(f"{name}.{info.name}") for info in pkgutil.iter_modules(package.__path__)
+        modules = [package] + [  # a plugin of one file (myplugin.py) is a module without a __path__
+            importlib.import_module(f"{name}.{info.name}")
+            for info in pkgutil.iter_modules(getattr(package, "__path__", []))
         ]
         for module in modules:
             for value in vars(module).values():

@@ -104,3 +104,15 @@ def test_a_script_in_the_site_folder_keeps_its_module(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "__main__", script)
     load_settings(tmp_path, None, {})
     assert sys.modules["__main__"] is script
+
+
+def test_a_plugin_of_one_file_is_looked_into_for_settings(tmp_path, monkeypatch):
+    """`chorus check` ended in AttributeError (no __path__) for a plugin that is one .py file."""
+    from chorus.settings_doc import all_specs
+
+    (tmp_path / "oneplugin.py").write_text(
+        "from plugins.network.settings import Setting, SettingsSpec\n"
+        "SETTINGS = SettingsSpec('ONE_', Setting('ONE_X', 1, 'x'))\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert [spec.prefix for name, spec in all_specs(["oneplugin"]) if name == "oneplugin"] == ["ONE_"]
