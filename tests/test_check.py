@@ -575,3 +575,31 @@ def test_the_sites_own_templates_are_checked_as_the_build_finds_them(site):
     site.write("templates/page.html", "{% extends '!theme/page.html' %}\n")
     site.write("templates/period_archives.html", "{% extends '!theme/period_archives.html' %}\n")
     assert site.check() == []
+
+
+def test_a_filter_a_sites_own_plugin_adds_is_not_judged_without_it(site):
+    """A plugin of the site adds a filter when the build runs it; the check does not run it,
+    so it must not call the filter unknown (check refused what the build built)."""
+    site.write(
+        "myplugin.py",
+        "from pelican import signals\n\n"
+        "def add(generator):\n    generator.env.filters['shout'] = str.upper\n\n"
+        "def register():\n    signals.generator_init.connect(add)\n",
+    )
+    site.write(
+        "pelicanconf.py",
+        "import sys\nfrom pathlib import Path\nsys.path.insert(0, str(Path(__file__).parent))\n"
+        "from chorus.conf import chorus_settings\nglobals().update(chorus_settings(__file__))\n"
+        "PLUGINS = [*PLUGINS, 'myplugin']\n",
+    )
+    site.write(
+        "templates/page.html",
+        '{% extends "!theme/page.html" %}\n{% block title %}{{ page.title | shout }}{% endblock %}\n',
+    )
+    site.write("templates/tag.html", "{% if %}\n")  # a syntax error is still one
+    expected = ["templates/tag.html:1: error: Expected an expression, got 'end of statement block'"]
+    assert site.check() == expected
+    assert site.problems() == expected
+    site.write("templates/tag.html", '{% extends "!theme/tag.html" %}\n')
+    assert site.check() == []
+    site.build()

@@ -3,21 +3,27 @@
 A template is code the build runs: a mistake in one of the site's own (a syntax error, a
 filter or test that does not exist, an ``{% extends %}`` or ``{% include %}`` of no
 template) stopped the build, but ``chorus check`` passed it. Each file of the override
-folders (THEME_TEMPLATES_OVERRIDES, ``templates/``) is compiled in an environment made by
-Pelican's own generator (its loaders, filters and tests) with the build's interface
-language (``i18n.install_interface``), and each template it names is looked up. The
-theme's own templates are Chorus's, tested with it, and not compiled here. What only
-rendering shows (a variable that is not there) is the build's to find.
+folders (THEME_TEMPLATES_OVERRIDES, ``templates/``) is compiled in an environment made as
+Pelican's generator makes one (its loaders, filters and tests) with the build's interface
+language (``i18n.install_interface``), and each template it names is looked up. A filter
+or test that does not exist is not judged when the site runs plugins of its own, which may
+add it. The theme's own templates are Chorus's, tested with it, and not compiled here.
+What only rendering shows (a variable that is not there) is the build's to find.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Mapping
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import jinja2
-from jinja2 import nodes
-from pelican.generators import Generator
+import pelican
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, nodes
+from pelican.plugins._utils import plugin_enabled
+from pelican.utils import DateFormatter
 
 from ..errors import Problem
 from ..i18n import install_interface
@@ -43,6 +49,7 @@ def templates(site: Site) -> Iterator[Problem]:
     if not files:
         return  # most sites: nothing to compile
     env = _environment(site)
+    own_plugins = _own_plugins(site.settings)
     for path, folder in files.items():
         shown = site.shown(path)
         try:
@@ -52,19 +59,51 @@ def templates(site: Site) -> Iterator[Problem]:
         except UnicodeDecodeError:
             yield Problem(shown, None, "not UTF-8 text: save the template as UTF-8", rule=RULE)
             continue
-        except jinja2.TemplateSyntaxError as exc:  # unknown filters and tests too
+        except jinja2.TemplateAssertionError as exc:  # a filter or test that does not exist
+            if not (own_plugins and (exc.message or "").startswith(("No filter named", "No test named"))):
+                yield Problem(shown, exc.lineno, exc.message or type(exc).__name__, rule=RULE)
+            continue
+        except jinja2.TemplateSyntaxError as exc:
             yield Problem(shown, exc.lineno, exc.message or type(exc).__name__, rule=RULE)
             continue
         yield from _names(env, tree, shown)
 
 
 def _environment(site: Site) -> jinja2.Environment:
-    """A template environment as the build's generators have it."""
-    settings = dict(site.settings)
-    generator = Generator({}, settings, str(site.content), settings["THEME"], str(site.root))
-    env: jinja2.Environment = generator.env
+    """A template environment as Pelican's ``Generator`` makes one (the same loaders,
+    options, filters and tests; pelican/generators.py), with the build's interface language.
+    Made here, not by a Generator: that would announce itself (``generator_init``,
+    ``readers_init``) to every plugin of the process, a second time inside a build."""
+    settings = site.settings
+    theme = os.path.join(os.path.expanduser(str(settings["THEME"])), "templates")
+    simple = FileSystemLoader(
+        os.path.join(os.path.dirname(pelican.__file__), "themes", "simple", "templates")
+    )
+    env = jinja2.Environment(
+        loader=ChoiceLoader(
+            [
+                FileSystemLoader([*settings["THEME_TEMPLATES_OVERRIDES"], theme]),
+                simple,
+                PrefixLoader({"!simple": simple, "!theme": FileSystemLoader(theme)}),
+            ]
+        ),
+        **settings["JINJA_ENVIRONMENT"],
+    )
+    env.filters["strftime"] = DateFormatter()
+    env.filters.update(settings["JINJA_FILTERS"])
+    env.globals.update(settings["JINJA_GLOBALS"])
+    env.tests["plugin_enabled"] = partial(plugin_enabled, plugin_list=settings["PLUGINS"])  # type: ignore[assignment]
+    env.tests.update(settings["JINJA_TESTS"])
     install_interface(env, settings)
     return env
+
+
+def _own_plugins(settings: Mapping[str, Any]) -> bool:
+    """Whether the site runs plugins of its own besides Chorus's (``plugins.…``): their
+    filters and tests are added when the build runs them, which this rule does not."""
+    return any(
+        not str(getattr(p, "__name__", p)).startswith("plugins.") for p in settings.get("PLUGINS") or ()
+    )
 
 
 def _names(env: jinja2.Environment, tree: nodes.Template, shown: str) -> Iterator[Problem]:
