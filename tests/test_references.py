@@ -81,3 +81,12 @@ def test_a_link_whose_host_a_browser_reads_otherwise_fails_check_and_build(site)
 GINA_WITH_LINK = GINA.replace(
     "bio: Gina studies sensor drift.", "bio: Gina studies [drift](https://x／y.example/)."
 )
+
+
+def test_a_character_in_the_path_is_not_blamed_on_the_host():
+    from plugins.network.links import external_problem
+
+    assert external_problem("https://[oops]/docs/a℀b") == (
+        "link to https://[oops]/docs/a℀b: not a URL a browser can follow"
+        " ('oops' does not appear to be an IPv4 or IPv6 address)"
+    )

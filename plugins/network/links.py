@@ -179,8 +179,9 @@ def external_problem(url: str) -> str | None:
     try:
         urlsplit(url)
     except ValueError as exc:
+        host = re.split(r"[/?#]", url.partition("//")[2], maxsplit=1)[0]  # what urlsplit judged
         standing = [
-            c for c in url if not c.isascii() and set(unicodedata.normalize("NFKC", c)) & set("/?#@:")
+            c for c in host if not c.isascii() and set(unicodedata.normalize("NFKC", c)) & set("/?#@:")
         ]
         if standing:
             shown = ", ".join(
