@@ -413,7 +413,7 @@ def make_parser() -> argparse.ArgumentParser:
 def _moment(value: str) -> str:
     """--now: the value CHORUS_NOW takes, judged here so the mistake is named as the option's."""
     if (problem := is_moment(value)) is not None:
-        raise argparse.ArgumentTypeError(f"{value!r}: {problem.removeprefix('expected None or ')}")
+        raise argparse.ArgumentTypeError(f"{value!r}: {problem.replace('expected None or ', 'expected ')}")
     return value
 
 

@@ -233,7 +233,7 @@ def test_serve_on_a_port_it_cannot_have_says_so_and_ends(site, capsys):
 @pytest.mark.parametrize(
     "now, expected",
     [
-        ("someday", "an ISO date-time like '2026-01-31T12:00:00+00:00'"),
+        ("someday", "expected an ISO date-time like '2026-01-31T12:00:00+00:00'"),
         # The health page counts months back from the moment: the calendar's first year has none.
         ("0001-01-01T00:00:00+14:00", "expected a moment between the years 1900 and 9998"),
     ],
