@@ -8,6 +8,7 @@ server keeps serving it).
 from __future__ import annotations
 
 import ast
+import hashlib
 import logging
 import os
 import re
@@ -203,11 +204,16 @@ def template_problem(exc: jinja2.TemplateError, root: Path) -> Problem:
     return Problem(display_path(filename, root) if filename else "templates", line, message, rule="template")
 
 
-# Written into every output a build makes, naming the folder it was built for: the next
-# build replaces only a folder whose mark names it (or an empty one), never one of someone's
-# own (`chorus build -o docs` deleted docs/), nor a copy of an output made elsewhere.
+# Written into every output a build makes, naming the folder it was built for (by a digest:
+# the mark is published with the site, the build machine's paths are not): the next build
+# replaces only a folder whose mark names it (or an empty one), never one of someone's own
+# (`chorus build -o docs` deleted docs/), nor a copy of an output made elsewhere.
 OUTPUT_MARK = ".chorus-output"
-_MARK_TEXT = "Written by Chorus for {folder}: the next build replaces this whole folder; keep nothing of your own here.\n"
+
+
+def _mark_text(output: Path) -> str:
+    folder = hashlib.sha256(str(output.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return f"Written by Chorus for the folder {folder}: the next build replaces it whole; keep nothing of your own here.\n"
 
 
 def _marked(output: Path) -> bool:
@@ -215,7 +221,7 @@ def _marked(output: Path) -> bool:
         text = (output / OUTPUT_MARK).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return False
-    return text == _MARK_TEXT.format(folder=output.resolve())
+    return text == _mark_text(output)
 
 
 def output_problem(root: Path, output: Path, settings: dict[str, Any]) -> Problem | None:
@@ -398,7 +404,7 @@ def build_site(
     if failures:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(failures)
-    (staging / OUTPUT_MARK).write_text(_MARK_TEXT.format(folder=final_output.resolve()), encoding="utf-8")
+    (staging / OUTPUT_MARK).write_text(_mark_text(final_output), encoding="utf-8")
     _swap_in(staging, final_output, in_background=retire_in_background)
     if state is None:
         return BuildResult(final_output, recorder.warnings)

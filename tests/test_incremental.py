@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from chorus.build import BuildFailed, build_site
+from chorus.build import OUTPUT_MARK, BuildFailed, build_site
 from chorus.incremental import LastBuild, body_edits, fast_page, unwritten_edits
 from chorus.serve import EVENTS_PATH
 from conftest import NOW, Site, png_bytes, post, running_preview
@@ -55,12 +55,14 @@ def a_post(rng: random.Random, title: str, link: bool = True, **fields: str) -> 
 
 
 def comparable(output: Path) -> dict[str, bytes]:
-    """Every file of an output by path, Pagefind's volatile files left out."""
+    """Every file of an output by path, Pagefind's volatile files and the output's mark
+    (.chorus-output names the folder it was built for) left out."""
     return {
         path.relative_to(output).as_posix(): path.read_bytes()
         for path in sorted(output.rglob("*"))
         if path.is_file()
         and not path.relative_to(output).as_posix().startswith(PAGEFIND_VOLATILE)
+        and path.name != OUTPUT_MARK
         and not path.name.endswith(".pf_meta")
     }
 
