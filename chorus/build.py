@@ -209,19 +209,26 @@ def template_problem(exc: jinja2.TemplateError, root: Path) -> Problem:
 # replaces only a folder whose mark names it (or an empty one), never one of someone's own
 # (`chorus build -o docs` deleted docs/), nor a copy of an output made elsewhere.
 OUTPUT_MARK = ".chorus-output"
+DRAFTS_PREVIEW = "cache/drafts-preview"  # where `chorus serve --drafts` builds
 
 
 def _mark_text(output: Path) -> str:
-    folder = hashlib.sha256(str(output.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    # The folder's own place, its parent resolved: a symbolic link given as the output is
+    # replaced by the folder the build writes there, which the next build then finds.
+    place = output.parent.resolve() / output.name
+    folder = hashlib.sha256(str(place).encode("utf-8", "surrogateescape")).hexdigest()[:16]
     return f"Written by Chorus for the folder {folder}: the next build replaces it whole; keep nothing of your own here.\n"
 
 
-def _marked(output: Path) -> bool:
+def _unmarked(output: Path) -> str | None:
+    """Why ``output`` is not known as a build's folder, or None when its mark says it is."""
     try:
         text = (output / OUTPUT_MARK).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        return False
-    return text == _mark_text(output)
+        return f"no {OUTPUT_MARK}: built before Chorus marked its outputs, or not a build at all"
+    if text != _mark_text(output):
+        return f"its {OUTPUT_MARK} was written for another folder: moved or copied here"
+    return None
 
 
 def output_problem(root: Path, output: Path, settings: dict[str, Any]) -> Problem | None:
@@ -270,17 +277,17 @@ def output_problem(root: Path, output: Path, settings: dict[str, Any]) -> Proble
     if output.exists() and not output.is_dir():
         return refused("is a file")
     if output.is_dir():
-        if any((output / kept).exists() for kept in (".git", ".hg", ".svn")):
-            return refused("is a repository (a .git in it): a build would delete its history")
+        for history in (".git", ".hg", ".svn"):
+            if (output / history).exists():
+                return refused(f"is a repository (it holds {history}): a build would delete its history")
         if os.path.ismount(output):
             return refused("is a mount point, which a build cannot replace")
-        cache = (root / (settings.get("CACHE_PATH") or "cache")).resolve()
-        # A folder of the cache is Chorus's own (`chorus serve --drafts` previews into one).
-        if not output.is_relative_to(cache) and any(output.iterdir()) and not _marked(output):
+        # `chorus serve --drafts` previews into its own folder of the cache, Chorus's alone.
+        drafts_preview = output == (root / DRAFTS_PREVIEW).resolve()
+        if not drafts_preview and any(output.iterdir()) and (why := _unmarked(output)):
             return refused(
-                f"holds files no Chorus build marked as its own (no {OUTPUT_MARK} for this folder:"
-                " built before Chorus marked its outputs, copied, or not a build at all); if it is a"
-                " build, delete it and build again"
+                f"holds files no Chorus build marked as its own ({why}); if it is a build, delete it"
+                " and build again"
             )
     for parent in output.parents:
         if parent.exists():

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from chorus import __version__
-from chorus.build import BuildFailed, build_site
+from chorus.build import DRAFTS_PREVIEW, BuildFailed, build_site
 from plugins.network.i18n import supported_languages
 from plugins.network.state import is_moment
 
@@ -59,7 +59,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         output = Path(args.output).resolve()
     else:
         # Drafts never go where a published build goes: cache/ is neither committed nor deployed.
-        output = root / ("cache/drafts-preview" if args.drafts else "output")
+        output = root / (DRAFTS_PREVIEW if args.drafts else "output")
     return serve(
         root,
         output,
@@ -425,7 +425,7 @@ def _port(value: str) -> int:
 
 
 # Where a command looks for its site without --root: as git and Hugo look for theirs.
-_FOUND = "the working folder or the nearest folder above it with pelicanconf.py or content/"
+_FOUND = "the nearest folder, from the working folder up, with pelicanconf.py or with content/ and authors/"
 
 
 def is_site(folder: Path) -> bool:
@@ -434,14 +434,14 @@ def is_site(folder: Path) -> bool:
 
 def _site_around(folder: Path) -> Path | None:
     """The site ``folder`` is in: the nearest folder (itself or above) with pelicanconf.py,
-    or else the nearest with content/ beside authors/ or departments.yml (an author's folder
-    named 'content' does not make content/ a site)."""
-    around = (folder, *folder.parents)
-    return next((f for f in around if (f / "pelicanconf.py").is_file()), None) or next(
+    or with content/ beside authors/ or departments.yml (an author's folder named 'content'
+    does not make content/ a site)."""
+    return next(
         (
             f
-            for f in around
-            if (f / "content").is_dir() and ((f / "authors").is_dir() or (f / "departments.yml").is_file())
+            for f in (folder, *folder.parents)
+            if (f / "pelicanconf.py").is_file()
+            or ((f / "content").is_dir() and ((f / "authors").is_dir() or (f / "departments.yml").is_file()))
         ),
         None,
     )
@@ -454,8 +454,8 @@ def _missing_paths(args: argparse.Namespace) -> str | None:
         found = _site_around(Path.cwd())
         if found is None:
             return (
-                f"no site here: neither {Path.cwd()} nor a folder above it holds pelicanconf.py or"
-                " content/ (run it in the site's folder, or give --root FOLDER)"
+                f"no site here: neither {Path.cwd()} nor a folder above it holds pelicanconf.py, or"
+                " content/ with authors/ or departments.yml (run it in the site's folder, or give --root FOLDER)"
             )
         args.root = str(found)
     root = getattr(args, "root", None)

@@ -160,9 +160,9 @@ def test_the_build_replaces_only_a_folder_a_build_wrote(site, tmp_path):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert (
         "pelicanconf.py: error: the output folder 'docs' holds files no Chorus build marked as its"
-        " own (no .chorus-output for this folder: built before Chorus marked its outputs, copied,"
-        " or not a build at all); if it is a build, delete it and build again; a build replaces its"
-        " output folder whole: give it a folder of its own (OUTPUT_PATH, or --output), like 'output'"
+        " own (no .chorus-output: built before Chorus marked its outputs, or not a build at all);"
+        " if it is a build, delete it and build again; a build replaces its output folder whole:"
+        " give it a folder of its own (OUTPUT_PATH, or --output), like 'output'"
     ) in result.stderr.splitlines()
     assert (docs / "guide.md").read_text() == "# Our guide\n" and len(list(docs.iterdir())) == 1
     empty = tmp_path / "empty"
@@ -177,11 +177,26 @@ def test_the_build_replaces_only_a_folder_a_build_wrote(site, tmp_path):
     (pages / ".git").mkdir()
     (pages / "CNAME").write_text("voices.example.com\n")
     result = chorus("build", "--output", str(pages), "--now", NOW, cwd=site.root)
-    assert result.returncode == 1 and "is a repository (a .git in it)" in result.stderr
+    assert result.returncode == 1 and "is a repository (it holds .git)" in result.stderr
     (pages / ".git").rmdir()
     result = chorus("build", "--output", str(pages), "--now", NOW, cwd=site.root)
-    assert result.returncode == 1 and "no .chorus-output for this folder" in result.stderr
+    assert result.returncode == 1 and "its .chorus-output was written for another folder" in result.stderr
     assert (pages / "CNAME").is_file()
+    # A cache that holds the folder does not make it Chorus's: only the drafts preview is.
+    site.write("pelicanconf.py", OVERRIDES + "CACHE_PATH = str(Path(__file__).parent)\n")
+    result = chorus("build", "--output", str(docs), "--now", NOW, cwd=site.root)
+    assert result.returncode == 1 and (docs / "guide.md").is_file()
+
+
+def test_an_output_given_as_a_symbolic_link_builds_again(site, tmp_path):
+    """The link is replaced by the folder the build writes there; its mark was written for
+    the link's target, so the next build refused the folder."""
+    target = tmp_path / "www"
+    target.mkdir()
+    (site.root / "output").symlink_to(target)
+    for _ in range(2):
+        result = chorus("build", "--now", NOW, cwd=site.root)
+        assert result.returncode == 0, result.stderr
 
 
 def test_a_command_run_inside_a_site_finds_it_and_outside_one_says_so(site, tmp_path):
@@ -198,8 +213,16 @@ def test_a_command_run_inside_a_site_finds_it_and_outside_one_says_so(site, tmp_
         assert result.returncode == 2 and "Traceback" not in result.stderr
         assert result.stderr == (
             f"chorus {command[0]}: no site here: neither {nowhere} nor a folder above it holds"
-            " pelicanconf.py or content/ (run it in the site's folder, or give --root FOLDER)\n"
+            " pelicanconf.py, or content/ with authors/ or departments.yml (run it in the site's"
+            " folder, or give --root FOLDER)\n"
         )
+    # The nearest site wins: one without pelicanconf.py inside a folder that has one.
+    inner = site.root / "inner"
+    for path in ("content/bob/x.md", "authors/bob.yml"):
+        (inner / path).parent.mkdir(parents=True, exist_ok=True)
+        (inner / path).write_text("x\n")
+    result = chorus("check", cwd=inner / "content/bob")
+    assert "checked 2 files" in result.stderr  # the inner site's two, not the outer's
     result = chorus("check", "--root", str(nowhere), cwd=site.root)
     assert result.returncode == 2
     assert (
@@ -260,7 +283,7 @@ def test_a_folder_of_the_cache_is_chorus_own_to_replace(site):
     problem = output_problem(
         site.root.resolve(), site.write("elsewhere/x.html", "x").parent.resolve(), settings
     )
-    assert problem is not None and "no .chorus-output for this folder" in problem.message
+    assert problem is not None and "no .chorus-output: built before" in problem.message
 
 
 def test_an_author_folder_named_content_is_not_taken_for_the_site(site):
