@@ -59,7 +59,8 @@ def run_check(
             # The base a change is checked against is what is live: what it published must stay.
             settings["CHORUS_PUBLISHED_REF"] = changed_since
         state = BuildState(settings)
-        for _, spec in all_specs([p for p in settings.get("PLUGINS") or [] if isinstance(p, str)]):
+        plugins = [p for p in settings.get("PLUGINS") or [] if isinstance(p, str)]
+        for _, spec in all_specs(plugins, settings.get("PLUGIN_PATHS") or []):
             spec.apply(settings)  # the same validation each plugin runs when the build starts
     except ChorusError as exc:
         return CheckReport(list(exc.problems))

@@ -8,17 +8,24 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import sys
+from collections.abc import Sequence
+
+from pelican.plugins._utils import load_legacy_plugin
 
 from chorus.conf import CHORUS_PLUGINS
 from plugins.network.settings import SettingsSpec
 from plugins.network.state import CORE_SETTINGS
 
 
-def all_specs(plugins: list[str] | None = None) -> list[tuple[str, SettingsSpec]]:
-    """(module, spec) for the core settings and every spec found in the plugins (default: Chorus's)."""
+def all_specs(
+    plugins: list[str] | None = None, plugin_paths: Sequence[str] = ()
+) -> list[tuple[str, SettingsSpec]]:
+    """(module, spec) for the core settings and every spec found in the plugins (default:
+    Chorus's), each found as Pelican finds it: in PLUGIN_PATHS first, then where Python
+    imports from."""
     specs = [("plugins.network", CORE_SETTINGS)]
     for name in plugins if plugins is not None else CHORUS_PLUGINS:
-        package = importlib.import_module(name)
+        package = load_legacy_plugin(name, list(plugin_paths))
         modules = [package] + [  # a plugin of one file (myplugin.py) is a module without a __path__
             importlib.import_module(f"{name}.{info.name}")
             for info in pkgutil.iter_modules(getattr(package, "__path__", []))

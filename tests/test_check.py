@@ -586,20 +586,28 @@ def test_a_filter_a_sites_own_plugin_adds_is_not_judged_without_it(site):
         "def add(generator):\n    generator.env.filters['shout'] = str.upper\n\n"
         "def register():\n    signals.generator_init.connect(add)\n",
     )
-    site.write(
+    site.write(  # found where Pelican finds it, in PLUGIN_PATHS
         "pelicanconf.py",
-        "import sys\nfrom pathlib import Path\nsys.path.insert(0, str(Path(__file__).parent))\n"
+        "from pathlib import Path\n"
         "from chorus.conf import chorus_settings\nglobals().update(chorus_settings(__file__))\n"
-        "PLUGINS = [*PLUGINS, 'myplugin']\n",
+        "PLUGIN_PATHS = [*PLUGIN_PATHS, str(Path(__file__).parent)]\nPLUGINS = [*PLUGINS, 'myplugin']\n",
     )
+    site.write(
+        "templates/page.html",
+        '{% extends "!theme/page.html" %}\n{% block title %}{{ page.title | shout }}'
+        '{% include "nope.html" %}{% endblock %}\n',
+    )
+    site.write("templates/tag.html", "{% if %}\n")  # a syntax error is still one
+    expected = [
+        "templates/page.html:2: error: template 'nope.html' not found",  # looked up all the same
+        "templates/tag.html:1: error: Expected an expression, got 'end of statement block'",
+    ]
+    assert site.check() == expected
+    assert site.problems() == expected
     site.write(
         "templates/page.html",
         '{% extends "!theme/page.html" %}\n{% block title %}{{ page.title | shout }}{% endblock %}\n',
     )
-    site.write("templates/tag.html", "{% if %}\n")  # a syntax error is still one
-    expected = ["templates/tag.html:1: error: Expected an expression, got 'end of statement block'"]
-    assert site.check() == expected
-    assert site.problems() == expected
     site.write("templates/tag.html", '{% extends "!theme/tag.html" %}\n')
     assert site.check() == []
     site.build()

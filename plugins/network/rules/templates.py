@@ -52,6 +52,7 @@ def templates(site: Site) -> Iterator[Problem]:
     own_plugins = _own_plugins(site.settings)
     for path, folder in files.items():
         shown = site.shown(path)
+        tree: nodes.Template | None = None
         try:
             source = path.read_text(encoding="utf-8")
             tree = env.parse(source, path.relative_to(folder).as_posix(), str(path))
@@ -62,6 +63,8 @@ def templates(site: Site) -> Iterator[Problem]:
         except jinja2.TemplateAssertionError as exc:  # a filter or test that does not exist
             if not (own_plugins and (exc.message or "").startswith(("No filter named", "No test named"))):
                 yield Problem(shown, exc.lineno, exc.message or type(exc).__name__, rule=RULE)
+            elif tree is not None:  # a plugin's filter, maybe: what the template names is still looked up
+                yield from _names(env, tree, shown)
             continue
         except jinja2.TemplateSyntaxError as exc:
             yield Problem(shown, exc.lineno, exc.message or type(exc).__name__, rule=RULE)
