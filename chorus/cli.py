@@ -261,9 +261,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def _site_arguments(
     parser: argparse.ArgumentParser, output_help: str = "output folder (default: the settings' OUTPUT_PATH)"
 ) -> None:
-    parser.add_argument(
-        "--root", help="site folder holding content/, authors/ and departments.yml (default: " + _FOUND + ")"
-    )
+    _root_argument(parser, "site folder holding content/, authors/ and departments.yml")
     parser.add_argument(
         "-s", "--settings", help="Pelican settings file (default: ROOT/pelicanconf.py when present)"
     )
@@ -318,7 +316,7 @@ def make_parser() -> argparse.ArgumentParser:
         nargs="*",
         help="report only these files or folders (from the working folder or the site folder: the one inside the site)",
     )
-    check.add_argument("--root", help="site folder (default: " + _FOUND + ")")
+    _root_argument(check)
     check.add_argument(
         "-s", "--settings", help="Pelican settings file (default: ROOT/pelicanconf.py when present)"
     )
@@ -337,7 +335,7 @@ def make_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=cmd_check)
 
     codeowners = commands.add_parser("codeowners", help="write .github/CODEOWNERS from the author registry")
-    codeowners.add_argument("--root", help="site folder (default: " + _FOUND + ")")
+    _root_argument(codeowners)
     codeowners.add_argument("-s", "--settings")
     codeowners.add_argument(
         "--force", action="store_true", help="replace a CODEOWNERS written by hand (its lines are not kept)"
@@ -357,7 +355,7 @@ def make_parser() -> argparse.ArgumentParser:
         help="where it goes: content/li-wei/b.md, li-wei/b, or a colleague's folder (colleague-id/)"
         " when its author is leaving",
     )
-    mv.add_argument("--root", help="site folder (default: " + _FOUND + ")")
+    _root_argument(mv)
     mv.add_argument("-s", "--settings")
     mv.add_argument(
         "--now", type=_moment, help="as of this ISO date-time (which posts are published, so get a redirect)"
@@ -380,7 +378,7 @@ def make_parser() -> argparse.ArgumentParser:
     new_post.add_argument("title")
     new_post.add_argument("--author", help="author id (default: inferred from git user)")
     for sub in (author, new_post):
-        sub.add_argument("--root", help="site folder (default: " + _FOUND + ")")
+        _root_argument(sub)
         sub.add_argument("-s", "--settings")
     new.set_defaults(func=cmd_new)
 
@@ -404,7 +402,7 @@ def make_parser() -> argparse.ArgumentParser:
         "--author", required=True, help="the registry author whose folder receives the posts"
     )
     for sub in (wordpress, markdown):
-        sub.add_argument("--root", help="the network's folder (default: " + _FOUND + ")")
+        _root_argument(sub, "the network's folder")
         sub.add_argument("-s", "--settings")
     imports.set_defaults(func=cmd_import)
     return parser
@@ -424,27 +422,25 @@ def _port(value: str) -> int:
     return port
 
 
-# Where a command looks for its site without --root: as git and Hugo look for theirs.
-_FOUND = "the nearest folder, from the working folder up, with pelicanconf.py or with content/ and authors/"
-
-
 def is_site(folder: Path) -> bool:
-    return (folder / "pelicanconf.py").is_file() or (folder / "content").is_dir()
+    """A site's folder: it holds pelicanconf.py, or content/ beside authors/ or
+    departments.yml (an author's folder named 'content' does not make content/ a site)."""
+    return (folder / "pelicanconf.py").is_file() or (
+        (folder / "content").is_dir()
+        and ((folder / "authors").is_dir() or (folder / "departments.yml").is_file())
+    )
+
+
+def _root_argument(parser: argparse.ArgumentParser, what: str = "site folder") -> None:
+    # Without --root, as git and Hugo find their project: see _missing_paths.
+    parser.add_argument(
+        "--root", help=f"{what} (default: the nearest folder, from the working folder up, that is a site)"
+    )
 
 
 def _site_around(folder: Path) -> Path | None:
-    """The site ``folder`` is in: the nearest folder (itself or above) with pelicanconf.py,
-    or with content/ beside authors/ or departments.yml (an author's folder named 'content'
-    does not make content/ a site)."""
-    return next(
-        (
-            f
-            for f in (folder, *folder.parents)
-            if (f / "pelicanconf.py").is_file()
-            or ((f / "content").is_dir() and ((f / "authors").is_dir() or (f / "departments.yml").is_file()))
-        ),
-        None,
-    )
+    """The site ``folder`` is in: itself or the nearest folder above it that is a site."""
+    return next((f for f in (folder, *folder.parents) if is_site(f)), None)
 
 
 def _missing_paths(args: argparse.Namespace) -> str | None:
@@ -462,7 +458,7 @@ def _missing_paths(args: argparse.Namespace) -> str | None:
     if root is not None and not Path(root).is_dir():
         return f"--root {root}: no such folder"
     if root is not None and not getattr(args, "settings", None) and not is_site(Path(root)):
-        return f"--root {root}: not a site (no pelicanconf.py and no content/ in it)"
+        return f"--root {root}: not a site (no pelicanconf.py in it, nor content/ with authors/ or departments.yml)"
     settings = getattr(args, "settings", None)
     if settings and not Path(settings).is_file():
         return f"--settings {settings}: no such file"

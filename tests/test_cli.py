@@ -227,7 +227,7 @@ def test_a_command_run_inside_a_site_finds_it_and_outside_one_says_so(site, tmp_
     assert result.returncode == 2
     assert (
         result.stderr
-        == f"chorus check: --root {nowhere}: not a site (no pelicanconf.py and no content/ in it)\n"
+        == f"chorus check: --root {nowhere}: not a site (no pelicanconf.py in it, nor content/ with authors/ or departments.yml)\n"
     )
 
 
