@@ -20,7 +20,7 @@ from plugins.network.files import path_name_problem
 from plugins.network.i18n import catalogue_language, supported_languages
 from plugins.network.load import ID_PATTERN, email_problem, github_user_problem, reserved_id_problem, suggest
 from plugins.network.model import Department
-from plugins.network.postmeta import SUMMARY_PLACEHOLDER
+from plugins.network.postmeta import MAX_SLUG_LENGTH, SUMMARY_PLACEHOLDER
 from plugins.network.state import BuildState
 from plugins.network.urls import file_stem_of, siteurl_problem
 
@@ -198,6 +198,9 @@ def new_post(
     slug = file_stem_of(title, state.settings)
     if not slug:
         raise _fail("the title needs letters or digits to make a file name from")
+    longest = min(state.settings["CHORUS_MAX_FILE_NAME_LENGTH"] - len(".md"), MAX_SLUG_LENGTH)
+    if len(slug) > longest:  # a long title makes a shorter name, cut between words (the title stays whole)
+        slug = slug[: longest + 1].rsplit("-", 1)[0] if "-" in slug[: longest + 1] else slug[:longest]
     if found := path_name_problem(f"{slug}.md", state.settings["CHORUS_MAX_FILE_NAME_LENGTH"]):
         shown = f"{slug[:40]}….md" if len(slug) > 40 else f"{slug}.md"
         raise _fail(f"the file name made from the title, '{shown}': {found[1]}; change the title")

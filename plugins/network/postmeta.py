@@ -29,8 +29,9 @@ def in_site_zone(value: object, zone: dt.tzinfo) -> dt.datetime | None:
 
 
 _HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s*:\s?(.*)$")
-SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-_FILE_STEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")
+MAX_SLUG_LENGTH = 80  # a slug, and the file name a post's slug comes from (without '.md')
+SLUG_PATTERN = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,{MAX_SLUG_LENGTH - 1}}}$")
+_FILE_STEM = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9_-]{{0,{MAX_SLUG_LENGTH - 1}}}$")
 # A language tag as hreflang and <html lang> take it: 'de', 'pt-BR' (BCP 47, simplified).
 LANG_PATTERN = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 # 'slug.de.md' beside 'slug.md': a translation, its language in the file name.
