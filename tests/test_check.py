@@ -62,6 +62,18 @@ def test_clean_network_exits_0(checked_site, capsys):
             "content/bob/x.md:3: error: department: unknown department 'legal' (expected one of: sales, service)",
         ),
         (
+            {"content/bob/x.md": post(Department="Sales")},
+            "content/bob/x.md:3: error: metadata: 'department' must be an id like 'service' or 'li-wei', found 'Sales' (did you mean 'sales'?)",
+        ),
+        (
+            {"content/bob/x.md": post(Author="Bob Quote")},
+            "content/bob/x.md:3: error: metadata: 'author' must be an id like 'service' or 'li-wei', found 'Bob Quote' (did you mean 'bob'?)",
+        ),
+        (
+            {"content/bob/x.md": post(Co_Authors="alice field")},
+            "content/bob/x.md:3: error: co-author: unknown co-author 'alice field' (did you mean 'alice'?)",
+        ),
+        (
             {"content/bob/a.md": post(Slug="b"), "content/bob/b.md": post()},
             "content/bob/b.md: error: url-collision: would be written to 'posts/bob/b/index.html', which content/bob/a.md already writes (rename one, or give it another Slug:)",
         ),

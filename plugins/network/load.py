@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,6 +41,27 @@ def suggest(word: str, choices) -> str:
     if close:
         return f" (did you mean '{close[0]}'?)"
     return f" (expected one of: {', '.join(choices)})" if choices else ""
+
+
+def suggest_id(written: str, names: Mapping[str, str]) -> str:
+    """' (did you mean …?)' for the registry id a writer meant by ``written``: the id whose
+    name it spells in any case ('R&D', 'Li Wei'), else the closest id or name; with no close
+    one, the ids when there are few enough to list. ``names``: each id's registry name."""
+    by_spelling: dict[str, str] = {}
+    for ident, name in names.items():
+        by_spelling.setdefault(ident, ident)
+        by_spelling.setdefault(name.casefold(), ident)
+    folded = written.strip().casefold()
+    meant = by_spelling.get(folded)
+    if meant is None:
+        close = difflib.get_close_matches(folded, sorted(by_spelling), n=1)
+        meant = by_spelling[close[0]] if close else None
+    if meant is not None:
+        return f" (did you mean '{meant}'?)"
+    return suggest(written, names) if len(names) <= _LISTED_CHOICES else ""
+
+
+_LISTED_CHOICES = 12  # more ids than this are not listed in a message: the registry lists them
 
 
 class _Fields:

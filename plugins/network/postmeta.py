@@ -11,9 +11,13 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .errors import Problem, ProblemList
-from .load import ID_PATTERN, suggest
+from .load import ID_PATTERN, suggest, suggest_id
+
+if TYPE_CHECKING:
+    from .model import Network
 
 
 def in_site_zone(value: object, zone: dt.tzinfo) -> dt.datetime | None:
@@ -159,6 +163,15 @@ def _tag_problem(tags: list[str], limits: PostLimits) -> str | None:
     return None
 
 
+def registry_hint(written: str, key: str, network: Network | None) -> str:
+    """' (did you mean …?)' for the id of the department ('department') or author
+    ('author', 'co-authors') that ``written`` names; '' without a registry."""
+    if network is None:
+        return ""
+    entries = network.departments if key == "department" else network.authors
+    return suggest_id(written, {ident: entry.name for ident, entry in entries.items()})
+
+
 @dataclass
 class PostFields:
     """Typed header values, each with the line it was written on (in ``lines``)."""
@@ -174,9 +187,11 @@ def convert_fields(
     problems: ProblemList,
     limits: PostLimits = DEFAULT_LIMITS,
     zone: dt.tzinfo = dt.UTC,
+    network: Network | None = None,
 ) -> PostFields:
     """Check every header field against the schema; collect problems, return what is valid.
-    ``zone``: the site's TIMEZONE, the zone of a date written without an offset."""
+    ``zone``: the site's TIMEZONE, the zone of a date written without an offset;
+    ``network``: the registry, when known, to say which id a name written instead meant."""
     allowed = PAGE_FIELDS if is_page else POST_FIELDS
     result = PostFields()
     for key, (raw, line) in header.fields.items():
@@ -185,8 +200,8 @@ def convert_fields(
             problems.add(path, line, f"unknown metadata '{key}'" + suggest(key, allowed))
             continue
 
-        def bad(expected: str, found: str = raw, line: int = line, key: str = key) -> None:
-            problems.add(path, line, f"'{key}' must be {expected}, found {found!r}")
+        def bad(expected: str, found: str = raw, line: int = line, key: str = key, hint: str = "") -> None:
+            problems.add(path, line, f"'{key}' must be {expected}, found {found!r}{hint}")
 
         if key in ("date", "modified", "expires"):
             stamp = parse_date(raw)
@@ -232,7 +247,7 @@ def convert_fields(
                 result.values[key] = raw
         elif key in ("department", "author"):
             if not ID_PATTERN.match(raw):
-                bad("an id like 'service' or 'li-wei'")
+                bad("an id like 'service' or 'li-wei'", hint=registry_hint(raw, key, network))
             else:
                 result.values[key] = raw
         elif key == "cover":
@@ -298,6 +313,7 @@ __all__ = [
     "Problem",
     "parse_header",
     "convert_fields",
+    "registry_hint",
     "slug_from_filename",
     "translation_from_filename",
 ]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from .errors import Problem, ProblemList, SourceError
 from .links import scan_references
-from .model import Reference
+from .model import Network, Reference
 from .postmeta import (
     DEFAULT_LIMITS,
     Header,
@@ -96,12 +96,14 @@ def parse_post_file(
     block_parser: bool = True,
     cache: SourceCache | None = None,
     zone: dt.tzinfo = dt.UTC,
+    network: Network | None = None,
 ) -> ParsedPost:
     """Parse a Markdown source; problems are collected in ``.problems``, never raised.
 
     ``relative_path``: the path relative to ``content_root`` when the caller knows it already.
     ``cache``: where the header and references of bytes read before are kept
-    (``sourcecache``); the typed fields and the slug are computed again either way."""
+    (``sourcecache``); the typed fields and the slug are computed again either way.
+    ``network``: the registry, to name the id a department or author written by name meant."""
     path = path if isinstance(path, Path) else Path(path)  # Path(path) parses it again
     relative = PurePosixPath(relative_path or path.absolute().relative_to(content_root).as_posix())
     parsed = ParsedPost(path, relative, shown, is_page_source(relative, page_paths))
@@ -121,7 +123,7 @@ def parse_post_file(
         parsed.references = header_references(parsed.text, parsed.header, short_links, block_parser)
         if cache is not None and not problems.items:  # a header's problems come from parsing it: not kept
             cache.store(str(relative), digest, parsed.text, parsed.header, parsed.references)
-    parsed.fields = convert_fields(parsed.header, shown, parsed.is_page, problems, limits, zone)
+    parsed.fields = convert_fields(parsed.header, shown, parsed.is_page, problems, limits, zone, network)
     parsed.slug, parsed.lang, parsed.translates = slug_and_language(
         parsed.path.stem, parsed.fields, shown, parsed.is_page, problems
     )

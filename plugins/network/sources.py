@@ -206,6 +206,7 @@ def read_source(
         block_parser=asks_block_parser(settings),
         cache=cache,
         zone=zone,
+        network=network,
     )
     if parsed.problems:
         return list(parsed.problems)

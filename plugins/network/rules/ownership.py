@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 from ..errors import Problem
 from ..load import suggest
 from ..model import Post, Site
+from ..postmeta import registry_hint
 
 
 def post_ownership(site: Site) -> Iterator[Problem]:
@@ -56,7 +57,7 @@ def _ownership(post: Post, site: Site) -> Iterator[Problem]:
     seen: list[str] = []
     for coauthor in post.coauthors:
         if coauthor not in authors:
-            message = f"unknown co-author '{coauthor}'" + suggest(coauthor, authors)
+            message = f"unknown co-author '{coauthor}'" + registry_hint(coauthor, "co-authors", site.network)
         elif coauthor == owner or coauthor in seen:
             message = (
                 f"co-author '{coauthor}' is listed twice (the folder's author is always the first author)"
@@ -69,6 +70,7 @@ def _ownership(post: Post, site: Site) -> Iterator[Problem]:
         yield Problem(
             post.path,
             post.line_of("department"),
-            f"unknown department '{post.department}'" + suggest(post.department, departments),
+            f"unknown department '{post.department}'"
+            + registry_hint(post.department, "department", site.network),
             rule="department",
         )
