@@ -31,6 +31,7 @@ from pelican.writers import FileOverwriteFailedError
 
 from chorus.conf import TEMPLATES_DIR, chorus_settings
 from chorus.gate import check_output
+from chorus.site_plugins import plugin_problems
 from plugins.network import ChorusError, ConfigError, Problem
 from plugins.network.errors import ERROR, WARNING, display_path
 from plugins.network.policy import load_policy
@@ -84,10 +85,15 @@ def load_settings(root: Path, settings_file: Path | None, overrides: dict[str, A
     if settings_file is not None:
         _forget_settings_modules(settings_file.resolve().parent)
     try:
-        return _read_settings(root, settings_file, overrides)
+        settings = _read_settings(root, settings_file, overrides)
     finally:
         if settings_file is not None:
             _forget_settings_modules(settings_file.resolve().parent)
+    shown = display_path(settings_file, root) if settings_file is not None else "pelicanconf.py"
+    line = _assignment_line(settings_file, "PLUGINS") if settings_file is not None else None
+    if problems := plugin_problems(settings, shown, line):
+        raise ConfigError(problems)
+    return settings
 
 
 def _forget_settings_modules(folder: Path) -> None:
@@ -381,9 +387,7 @@ def build_site(
     signals.all_generators_finalized.connect(keep)
     signals.article_generator_init.connect(mark_preview)
     try:
-        pelican = Pelican(settings)
-        _check_plugins_loaded(settings, pelican)
-        pelican.run()
+        Pelican(settings).run()
     except ChorusError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(exc.problems) from None
@@ -439,15 +443,6 @@ def output_gate(staging: Path, final_output: Path, state: BuildState) -> list[Pr
     except ChorusError as exc:
         return list(exc.problems)
     return check_output(staging, final_output, site, policy, state.outputs.owners())
-
-
-def _check_plugins_loaded(settings: dict, pelican: Pelican) -> None:
-    # Pelican only logs a plugin that fails to import and builds on without it.
-    expected = len(settings.get("PLUGINS") or [])
-    if len(pelican.plugins) != expected:
-        loaded = {getattr(p, "__name__", str(p)) for p in pelican.plugins}
-        missing = [p for p in settings["PLUGINS"] if p not in loaded]
-        raise BuildFailed([f"pelicanconf.py: error: plugin failed to load: {', '.join(map(str, missing))}"])
 
 
 def _retired_prefix(final_output: Path) -> str:

@@ -10,9 +10,10 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 
-from pelican.plugins._utils import load_legacy_plugin
+from pelican.plugins._utils import get_namespace_plugins
 
 from chorus.conf import CHORUS_PLUGINS
+from chorus.site_plugins import load_plugin
 from plugins.network.settings import SettingsSpec
 from plugins.network.state import CORE_SETTINGS
 
@@ -24,10 +25,11 @@ def all_specs(
     Chorus's), each found as Pelican finds it: in PLUGIN_PATHS first, then where Python
     imports from."""
     specs = [("plugins.network", CORE_SETTINGS)]
+    namespace = get_namespace_plugins()
     for name in plugins if plugins is not None else CHORUS_PLUGINS:
-        package = load_legacy_plugin(name, list(plugin_paths))
+        package = load_plugin(name, plugin_paths, namespace)
         modules = [package] + [  # a plugin of one file (myplugin.py) is a module without a __path__
-            importlib.import_module(f"{name}.{info.name}")
+            importlib.import_module(f"{package.__name__}.{info.name}")
             for info in pkgutil.iter_modules(getattr(package, "__path__", []))
         ]
         for module in modules:

@@ -318,13 +318,6 @@ def test_failed_build_leaves_previous_output_untouched(site):
     assert not [p for p in site.root.iterdir() if p.name.startswith(".output-")]
 
 
-def test_plugin_that_fails_to_load_fails_the_build(site):
-    from chorus.conf import CHORUS_PLUGINS
-
-    problems = site.problems(PLUGINS=[*CHORUS_PLUGINS, "plugins.does_not_exist"])
-    assert any("plugins.does_not_exist" in p for p in problems)
-
-
 def test_unknown_setting_is_reported_with_suggestion(site):
     problems = site.problems(CHORUS_MAX_POST_BYTE=10)
     assert problems == [
