@@ -40,10 +40,16 @@ serve: $(VENV)/.installed
 # A variable's value as written (\$(value): make reads no $ in it), single-quoted for the
 # shell (which then reads no $, ` or \\ either): a title like 'Using `date`' or 'Save $500'.
 quoted = '$(subst ','\'',$(value $(1)))'
+# A line break in a value would end the recipe's line inside its quotes: a shell syntax error.
+define newline
+
+
+endef
+one-line = $(if $(findstring $(newline),$(value $(1))),$(error $(1) holds a line break: it must be one line))
 
 # A dated draft without activating anything: make new-post TITLE="Why we test on site" AUTHOR=dora-lee
 new-post: $(VENV)/.installed
-	@test -n $(call quoted,TITLE) || { echo 'usage: make new-post TITLE="Why we test on site" [AUTHOR=your-author-id]' >&2; exit 2; }
+	@$(call one-line,TITLE)$(call one-line,AUTHOR)test -n $(call quoted,TITLE) || { echo 'usage: make new-post TITLE="Why we test on site" [AUTHOR=your-author-id]' >&2; exit 2; }
 	$(CHORUS) new post $(call quoted,TITLE) $(if $(value AUTHOR),--author $(call quoted,AUTHOR))
 
 test: $(VENV)/.installed gates-setup

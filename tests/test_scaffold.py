@@ -236,3 +236,25 @@ def test_make_new_post_takes_the_title_as_written(site):
     assert sorted(path.read_text().splitlines()[0] for path in written) == sorted(
         f"Title: {t}" for t in titles
     )
+
+
+def test_make_new_post_refuses_a_title_with_a_line_break(site):
+    """A line break ended the recipe's line inside the title's quotes: the shell said
+    'unexpected EOF while looking for matching'. Now make names the variable."""
+    import sys
+    from pathlib import Path
+
+    makefile = Path(__file__).resolve().parent.parent / "Makefile"
+    venv = Path(sys.prefix)
+    result = subprocess.run(
+        ["make", "-s", "-f", str(makefile), f"VENV={venv}", "-o", f"{venv}/.installed", "new-post"]
+        + ["TITLE=First line\nsecond line", "AUTHOR=bob"],
+        cwd=site.root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "TITLE holds a line break: it must be one line" in result.stderr
+    assert "EOF" not in result.stderr
+    assert not list((site.root / "content/bob").glob("*.md"))
