@@ -538,5 +538,7 @@ def test_a_value_yaml_reads_as_a_comment_is_named_not_dropped(site):
     ]
     assert site.check() == expected
     assert site.problems() == expected
+    site.write("departments.yml", DEPARTMENTS.replace('colour: "#0b7285"', "colour : #0b7285"))
+    assert site.check() == expected  # a space before the colon too
     site.write("departments.yml", DEPARTMENTS.replace('colour: "#0b7285"', "colour: null  # none yet"))
     assert site.check() == []

@@ -111,9 +111,9 @@ else:  # pragma: no cover - PyYAML without libyaml
     _LOADERS = (_StrictLoader,)
 
 
-# After 'key:', only a comment that reads like a value ('#1864ab', '#tag': no space after
-# the '#', as a comment has by custom): YAML reads the value as empty (null).
-_COMMENT_AS_VALUE = re.compile(r":[ \t]+#\S")
+# After 'key:' (or 'key :'), only a comment that reads like a value ('#1864ab', '#tag': no
+# space after the '#', as a comment has by custom): YAML reads the value as empty (null).
+_COMMENT_AS_VALUE = re.compile(r"[ \t]*:[ \t]+#\S")
 
 
 def _located(node: yaml.Node, loader: Any, path: str, lines: list[str]) -> Any:
