@@ -336,6 +336,36 @@ def test_relative_urls_become_absolute_in_every_format(site):
         assert f"{LOCAL}/posts/alice/links/#h-top" in urls
 
 
+def test_root_relative_links_go_under_the_sites_path(site):
+    """A site at https://example.com/voices/ has its root there: '/topics/' in a post, a
+    summary or a bio pointed at https://example.com/topics/, outside the site, in its pages
+    and its feeds alike (the theme's own links were right)."""
+    site.write("content/alice/pic.png", png_bytes())
+    site.write("content/alice/links.md", post("Links", Summary="All [topics](/topics/).", body="""
+        [site-absolute](/topics/) and ![diagram](/media/alice/pic.png), <a href="/posts/alice/hello/">raw</a>
+    """))  # fmt: skip
+    bio = site.root / "authors/bob.yml"
+    bio.write_text(bio.read_text().replace("bio: ", "bio: See [the topics](/topics/). "))
+    output = site.build(SITEURL="https://example.com/voices")
+    page = site.page("posts/alice/links/index.html")
+    assert page.xpath("//article//a[.='site-absolute']/@href") == ["/voices/topics/"]
+    assert page.xpath("//article//img[@alt='diagram']/@src") == ["/voices/media/alice/pic.png"]
+    assert page.xpath("//article//a[.='raw']/@href") == ["/voices/posts/alice/hello/"]
+    assert (output / "media/alice/pic.png").is_file()  # still found as the image the post shows
+    profile = site.page("authors/bob/index.html")
+    assert profile.xpath("//a[.='the topics']/@href") == ["/voices/topics/"]
+    for fmt, contents in full_contents(output, "feeds/authors/alice").items():
+        urls = [u for html in contents for u in content_urls(html)]
+        assert "https://example.com/voices/topics/" in urls, (fmt, urls)
+        assert not [u for u in urls if not u.startswith("https://example.com/voices/")], (fmt, urls)
+    for fmt, summary_html in summaries(output, "feeds/authors/alice").items():
+        assert 'href="https://example.com/voices/topics/"' in summary_html[0], fmt
+    site.build()
+    assert site.page("posts/alice/links/index.html").xpath("//article//a[.='site-absolute']/@href") == [
+        "/topics/"
+    ]
+
+
 def test_feed_html_has_absolute_urls_and_keeps_the_markup():
     html = (
         '<p>a &amp; b <img alt="x" src="a.png"></p>tail <a href="../">up</a>'

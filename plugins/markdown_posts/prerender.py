@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from plugins.network import links, rendering
-from plugins.network.links import classify, content_relative
+from plugins.network.links import classify, content_relative, under_base_path
 from plugins.network.model import Page, RefForm, Site
 from plugins.network.parallel import map_jobs
 from plugins.network.rendering import MarkdownRenderer, RenderError
@@ -47,7 +47,8 @@ class _Job:
 
 def point_at_content(site: Site, source: str, url: str) -> str:
     """A relative path to a file in content/ becomes Pelican's {static} or {filename} form,
-    so it points where the build publishes that file, not next to the page. Pelican's
+    so it points where the build publishes that file, not next to the page. A root-relative
+    URL (``/topics/x/``) goes under SITEURL's path, where the site's root is. Pelican's
     {attach} (publish the file beside the page) becomes {static}: every file of content/
     is published at its own address (``/media/…``), which Pelican's {attach} falls back to
     with a warning that would fail a strict build."""
@@ -55,7 +56,7 @@ def point_at_content(site: Site, source: str, url: str) -> str:
         return "{static}" + url[len("{attach}") :]
     classified = classify(url)
     if classified is None or classified[0] is not RefForm.RELATIVE:
-        return url
+        return under_base_path(site.urls, url)
     parts = urlsplit(url)
     path = unquote(parts.path)  # Pelican looks the file up by this name ('my%2Dchart.png' is 'my-chart.png')
     rest = ("?" + parts.query if parts.query else "") + ("#" + parts.fragment if parts.fragment else "")

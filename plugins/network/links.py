@@ -30,7 +30,7 @@ import unicodedata
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 import markdown
@@ -40,6 +40,9 @@ from markdown.util import code_escape
 
 from .model import Page, Post, Reference, RefForm, Site, Status
 from .timelimit import TimeLimitExceeded, time_limit
+
+if TYPE_CHECKING:
+    from .urls import UrlScheme
 
 # The whole ``[[…]]`` token; the Markdown extension and the source scanner share it, so
 # whatever renders as a short link is also what gets checked.
@@ -165,6 +168,15 @@ def classify(url: str) -> tuple[RefForm, str] | None:
     if url.startswith("//") or _SCHEME.match(url):
         return RefForm.EXTERNAL, url
     return (RefForm.ROOT if url.startswith("/") else RefForm.RELATIVE), url
+
+
+def under_base_path(urls: UrlScheme, url: str) -> str:
+    """A link or image URL of a post, page or bio as published: a root-relative one
+    (``/topics/x/``, the site's root) under SITEURL's path when the site lives in one
+    (``/voices/topics/x/``), in pages and, made absolute, in feeds; any other as written."""
+    if url.startswith("/") and not url.startswith("//") and urls.base_path != "/":
+        return urls.under_base_path(url)
+    return url
 
 
 def external_problem(url: str) -> str | None:
@@ -1012,6 +1024,8 @@ def linked_files(
         classified = classify(html.unescape(url))
         if classified is None or classified[0] is RefForm.EXTERNAL:
             return
+        if rendered and classified[0] is RefForm.ROOT:  # the render put it under SITEURL's path
+            classified = (RefForm.ROOT, site.urls.from_base_path(classified[1]))
         try:
             resolved = index.resolve(Reference(*classified, 0, 0), source)
         except LinkError:

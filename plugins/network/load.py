@@ -294,6 +294,7 @@ def load_author(
     image_limits: tuple[int, int],
     render_seconds: float | None = None,
     yaml_limits: tuple[int, int] = (MAX_REGISTRY_BYTES, MAX_YAML_DEPTH),
+    bio_urls: Callable[[str], str] | None = None,
 ) -> Author | None:
     """One author's registry entry, or None (with its problems added). ``departments`` is
     None when the department registry could not be read: that is reported once, there."""
@@ -382,7 +383,7 @@ def load_author(
     bio_html = ""
     if bio:
         try:
-            bio_html = renderer.render(bio, time_limit=render_seconds)
+            bio_html = renderer.render(bio, time_limit=render_seconds, rewrite_url=bio_urls)
         except RenderError as exc:
             problems.add(shown, data["bio"].line, f"'bio': {exc}")
     if len(problems.errors) > before:
@@ -423,10 +424,12 @@ def load_network(
     renderer: MarkdownRenderer | None = None,
     render_seconds: float | None = None,
     yaml_limits: tuple[int, int] = (MAX_REGISTRY_BYTES, MAX_YAML_DEPTH),
+    bio_urls: Callable[[str], str] | None = None,
 ) -> Network:
     """Read both registries; raise SourceError listing every problem found.
 
-    ``yaml_limits`` bound every registry file: its size in bytes and its nesting depth."""
+    ``yaml_limits`` bound every registry file: its size in bytes and its nesting depth;
+    ``bio_urls`` maps each link and image URL of a bio as written to the one published."""
     problems = ProblemList(rule="registry")
     renderer = renderer or MarkdownRenderer()
     link_kinds = link_kinds or DEFAULT_LINK_KINDS
@@ -459,6 +462,7 @@ def load_network(
                 image_limits,
                 render_seconds,
                 yaml_limits,
+                bio_urls,
             )
             if author:
                 authors[author.id] = author

@@ -317,6 +317,16 @@ class UrlScheme:
         """Where the site lives on its host, '/' or '/voices/' (search links results from there)."""
         return urlsplit(self.siteurl).path.rstrip("/") + "/"
 
+    def under_base_path(self, url: str) -> str:
+        """A root-relative URL written in a post or bio (``/topics/x/``: the site's root) as
+        the site links it: under SITEURL's path when the site lives in one (``/voices/topics/x/``)."""
+        return self.base_path.rstrip("/") + url
+
+    def from_base_path(self, url: str) -> str:
+        """The root-relative URL as written of one :meth:`under_base_path` made; others as they are."""
+        prefix = self.base_path.rstrip("/")
+        return url[len(prefix) :] if prefix and url.startswith(prefix + "/") else url
+
     @property
     def host(self) -> str:
         """The host name of the absolute URLs (SITEURL's, or the local fallback's)."""
