@@ -216,6 +216,19 @@ def test_search_filters_are_kept_in_the_address_and_restored_on_reload(context, 
     assert not log.errors
 
 
+def test_search_ignores_address_parameters_that_are_not_its_filters(context, sample_site):
+    """A newsletter's ?utm_source=… or a social site's ?fbclid=… was read as a filter that
+    no page has: 'No results' for a search that has some."""
+    page, log = open_page(context, sample_site.url("/search/?q=sensor"))
+    everything = result_links(page)
+    page, log = open_page(context, sample_site.url("/search/?q=sensor&utm_source=newsletter&fbclid=abc"))
+    page.wait_for_function(
+        f"document.querySelectorAll('.pagefind-ui__result-link').length === {len(everything)}"
+    )
+    assert sorted(result_links(page)) == sorted(everything)
+    assert not log.errors
+
+
 @pytest.mark.parametrize("name", MAIN_PAGES)
 def test_no_main_page_scrolls_sideways_on_the_narrowest_phone(name, browser, sample_site, main_pages):
     context = browser.new_context(viewport=NARROWEST)

@@ -53,9 +53,10 @@
   });
 
   var params = new URLSearchParams(window.location.search);
+  var known = JSON.parse(element.dataset.filters || "[]");
   var filters = {};
   params.forEach(function (value, name) {
-    if (name !== "q" && value) {
+    if (known.indexOf(name) !== -1 && value) {
       (filters[name] = filters[name] || []).push(value);
     }
   });
