@@ -337,6 +337,34 @@ def test_directory_filter_narrows_the_list(context, sample_site):
     assert not log.errors
 
 
+VISIBLE_IN = """selector => [...document.querySelectorAll(selector)]
+    .filter(item => item.offsetParent !== null).map(item => item.dataset.author)"""
+
+
+def test_directory_filter_narrows_former_contributors_and_who_accepts_questions(context, sample_site):
+    """The two lists below the departments' groups stayed whole: a filter for R&D still
+    showed a former Service guest and everyone who accepts questions."""
+    directory = sample_site.page("/authors/")
+    everyone = {
+        p.get("data-author"): p.get("data-departments").split() for p in directory.cssselect(".person")
+    }
+    former = [p.get("data-author") for p in directory.cssselect("#former-contributors .person")]
+    asking = [li.get("data-author") for li in directory.cssselect("#accepts-questions li")]
+    assert former and asking
+    page, log = open_page(context, sample_site.url("/authors/"))
+    assert sorted(page.evaluate(VISIBLE_IN, "#former-contributors .person")) == sorted(former)
+    for department in sorted({d for ds in everyone.values() for d in ds}):
+        page.locator("[data-directory-filter] select[name=department]").select_option(department)
+        shown = set(page.evaluate(VISIBLE_IN, "[data-directory] .person"))
+        assert page.evaluate(VISIBLE_IN, "#former-contributors .person") == [
+            a for a in former if department in everyone[a]
+        ], department
+        assert page.evaluate(VISIBLE_IN, "#accepts-questions li") == [a for a in asking if a in shown], (
+            department
+        )
+    assert not log.errors
+
+
 def test_directory_filter_shows_people_who_accept_questions(context, sample_site):
     page, log = open_page(context, sample_site.url("/authors/"))
     total = page.evaluate(VISIBLE_PEOPLE)

@@ -42,10 +42,19 @@
     return true;
   }
 
-  function apply(form, groups) {
+  /* Shows the section with the number of its items shown; hides it when none is. */
+  function showCount(section, visible) {
+    section.hidden = visible === 0;
+    var count = section.querySelector("h2 .count");
+    if (count) {
+      count.textContent = String(visible);
+    }
+  }
+
+  function apply(form, parts) {
     var choice = readChoice(form);
     var shown = {};
-    groups.forEach(function (group) {
+    parts.groups.forEach(function (group) {
       var inDepartment = !choice.department || group.getAttribute("data-department") === choice.department;
       var visible = 0;
       group.querySelectorAll(".person").forEach(function (person) {
@@ -56,12 +65,30 @@
           shown[person.getAttribute("data-author")] = true;
         }
       });
-      group.hidden = visible === 0;
-      var count = group.querySelector("h2 .count");
-      if (count) {
-        count.textContent = String(visible);
-      }
+      showCount(group, visible);
     });
+    // Former contributors are in no department's group: each is judged by their own
+    // departments. They are not counted among the people the status names.
+    if (parts.former) {
+      var former = 0;
+      parts.former.querySelectorAll(".person").forEach(function (person) {
+        var show = (!choice.department || words(person.getAttribute("data-departments")).indexOf(choice.department) !== -1) &&
+          matches(person, choice);
+        person.hidden = !show;
+        former += show ? 1 : 0;
+      });
+      showCount(parts.former, former);
+    }
+    // Who accepts questions, among the people shown.
+    if (parts.questions) {
+      var asked = 0;
+      parts.questions.querySelectorAll("li[data-author]").forEach(function (item) {
+        var show = shown[item.getAttribute("data-author")] === true;
+        item.hidden = !show;
+        asked += show ? 1 : 0;
+      });
+      showCount(parts.questions, asked);
+    }
     announce(form, Object.keys(shown).length, choice);
     remember(choice);
   }
@@ -124,7 +151,11 @@
     if (!form || !container) {
       return;
     }
-    var groups = Array.prototype.slice.call(container.querySelectorAll(".directory-group"));
+    var parts = {
+      groups: Array.prototype.slice.call(container.querySelectorAll(".directory-group")),
+      former: document.querySelector("[data-directory-former]"),
+      questions: document.querySelector("[data-directory-questions]"),
+    };
     // One filter control at a time: the form replaces the links it does the work of.
     var links = document.querySelector("[data-directory-links]");
     if (links) {
@@ -132,13 +163,13 @@
     }
     form.hidden = false;
     form.addEventListener("submit", function (event) { event.preventDefault(); });
-    form.addEventListener("change", function () { apply(form, groups); });
+    form.addEventListener("change", function () { apply(form, parts); });
     form.addEventListener("reset", function () {
       // The reset event fires before the fields are cleared.
-      window.setTimeout(function () { apply(form, groups); }, 0);
+      window.setTimeout(function () { apply(form, parts); }, 0);
     });
     restore(form);
-    apply(form, groups);
+    apply(form, parts);
     // Filtered as the address asks: the list may show (scheme-init.js hid it till now).
     document.documentElement.classList.remove("js-filtering");
   }
