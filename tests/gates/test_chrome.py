@@ -229,6 +229,21 @@ def test_search_ignores_address_parameters_that_are_not_its_filters(context, sam
     assert not log.errors
 
 
+def test_a_search_address_with_a_department_keeps_the_footer_shown(context, sample_site):
+    """The directory hides its list and the footer while it filters as its address asks
+    (?department=…); the search page's address names a department too, and its footer was
+    hidden for 3 s, until the directory's time-out, on a page with no directory."""
+    page = context.new_page()
+    page.goto(sample_site.url("/search/?q=sensor&department=Service"), wait_until="domcontentloaded")
+    assert page.evaluate("document.documentElement.classList.contains('js-filtering')")  # the early guess
+    footer = "getComputedStyle(document.querySelector('.site-footer')).visibility"
+    assert page.evaluate(footer) == "visible"
+    directory = context.new_page()
+    directory.route("**/directory.js", lambda route: route.abort())  # as if it had not run yet
+    directory.goto(sample_site.url("/authors/?department=rnd"), wait_until="domcontentloaded")
+    assert directory.evaluate(footer) == "hidden"
+
+
 @pytest.mark.parametrize("name", MAIN_PAGES)
 def test_no_main_page_scrolls_sideways_on_the_narrowest_phone(name, browser, sample_site, main_pages):
     context = browser.new_context(viewport=NARROWEST)
