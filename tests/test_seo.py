@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -159,15 +160,21 @@ def test_sitemap_lists_published_pages_with_last_changes(site):
     site.write("content/alice/later.md", post("Later", date="2027-01-01", Tags="future-topic"))
     site.write("content/alice/unlisted.md", post("Unlisted", Status="hidden"))
     site.write("content/pages/about.md", "Title: About\n\nAbout us.\n")
+    site.write(
+        "content/bob/elsewhere.md", post("First on our partner's blog", Canonical="https://partner.example/a")
+    )
+    site.write("content/bob/own.md", post("Own", Canonical=f"{SITEURL}/posts/bob/own/"))
     site.build(SITEURL=SITEURL)
     urls = _sitemap_urls(site.output)
     expected = {
         "", "posts/alice/hello/", "posts/alice/repaired/", "posts/gina/drift/", "about/",
         "authors/", "authors/alice/", "authors/bob/", "authors/gina/",
         "departments/", "departments/service/", "topics/", "topics/flow-meters/", "archives/",
+        "posts/bob/own/",
     }  # fmt: skip
     assert expected <= {loc.removeprefix(f"{SITEURL}/") for loc in urls}
-    for forbidden in ("draft", "later", "unlisted", "secret-topic", "future-topic", "404"):
+    # A republished post is the partner's page to search engines (its canonical link).
+    for forbidden in ("draft", "later", "unlisted", "secret-topic", "future-topic", "404", "elsewhere"):
         assert not [loc for loc in urls if forbidden in loc], forbidden
     for loc in urls:
         relative = loc.removeprefix(f"{SITEURL}/")
@@ -276,7 +283,15 @@ def test_sample_sitemap_lists_only_published_pages(published_sample):
     assert canary_sources
     for source in canary_sources:
         assert not [u for u in urls if f"/{source.stem}/" in u], source
+    # A republished post (Canonical: its original elsewhere) is the original's to search engines.
+    republished = {
+        f"/{p.parent.name}/{p.stem}/"
+        for p in (PROJECT_ROOT / "content").glob("*/*.md")
+        if re.search(r"^Canonical: https://(?!voices\.halvard\.example/)", p.read_text(), re.M)
+    }
+    assert republished
     index = json.loads((published_sample / "network.json").read_text())
-    assert {p["url"] for p in index["posts"]} <= set(urls)
+    for url in (p["url"] for p in index["posts"]):
+        assert (url in urls) is not any(url.endswith(r) for r in republished), url
     assert {a["profile_url"] for a in index["authors"]} <= set(urls)
     assert {d["url"] for d in index["departments"]} <= set(urls)

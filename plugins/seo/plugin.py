@@ -73,7 +73,12 @@ def sitemap_candidates(context: dict, state) -> list[Entry]:
         urls.archives(),
     ]
     entries = [Entry.of(listing, newest) for listing in listings]
-    entries += [Entry(a.url, a.save_as, _changed(a)) for a in published]
+    # A republished post names its original as canonical: the sitemap lists canonical URLs only.
+    entries += [
+        Entry(a.url, a.save_as, _changed(a))
+        for a in published
+        if a.post.canonical in (None, urls.absolute(a.url))
+    ]
     entries += [Entry(p.url, p.save_as, _changed(p)) for p in context.get("pages", [])]
     by_author = _newest_by(published, lambda a: [w.slug for w in a.authors])
     entries += [Entry.of(urls.author(i), by_author.get(i)) for i in state.network.authors]
