@@ -130,6 +130,9 @@ def chorus_settings(root: str | Path) -> dict[str, Any]:
         "STATIC_URL": "media/{path}",
         "STATIC_SAVE_AS": "media/{path}",
         "THEME_STATIC_DIR": "theme",
+        # The home page's address is the site's own ('/'), never '/index.html': Pelican's
+        # pagination names page 1 by it (the "Newer" link of page 2).
+        "INDEX_URL": "",
         "DIRECT_TEMPLATES": ["index", "authors", "categories", "tags", "archives", "search", "404"],
         "SEARCH_URL": "search/",
         "SEARCH_SAVE_AS": "search/index.html",

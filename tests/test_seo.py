@@ -189,6 +189,19 @@ def test_sitemap_lists_published_pages_with_last_changes(site):
         assert dt.datetime.fromisoformat(stamp).tzinfo is not None
 
 
+def test_the_newer_link_of_page_2_is_the_listings_own_address(site):
+    """Page 2 of the home page linked '/index.html' as the newer page: the home page's
+    address is '/' (its canonical URL), as every other listing's is its folder."""
+    for n in range(13):
+        site.write(f"content/alice/note-{n}.md", post(f"Note {n}", date=f"2026-02-{n + 1:02d}", Tags="drift"))
+    site.build(SITEURL=SITEURL)
+    for listing in ("", "topics/drift/", "authors/alice/", "departments/service/"):
+        second = site.page(f"{listing}page/2/index.html")
+        assert second.xpath("//nav[@class='pagination']/a[@rel='prev']/@href") == [f"{SITEURL}/{listing}"]
+        first = site.page(f"{listing}index.html")
+        assert first.xpath("//link[@rel='canonical']/@href") == [f"{SITEURL}/{listing}"]
+
+
 def test_later_pages_of_a_listing_say_their_number_once(site):
     for n in range(13):
         site.write(f"content/alice/note-{n}.md", post(f"Note {n}", date=f"2026-02-{n + 1:02d}", Tags="drift"))
