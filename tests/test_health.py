@@ -100,6 +100,19 @@ def test_every_chart_has_a_title_and_a_description(network):
         assert "<script" not in svg and "href" not in svg
 
 
+@pytest.mark.parametrize(
+    "lang, links, together",
+    [
+        ("en", "Sales → Service: 1 post linked", "Sales → Service: 1 post written together"),
+        ("de", "Sales → Service: 1 verlinkter Beitrag", "Sales → Service: 1 gemeinsam geschriebener Beitrag"),
+    ],
+)
+def test_the_matrices_say_a_count_of_one_in_the_singular(network, lang, links, together):
+    """A circle's tip said '1 posts linked' ('1 verlinkte Beiträge'), the captions '1 links'."""
+    found = charts(network_health(load_model(network)), Language.of({"DEFAULT_LANG": lang}))
+    assert links in str(found["links"].svg) and together in str(found["coauthors"].svg)
+
+
 def test_the_page_shows_charts_and_tables_and_writes_network_stats(network):
     network.build()
     page = network.page("health/index.html")

@@ -10,6 +10,7 @@ drawn on a coloured mark: every number stands on the page's own background.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -190,8 +191,9 @@ def guest_share(health: NetworkHealth, t: Language) -> Chart:
     return _svg("chart-guests", t.gettext("Guest share of posts"), description, 8 + len(rows) * ROW, body)
 
 
-def matrix(chart_id: str, title: str, what: str, data: Matrix, description: str) -> Chart:
-    """A bubble matrix: rows 'from', columns 'to'; a circle's area is proportional to the count."""
+def matrix(chart_id: str, title: str, what: Callable[[int], str], data: Matrix, description: str) -> Chart:
+    """A bubble matrix: rows 'from', columns 'to'; a circle's area is proportional to the count.
+    ``what(n)``: the count as a circle's tip says it ('3 posts linked', in its plural form)."""
     names = [d.name for d in data.departments]
     count = len(names)
     cell = min(56.0, (WIDTH - LABEL - 20) / max(count, 1))
@@ -212,7 +214,7 @@ def matrix(chart_id: str, title: str, what: str, data: Matrix, description: str)
             value = data.counts[i][j]
             if value:
                 radius = max(3.0, (cell / 2 - 3) * math.sqrt(value / largest))
-                tip = f"{source} → {target}: {value} {what}"
+                tip = f"{source} → {target}: {what(value)}"
                 body.append(
                     f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" class="chart-bubble">'
                     f"<title>{escape(tip)}</title></circle>"
@@ -231,23 +233,27 @@ def charts(health: NetworkHealth, t: Language) -> dict[str, Chart]:
         "links": matrix(
             "chart-links",
             t.gettext("Links between departments"),
-            t.gettext("posts linked"),
+            lambda n: t.ngettext("%(num)s post linked", "%(num)s posts linked", n),
             health.links,
-            t.gettext(
+            t.ngettext(
+                "How often posts of the department in a row link to posts of the department in a column"
+                " (%(num)s link between published posts in all); a larger circle means more links.",
                 "How often posts of the department in a row link to posts of the department in a column"
                 " (%(num)s links between published posts in all); a larger circle means more links.",
-                num=links,
+                links,
             ),
         ),
         "coauthors": matrix(
             "chart-coauthors",
             t.gettext("Co-authoring between departments"),
-            t.gettext("posts written together"),
+            lambda n: t.ngettext("%(num)s post written together", "%(num)s posts written together", n),
             health.coauthors,
-            t.gettext(
+            t.ngettext(
+                "How many posts people of the department in a row wrote together with people of the department"
+                " in a column (%(num)s department pair in all); a larger circle means more posts.",
                 "How many posts people of the department in a row wrote together with people of the department"
                 " in a column (%(num)s department pairs in all); a larger circle means more posts.",
-                num=together,
+                together,
             ),
         ),
     }
