@@ -662,4 +662,4 @@ class TagSpellings:
         first_name, first_slug, first_source = self._first.setdefault(slug.casefold(), (name, slug, source))
         if first_slug == slug and first_name.casefold() == name.casefold():
             return None
-        return f"tag '{name}' and tag '{first_name}' ({first_source}) would share the page topics/{first_slug}/; use one spelling"
+        return f"tag '{name}' and tag '{first_name}' ({first_source}) would share the page topics/{first_slug}/; use one spelling, or for two topics names that differ in letters or digits (only those name the page)"
