@@ -43,6 +43,31 @@ def test_a_translation_beside_its_post_links_it_both_ways(site):
         assert [s.text_content() for s in page.xpath('//*[@data-pagefind-filter="language"]')] == [name]
 
 
+def test_previous_next_and_series_stay_in_the_posts_language(site):
+    """A translation shares its original's date: 'More by Alice: ← Previous' on the English
+    post was its own German version, and the German one's the English."""
+    site.write("content/alice/earlier.md", post("Earlier", date="2026-01-05", Series="Field notes"))
+    site.write("content/alice/hello.md", post("Hello", date="2026-01-10", Series="Field notes"))
+    site.write("content/alice/hello.de.md", post("Hallo", date="2026-01-10", Series="Field notes"))
+    site.write("content/alice/later.md", post("Later", date="2026-01-20"))
+    site.build()
+
+    def nav(relative: str) -> dict[str, list[str]]:
+        page = site.page(f"posts/alice/{relative}/index.html")
+        return {
+            "author": [a.get("href") for a in page.cssselect(".crosslinks-nav-author a")],
+            "department": [a.get("href") for a in page.cssselect(".crosslinks-nav-department a")],
+            "series": [li.text_content() for li in page.cssselect(".crosslinks-series li")],
+        }
+
+    english = nav("hello")
+    assert english["author"] == english["department"] == ["/posts/alice/earlier/", "/posts/alice/later/"]
+    assert english["series"] == ["Earlier", "Hello"]
+    german = nav("hello-de")
+    assert german["author"] == german["department"] == []  # no other German post
+    assert german["series"] == ["Hallo"]
+
+
 def test_pelicans_lang_and_translation_fields(site):
     site.write(
         "content/alice/bonjour.md",

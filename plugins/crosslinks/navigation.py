@@ -79,7 +79,7 @@ def profile_backlinks(published: list, links_of: dict[str, list]) -> dict[str, l
 
 def neighbours(published: list, group_of) -> dict[str, tuple]:
     """Source -> (previous, next) among the published posts of the same group, by date."""
-    groups: dict[str, list] = {}
+    groups: dict[object, list] = {}
     for article in chronological(published):
         groups.setdefault(group_of(article), []).append(article)
     result = {}
@@ -91,13 +91,14 @@ def neighbours(published: list, group_of) -> dict[str, tuple]:
     return result
 
 
-def series_boxes(published: list) -> dict[str, SeriesBox]:
-    """Source -> the series box of every published post that names a series."""
-    series: dict[str, list] = {}
+def series_boxes(published: list, language_of) -> dict[str, SeriesBox]:
+    """Source -> the series box of every published post that names a series: the posts of
+    that series in the post's language (``language_of(article)``)."""
+    series: dict[tuple[str, str], list] = {}
     for article in chronological(published):
         name = getattr(article, "series", None)
         if name:
-            series.setdefault(series_key(name), []).append(article)
+            series.setdefault((series_key(name), language_of(article)), []).append(article)
     result = {}
     for members in series.values():
         box = SeriesBox(" ".join(members[0].series.split()), tuple(members))

@@ -20,6 +20,7 @@ from __future__ import annotations
 from pelican import signals
 
 from plugins.network import get_state
+from plugins.network.i18n import language
 from plugins.network.links import LinkIndex, Resolved, check_related, site_index
 from plugins.network.model import Page, RefForm
 from plugins.network.rendering import (
@@ -80,7 +81,7 @@ def link_posts(generator) -> None:
             for source, resolved in links_of.items()
         }
     _attach_backlinks(generator, published, written, links_of)
-    _attach_navigation(published, written)
+    _attach_navigation(published, written, language(settings).tag)
     documents = related_documents(written, index, settings) if related_settings(settings).count > 0 else []
     if state.preview:  # chorus serve computes them again after a body edit
         state.related_documents = documents
@@ -98,10 +99,12 @@ def _attach_backlinks(generator, published: list, written: list, links_of: dict)
     generator.context[PROFILE_BACKLINKS] = by_author
 
 
-def _attach_navigation(published: list, written: list) -> None:
-    by_author = neighbours(published, lambda a: a.post.owner)
-    by_department = neighbours(published, lambda a: a.department.id)
-    boxes = series_boxes(published)
+def _attach_navigation(published: list, written: list, default_lang: str) -> None:
+    # Among posts of one language: a translation is reached by its page's language switch,
+    # not as the "previous post" of its own original (they share a date).
+    by_author = neighbours(published, lambda a: (a.post.owner, a.post.language(default_lang)))
+    by_department = neighbours(published, lambda a: (a.department.id, a.post.language(default_lang)))
+    boxes = series_boxes(published, lambda a: a.post.language(default_lang))
     for article in written:
         source = article.relative_source_path
         article.prev_by_author, article.next_by_author = by_author.get(source, (None, None))
