@@ -31,6 +31,7 @@ from __future__ import annotations
 import http.server
 import json
 import mimetypes
+import re
 import sys
 import threading
 import traceback
@@ -216,6 +217,23 @@ def is_source_change(path: str, root: Path | None = None, output: Path | None = 
     name = parts[-1] if parts else ""
     hidden = any(part.startswith(".") for part in parts)
     return not (_IGNORED_PARTS & set(parts)) and not hidden and not name.endswith(("~", ".swp"))
+
+
+# What a file the site reads is named like: 'x.md', 'photo.JPEG', 'authors.yml'.
+_PLAIN_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,10}")
+
+
+def real_changes(paths: set[Path], last_build_failed: bool) -> set[Path]:
+    """The changed paths that can change the site, without the files an editor's save made
+    and removed again: vim writes '4913' to test the folder, JetBrains IDEs 'x.md___jb_tmp___'
+    and 'x.md___jb_old___' around a rename, ``sed -i`` 'sedAbc123'. Counted, a save of a
+    post was never the post alone, and went to the full build instead of the fast paths.
+
+    A vanished path counts if it is named as a source can be (a post or image deleted);
+    after a failed build, every path counts (a stray file may be what failed it)."""
+    if last_build_failed:
+        return set(paths)
+    return {path for path in paths if path.exists() or _PLAIN_SUFFIX.fullmatch(path.suffix)}
 
 
 class FastWrites:
@@ -422,7 +440,9 @@ def serve(
         for changes in watch(
             root, watch_filter=lambda _, path: is_source_change(path, root, output), stop_event=stop
         ):
-            paths = {Path(path) for _, path in changes}
+            paths = real_changes({Path(path) for _, path in changes}, bool(preview.problems))
+            if not paths:
+                continue
             changed.add(paths)
             # The edited page first, whatever follows: it is what the author looks at.
             written = _fast_pages(last[0], preview, fast_writes, paths)
@@ -443,7 +463,7 @@ def serve(
             if written:
                 print(f"rewrote {', '.join(written)}; rebuilding the rest…", flush=True)
             else:
-                print(f"{len(changes)} change(s), rebuilding…", flush=True)
+                print(f"{len(paths)} change(s), rebuilding…", flush=True)
             rebuilder.request()
     except KeyboardInterrupt:
         pass

@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from chorus.serve import EVENTS_PATH, SCRIPT_PATH, is_source_change
+from chorus.serve import EVENTS_PATH, SCRIPT_PATH, is_source_change, real_changes
 from conftest import NOW, png_bytes, post, running_preview
 
 
@@ -104,6 +104,45 @@ def test_a_settings_typo_does_not_end_the_preview(preview, site):
 )
 def test_what_counts_as_a_source_change(path, counts):
     assert is_source_change(path) is counts
+
+
+def test_an_editors_atomic_save_takes_the_fast_path_as_a_save_in_place_does(preview, site):
+    """vim tests the folder with a file '4913', JetBrains IDEs write 'x.md___jb_tmp___' and
+    rename the old file aside: counted as changes, they sent every save to the full build."""
+    stream = events(preview)
+    next(stream)
+    site.write("content/alice/hello.md", post("Hello from service", Summary="Alice says hello."))
+    state = next(stream)
+    while state["fast"] or state["building"]:
+        state = next(stream)
+    hello = site.root / "content/alice/hello.md"
+    probe = site.write("content/alice/4913", "")
+    probe.unlink()
+    temporary = site.write(
+        "content/alice/hello.md___jb_tmp___",
+        post("Hello from service", Summary="Alice says hello.", body="Saved the JetBrains way."),
+    )
+    hello.rename(site.root / "content/alice/hello.md___jb_old___")
+    temporary.rename(hello)
+    (site.root / "content/alice/hello.md___jb_old___").unlink()
+    state = next(stream)
+    while state["fast"] or state["building"]:
+        state = next(stream)
+    assert state["edited"] and state["problems"] == [], state  # rewritten by the body path, no build
+    assert "Saved the JetBrains way." in get(preview + "/posts/alice/hello/")[1]
+
+
+@pytest.mark.parametrize(
+    "names, failed, counted",
+    [
+        (["hello.md", "4913", "hello.md___jb_old___", "sedAbC123"], False, ["hello.md"]),
+        (["gone.md", "gone.png"], False, ["gone.md", "gone.png"]),  # deleted sources count
+        (["4913"], True, ["4913"]),  # after a failed build, a stray file may be what failed it
+    ],
+)
+def test_files_an_editor_made_and_removed_are_not_changes(tmp_path, names, failed, counted):
+    (tmp_path / "hello.md").write_text("x")
+    assert sorted(p.name for p in real_changes({tmp_path / n for n in names}, failed)) == sorted(counted)
 
 
 def test_a_page_says_which_state_of_the_output_it_shows(preview, site):
