@@ -129,6 +129,13 @@ def _read_settings(root: Path, settings_file: Path | None, overrides: dict[str, 
         return read_settings(str(settings_file), override=overrides)
     except ChorusError:
         raise
+    except SystemExit as exc:  # sys.exit("set CHORUS_SITEURL"): a message, not the end of `chorus serve`
+        shown = display_path(settings_file, root)
+        said = f": {exc.code}" if exc.code not in (None, 0, 1) else ""
+        problem = Problem(
+            shown, _line_in(exc, settings_file), f"the settings file exited{said}", rule="settings"
+        )
+        raise ConfigError(problem) from None
     except Exception as exc:  # only what the settings file itself raised; anything else is a bug
         line = _line_in(exc, settings_file)
         if line is None:

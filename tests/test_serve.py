@@ -88,6 +88,13 @@ def test_a_settings_typo_does_not_end_the_preview(preview, site):
     assert failed["problems"] == ["pelicanconf.py:1: error: NameError: name 'undefined_name' is not defined"]
     (site.root / "pelicanconf.py").unlink()
     assert next(stream)["problems"] == []
+    # SystemExit is no Exception: it ended the thread that rebuilds, and no save built again.
+    site.write("pelicanconf.py", "import sys\nsys.exit('set CHORUS_SITEURL first')\n")
+    assert next(stream)["problems"] == [
+        "pelicanconf.py:2: error: the settings file exited: set CHORUS_SITEURL first"
+    ]
+    (site.root / "pelicanconf.py").unlink()
+    assert next(stream)["problems"] == []
 
 
 @pytest.mark.parametrize(
