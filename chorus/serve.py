@@ -44,6 +44,7 @@ from chorus.build import BuildFailed, BuildResult, build_site
 from chorus.incremental import LastBuild, body_edits, fast_page, unwritten_edits, write_if_changed
 from plugins.network.model import MARKDOWN_EXTENSIONS
 from plugins.network.posts import is_page_source
+from plugins.network.sources import is_skipped_name
 
 EVENTS_PATH = "/__chorus/events"
 SCRIPT_PATH = "/__chorus/live.js"
@@ -216,7 +217,7 @@ def is_source_change(path: str, root: Path | None = None, output: Path | None = 
     parts = changed.parts
     name = parts[-1] if parts else ""
     hidden = any(part.startswith(".") for part in parts)
-    return not (_IGNORED_PARTS & set(parts)) and not hidden and not name.endswith(("~", ".swp"))
+    return not (_IGNORED_PARTS & set(parts)) and not hidden and not is_skipped_name(name)
 
 
 # What a file the site reads is named like: 'x.md', 'photo.JPEG', 'authors.yml'.

@@ -368,6 +368,18 @@ def test_file_names_come_from_a_safe_alphabet(site, relative, expected):
     assert site.check() == [expected]
 
 
+def test_an_editors_backup_and_auto_save_files_are_not_sources(site):
+    """vim's and Emacs' 'hello.md~', Emacs' '#hello.md#': the build failed on the name (so the
+    preview broke at an editor's first save), as Hugo does not. Left out, like hidden files."""
+    for name in ("hello.md~", "#hello.md#", ".#hello.md"):
+        site.write(f"content/alice/{name}", post("Backup", body="[[nowhere]]"))
+    site.write("authors/alice.yml~", "not: [yaml")
+    assert site.check() == []
+    output = site.build()
+    assert not [p for p in output.rglob("*") if "~" in p.name or "#" in p.name]
+    assert "Backup" not in (output / "index.html").read_text()
+
+
 def test_a_post_with_an_upper_case_extension_is_refused_not_published_as_its_source(site):
     """Pelican reads only '.md' as a post: 'idea.MD' would be copied to the site as it is,
     its header and draft text included."""

@@ -105,6 +105,8 @@ def test_a_settings_typo_does_not_end_the_preview(preview, site):
         ("/site/output/index.html", False),
         ("/site/cache/cards/x.png", False),
         ("/site/content/alice/.hello.md.swp", False),
+        ("/site/content/alice/hello.md~", False),
+        ("/site/content/alice/#hello.md#", False),
         ("/site/.git/index", False),
         ("/site/.output-building-x1y2/posts/alice/hello/index.html", False),  # a build's staging folder
     ],

@@ -41,8 +41,15 @@ if TYPE_CHECKING:
     from .state import BuildState
 
 
+def is_skipped_name(name: str) -> bool:
+    """A name no source has, as Hugo skips it too: hidden ('.x', '.#x', '.x.swp') or an
+    editor's backup or auto-save file ('x.md~', '#x.md#'). Failing a build over one broke
+    the preview at an editor's first save (and its removal was not seen as a change)."""
+    return name.startswith((".", "#")) or name.endswith("~")
+
+
 def walk(top: Path, root: Path, *, in_content: bool) -> list[SourceFile]:
-    """Every entry below ``top`` but folders, in a stable order; hidden names are skipped,
+    """Every entry below ``top`` but folders, in a stable order; skipped names (:func:`is_skipped_name`) are left out,
     symbolic links are listed and never followed, and anything that is not a regular file
     (a named pipe, a socket, a device) is listed as such, never opened.
 
@@ -62,7 +69,7 @@ def walk(top: Path, root: Path, *, in_content: bool) -> list[SourceFile]:
         subfolders = []
         for entry in entries:
             name = entry.name
-            if name.startswith("."):
+            if is_skipped_name(name):
                 continue
             try:
                 symlink = entry.is_symlink()
