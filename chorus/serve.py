@@ -195,6 +195,18 @@ def handler_for(preview: Preview) -> type[http.server.BaseHTTPRequestHandler]:
     return Handler
 
 
+class PreviewServer(http.server.ThreadingHTTPServer):
+    """The preview's HTTP server: a browser that goes away mid-answer (a reload, a page
+    left, ``curl … | head``) is no error worth a traceback in the author's terminal."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):  # reset, broken pipe, aborted
+            return
+        super().handle_error(request, client_address)
+
+
 def _with_live_script(html: bytes, generation: int) -> bytes:
     """The page with the live script, which is told which state of the output it shows: a
     page that loads while the output changes (a fast page, then the full build) still sees
@@ -382,11 +394,10 @@ def serve(
     root, output = Path(root).resolve(), Path(output).resolve()
     preview = Preview(output)
     try:
-        server = http.server.ThreadingHTTPServer((bind, port), handler_for(preview))
+        server = PreviewServer((bind, port), handler_for(preview))
     except OSError as exc:  # the port in use, an address this machine does not have
         print(f"chorus serve: cannot listen on {bind} port {port}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    server.daemon_threads = True
     address = f"http://{'localhost' if bind in ('0.0.0.0', '::') else bind}:{server.server_address[1]}"
     # The preview's absolute URLs (feeds, OPML, cards) point at the address actually served.
     overrides = {"DEPARTMENT_FEEDS_FALLBACK_SITEURL": address, **overrides}

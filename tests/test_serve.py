@@ -3,6 +3,7 @@ address in feeds, and nothing of the preview in the published output."""
 
 from __future__ import annotations
 
+import http.server
 import json
 import threading
 import time
@@ -11,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from chorus.serve import EVENTS_PATH, SCRIPT_PATH, is_source_change, real_changes
+from chorus.serve import EVENTS_PATH, SCRIPT_PATH, PreviewServer, is_source_change, real_changes
 from conftest import NOW, png_bytes, post, running_preview
 
 
@@ -152,6 +153,28 @@ def test_an_editors_atomic_save_takes_the_fast_path_as_a_save_in_place_does(prev
 def test_files_an_editor_made_and_removed_are_not_changes(tmp_path, names, failed, counted):
     (tmp_path / "hello.md").write_text("x")
     assert sorted(p.name for p in real_changes({tmp_path / n for n in names}, failed)) == sorted(counted)
+
+
+def test_a_browser_that_goes_away_mid_answer_prints_no_traceback(capsys):
+    """`curl … | head -c 100`, or a reload while a page loads: 17 lines of traceback each."""
+    server = PreviewServer(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
+    try:
+        for error in (
+            ConnectionResetError(104, "Connection reset by peer"),
+            BrokenPipeError(32, "Broken pipe"),
+        ):
+            try:
+                raise error
+            except OSError:
+                server.handle_error(None, ("127.0.0.1", 1))
+        assert capsys.readouterr().err == ""
+        try:
+            raise ValueError("a bug")
+        except ValueError:
+            server.handle_error(None, ("127.0.0.1", 1))
+        assert "ValueError: a bug" in capsys.readouterr().err  # a real error is still shown
+    finally:
+        server.server_close()
 
 
 def test_a_page_says_which_state_of_the_output_it_shows(preview, site):
