@@ -26,6 +26,7 @@ from typing import Any
 
 import jinja2
 from pelican import Pelican, signals
+from pelican.log import LimitFilter
 from pelican.settings import read_settings
 from pelican.writers import FileOverwriteFailedError
 
@@ -73,6 +74,14 @@ class _Recorder(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage().strip()
         (self.errors if record.levelno >= logging.ERROR else self.warnings).append(message)
+
+
+def _forget_logged_warnings() -> None:
+    """Pelican's LimitFilter lets each warning through once per process, not per build: in
+    one process (``chorus serve``, the tests) a later build did not record a warning an
+    earlier one had, so it was not shown and ``--strict`` passed it. Each build starts afresh."""
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
 
 
 def load_settings(root: Path, settings_file: Path | None, overrides: dict[str, Any]) -> dict:
@@ -376,6 +385,7 @@ def build_site(
     settings["OUTPUT_PATH"] = str(staging)
 
     recorder = _Recorder()
+    _forget_logged_warnings()
     pelican_logger = logging.getLogger("pelican")
     pelican_logger.addHandler(recorder)
     plugins_logger = logging.getLogger("plugins")

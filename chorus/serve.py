@@ -435,6 +435,8 @@ def serve(
             if result.reused_files
             else ""
         )
+        for warning in result.warnings:  # as `chorus build` prints them: a --strict build in CI fails on them
+            print(f"warning: {warning}", file=sys.stderr, flush=True)
         print(f"built {result.articles} published posts{reused}", flush=True)
         if drafts_shown:
             print(f"{len(result.drafts)} draft(s) shown as if published, in this preview only:", flush=True)
