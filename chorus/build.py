@@ -212,13 +212,30 @@ def _line_in(exc: BaseException, path: Path) -> int | None:
     return line
 
 
+def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
+    """The file and line of the innermost template that ``exc`` passed through (Jinja names
+    a template's frames by its file), or (None, None)."""
+    found: tuple[str | None, int | None] = (None, None)
+    for frame, lineno in traceback.walk_tb(exc.__traceback__):
+        if frame.f_code.co_filename.endswith((".html", ".xml", ".txt")):
+            found = (frame.f_code.co_filename, lineno)
+    return found
+
+
+def template_runtime_problem(exc: Exception, root: Path) -> Problem | None:
+    """An error a template raised as it rendered (``{{ SITENAME + 1 }}``, a method called
+    wrongly) at the template's line, not a traceback; None if no template raised it."""
+    filename, line = _template_frame(exc)
+    if filename is None:
+        return None
+    return Problem(display_path(filename, root), line, f"{type(exc).__name__}: {exc}", rule="template")
+
+
 def template_problem(exc: jinja2.TemplateError, root: Path) -> Problem:
     """A template mistake as ``path:line: error:``: where Jinja says, or the template frame."""
     filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
     if filename is None:
-        for frame, lineno in traceback.walk_tb(exc.__traceback__):
-            if frame.f_code.co_filename.endswith((".html", ".xml", ".txt")):
-                filename, line = frame.f_code.co_filename, lineno
+        filename, line = _template_frame(exc)
     if isinstance(exc, jinja2.TemplateNotFound):
         message = f"template '{exc.name}' not found"
     else:
@@ -414,6 +431,11 @@ def build_site(
     except FileOverwriteFailedError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed([overwrite_problem(exc, staging, final_output)]) from None
+    except Exception as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if (problem := template_runtime_problem(exc, root)) is None:
+            raise
+        raise BuildFailed([problem]) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -71,6 +71,19 @@ def test_a_template_edited_between_two_builds_of_one_process_is_read_again(site)
     assert site.page("404.html").cssselect("h1#acme-404-edited")
 
 
+def test_an_error_a_template_raises_as_it_renders_is_named_at_its_line(site):
+    """A template that passes check (its syntax is right) can still fail as it renders: the
+    build ended in a Python traceback, and serve showed 'internal error'."""
+    site.write(
+        "templates/article.html",
+        '{% extends "!theme/article.html" %}\n{% block title %}\n{{ SITENAME + 1 }}{% endblock %}\n',
+    )
+    assert site.check() == []
+    assert site.problems() == [
+        'templates/article.html:3: error: TypeError: can only concatenate str (not "int") to str'
+    ]
+
+
 def test_static_files_are_checked_like_every_other_source(site):
     site.write("static/robots.txt", "User-agent: *\n")
     site.write("static/feeds/all.xml", "<rss/>")
