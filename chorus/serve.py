@@ -42,6 +42,7 @@ from urllib.parse import unquote, urlsplit
 
 from chorus.build import BuildFailed, BuildResult, build_site
 from chorus.incremental import LastBuild, body_edits, fast_page, unwritten_edits, write_if_changed
+from plugins.network.codeowners import CODEOWNERS_PATH
 from plugins.network.model import MARKDOWN_EXTENSIONS
 from plugins.network.posts import is_page_source
 from plugins.network.sources import is_skipped_name
@@ -220,12 +221,15 @@ def is_source_change(path: str, root: Path | None = None, output: Path | None = 
     """Whether a changed path can change the site (not the output, caches or tools' files).
 
     Hidden files and folders never count: a build's staging folder (``.output-building-…``)
-    is one, and the preview watches while a build writes there."""
+    is one, and the preview watches while a build writes there. But .github/CODEOWNERS is
+    read by a rule: written by `chorus codeowners`, as the rule's error says, it clears it."""
     changed = Path(path)
     if output is not None and changed.is_relative_to(output):
         return False
     if root is not None and changed.is_relative_to(root):
         changed = changed.relative_to(root)
+    if changed.as_posix() == CODEOWNERS_PATH:  # the one hidden file a rule reads
+        return True
     parts = changed.parts
     name = parts[-1] if parts else ""
     hidden = any(part.startswith(".") for part in parts)

@@ -9,6 +9,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -116,11 +117,13 @@ def test_a_settings_typo_does_not_end_the_preview(preview, site):
         ("/site/content/alice/hello.md~", False),
         ("/site/content/alice/#hello.md#", False),
         ("/site/.git/index", False),
+        ("/site/.github/CODEOWNERS", True),  # a rule reads it: `chorus codeowners` must clear its error
+        ("/site/.github/workflows/ci.yml", False),
         ("/site/.output-building-x1y2/posts/alice/hello/index.html", False),  # a build's staging folder
     ],
 )
 def test_what_counts_as_a_source_change(path, counts):
-    assert is_source_change(path) is counts
+    assert is_source_change(path, Path("/site")) is counts
 
 
 def test_an_editors_atomic_save_takes_the_fast_path_as_a_save_in_place_does(preview, site):
