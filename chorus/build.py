@@ -20,7 +20,7 @@ import threading
 import time
 import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ from plugins.network import ChorusError, ConfigError, Problem
 from plugins.network.errors import ERROR, WARNING, display_path
 from plugins.network.policy import load_policy
 from plugins.network.reuse import PreviousPages
+from plugins.network.settings import SETTINGS_FILE
 from plugins.network.state import DRAFTS_SHOWN_KEY, BuildState, DraftsShown, get_state
 from plugins.network.urls import UrlScheme
 
@@ -181,6 +182,32 @@ def _refused_by_pelican(exc: BaseException, settings_file: Path | None, root: Pa
     shown = display_path(settings_file, root) if settings_file is not None else "pelicanconf.py"
     line = _assignment_line(settings_file, name) if settings_file is not None and name else None
     return Problem(shown, line, message, rule="settings")
+
+
+_SETTING_NAME = re.compile(r"([A-Z][A-Z0-9_]*)[:\s]")
+
+
+def located_settings_problems(
+    problems: Sequence[Problem], root: Path, settings_file: Path | None
+) -> list[Problem]:
+    """Settings problems found where the settings file is not known (a plugin's checks, a
+    rule) say 'pelicanconf.py' and no line, and name the setting first ('TIMEZONE: …'):
+    each gets the file the run read and the line that sets it, when that file sets it."""
+    file = settings_file or root / "pelicanconf.py"
+    if not file.is_file():
+        return list(problems)
+    located = []
+    for problem in problems:
+        name = _SETTING_NAME.match(problem.message)
+        line = (
+            _assignment_line(file, name.group(1))
+            if name and problem.path == SETTINGS_FILE and problem.line is None
+            else None
+        )
+        if line is not None:
+            problem = replace(problem, path=display_path(file, root), line=line)
+        located.append(problem)
+    return located
 
 
 def _assignment_line(settings_file: Path, name: str) -> int | None:
@@ -387,10 +414,11 @@ def build_site(
     overrides = dict(overrides or {})
     if output is not None:
         overrides["OUTPUT_PATH"] = str(Path(output).resolve())
+    settings_path = Path(settings_file) if settings_file else None
     try:
-        settings = load_settings(root, Path(settings_file) if settings_file else None, overrides)
+        settings = load_settings(root, settings_path, overrides)
     except ChorusError as exc:
-        raise BuildFailed(exc.problems) from None
+        raise BuildFailed(located_settings_problems(exc.problems, root, settings_path)) from None
     # Whatever the overrides said: only this argument decides.
     settings[DRAFTS_SHOWN_KEY] = DraftsShown.YES if drafts_shown else None
     final_output = Path(settings["OUTPUT_PATH"])
@@ -424,7 +452,7 @@ def build_site(
         Pelican(settings).run()
     except ChorusError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise BuildFailed(exc.problems) from None
+        raise BuildFailed(located_settings_problems(exc.problems, root, settings_path)) from None
     except jinja2.TemplateError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed([template_problem(exc, root)]) from None

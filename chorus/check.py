@@ -12,7 +12,7 @@ import subprocess
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
-from chorus.build import load_settings
+from chorus.build import load_settings, located_settings_problems
 from chorus.settings_doc import all_specs
 from plugins.network import ChorusError, Problem
 from plugins.network.codeowners import CODEOWNERS_PATH
@@ -63,13 +63,13 @@ def run_check(
         for _, spec in all_specs(plugins, settings.get("PLUGIN_PATHS") or []):
             spec.apply(settings)  # the same validation each plugin runs when the build starts
     except ChorusError as exc:
-        return CheckReport(list(exc.problems))
+        return CheckReport(located_settings_problems(exc.problems, root, settings_file))
     except ImportError as exc:
         return CheckReport(
             [Problem("pelicanconf.py", None, f"plugin failed to load: {exc}", rule="settings")]
         )
     site = state.site
-    problems = run_rules(site)
+    problems = located_settings_problems(run_rules(site), root, settings_file)
     if strict:
         problems = [replace(p, level=ERROR) if p.level == WARNING else p for p in problems]
     report = CheckReport(problems, checked_files(site))

@@ -85,7 +85,7 @@ OVERRIDES = (
         ),
         (
             {"pelicanconf.py": OVERRIDES + "TIMEZONE = 'Europe/Berln'\n"},
-            "pelicanconf.py: error: TIMEZONE: no time zone named 'Europe/Berln' (did you mean 'Europe/Berlin'?)",
+            "pelicanconf.py:5: error: TIMEZONE: no time zone named 'Europe/Berln' (did you mean 'Europe/Berlin'?)",
         ),
         (
             {"pelicanconf.py": OVERRIDES + "PATH = 'contnet'\n"},

@@ -174,7 +174,7 @@ CASES = {
         {
             "pelicanconf.py": "from chorus.conf import chorus_settings\nglobals().update(chorus_settings(__file__))\nCOMMENTS_OFF_DEPARTMENTS = ['salse']\n"
         },
-        "pelicanconf.py: error: COMMENTS_OFF_DEPARTMENTS: unknown department 'salse' (did you mean 'sales'?)",
+        "pelicanconf.py:3: error: COMMENTS_OFF_DEPARTMENTS: unknown department 'salse' (did you mean 'sales'?)",
     ),
     "codeowners": (
         {".github/CODEOWNERS": CODEOWNERS_HEADER + "* @someone\n"},  # made by Chorus, then edited

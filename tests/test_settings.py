@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import NOW
 from plugins.network.errors import ConfigError
 from plugins.network.settings import Setting, SettingsSpec, is_text, keyed, one_of
 
@@ -81,10 +82,32 @@ def test_an_empty_timezone_is_a_settings_error_not_a_failed_build(site, zone):
         f"from chorus.conf import chorus_settings\nglobals().update(chorus_settings(__file__))\nTIMEZONE = {zone!r}\n",
     )
     expected = [
-        f"pelicanconf.py: error: TIMEZONE: expected a time zone like 'Europe/Berlin' or 'UTC', found {zone!r}"
+        f"pelicanconf.py:3: error: TIMEZONE: expected a time zone like 'Europe/Berlin' or 'UTC', found {zone!r}"
     ]
     assert site.check() == expected
     assert site.problems() == expected
+
+
+def test_a_settings_problem_names_the_line_that_sets_it(site):
+    """Plugins check their settings without knowing the file: 'pelicanconf.py: error:
+    TIMEZONE: …' named no line, and publishconf.py's own settings were blamed on pelicanconf.py."""
+    header = "from chorus.conf import chorus_settings\nglobals().update(chorus_settings(__file__))\n"
+    site.write("pelicanconf.py", header + "SITENAME = 'Voices'\nTIMEZONE = 'Europe/Berlinn'\n")
+    expected = "pelicanconf.py:4: error: TIMEZONE: no time zone named 'Europe/Berlinn' (did you mean 'Europe/Berlin'?)"
+    assert site.check() == [expected]
+    assert site.problems() == [expected]
+    site.write("pelicanconf.py", header)
+    site.write(
+        "publishconf.py",
+        "import sys\nfrom pathlib import Path\nsys.path.insert(0, str(Path(__file__).parent))\n"
+        "from pelicanconf import *\nSITEURL = 'https://example.com'\nCHORUS_MAX_POST_BYTE = 10\n",
+    )
+    from chorus.check import run_check
+
+    report = run_check(site.root, settings_file=site.root / "publishconf.py", overrides={"CHORUS_NOW": NOW})
+    assert [str(p) for p in report.errors] == [
+        "publishconf.py:6: error: CHORUS_MAX_POST_BYTE: unknown setting (did you mean CHORUS_MAX_POST_BYTES?)"
+    ]
 
 
 def test_a_script_in_the_site_folder_keeps_its_module(tmp_path, monkeypatch):
