@@ -300,7 +300,7 @@ def make_parser() -> argparse.ArgumentParser:
     build.set_defaults(func=cmd_build)
     serve = commands.add_parser("serve", help="build, serve locally and rebuild on every change")
     _site_arguments(serve, "output folder (default: ROOT/output, or ROOT/cache/drafts-preview with --drafts)")
-    serve.add_argument("--port", type=_port, default=8000, help="0 to 65535 (0: any free port)")
+    serve.add_argument("-p", "--port", type=_port, default=8000, help="0 to 65535 (0: any free port)")
     serve.add_argument("--bind", default="127.0.0.1")
     serve.add_argument(
         "--drafts",

@@ -156,10 +156,9 @@ def handler_for(preview: Preview) -> type[http.server.BaseHTTPRequestHandler]:
                 return
             served_at = preview.generation  # read first: a change in between only costs a reload
             data = target.read_bytes()
-            kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-            if kind == "text/html":
+            kind = _media_type(target.name)
+            if kind.startswith("text/html"):
                 data = _with_live_script(data, served_at)
-                kind += "; charset=utf-8"
             self._send(status, kind, data, body)
 
         def _send(self, status: int, kind: str, data: bytes, body: bool = True) -> None:
@@ -194,6 +193,17 @@ def handler_for(preview: Preview) -> type[http.server.BaseHTTPRequestHandler]:
                 return  # the page went away
 
     return Handler
+
+
+# Types of what the site publishes that Python's table does not know, or knows otherwise:
+# an OPML list or _redirects shown in the browser, as a static host serves them, not saved.
+_MEDIA_TYPES = {".opml": "text/xml", ".xml": "application/xml", "_redirects": "text/plain"}
+
+
+def _media_type(name: str) -> str:
+    kind = _MEDIA_TYPES.get(name) or _MEDIA_TYPES.get(Path(name).suffix.lower())
+    kind = kind or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return kind + "; charset=utf-8" if kind.startswith("text/") or kind.endswith(("xml", "json")) else kind
 
 
 class PreviewServer(http.server.ThreadingHTTPServer):

@@ -250,7 +250,7 @@ def test_serve_on_a_port_it_cannot_have_says_so_and_ends(site, capsys):
         assert main(["serve", "--root", str(site.root), "--port", str(port), "--now", NOW]) == 1
         assert capsys.readouterr().err.startswith(f"chorus serve: cannot listen on 127.0.0.1 port {port}: ")
     assert main(["serve", "--root", str(site.root), "--port", "70000"]) == 2
-    assert "argument --port: 70000 is not a port (0 to 65535)" in capsys.readouterr().err
+    assert "argument -p/--port: 70000 is not a port (0 to 65535)" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

@@ -53,6 +53,21 @@ def test_missing_pages_get_the_sites_own_404(preview):
     assert status == 404 and "<html" in html and SCRIPT_PATH in html
 
 
+def test_lists_of_feeds_and_redirects_are_shown_not_downloaded(preview, site):
+    """An OPML list and _redirects were served as application/octet-stream: a click saved
+    them. A static host shows them; so does the preview."""
+    with urllib.request.urlopen(preview + "/feeds/network.opml", timeout=10) as response:
+        assert response.headers["Content-Type"] == "text/xml; charset=utf-8"
+    with urllib.request.urlopen(preview + "/feeds/network/feed.json", timeout=10) as response:
+        assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+
+
+def test_the_port_has_a_short_option_as_hugo_and_pelican_have():
+    from chorus.cli import make_parser
+
+    assert make_parser().parse_args(["serve", "-p", "8124"]).port == 8124
+
+
 def test_feeds_use_the_address_actually_served(preview):
     _, atom = get(preview + "/feeds/network/atom.xml")
     assert f'href="{preview}/posts/alice/hello/"' in atom
