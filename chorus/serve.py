@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from chorus.build import BuildFailed, BuildResult, build_site
+from chorus.build import OUTPUT_MARK, BuildFailed, BuildResult, build_site
 from chorus.incremental import LastBuild, body_edits, fast_page, unwritten_edits, write_if_changed
 from plugins.network.codeowners import CODEOWNERS_PATH
 from plugins.network.model import MARKDOWN_EXTENSIONS
@@ -472,6 +472,10 @@ def serve(
             if not paths:
                 continue
             changed.add(paths)
+            if last[0] is not None and not (output / OUTPUT_MARK).is_file():
+                # The output was deleted (rm -rf output): the fast paths would write a few
+                # pages into a new, unmarked folder, which no build may then replace.
+                last[0] = None
             # The edited page first, whatever follows: it is what the author looks at.
             written = _fast_pages(last[0], preview, fast_writes, paths)
             if written:

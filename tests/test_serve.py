@@ -202,6 +202,23 @@ def test_a_browser_that_goes_away_mid_answer_prints_no_traceback(capsys):
         server.server_close()
 
 
+def test_the_output_deleted_while_serving_is_built_again(preview, site):
+    """`rm -rf output`, then a save: the fast paths wrote the post's pages into a new folder
+    without the output's mark, and every build after refused to replace it."""
+    import shutil
+
+    stream = events(preview)
+    next(stream)
+    shutil.rmtree(site.output)
+    site.write("content/alice/hello.md", post("Hello from service", body="After the output was deleted."))
+    state = next(stream)
+    while state["fast"] or state["building"]:
+        state = next(stream)
+    assert state["problems"] == []
+    assert "After the output was deleted." in get(preview + "/posts/alice/hello/")[1]
+    assert get(preview + "/")[0] == 200  # the whole site, not the post alone
+
+
 def test_a_page_says_which_state_of_the_output_it_shows(preview, site):
     """So a page that loads while the output changes reloads once its event stream connects."""
     stream = events(preview)
