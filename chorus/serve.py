@@ -413,8 +413,10 @@ def serve(
         print(f"chorus serve: cannot listen on {bind} port {port}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     address = f"http://{'localhost' if bind in ('0.0.0.0', '::') else bind}:{server.server_address[1]}"
-    # The preview's absolute URLs (feeds, OPML, cards) point at the address actually served.
-    overrides = {"DEPARTMENT_FEEDS_FALLBACK_SITEURL": address, **overrides}
+    # Every link of the preview stays in it, as `hugo server` serves at its own address: the
+    # site's SITEURL (publishconf.py's, or pelicanconf.py's) is not used unless --siteurl
+    # says so, and absolute URLs (feeds, OPML, cards) point at the address actually served.
+    overrides = {"SITEURL": "", "DEPARTMENT_FEEDS_FALLBACK_SITEURL": address, **overrides}
     if on_address is not None:
         on_address(address)
     fast_writes = FastWrites(output)

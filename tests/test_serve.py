@@ -68,6 +68,21 @@ def test_the_port_has_a_short_option_as_hugo_and_pelican_have():
     assert make_parser().parse_args(["serve", "-p", "8124"]).port == 8124
 
 
+def test_a_site_with_a_siteurl_is_previewed_at_the_address_served(site):
+    """With SITEURL set (publishconf.py, or pelicanconf.py), every link of the preview led to
+    the live site."""
+    site.write(
+        "pelicanconf.py",
+        "from chorus.conf import chorus_settings\nglobals().update(chorus_settings(__file__))\n"
+        "SITEURL = 'https://voices.example.com'\n",
+    )
+    with running_preview(site) as address:
+        _, home = get(address + "/")
+        assert "https://voices.example.com" not in home and 'href="/posts/alice/hello/"' in home
+        _, atom = get(address + "/feeds/network/atom.xml")
+        assert f'href="{address}/posts/alice/hello/"' in atom and "voices.example.com/posts" not in atom
+
+
 def test_feeds_use_the_address_actually_served(preview):
     _, atom = get(preview + "/feeds/network/atom.xml")
     assert f'href="{preview}/posts/alice/hello/"' in atom
