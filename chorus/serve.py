@@ -232,16 +232,22 @@ def is_source_change(path: str, root: Path | None = None, output: Path | None = 
 
     Hidden files and folders never count: a build's staging folder (``.output-building-…``)
     is one, and the preview watches while a build writes there. But .github/CODEOWNERS is
-    read by a rule: written by `chorus codeowners`, as the rule's error says, it clears it."""
+    read by a rule: written by `chorus codeowners`, as the rule's error says, it clears it.
+    Nor do the network's own notes beside its settings (README.md: content is in content/),
+    or another build's output (`make html-de` into output-de/: it holds the output's mark)."""
     changed = Path(path)
     if output is not None and changed.is_relative_to(output):
         return False
     if root is not None and changed.is_relative_to(root):
         changed = changed.relative_to(root)
+        if any((root / folder / OUTPUT_MARK).is_file() for folder in list(changed.parents)[:-1] + [changed]):
+            return False
     if changed.as_posix() == CODEOWNERS_PATH:  # the one hidden file a rule reads
         return True
     parts = changed.parts
     name = parts[-1] if parts else ""
+    if len(parts) == 1 and changed.suffix.lower() in (".md", ".markdown", ".txt", ".rst"):
+        return False
     hidden = any(part.startswith(".") for part in parts)
     return not (_IGNORED_PARTS & set(parts)) and not hidden and not is_skipped_name(name)
 

@@ -136,6 +136,21 @@ def test_a_settings_typo_does_not_end_the_preview(preview, site):
     assert next(stream)["problems"] == []
 
 
+def test_notes_and_other_outputs_beside_the_site_are_no_source_change(tmp_path):
+    """README.md, or `make html-de` writing output-de/, started a full build of the preview."""
+    root = tmp_path / "site"
+    (root / "output-de/posts").mkdir(parents=True)
+    (root / "output-de/.chorus-output").write_text("marked")
+    for relative, counts in [
+        ("README.md", False),
+        ("output-de", False),
+        ("output-de/posts/index.html", False),
+        ("content/README.md", True),  # in content/, a post
+        ("pelicanconf-de.py", True),
+    ]:
+        assert is_source_change(str(root / relative), root, root / "output") is counts, relative
+
+
 @pytest.mark.parametrize(
     "path, counts",
     [
