@@ -151,8 +151,12 @@ def handler_for(preview: Preview) -> type[http.server.BaseHTTPRequestHandler]:
             status = 200
             if target is None:
                 status, target = 404, self._file_for("/" + preview.not_found)
-            if target is None:
-                self._send(404, "text/plain; charset=utf-8", b"not found\n", body)
+            if (
+                target is None
+            ):  # no 404 page: none built yet (the page shows why, and reloads), or none in the theme
+                built = (preview.output / OUTPUT_MARK).is_file()
+                page = _with_live_script(_NOT_FOUND if built else _NOTHING_BUILT, preview.generation)
+                self._send(404, "text/html; charset=utf-8", page, body)
                 return
             served_at = preview.generation  # read first: a change in between only costs a reload
             data = target.read_bytes()
@@ -204,6 +208,16 @@ def _media_type(name: str) -> str:
     kind = _MEDIA_TYPES.get(name) or _MEDIA_TYPES.get(Path(name).suffix.lower())
     kind = kind or mimetypes.guess_type(name)[0] or "application/octet-stream"
     return kind + "; charset=utf-8" if kind.startswith("text/") or kind.endswith(("xml", "json")) else kind
+
+
+_NOTHING_BUILT = (
+    b'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Not built yet</title></head>'
+    b"<body><h1>Not built yet</h1><p>The preview has no good build to show: the terminal lists"
+    b" what to fix. This page reloads itself after the next good save.</p></body></html>\n"
+)
+
+
+_NOT_FOUND = b'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Not found</title></head><body><h1>Not found</h1></body></html>\n'
 
 
 class PreviewServer(http.server.ThreadingHTTPServer):

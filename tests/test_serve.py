@@ -83,6 +83,21 @@ def test_a_site_with_a_siteurl_is_previewed_at_the_address_served(site):
         assert f'href="{address}/posts/alice/hello/"' in atom and "voices.example.com/posts" not in atom
 
 
+def test_a_first_build_that_fails_is_shown_and_the_fix_is_followed(site):
+    """With no good build to serve, every address answered a bare 'not found', without the
+    live script: no error shown in the browser, and no reload once the post was fixed."""
+    site.write("content/alice/hello.md", post("Hello from service", Author="bob"))
+    with running_preview(site) as address:
+        stream = events(address)
+        first = next(stream)
+        assert first["problems"]
+        status, page = get(address + "/posts/alice/hello/")
+        assert status == 404 and SCRIPT_PATH in page and "Not built yet" in page
+        site.write("content/alice/hello.md", post("Hello from service"))
+        assert next(stream)["problems"] == []
+        assert get(address + "/posts/alice/hello/")[0] == 200
+
+
 def test_feeds_use_the_address_actually_served(preview):
     _, atom = get(preview + "/feeds/network/atom.xml")
     assert f'href="{preview}/posts/alice/hello/"' in atom
