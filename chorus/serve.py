@@ -4,14 +4,16 @@ It behaves like ``hugo server`` or ``mkdocs serve``:
 
 - files are watched with watchfiles (no polling of the whole tree);
 - every HTML page served gets a small script (``chorus/static/live.js``) that listens on
-  ``/__chorus/events`` (server-sent events): after a good build the page reloads itself,
+  ``/__chorus/events`` (server-sent events; one stream for all open pages, through a
+  shared worker, ``live-worker.js``): after a good build the page reloads itself,
   after a failed one it shows the ``path:line: error:`` lines over the last good page until
   the next good build. The script is added while serving, never written to the output, so
   a published build never carries it;
 - a failed build, including a typo in ``pelicanconf.py`` or a template, never ends the
   preview: the previous output stays served;
 - a missing page gets the site's own 404 page, with status 404;
-- feeds, OPML lists and cards of the preview use the address actually served;
+- every link stays in the preview (SITEURL is '' unless --siteurl says otherwise), and
+  feeds, OPML lists and cards use the address actually served;
 - an edit of posts' text alone (no header field, link target or reading time changed)
   is applied to the last build's state and rewrites every output it reaches: the posts'
   pages, the pages whose related posts change, the feeds that carry the text, their search
@@ -50,6 +52,8 @@ from plugins.network.sources import is_skipped_name
 EVENTS_PATH = "/__chorus/events"
 SCRIPT_PATH = "/__chorus/live.js"
 LIVE_SCRIPT = Path(__file__).with_name("static") / "live.js"
+WORKER_PATH = "/__chorus/live-worker.js"  # one event stream shared by the preview's pages
+LIVE_WORKER = Path(__file__).with_name("static") / "live-worker.js"
 _SCRIPT_TAG = f'<script src="{SCRIPT_PATH}" defer></script>'.encode()
 HEARTBEAT_SECONDS = 15
 # What a source change never is: the output itself, caches, tools' folders.
@@ -133,6 +137,8 @@ def handler_for(preview: Preview) -> type[http.server.BaseHTTPRequestHandler]:
                 self._events()
             elif path == SCRIPT_PATH:
                 self._send(200, "text/javascript; charset=utf-8", LIVE_SCRIPT.read_bytes())
+            elif path == WORKER_PATH:
+                self._send(200, "text/javascript; charset=utf-8", LIVE_WORKER.read_bytes())
             else:
                 self._serve(body=True)
 

@@ -3,7 +3,6 @@
 // problems over the page until the next good build.
 (() => {
   "use strict";
-  const source = new EventSource("/__chorus/events");
   // The state of the output this page was served from; a newer one reloads it, even one
   // that came while the page was loading (the server's first event is its current state).
   const served = document.currentScript && document.currentScript.dataset.generation;
@@ -34,13 +33,27 @@
     box.replaceChildren(heading, list);
   }
 
-  source.addEventListener("build", (event) => {
-    const state = JSON.parse(event.data);
+  function heard(data) {
+    const state = JSON.parse(data);
     if (seen === null || state.problems.length) {
       seen = state.generation;
       overlay(state.problems);
     } else if (state.generation !== seen) {
       location.reload();
     }
-  });
+  }
+
+  // One stream shared by every open page (live-worker.js): a stream per page took one of
+  // the six connections a browser opens to a host, and a seventh tab never loaded.
+  if (window.SharedWorker) {
+    const worker = new SharedWorker("/__chorus/live-worker.js");
+    worker.port.onmessage = (message) => heard(message.data);
+    worker.port.start();
+    addEventListener("pagehide", () => worker.port.postMessage("gone"));
+    addEventListener("pageshow", (event) => {
+      if (event.persisted) location.reload(); // back from the cache: no longer heard
+    });
+  } else {
+    new EventSource("/__chorus/events").addEventListener("build", (event) => heard(event.data));
+  }
 })();

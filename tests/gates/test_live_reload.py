@@ -50,6 +50,25 @@ def test_the_open_page_follows_every_save(preview_of, context):
     assert page.locator(OVERLAY).count() == 0
 
 
+def test_many_open_pages_all_load_and_all_follow_a_save(preview_of, context):
+    """A browser opens at most six connections to one host: with an event stream per page,
+    a seventh tab of the preview never loaded. The pages now share one stream."""
+    site, address = preview_of
+    pages = []
+    for _ in range(8):
+        page = context.new_page()
+        response = page.goto(address + "/posts/alice/hello/", timeout=15_000)
+        assert response is not None and response.ok
+        pages.append(page)
+    site.write("content/alice/hello.md", post("Hello, seen by every tab"))
+    for page in pages:
+        page.wait_for_function(
+            "document.querySelector('h1')?.textContent.includes('seen by every tab')", timeout=30_000
+        )
+    for page in pages:
+        page.close()
+
+
 def _state_when(address: str, done, seconds: float = 60) -> dict:
     """The first state the preview sends (its current one first) for which ``done`` holds,
     within ``seconds`` (the stream's heartbeats keep it open, so the deadline is ours)."""
