@@ -426,7 +426,9 @@ def build_site(
         raise BuildFailed([problem])
     final_output.parent.mkdir(parents=True, exist_ok=True)
     _delete_retired_leftovers(final_output)
-    staging = Path(tempfile.mkdtemp(prefix=f".{final_output.name}-building-", dir=final_output.parent))
+    staging = Path(
+        tempfile.mkdtemp(prefix=_staging_prefix(final_output) + f"{os.getpid()}-", dir=final_output.parent)
+    )
     settings["OUTPUT_PATH"] = str(staging)
 
     recorder = _Recorder()
@@ -534,17 +536,38 @@ def _retire(retired: Path) -> None:
 LEFTOVER_AGE = 600  # seconds
 
 
+def _staging_prefix(final_output: Path) -> str:
+    return f".{final_output.name}-building-"  # then the building process's id and mkdtemp's name
+
+
+def _process_ended(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # another thread of this one may be building
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # alive, another user's
+    return False
+
+
 def _delete_retired_leftovers(final_output: Path) -> None:
     """Delete what earlier runs left of outputs they replaced: a deletion cut short (the
     process ended while its thread deleted, or was killed) leaves a hidden folder beside
     the output, which nothing else would ever delete. Only folders named as ``_swap_in``
     names them (``mkdtemp``'s eight characters), untouched for LEFTOVER_AGE, and not being
-    deleted by this process's own thread."""
+    deleted by this process's own thread. And the staging folder of a build whose process
+    ended before it finished (killed, or a machine's power cut): named by its process's id."""
     with _retiring_lock:
         busy = set(_retiring)
     named = re.compile(re.escape(_retired_prefix(final_output)) + r"[a-z0-9_]{8}")
+    staged = re.compile(re.escape(_staging_prefix(final_output)) + r"(\d+)-[a-z0-9_]{8}")
     now = time.time()
     for leftover in final_output.parent.iterdir():
+        if (building := staged.fullmatch(leftover.name)) and _process_ended(int(building.group(1))):
+            shutil.rmtree(leftover, ignore_errors=True)
+            continue
         if not named.fullmatch(leftover.name) or leftover in busy:
             continue
         try:
