@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import signal
 import sys
 from pathlib import Path
 
@@ -60,6 +61,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     else:
         # Drafts never go where a published build goes: cache/ is neither committed nor deployed.
         output = root / (DRAFTS_PREVIEW if args.drafts else "output")
+    # SIGTERM (a terminal closed, `kill`, a process manager) ends the preview as Ctrl-C does,
+    # so a build under way deletes its staging folder instead of leaving it beside the output.
+    signal.signal(signal.SIGTERM, _interrupt)
     return serve(
         root,
         output,
@@ -70,6 +74,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         drafts_shown=args.drafts,
         strict=args.strict,
     )
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _state_for(args: argparse.Namespace):

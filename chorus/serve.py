@@ -486,13 +486,18 @@ def serve(
                 print(f"  {shown}: {address}/{url}", flush=True)
         return result
 
-    _report(preview.rebuild(build))
-    rebuilder = Rebuilder(preview, build)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"serving {output} at {address}/ (Ctrl-C to stop)", flush=True)
-    if ready is not None:
-        ready.set()
+    # Ctrl-C, or SIGTERM (chorus.cli makes it one), may come at any point from here: a build
+    # under way then deletes its staging folder, and nothing is left half done.
+    rebuilder: Rebuilder | None = None
+    serving = False
     try:
+        _report(preview.rebuild(build))
+        rebuilder = Rebuilder(preview, build)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        serving = True
+        print(f"serving {output} at {address}/ (Ctrl-C to stop)", flush=True)
+        if ready is not None:
+            ready.set()
         for changes in watch(
             root, watch_filter=lambda _, path: is_source_change(path, root, output), stop_event=stop
         ):
@@ -528,8 +533,12 @@ def serve(
     except KeyboardInterrupt:
         pass
     finally:
-        rebuilder.stop()
-        server.shutdown()
+        if rebuilder is not None:
+            if rebuilder.busy:
+                print("stopping: the build under way finishes first…", flush=True)
+            rebuilder.stop()
+        if serving:
+            server.shutdown()
         server.server_close()
     return 0
 

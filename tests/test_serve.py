@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import os
 import threading
 import time
 import urllib.error
@@ -344,7 +345,6 @@ def test_the_preview_goes_on_while_the_output_it_replaced_is_deleted(site, monke
 
 
 def test_what_an_interrupted_deletion_left_goes_with_the_next_build(site):
-    import os
 
     from chorus.build import LEFTOVER_AGE
 
@@ -363,3 +363,52 @@ def test_what_an_interrupted_deletion_left_goes_with_the_next_build(site):
     site.build()
     assert not long_ago.exists() and just_now.exists() and not_ours.exists()
     assert (site.output / "posts/alice/hello/index.html").is_file()
+
+
+def test_the_staging_folder_of_a_build_whose_process_ended_goes_with_the_next_build(site):
+    """`chorus serve` stopped by SIGTERM (or a killed CI job) in the middle of a build left
+    its staging folder, as large as the site, beside the output for good."""
+    import subprocess
+    import sys
+
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    dead_pid, live_pid = int(ended.stdout), os.getppid()  # the first has ended; our parent runs
+
+    def staging(pid: int, name: str):
+        folder = site.root / f".output-building-{pid}-{name}"
+        (folder / "posts").mkdir(parents=True)
+        return folder
+
+    killed, running = staging(dead_pid, "k1l2m3n4"), staging(live_pid, "r1u2n3n4")
+    site.build()
+    assert not killed.exists(), "its process ended: nothing will ever finish or delete it"
+    assert running.exists(), "another process is building into it"
+    assert not [p for p in site.root.iterdir() if p.name.startswith(".output-building-") and p != running]
+
+
+def test_sigterm_ends_the_preview_as_ctrl_c_does(site):
+    """A terminal closed or `kill` sent SIGTERM, which ended the process where it stood: in
+    the middle of a build, its staging folder stayed beside the output."""
+    import signal
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "chorus.cli", "serve", "--root", str(site.root), "--port", "0", "--now", NOW],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for line in process.stdout:
+            if line.startswith("serving "):
+                break
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+    assert not [p for p in site.root.iterdir() if p.name.startswith(".output-building-")]
