@@ -152,8 +152,17 @@ def handler_for(preview: Preview) -> type[http.server.BaseHTTPRequestHandler]:
             return target if target.is_file() else None
 
         def _serve(self, body: bool) -> None:
-            path = urlsplit(self.path).path
+            parts = urlsplit(self.path)
+            path = parts.path
             target = self._file_for(path)
+            if target is not None and target.name == "index.html" and not path.endswith(("/", ".html")):
+                # A folder's page at its address without the slash: sent to the address with
+                # it, as static hosts do, so the page's relative links resolve as published.
+                self.send_response(301)
+                self.send_header("Location", path + "/" + (f"?{parts.query}" if parts.query else ""))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             status = 200
             if target is None:
                 status, target = 404, self._file_for("/" + preview.not_found)

@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -47,6 +48,21 @@ def test_pages_get_the_live_script_only_while_served(preview, site):
     assert get(preview + SCRIPT_PATH)[0] == 200
     written = "".join(p.read_text(errors="replace") for p in site.output.rglob("*.html"))
     assert "__chorus" not in written, "the preview's script must never reach the output"
+
+
+def test_a_folders_page_without_its_slash_is_sent_to_the_address_with_it(preview):
+    """/posts/alice/hello answered the page itself, where a static host redirects: its
+    relative links then resolved one folder too high."""
+    import http.client
+
+    host = urlsplit(preview)
+    connection = http.client.HTTPConnection(host.hostname, host.port, timeout=10)
+    connection.request("GET", "/posts/alice/hello?x=1")
+    response = connection.getresponse()
+    assert response.status == 301 and response.getheader("Location") == "/posts/alice/hello/?x=1"
+    connection.close()
+    assert get(preview + "/posts/alice/hello")[0] == 200  # followed
+    assert get(preview + "/feeds/network/atom.xml")[0] == 200  # a file is served as it is
 
 
 def test_missing_pages_get_the_sites_own_404(preview):
