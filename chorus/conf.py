@@ -18,6 +18,7 @@ from typing import Any
 
 import plugins
 from plugins.network.rendering import DEFAULT_MARKDOWN
+from plugins.network.sources import EDITOR_LEFTOVERS
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # The folder holding the `chorus` and `plugins` packages: a checkout of the repository
@@ -97,7 +98,7 @@ def chorus_settings(root: str | Path) -> dict[str, Any]:
         "PAGE_PATHS": ["pages"],
         "STATIC_PATHS": [""],
         "STATIC_EXCLUDES": [],  # pages' images too; only the files written sources link are published
-        "IGNORE_FILES": [".*", "__pycache__"],
+        "IGNORE_FILES": [".*", "__pycache__", *EDITOR_LEFTOVERS],
         # The URL scheme keeps authors apart: two authors may both write hello-world.md.
         "ARTICLE_URL": "posts/{author_id}/{slug}/",
         "ARTICLE_SAVE_AS": "posts/{author_id}/{slug}/index.html",

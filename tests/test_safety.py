@@ -374,10 +374,23 @@ def test_an_editors_backup_and_auto_save_files_are_not_sources(site):
     for name in ("hello.md~", "#hello.md#", ".#hello.md"):
         site.write(f"content/alice/{name}", post("Backup", body="[[nowhere]]"))
     site.write("authors/alice.yml~", "not: [yaml")
+    site.write("content/alice/old~/hello.md", post("Backup"))  # a folder kept aside
     assert site.check() == []
     output = site.build()
     assert not [p for p in output.rglob("*") if "~" in p.name or "#" in p.name]
     assert "Backup" not in (output / "index.html").read_text()
+
+
+def test_a_post_named_with_a_hash_is_still_a_post_and_refused_by_name(site):
+    """'#tips.md' is no editor's file: Pelican reads it, so the model must too (skipped by
+    check, it failed the build with 'Could not process alice/#tips.md', no reason given)."""
+    site.write("content/alice/#tips.md", post("Tips"))
+    expected = [
+        "content/alice/#tips.md: error: name has characters that are not allowed ('#'); use only letters"
+        " a-z and A-Z, digits, '-', '_' and '.', like 'pump-curve.png'"
+    ]
+    assert site.check() == expected
+    assert site.problems() == expected
 
 
 def test_a_post_with_an_upper_case_extension_is_refused_not_published_as_its_source(site):

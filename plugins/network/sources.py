@@ -8,6 +8,7 @@ judged beyond what reading needs: the rules (``plugins.network.rules``) do the j
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import os
 from pathlib import Path
 from types import MappingProxyType
@@ -41,11 +42,18 @@ if TYPE_CHECKING:
     from .state import BuildState
 
 
+# Editors' backup and auto-save files: 'x.md~' (vim, Emacs), '#x.md#' (Emacs); '.#x.md' is
+# hidden anyway. Pelican skips the same names (IGNORE_FILES, chorus.conf), so the two walks
+# of content/ agree: a post Pelican reads is one the model has.
+EDITOR_LEFTOVERS = ("*~", "#*#")
+
+
 def is_skipped_name(name: str) -> bool:
-    """A name no source has, as Hugo skips it too: hidden ('.x', '.#x', '.x.swp') or an
-    editor's backup or auto-save file ('x.md~', '#x.md#'). Failing a build over one broke
-    the preview at an editor's first save (and its removal was not seen as a change)."""
-    return name.startswith((".", "#")) or name.endswith("~")
+    """A name no source has: hidden ('.x', '.#x', '.x.swp') or an editor's backup or
+    auto-save file (:data:`EDITOR_LEFTOVERS`). Failing a build over one broke the preview
+    at an editor's first save (and its removal was not seen as a change). Any other name
+    with '#' or '~' ('#tips.md') is read, and refused by the rule for names."""
+    return name.startswith(".") or any(fnmatch.fnmatchcase(name, pattern) for pattern in EDITOR_LEFTOVERS)
 
 
 def walk(top: Path, root: Path, *, in_content: bool) -> list[SourceFile]:
