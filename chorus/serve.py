@@ -281,21 +281,20 @@ def is_source_change(path: str, root: Path | None = None, output: Path | None = 
     return not (_IGNORED_PARTS & set(parts)) and not hidden and not is_skipped_name(name)
 
 
-# What a file the site reads is named like: 'x.md', 'photo.JPEG', 'authors.yml'.
-_PLAIN_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,10}")
+# Files editors write and remove around a save: vim's test of the folder ('4913', '4914', …),
+# JetBrains IDEs' 'x.md___jb_tmp___' and 'x.md___jb_old___', sed -i's 'sedAbC123'.
+_SAVE_LEFTOVER = re.compile(r"\d+|.*___jb_(?:tmp|old)___|sed[A-Za-z0-9]{6}")
 
 
 def real_changes(paths: set[Path], last_build_failed: bool) -> set[Path]:
     """The changed paths that can change the site, without the files an editor's save made
-    and removed again: vim writes '4913' to test the folder, JetBrains IDEs 'x.md___jb_tmp___'
-    and 'x.md___jb_old___' around a rename, ``sed -i`` 'sedAbc123'. Counted, a save of a
-    post was never the post alone, and went to the full build instead of the fast paths.
-
-    A vanished path counts if it is named as a source can be (a post or image deleted);
-    after a failed build, every path counts (a stray file may be what failed it)."""
+    and removed again (:data:`_SAVE_LEFTOVER`): counted, a save of a post was never the post
+    alone, and went to the full build instead of the fast paths. Any other path counts,
+    gone or not (a post deleted, an author's folder moved away); after a failed build
+    every path counts (a stray file may be what failed it)."""
     if last_build_failed:
         return set(paths)
-    return {path for path in paths if path.exists() or _PLAIN_SUFFIX.fullmatch(path.suffix)}
+    return {path for path in paths if path.exists() or not _SAVE_LEFTOVER.fullmatch(path.name)}
 
 
 class FastWrites:

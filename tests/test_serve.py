@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from chorus.serve import EVENTS_PATH, SCRIPT_PATH, PreviewServer, is_source_change, real_changes
+from chorus.serve import EVENTS_PATH, SCRIPT_PATH, PreviewServer, _media_type, is_source_change, real_changes
 from conftest import NOW, png_bytes, post, running_preview
 
 
@@ -77,6 +77,7 @@ def test_lists_of_feeds_and_redirects_are_shown_not_downloaded(preview, site):
         assert response.headers["Content-Type"] == "text/xml; charset=utf-8"
     with urllib.request.urlopen(preview + "/feeds/network/feed.json", timeout=10) as response:
         assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+    assert _media_type("_redirects") == "text/plain; charset=utf-8"  # written when a post moved
 
 
 def test_the_port_has_a_short_option_as_hugo_and_pelican_have():
@@ -234,6 +235,7 @@ def test_an_editors_atomic_save_takes_the_fast_path_as_a_save_in_place_does(prev
     [
         (["hello.md", "4913", "hello.md___jb_old___", "sedAbC123"], False, ["hello.md"]),
         (["gone.md", "gone.png"], False, ["gone.md", "gone.png"]),  # deleted sources count
+        (["bob", "CODEOWNERS"], False, ["bob", "CODEOWNERS"]),  # a folder moved away, a file removed
         (["4913"], True, ["4913"]),  # after a failed build, a stray file may be what failed it
     ],
 )
