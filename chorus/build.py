@@ -211,7 +211,7 @@ def located_settings_problems(
 
 
 def _assignment_line(settings_file: Path, name: str) -> int | None:
-    """The line of the last top-level ``NAME = …`` of the settings file, or None."""
+    """The line of the last top-level ``NAME = …`` (or ``NAME += …``) of the settings file, or None."""
     try:
         tree = ast.parse(settings_file.read_bytes())
     except (OSError, SyntaxError, ValueError):
@@ -219,7 +219,7 @@ def _assignment_line(settings_file: Path, name: str) -> int | None:
     lines = [
         node.lineno
         for node in tree.body
-        if isinstance(node, ast.Assign | ast.AnnAssign)
+        if isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign)  # PLUGINS += [...] too
         and any(
             isinstance(t, ast.Name) and t.id == name
             for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
@@ -251,11 +251,24 @@ def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
 
 def template_runtime_problem(exc: Exception, root: Path) -> Problem | None:
     """An error a template raised as it rendered (``{{ SITENAME + 1 }}``, a method called
-    wrongly) at the template's line, not a traceback; None if no template raised it."""
-    filename, line = _template_frame(exc)
-    if filename is None:
+    wrongly) at the template's line, not a traceback; None if it came from Python code a
+    template called (a plugin's filter: a bug, whose traceback is what helps)."""
+    frames = list(traceback.walk_tb(exc.__traceback__))
+    templates = [
+        i
+        for i, (frame, _) in enumerate(frames)
+        if frame.f_code.co_filename.endswith((".html", ".xml", ".txt"))
+    ]
+    if not templates:
         return None
-    return Problem(display_path(filename, root), line, f"{type(exc).__name__}: {exc}", rule="template")
+    innermost = templates[-1]
+    after = {Path(frame.f_code.co_filename).parent.name for frame, _ in frames[innermost + 1 :]}
+    if not after <= {"jinja2", "markupsafe"}:  # raised further in, by code the template called
+        return None
+    frame, line = frames[innermost]
+    return Problem(
+        display_path(frame.f_code.co_filename, root), line, f"{type(exc).__name__}: {exc}", rule="template"
+    )
 
 
 def template_problem(exc: jinja2.TemplateError, root: Path) -> Problem:

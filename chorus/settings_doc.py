@@ -28,10 +28,14 @@ def all_specs(
     namespace = get_namespace_plugins()
     for name in plugins if plugins is not None else CHORUS_PLUGINS:
         package = load_plugin(name, plugin_paths, namespace)
-        modules = [package] + [  # a plugin of one file (myplugin.py) is a module without a __path__
-            importlib.import_module(f"{package.__name__}.{info.name}")
-            for info in pkgutil.iter_modules(getattr(package, "__path__", []))
-        ]
+        modules = [package]
+        if name in CHORUS_PLUGINS:  # Chorus's own declare their settings in their modules;
+            # another plugin's package is not walked: it may ship tests or a __main__ that
+            # importing would run (the Pelican plugin template puts its tests there).
+            modules += [
+                importlib.import_module(f"{package.__name__}.{info.name}")
+                for info in pkgutil.iter_modules(getattr(package, "__path__", []))
+            ]
         for module in modules:
             for value in vars(module).values():
                 if isinstance(value, SettingsSpec) and all(value is not s for _, s in specs):

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
-from pelican.plugins._utils import get_namespace_plugins, load_legacy_plugin
+from pelican.plugins._utils import get_namespace_plugins, get_plugin_name, load_legacy_plugin
 
 from chorus.conf import CHORUS_PLUGINS, PLUGINS_ROOT
 from plugins.network import Problem
@@ -56,7 +56,10 @@ def plugin_problems(settings: dict, shown: str, line: int | None) -> list[Proble
                     rule="settings",
                 )
             )
-    return problems + _chorus_plugins_problems(settings.get("PLUGINS") or [], shown, line)
+    names = [
+        name if isinstance(name, str) else get_plugin_name(name) for name in settings.get("PLUGINS") or []
+    ]
+    return problems + _chorus_plugins_problems(names, shown, line)
 
 
 def _chorus_plugins_problems(plugins: list, shown: str, line: int | None) -> list[Problem]:

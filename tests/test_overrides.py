@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from functools import partial
 
+import pytest
+
 from chorus.check import run_check
 from chorus.conf import THEME_DIR
 from conftest import NOW, post
@@ -82,6 +84,27 @@ def test_an_error_a_template_raises_as_it_renders_is_named_at_its_line(site):
     assert site.problems() == [
         'templates/article.html:3: error: TypeError: can only concatenate str (not "int") to str'
     ]
+
+
+def test_a_bug_in_code_a_template_calls_keeps_its_traceback(site):
+    """A plugin's filter that fails is a bug in the plugin, not in the template's line."""
+    site.write(
+        "myfilter.py",
+        "from pelican import signals\n\ndef broken(value):\n    return {}['missing-key']\n\n"
+        "def add(generator):\n    generator.env.filters['broken'] = broken\n\n"
+        "def register():\n    signals.generator_init.connect(add)\n",
+    )
+    site.write(
+        "pelicanconf.py",
+        "from pathlib import Path\nfrom chorus.conf import chorus_settings\nglobals().update(chorus_settings(__file__))\n"
+        "PLUGIN_PATHS = [*PLUGIN_PATHS, str(Path(__file__).parent)]\nPLUGINS = [*PLUGINS, 'myfilter']\n",
+    )
+    site.write(
+        "templates/article.html",
+        '{% extends "!theme/article.html" %}\n{% block title %}{{ "x" | broken }}{% endblock %}\n',
+    )
+    with pytest.raises(KeyError, match="missing-key"):
+        site.build()
 
 
 def test_static_files_are_checked_like_every_other_source(site):

@@ -67,6 +67,19 @@ def test_plugins_must_keep_chorus_own_in_their_order(site, plugins, expected):
     assert site.problems() == [f"pelicanconf.py:4: error: {expected}"]
 
 
+def test_plugins_given_as_modules_and_added_with_plus_equals(site):
+    """Pelican takes modules in PLUGINS: Chorus's given so were all 'left out'; and a typo
+    in 'PLUGINS += [...]' was named without its line."""
+    import importlib
+
+    modules = [importlib.import_module(name) for name in CHORUS_PLUGINS]
+    assert plugin_problems({"PLUGINS": modules, "PLUGIN_PATHS": []}, "pelicanconf.py", 4) == []
+    settings_with(site, "PLUGINS += ['plugins.autor_profiles']")
+    assert site.check() == [
+        "pelicanconf.py:4: error: PLUGINS: no plugin 'plugins.autor_profiles' (did you mean 'plugins.author_profiles'?)"
+    ]
+
+
 def test_a_site_plugin_between_chorus_own_is_accepted():
     plugins = [*CHORUS_PLUGINS[:3], "json", *CHORUS_PLUGINS[3:]]  # any importable module will do
     assert plugin_problems({"PLUGINS": plugins, "PLUGIN_PATHS": []}, "pelicanconf.py", 4) == []
@@ -82,6 +95,9 @@ def test_an_installed_namespace_plugin_is_found_as_pelican_finds_it(site, tmp_pa
         "def add(generator):\n    generator.env.filters['shout'] = str.upper\n\n"
         "def register():\n    signals.generator_init.connect(add)\n"
     )
+    # Plugins made from Pelican's template ship their tests in the package: check must not import them.
+    (package / "test_shout.py").write_text("import pytest_this_is_not_installed\n")
+    (package / "__main__.py").write_text("raise SystemExit('the plugin was run')\n")
     monkeypatch.syspath_prepend(str(tmp_path / "installed"))
     import pelican.plugins
 
