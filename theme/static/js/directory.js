@@ -68,7 +68,8 @@
       showCount(group, visible);
     });
     // Former contributors are in no department's group: each is judged by their own
-    // departments. They are not counted among the people the status names.
+    // departments; they appear under no topic of the expertise index (it lists the people
+    // to ask today), so a topic hides them. They are not counted in the status.
     if (parts.former) {
       var former = 0;
       parts.former.querySelectorAll(".person").forEach(function (person) {
