@@ -164,13 +164,14 @@ def test_sitemap_lists_published_pages_with_last_changes(site):
         "content/bob/elsewhere.md", post("First on our partner's blog", Canonical="https://partner.example/a")
     )
     site.write("content/bob/own.md", post("Own", Canonical=f"{SITEURL}/posts/bob/own/"))
+    site.write("content/bob/own-too.md", post("Own too", Canonical="http://VOICES.example/posts/bob/own-too"))
     site.build(SITEURL=SITEURL)
     urls = _sitemap_urls(site.output)
     expected = {
         "", "posts/alice/hello/", "posts/alice/repaired/", "posts/gina/drift/", "about/",
         "authors/", "authors/alice/", "authors/bob/", "authors/gina/",
         "departments/", "departments/service/", "topics/", "topics/flow-meters/", "archives/",
-        "posts/bob/own/",
+        "posts/bob/own/", "posts/bob/own-too/",
     }  # fmt: skip
     assert expected <= {loc.removeprefix(f"{SITEURL}/") for loc in urls}
     # A republished post is the partner's page to search engines (its canonical link).

@@ -19,6 +19,7 @@ build (SITEURL '') writes no sitemap: search engines never see it.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pelican import signals
 from pelican.generators import ArticlesGenerator
@@ -57,6 +58,15 @@ def _newest_by(published, keys_of) -> dict:
     return newest
 
 
+def _is_own(canonical: str | None, own: str) -> bool:
+    """Whether a post's Canonical: is its own address, written any way (http or https,
+    with or without the slash, the host in any case): only another page takes it out."""
+    if canonical is None:
+        return True
+    written, mine = urlsplit(canonical), urlsplit(own)
+    return (written.hostname, written.path.rstrip("/")) == (mine.hostname, mine.path.rstrip("/"))
+
+
 def sitemap_candidates(context: dict, state) -> list[Entry]:
     """Every page a search engine should know, from published content only, newest change as lastmod.
 
@@ -77,7 +87,7 @@ def sitemap_candidates(context: dict, state) -> list[Entry]:
     entries += [
         Entry(a.url, a.save_as, _changed(a))
         for a in published
-        if a.post.canonical in (None, urls.absolute(a.url))
+        if _is_own(a.post.canonical, urls.absolute(a.url))
     ]
     entries += [Entry(p.url, p.save_as, _changed(p)) for p in context.get("pages", [])]
     by_author = _newest_by(published, lambda a: [w.slug for w in a.authors])
