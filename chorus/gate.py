@@ -96,7 +96,6 @@ class OutputGate:
         self.site = site
         self.policy = policy
         self.matcher: Matcher = policy.gate()
-        self.site_path = site.urls.base_path.rstrip("/")  # '' or '/voices'
         ignored = ProblemList()  # malformed exceptions are the source rule's to report
         self.scopes: dict[str, _Scope] = {}
         for post in site.posts:
@@ -278,9 +277,7 @@ class OutputGate:
 
     def _scope_of(self, url: str) -> _Scope | None:
         """The post a link (absolute, root-relative or as the scheme writes it) points at."""
-        path = urlsplit(url.strip()).path
-        if self.site_path and path.startswith(self.site_path + "/"):
-            path = path[len(self.site_path) :]
+        path = self.site.urls.without_base_path(urlsplit(url.strip()).path)
         return self.by_url.get(_url_key(path))
 
     def _markup_parts(self, text: str) -> list[_Part]:

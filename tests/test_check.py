@@ -218,7 +218,7 @@ def test_changed_since_reports_changed_files_and_dependents(checked_site, capsys
             {"Tags": "r&d"},
             {"Tags": "RD"},
             "content/bob/b.md:4: error: tags: tag 'r&d' and tag 'RD' (content/bob/a.md) would share"
-            " the page topics/rd/; use one spelling, or for two topics names that differ in letters or digits (only those name the page)",
+            " the page topics/rd/; use one spelling (for two topics, names that differ in their letters or digits: only those name the page)",
         ),
         (
             {"Feed_Id": "tag:example.com,2026:one"},

@@ -148,7 +148,7 @@ CASES = {
     ),
     "tags": (
         {"content/bob/a.md": post(Tags="Flow Meters"), "content/bob/b.md": post(Tags="flow-meters")},
-        "content/bob/b.md:3: error: tag 'flow-meters' and tag 'Flow Meters' (content/bob/a.md) would share the page topics/flow-meters/; use one spelling, or for two topics names that differ in letters or digits (only those name the page)",
+        "content/bob/b.md:3: error: tag 'flow-meters' and tag 'Flow Meters' (content/bob/a.md) would share the page topics/flow-meters/; use one spelling (for two topics, names that differ in their letters or digits: only those name the page)",
     ),
     "tags:length": (
         {"content/bob/x.md": post(Tags="中" * 50)},

@@ -188,7 +188,7 @@ def test_with_case_kept_in_slugs_tags_spelled_in_two_cases_are_refused_by_check_
     site.write("content/bob/b.md", post("B", Tags="tenders"))
     expected = [
         "content/bob/b.md:3: error: tag 'tenders' and tag 'Tenders' (content/bob/a.md)"
-        " would share the page topics/Tenders/; use one spelling, or for two topics names that differ in letters or digits (only those name the page)"
+        " would share the page topics/Tenders/; use one spelling (for two topics, names that differ in their letters or digits: only those name the page)"
     ]
     assert site.check(SLUGIFY_PRESERVE_CASE=True) == expected
     assert site.problems(SLUGIFY_PRESERVE_CASE=True) == expected
@@ -278,7 +278,7 @@ def test_tags_that_would_share_a_page(site):
     site.write("content/bob/a.md", post("A", Tags="r&d"))
     site.write("content/bob/b.md", post("B", Tags="RD"))
     assert site.problems() == [
-        "content/bob/b.md:3: error: tag 'RD' and tag 'r&d' (content/bob/a.md) would share the page topics/rd/; use one spelling, or for two topics names that differ in letters or digits (only those name the page)"
+        "content/bob/b.md:3: error: tag 'RD' and tag 'r&d' (content/bob/a.md) would share the page topics/rd/; use one spelling (for two topics, names that differ in their letters or digits: only those name the page)"
     ]
 
 

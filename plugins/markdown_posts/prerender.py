@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from plugins.network import links, rendering
-from plugins.network.links import classify, content_relative, under_base_path
+from plugins.network.links import classify, content_relative, published_link
 from plugins.network.model import Page, RefForm, Site
 from plugins.network.parallel import map_jobs
 from plugins.network.rendering import MarkdownRenderer, RenderError
@@ -56,7 +56,7 @@ def point_at_content(site: Site, source: str, url: str) -> str:
         return "{static}" + url[len("{attach}") :]
     classified = classify(url)
     if classified is None or classified[0] is not RefForm.RELATIVE:
-        return under_base_path(site.urls, url)
+        return published_link(site.urls, url)
     parts = urlsplit(url)
     path = unquote(parts.path)  # Pelican looks the file up by this name ('my%2Dchart.png' is 'my-chart.png')
     rest = ("?" + parts.query if parts.query else "") + ("#" + parts.fragment if parts.fragment else "")

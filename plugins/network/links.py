@@ -170,12 +170,12 @@ def classify(url: str) -> tuple[RefForm, str] | None:
     return (RefForm.ROOT if url.startswith("/") else RefForm.RELATIVE), url
 
 
-def under_base_path(urls: UrlScheme, url: str) -> str:
+def published_link(urls: UrlScheme, url: str) -> str:
     """A link or image URL of a post, page or bio as published: a root-relative one
     (``/topics/x/``, the site's root) under SITEURL's path when the site lives in one
     (``/voices/topics/x/``), in pages and, made absolute, in feeds; any other as written."""
     if url.startswith("/") and not url.startswith("//") and urls.base_path != "/":
-        return urls.under_base_path(url)
+        return urls.with_base_path(url)
     return url
 
 
@@ -1025,7 +1025,7 @@ def linked_files(
         if classified is None or classified[0] is RefForm.EXTERNAL:
             return
         if rendered and classified[0] is RefForm.ROOT:  # the render put it under SITEURL's path
-            classified = (RefForm.ROOT, site.urls.from_base_path(classified[1]))
+            classified = (RefForm.ROOT, site.urls.without_base_path(classified[1]))
         try:
             resolved = index.resolve(Reference(*classified, 0, 0), source)
         except LinkError:

@@ -24,7 +24,7 @@ from typing import Any
 from .errors import ConfigError, Problem, SourceError
 from .files import FILE_TYPES
 from .i18n import check_language
-from .links import under_base_path
+from .links import published_link
 from .load import DEFAULT_LINK_KINDS, load_network
 from .model import Network, Post, Site
 from .postmeta import LANG_PATTERN
@@ -378,7 +378,7 @@ class BuildState:
                     self.settings["CHORUS_MAX_REGISTRY_BYTES"],
                     self.settings["CHORUS_MAX_YAML_DEPTH"],
                 ),
-                bio_urls=partial(under_base_path, self.urls),
+                bio_urls=partial(published_link, self.urls),
             )
         return self._network
 

@@ -317,13 +317,13 @@ class UrlScheme:
         """Where the site lives on its host, '/' or '/voices/' (search links results from there)."""
         return urlsplit(self.siteurl).path.rstrip("/") + "/"
 
-    def under_base_path(self, url: str) -> str:
+    def with_base_path(self, url: str) -> str:
         """A root-relative URL written in a post or bio (``/topics/x/``: the site's root) as
         the site links it: under SITEURL's path when the site lives in one (``/voices/topics/x/``)."""
         return self.base_path.rstrip("/") + url
 
-    def from_base_path(self, url: str) -> str:
-        """The root-relative URL as written of one :meth:`under_base_path` made; others as they are."""
+    def without_base_path(self, url: str) -> str:
+        """The root-relative URL as written of one :meth:`with_base_path` made; others as they are."""
         prefix = self.base_path.rstrip("/")
         return url[len(prefix) :] if prefix and url.startswith(prefix + "/") else url
 
@@ -662,4 +662,4 @@ class TagSpellings:
         first_name, first_slug, first_source = self._first.setdefault(slug.casefold(), (name, slug, source))
         if first_slug == slug and first_name.casefold() == name.casefold():
             return None
-        return f"tag '{name}' and tag '{first_name}' ({first_source}) would share the page topics/{first_slug}/; use one spelling, or for two topics names that differ in letters or digits (only those name the page)"
+        return f"tag '{name}' and tag '{first_name}' ({first_source}) would share the page topics/{first_slug}/; use one spelling (for two topics, names that differ in their letters or digits: only those name the page)"
