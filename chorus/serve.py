@@ -396,11 +396,13 @@ class Rebuilder:
         with self._changed:
             return self._wanted or self._running
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = True) -> None:
+        """No build after this one; ``wait``: for the one under way to end."""
         with self._changed:
             self._stopping = True
             self._changed.notify_all()
-        self._thread.join()
+        if wait:
+            self._thread.join()
 
     def _run(self) -> None:
         while True:
@@ -494,10 +496,10 @@ def serve(
                 print(f"  {shown}: {address}/{url}", flush=True)
         return result
 
-    # Ctrl-C, or SIGTERM (chorus.cli makes it one), may come at any point from here: a build
-    # under way then deletes its staging folder, and nothing is left half done.
+    # Ctrl-C, or SIGTERM (chorus.cli makes it one), may come at any point from here: the
+    # first build then deletes its staging folder; a later one is abandoned (see below).
     rebuilder: Rebuilder | None = None
-    serving = False
+    serving = interrupted = False
     try:
         _report(preview.rebuild(build))
         rebuilder = Rebuilder(preview, build)
@@ -539,12 +541,13 @@ def serve(
                 print(f"{len(paths)} change(s), rebuilding…", flush=True)
             rebuilder.request()
     except KeyboardInterrupt:
-        pass
+        interrupted = True
     finally:
         if rebuilder is not None:
-            if rebuilder.busy:
-                print("stopping: the build under way finishes first…", flush=True)
-            rebuilder.stop()
+            # Interrupted, the preview ends at once, as hugo server does: a full build under
+            # way in its thread (a minute at 10,000 posts) is abandoned with the process, and
+            # the next build deletes its staging folder (chorus.build).
+            rebuilder.stop(wait=not interrupted)
         if serving:
             server.shutdown()
         server.server_close()

@@ -430,3 +430,24 @@ def test_sigterm_ends_the_preview_as_ctrl_c_does(site):
     assert process.returncode == 0, err
     assert "Traceback" not in err
     assert not [p for p in site.root.iterdir() if p.name.startswith(".output-building-")]
+
+
+def test_an_interrupted_preview_does_not_wait_for_the_build_under_way():
+    """Stopped by Ctrl-C or SIGTERM, the preview waited for a full build in its thread to
+    end (a minute at 10,000 posts); `hugo server` stops at once. The build is abandoned
+    (the next one deletes its staging folder); a test's stop still waits for it."""
+    from chorus.serve import Preview, Rebuilder
+
+    started = threading.Event()
+
+    def slow_build():
+        started.set()
+        time.sleep(3)
+        raise RuntimeError("not a real build")
+
+    rebuilder = Rebuilder(Preview(Path("/nonexistent")), slow_build)
+    rebuilder.request()
+    assert started.wait(5)
+    begun = time.monotonic()
+    rebuilder.stop(wait=False)
+    assert time.monotonic() - begun < 1
