@@ -239,29 +239,25 @@ def _line_in(exc: BaseException, path: Path) -> int | None:
     return line
 
 
-def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
-    """The file and line of the innermost template that ``exc`` passed through (Jinja names
-    a template's frames by its file), or (None, None)."""
-    found: tuple[str | None, int | None] = (None, None)
-    for frame, lineno in traceback.walk_tb(exc.__traceback__):
-        if frame.f_code.co_filename.endswith((".html", ".xml", ".txt")):
-            found = (frame.f_code.co_filename, lineno)
-    return found
-
-
-def template_runtime_problem(exc: Exception, root: Path) -> Problem | None:
-    """An error a template raised as it rendered (``{{ SITENAME + 1 }}``, a method called
-    wrongly) at the template's line, not a traceback; None if it came from Python code a
-    template called (a plugin's filter: a bug, whose traceback is what helps)."""
+def _innermost_template(exc: BaseException) -> tuple[list, int | None]:
+    """The frames ``exc`` passed through, and the index of the innermost one that is a
+    template's (Jinja names a template's frames by its file), or None."""
     frames = list(traceback.walk_tb(exc.__traceback__))
     templates = [
         i
         for i, (frame, _) in enumerate(frames)
         if frame.f_code.co_filename.endswith((".html", ".xml", ".txt"))
     ]
-    if not templates:
+    return frames, (templates[-1] if templates else None)
+
+
+def template_runtime_problem(exc: Exception, root: Path) -> Problem | None:
+    """An error a template raised as it rendered (``{{ SITENAME + 1 }}``, a method called
+    wrongly) at the template's line, not a traceback; None if it came from Python code a
+    template called (a plugin's filter: a bug, whose traceback is what helps)."""
+    frames, innermost = _innermost_template(exc)
+    if innermost is None:
         return None
-    innermost = templates[-1]
     after = {Path(frame.f_code.co_filename).parent.name for frame, _ in frames[innermost + 1 :]}
     if not after <= {"jinja2", "markupsafe"}:  # raised further in, by code the template called
         return None
@@ -275,7 +271,9 @@ def template_problem(exc: jinja2.TemplateError, root: Path) -> Problem:
     """A template mistake as ``path:line: error:``: where Jinja says, or the template frame."""
     filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
     if filename is None:
-        filename, line = _template_frame(exc)
+        frames, innermost = _innermost_template(exc)
+        if innermost is not None:
+            filename, line = frames[innermost][0].f_code.co_filename, frames[innermost][1]
     if isinstance(exc, jinja2.TemplateNotFound):
         message = f"template '{exc.name}' not found"
     else:
